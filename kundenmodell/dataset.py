@@ -1,0 +1,70 @@
+"""The one object that flows through the workbench: tables plus what is known about them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from kundenmodell.errors import DataError
+from kundenmodell.schema import ValidationReport, empty_table, validate
+
+Source = Literal["synthetic", "sample", "upload", "workspace"]
+
+
+@dataclass
+class Dataset:
+    """A customer data set in the canonical schema.
+
+    ``customers`` is required and must have a ``customer_id`` column; ``transactions`` (one row
+    per purchase) and ``interactions`` are optional. For synthetic data, ``truth`` holds each
+    customer's planted type (a Series indexed by customer_id) and ``truth_params`` the true
+    parameters of the generating process; both stay out of the customer table so that analyses
+    cannot see them by accident.
+    """
+
+    customers: pd.DataFrame
+    transactions: pd.DataFrame = field(default_factory=lambda: empty_table("transactions"))
+    interactions: pd.DataFrame | None = None
+    name: str = "dataset"
+    source: Source = "upload"
+    currency: str = "EUR"
+    locale: str = "de_DE"
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    truth: pd.Series | None = None
+    truth_params: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if "customer_id" not in self.customers.columns:
+            raise DataError("error.missing_column", table="customers", column="customer_id")
+        if self.transactions is None:
+            self.transactions = empty_table("transactions")
+
+    @property
+    def n_customers(self) -> int:
+        return len(self.customers)
+
+    @property
+    def n_transactions(self) -> int:
+        return len(self.transactions)
+
+    @property
+    def revenue(self) -> float:
+        """Sum of all purchase amounts (0 when there are no purchases)."""
+        if "amount" not in self.transactions.columns or self.transactions.empty:
+            return 0.0
+        return float(pd.to_numeric(self.transactions["amount"], errors="coerce").sum())
+
+    @property
+    def period(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """First and last purchase date, or None without dated purchases."""
+        if "date" not in self.transactions.columns or self.transactions.empty:
+            return None
+        dates = pd.to_datetime(self.transactions["date"], errors="coerce").dropna()
+        return (dates.min(), dates.max()) if not dates.empty else None
+
+    def validate(self) -> ValidationReport:
+        """Shortcut for :func:`kundenmodell.schema.validate`."""
+        return validate(self)

@@ -1,0 +1,114 @@
+"""Translations and locale-aware formatting for de, en and nb.
+
+Each language is one TOML catalogue beside this file (``de.toml``, ``en.toml``, ``nb.toml``);
+its tables nest keys, so ``[nav] data = "Daten"`` is the key ``nav.data``. The catalogues are
+data only; this module is the one piece of code that reads them. Numbers, money and dates are
+formatted with Babel's CLDR data, so German gets ``1.234,56 €`` and bokmål ``1 234,56 kr``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_currency as _babel_format_currency
+from babel.numbers import format_decimal as _babel_format_decimal
+from babel.numbers import format_percent as _babel_format_percent
+
+LANGUAGES: tuple[str, ...] = ("de", "en", "nb")
+DEFAULT_LANGUAGE = "de"
+LANGUAGE_NAMES: dict[str, str] = {"de": "Deutsch", "en": "English", "nb": "Norsk bokmål"}
+BABEL_LOCALES: dict[str, str] = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
+
+_CATALOGUE_DIR = Path(__file__).parent
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{full}."))
+        else:
+            flat[full] = str(value)
+    return flat
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All keys of one language as a flat ``{"nav.data": "Daten", ...}`` mapping."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {LANGUAGES}")
+    with (_CATALOGUE_DIR / f"{lang}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def normalise_language(lang: str | None) -> str:
+    """Map user input such as ``"EN"``, ``"nb-NO"`` or ``"no"`` to a supported language code."""
+    code = (lang or "").strip().lower().replace("_", "-").split("-")[0]
+    if code in ("no", "nn"):
+        code = "nb"
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str, /, **params: Any) -> str:
+    """The text for ``key`` in ``lang`` with ``{placeholders}`` filled from ``params``.
+
+    A key missing from the catalogue raises ``KeyError``: the catalogue test keeps all three
+    languages complete, so a miss is a bug that should surface, not a blank label.
+    """
+    text = catalogue(lang)[key]
+    return text.format(**params) if params else text
+
+
+def has_key(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether ``key`` exists in the catalogue of ``lang``."""
+    return key in catalogue(lang)
+
+
+def _pattern(kind: str, lang: str, decimals: int) -> str:
+    """The locale's CLDR pattern for ``kind`` (decimal, currency, percent) with ``decimals`` digits.
+
+    The locale pattern keeps its spacing and symbol position (``#,##0 %`` in de, ``¤#,##0.00``
+    in en); only the fraction part is rewritten.
+    """
+    formats = getattr(Locale.parse(BABEL_LOCALES[lang]), f"{kind}_formats")
+    pattern = formats["standard" if kind == "currency" else None].pattern.split(";")[0]
+    fraction = "." + "0" * decimals if decimals else ""
+    return re.sub(r"#,##0(\.[0#]+)?", "#,##0" + fraction, pattern, count=1)
+
+
+def format_number(value: float, lang: str, *, decimals: int = 0) -> str:
+    """``1234.5`` → ``1.234,5`` (de), ``1,234.5`` (en), ``1 234,5`` (nb)."""
+    return _babel_format_decimal(
+        value, format=_pattern("decimal", lang, decimals), locale=BABEL_LOCALES[lang]
+    )
+
+
+def format_money(value: float, currency: str, lang: str, *, decimals: int = 2) -> str:
+    """``1234.56`` EUR → ``1.234,56 €`` (de), ``€1,234.56`` (en); NOK in nb → ``1 234,56 kr``."""
+    return _babel_format_currency(
+        value,
+        currency,
+        format=_pattern("currency", lang, decimals),
+        locale=BABEL_LOCALES[lang],
+        currency_digits=False,
+    )
+
+
+def format_percent(share: float, lang: str, *, decimals: int = 0) -> str:
+    """A share ``0.183`` as ``18 %`` (de), ``18%`` (en), ``18 %`` (nb)."""
+    return _babel_format_percent(
+        share, format=_pattern("percent", lang, decimals), locale=BABEL_LOCALES[lang]
+    )
+
+
+def format_date(value: dt.date | dt.datetime, lang: str) -> str:
+    """A date in the locale's medium form: ``31.12.2024`` (de), ``Dec 31, 2024`` (en)."""
+    return _babel_format_date(value, format="medium", locale=BABEL_LOCALES[lang])
