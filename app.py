@@ -1,0 +1,55 @@
+"""Kundenmodell Workbench: entry point. Declares the pages and the shared sidebar."""
+
+import streamlit as st
+
+from ui.session import T
+from ui.sidebar import dataset_panel, language_switch
+
+st.set_page_config(
+    page_title="Kundenmodell Workbench", page_icon=":material/groups:", layout="wide"
+)
+
+language_switch()
+navigation = st.navigation(
+    {
+        T("nav.section.data"): [
+            st.Page(
+                "pages/home.py",
+                title=T("page.home"),
+                icon=":material/home:",
+                url_path="start",
+                default=True,
+            ),
+            st.Page(
+                "pages/generate.py",
+                title=T("page.generate"),
+                icon=":material/auto_awesome:",
+                url_path="generate",
+            ),
+            st.Page(
+                "pages/dataset.py",
+                title=T("page.dataset"),
+                icon=":material/table:",
+                url_path="dataset",
+            ),
+        ],
+        T("nav.section.analysis"): [
+            st.Page(
+                "pages/overview.py",
+                title=T("page.overview"),
+                icon=":material/monitoring:",
+                url_path="overview",
+            ),
+        ],
+        T("nav.section.learn"): [
+            st.Page(
+                "pages/concepts.py",
+                title=T("page.concepts"),
+                icon=":material/school:",
+                url_path="concepts",
+            ),
+        ],
+    }
+)
+dataset_panel()
+navigation.run()

@@ -1,0 +1,116 @@
+"""First-glance figures of a data set: key numbers, revenue per month, lifecycle and type mix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kundenmodell.dataset import Dataset
+from kundenmodell.schema import CUSTOMER_TYPES, STATUSES, TABLES, TableSchema
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """Headline numbers; the averages are None when there are no purchases."""
+
+    customers: int
+    buyers: int
+    revenue: float
+    purchases: int
+    average_purchase: float | None
+    purchases_per_buyer: float | None
+
+
+def kpis(dataset: Dataset) -> Kpis:
+    """Customers (rows of the customer table), buyers (distinct ids with a purchase), revenue,
+    purchases, average purchase = revenue / purchases, purchases per buyer = purchases / buyers.
+    """
+    transactions = dataset.transactions
+    purchases = len(transactions)
+    buyers = int(transactions["customer_id"].nunique()) if purchases else 0
+    revenue = dataset.revenue
+    return Kpis(
+        customers=dataset.n_customers,
+        buyers=buyers,
+        revenue=revenue,
+        purchases=purchases,
+        average_purchase=revenue / purchases if purchases else None,
+        purchases_per_buyer=purchases / buyers if buyers else None,
+    )
+
+
+def monthly_revenue(dataset: Dataset) -> pd.DataFrame:
+    """Revenue, purchases and distinct buyers per calendar month (``month`` = first day).
+
+    Months without purchases inside the covered period appear with zeros, so a chart shows
+    gaps as gaps rather than joining over them.
+    """
+    columns = ["month", "revenue", "purchases", "buyers"]
+    transactions = dataset.transactions
+    if transactions.empty or not {"date", "amount"} <= set(transactions.columns):
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame(
+        {
+            "month": pd.to_datetime(transactions["date"]).dt.to_period("M"),
+            "amount": pd.to_numeric(transactions["amount"], errors="coerce"),
+            "customer_id": transactions["customer_id"].astype(str),
+        }
+    ).dropna(subset=["month"])
+    grouped = frame.groupby("month").agg(
+        revenue=("amount", "sum"), purchases=("amount", "size"), buyers=("customer_id", "nunique")
+    )
+    full = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
+    grouped = grouped.reindex(full, fill_value=0)
+    grouped.index = grouped.index.to_timestamp()
+    return grouped.rename_axis("month").reset_index()[columns]
+
+
+def _category_counts(values: pd.Series, order: tuple[str, ...], name: str) -> pd.DataFrame:
+    counts = values.astype("string").value_counts().reindex(list(order), fill_value=0)
+    total = int(counts.sum())
+    frame = counts.rename("count").rename_axis(name).reset_index()
+    frame["share"] = frame["count"] / total if total else 0.0
+    return frame
+
+
+def status_counts(customers: pd.DataFrame) -> pd.DataFrame:
+    """People per lifecycle status in funnel order (lead, contact, prospect, customer), with share
+    of all people that have a known status. Empty when there is no ``status`` column."""
+    if "status" not in customers.columns:
+        return pd.DataFrame(columns=["status", "count", "share"])
+    return _category_counts(customers["status"], STATUSES, "status")
+
+
+def customer_type_counts(customers: pd.DataFrame) -> pd.DataFrame:
+    """People per customer type (b2b, b2c) with share; empty without ``customer_type``."""
+    if "customer_type" not in customers.columns:
+        return pd.DataFrame(columns=["customer_type", "count", "share"])
+    return _category_counts(customers["customer_type"], CUSTOMER_TYPES, "customer_type")
+
+
+def column_completeness(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Per column of ``schema``: share of rows with a value and number missing.
+
+    Canonical columns absent from the frame count as entirely missing, so the table shows
+    what an analysis could use and what is not there at all.
+    """
+    rows = len(frame)
+    filled = frame.notna().sum()
+    records = []
+    for name in schema.names:
+        present = int(filled.get(name, 0))
+        records.append(
+            {
+                "column": name,
+                "filled": present / rows if rows else 0.0,
+                "missing": rows - present,
+                "present": name in frame.columns,
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def table_completeness(dataset: Dataset, table: str) -> pd.DataFrame:
+    """:func:`column_completeness` of one of the data set's canonical tables, by name."""
+    return column_completeness(getattr(dataset, table), TABLES[table])

@@ -1,0 +1,103 @@
+"""The active data set: size, column completeness, first rows, validation report, downloads."""
+
+from functools import partial
+
+import streamlit as st
+
+from kundenmodell import overview
+from kundenmodell.csvio import to_csv_bytes
+from kundenmodell.i18n import format_date, format_money, format_number
+from kundenmodell.schema import TABLES, validate
+from ui.feedback import guard
+from ui.session import T, dataset, derive, lang
+
+st.title(T("dataset.title"))
+data = dataset()
+if data is None:
+    st.info(T("dataset.none"), icon=":material/info:")
+    st.stop()
+
+with guard():
+    language = lang()
+    period = data.period
+    details = [
+        f"{T('dataset.name')}: **{data.name}**",
+        f"{T('dataset.source')}: {T(f'source.{data.source}')}",
+        f"{T('dataset.created')}: {format_date(data.created, language)}",
+    ]
+    if period is not None:
+        details.append(
+            f"{T('dataset.period')}: {format_date(period[0], language)} – "
+            f"{format_date(period[1], language)}"
+        )
+    st.caption(" · ".join(details))
+    metrics = st.columns(4)
+    metrics[0].metric(T("dataset.customers"), format_number(data.n_customers, language))
+    metrics[1].metric(T("dataset.transactions"), format_number(data.n_transactions, language))
+    metrics[2].metric(
+        T("dataset.revenue"), format_money(data.revenue, data.currency, language, decimals=0)
+    )
+    if data.interactions is not None:
+        metrics[3].metric(
+            T("dataset.interactions"), format_number(len(data.interactions), language)
+        )
+
+    st.subheader(T("dataset.validation_title"))
+    report = derive(validate)
+    if not report.issues:
+        st.success(T("dataset.validation_ok"), icon=":material/check_circle:")
+    else:
+        infos = len(report.issues) - len(report.errors) - len(report.warnings)
+        summary = T(
+            "dataset.validation_summary",
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+            infos=infos,
+        )
+        show = st.error if report.errors else st.warning if report.warnings else st.info
+        show(summary)
+        st.dataframe(report.to_frame(language), hide_index=True, width="stretch")
+
+    tables = [
+        name for name in TABLES if getattr(data, name) is not None and not getattr(data, name).empty
+    ]
+    tabs = st.tabs([T(f"table.{name}") for name in tables])
+    for name, tab in zip(tables, tabs, strict=True):
+        frame = getattr(data, name)
+        with tab:
+            st.markdown(f"##### {T('dataset.completeness_title')}")
+            st.caption(T("dataset.completeness_help"))
+            completeness = derive(overview.table_completeness, name)
+            completeness = completeness.assign(
+                column=[T(f"column.{column}") for column in completeness["column"]],
+                filled=completeness["filled"] * 100,
+            )
+            st.dataframe(
+                completeness[["column", "filled", "missing"]],
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "column": T("dataset.column"),
+                    "filled": st.column_config.ProgressColumn(
+                        T("dataset.filled"), format="%.0f %%", min_value=0, max_value=100
+                    ),
+                    "missing": st.column_config.NumberColumn(
+                        T("dataset.missing"), format="localized"
+                    ),
+                },
+            )
+            st.markdown(f"##### {T('dataset.preview_title')}")
+            preview = frame.head(100)
+            st.dataframe(
+                preview.rename(columns={c: T(f"column.{c}") for c in TABLES[name].names}),
+                hide_index=True,
+                width="stretch",
+            )
+            st.download_button(
+                T("dataset.download", table=T(f"table.{name}")),
+                data=partial(to_csv_bytes, frame, language),
+                file_name=f"{data.name}_{name}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key=f"download_{name}",
+            )

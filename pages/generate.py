@@ -1,0 +1,70 @@
+"""Generate a synthetic customer base with the planted customer types."""
+
+import datetime as dt
+import time
+
+import streamlit as st
+
+from kundenmodell import synth
+from kundenmodell.i18n import BABEL_LOCALES, format_number
+from ui.feedback import guard
+from ui.session import T, lang, set_dataset
+
+LOCALES = ("de_DE", "en_US", "nb_NO")
+DEFAULT_END = dt.date(2026, 6, 30)
+
+st.title(T("generate.title"))
+st.markdown(T("generate.intro"))
+
+with st.form("generate"):
+    left, right = st.columns(2)
+    n_customers = left.number_input(
+        T("generate.n_customers"),
+        min_value=100,
+        max_value=1_000_000,
+        value=10_000,
+        step=1_000,
+        help=T("generate.n_customers_help"),
+    )
+    locale = right.selectbox(
+        T("generate.locale"),
+        LOCALES,
+        index=LOCALES.index(BABEL_LOCALES[lang()]),
+        format_func={code: T(f"locale.{code}") for code in LOCALES}.__getitem__,
+    )
+    seed = left.number_input(
+        T("generate.seed"), min_value=0, max_value=2**31 - 1, value=0, help=T("generate.seed_help")
+    )
+    b2b_share = right.slider(T("generate.b2b_share"), 0.0, 1.0, 0.15, 0.05)
+    start = left.date_input(T("generate.start"), DEFAULT_END.replace(year=DEFAULT_END.year - 3))
+    end = right.date_input(T("generate.end"), DEFAULT_END)
+    st.caption(T("generate.replace_note"))
+    submitted = st.form_submit_button(
+        T("generate.button"), type="primary", icon=":material/auto_awesome:"
+    )
+
+if submitted:
+    with guard():
+        bar = st.progress(0.0, text=T("generate.running", n=format_number(n_customers, lang())))
+        started = time.perf_counter()
+        data = synth.generate(
+            int(n_customers),
+            locale=locale,
+            seed=int(seed),
+            start=start,
+            end=end,
+            b2b_share=b2b_share,
+            progress=lambda fraction: bar.progress(min(fraction, 1.0)),
+        )
+        set_dataset(data)
+        bar.empty()
+        st.success(
+            T(
+                "generate.done",
+                customers=format_number(data.n_customers, lang()),
+                transactions=format_number(data.n_transactions, lang()),
+                seconds=format_number(time.perf_counter() - started, lang(), decimals=1),
+            ),
+            icon=":material/check_circle:",
+        )
+        st.page_link("pages/overview.py", label=T("home.go_overview"), icon=":material/monitoring:")

@@ -1,0 +1,119 @@
+"""Every page in every language, through Streamlit's AppTest (no browser)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kundenmodell.concepts import CONCEPTS
+from kundenmodell.i18n import LANGUAGES, format_number, t
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGES = {
+    "home": "pages/home.py",
+    "generate": "pages/generate.py",
+    "dataset": "pages/dataset.py",
+    "overview": "pages/overview.py",
+    "concepts": "pages/concepts.py",
+}
+TITLES = {
+    "home": "home.title",
+    "generate": "generate.title",
+    "dataset": "dataset.title",
+    "overview": "overview.title",
+    "concepts": "concepts.title",
+}
+
+
+def _app(lang: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _load_sample(app: AppTest, name: str = "de") -> AppTest:
+    app.sidebar.selectbox(key="sample_choice").set_value(name).run()
+    app.sidebar.button(key="load_sample").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _open(app: AppTest, page: str) -> AppTest:
+    app.switch_page(PAGES[page]).run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_without_data(lang):
+    app = _app(lang)
+    assert app.sidebar.selectbox(key="language_choice").value == lang
+    assert app.sidebar.button(key="load_sample").label == t("sidebar.load_sample", lang)
+    for page, title in TITLES.items():
+        _open(app, page)
+        assert app.title[0].value == t(title, lang)
+    _open(app, "dataset")
+    assert app.info[0].value == t("dataset.none", lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_with_sample_data(lang):
+    app = _load_sample(_app(lang))
+    data = app.session_state["dataset"]
+    assert data.n_customers == 1_000
+
+    _open(app, "dataset")
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics[t("dataset.customers", lang)] == format_number(1_000, lang)
+    assert metrics[t("dataset.transactions", lang)] == format_number(data.n_transactions, lang)
+    assert len(app.tabs) == 2  # customers and purchases
+    assert app.success[0].value == t("dataset.validation_ok", lang)
+
+    _open(app, "overview")
+    metrics = {metric.label: metric.value for metric in app.metric}
+    buyers = data.transactions["customer_id"].nunique()
+    assert metrics[t("overview.buyers", lang)] == format_number(buyers, lang)
+    assert len(app.get("vega_lite_chart")) == 3
+
+    _open(app, "concepts")
+    assert len(app.markdown) >= 2 * len(CONCEPTS)
+
+
+def test_generate_page_creates_a_dataset():
+    app = _open(_app("de"), "generate")
+    app.number_input[0].set_value(500)
+    app.selectbox[0].set_value("nb_NO")
+    app.button[0].click().run()  # the form's submit button
+    assert not app.exception, app.exception
+    data = app.session_state["dataset"]
+    assert data.n_customers == 500
+    assert (data.source, data.locale, data.currency) == ("synthetic", "nb_NO", "NOK")
+    assert app.success[0].value.startswith("500 Kunden mit")
+
+
+def test_switching_language_and_page_keeps_the_data():
+    app = _load_sample(_app("de"))
+    data = app.session_state["dataset"]
+    app.sidebar.selectbox(key="language_choice").set_value("nb").run()
+    assert app.title[0].value == "Velkommen til Kundenmodell Workbench"
+    assert app.session_state["dataset"] is data
+    _open(app, "overview")
+    assert app.title[0].value == "Oversikt"
+    assert app.session_state["dataset"] is data
+    _open(app, "home")
+    assert app.session_state["dataset"] is data
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_bad_period_is_explained_and_keeps_the_loaded_data(lang):
+    app = _load_sample(_app(lang), "en")
+    loaded = app.session_state["dataset"]
+    _open(app, "generate")
+    start, end = app.date_input
+    start.set_value(end.value)
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert app.error[0].value == t("error.invalid_period", lang)
+    assert app.session_state["dataset"] is loaded

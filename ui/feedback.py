@@ -1,0 +1,31 @@
+"""Showing problems to the user in their language instead of a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from kundenmodell import DataError
+from ui.session import T, lang
+
+log = logging.getLogger("kundenmodell.app")
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Run a block of page code; turn any error into a translated message.
+
+    A :class:`~kundenmodell.DataError` shows its own message; anything else is logged with
+    its traceback for the developer and shown to the user as an unexpected error. The active
+    data set is untouched either way.
+    """
+    try:
+        yield
+    except DataError as error:
+        st.error(error.message(lang()), icon=":material/error:")
+    except Exception as error:  # the last line of defence of a page
+        log.exception("unexpected error on a page")
+        st.error(T("error.unexpected", detail=type(error).__name__), icon=":material/error:")

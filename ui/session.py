@@ -1,0 +1,55 @@
+"""What one browser session holds: the language and the active data set.
+
+The data set lives in ``st.session_state`` (not in a widget), so switching page or language
+never drops it. Derived results are memoised per loaded data set with :func:`derive`, which
+costs no hashing of large frames: a new data set gets a new token and clears the memo.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from kundenmodell import Dataset
+from kundenmodell.i18n import normalise_language, t
+
+LANG_KEY = "lang"
+_DATASET = "dataset"
+_TOKEN = "dataset_token"
+_DERIVED = "derived"
+
+R = TypeVar("R")
+
+
+def lang() -> str:
+    """The language chosen in the sidebar (or ``?lang=`` in the URL); German by default."""
+    return normalise_language(st.session_state.get(LANG_KEY))
+
+
+def T(key: str, **params: Any) -> str:  # noqa: N802 - the conventional name of a translate helper
+    """``key`` translated into the session's language."""
+    return t(key, lang(), **params)
+
+
+def dataset() -> Dataset | None:
+    """The active data set, or None before anything was loaded."""
+    return st.session_state.get(_DATASET)
+
+
+def set_dataset(data: Dataset) -> None:
+    """Make ``data`` the active data set and forget what was derived from the previous one."""
+    st.session_state[_DATASET] = data
+    st.session_state[_TOKEN] = uuid.uuid4().hex
+    st.session_state[_DERIVED] = {}
+
+
+def derive(function: Callable[..., R], *args: Any) -> R:
+    """``function(active_dataset, *args)``, computed once per loaded data set and arguments."""
+    memo: dict = st.session_state.setdefault(_DERIVED, {})
+    key = (st.session_state.get(_TOKEN), function.__module__, function.__qualname__, args)
+    if key not in memo:
+        memo[key] = function(dataset(), *args)
+    return memo[key]
