@@ -1,0 +1,107 @@
+"""RFM: recency, frequency and monetary scores and the eleven classic named segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kundenmodell.errors import DataError
+from kundenmodell.segments._common import purchases_until, resolve_as_of
+
+RFM_SEGMENTS: tuple[str, ...] = (
+    "champions",
+    "loyal",
+    "potential_loyalists",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cant_lose_them",
+    "hibernating",
+    "lost",
+)
+
+# Segment by recency score (rows, 1..5) and frequency score (columns, 1..5), the widely used
+# R×F grid (e.g. Putler's and the "RFM segmentation" 11-segment map).
+_GRID = np.array(
+    [
+        # F=1          F=2            F=3       F=4       F=5
+        ["lost", "hibernating", "at_risk", "at_risk", "cant_lose_them"],  # R=1
+        ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose_them"],  # R=2
+        ["about_to_sleep", "about_to_sleep", "need_attention", "loyal", "loyal"],  # R=3
+        ["promising", "potential_loyalists", "potential_loyalists", "loyal", "loyal"],  # R=4
+        ["new", "potential_loyalists", "potential_loyalists", "champions", "champions"],  # R=5
+    ]
+)
+
+
+def quantile_scores(values: pd.Series, bins: int, *, higher_is_better: bool = True) -> pd.Series:
+    """Scores 1..``bins`` by percentile rank; equal values always get the same score.
+
+    score = ceil(bins × rank_pct), with ``rank_pct`` the average-rank percentile (ties share
+    their mean rank), so a tie never straddles two scores. With ``higher_is_better=False`` the
+    smallest values score highest (recency: fewer days since the last purchase is better).
+    """
+    ranked = (values if higher_is_better else -values).rank(method="average", pct=True)
+    return np.ceil(ranked * bins).clip(1, bins).astype(int)
+
+
+def rfm(transactions: pd.DataFrame, as_of: object | None = None, *, bins: int = 5) -> pd.DataFrame:
+    """Recency, frequency, monetary value, their scores and the named segment per customer.
+
+    - ``recency_days``: days from the last purchase to ``as_of`` (default: last purchase date);
+    - ``frequency``: number of purchases; ``monetary``: sum of amounts, both up to ``as_of``;
+    - ``r_score``, ``f_score``, ``m_score``: :func:`quantile_scores` with ``bins`` levels;
+    - ``segment``: from the R×F grid after rescaling the scores to 1..5
+      (1 + round((score − 1) × 4 / (bins − 1)), so the lowest and highest levels stay the
+      lowest and highest); the recommended action per segment is the i18n key
+      ``rfm.action.<segment>``.
+
+    Indexed by ``customer_id``; only customers with a purchase up to ``as_of`` appear.
+    """
+    if not 2 <= bins <= 10:
+        raise DataError("error.segments.invalid_bins", minimum=2, maximum=10)
+    as_of = resolve_as_of(transactions, as_of)
+    purchases = purchases_until(transactions, as_of)
+    grouped = purchases.groupby("customer_id")
+    table = pd.DataFrame(
+        {
+            "recency_days": (as_of - grouped["date"].max()).dt.days,
+            "frequency": grouped.size(),
+            "monetary": grouped["amount"].sum(),
+        }
+    )
+    table["r_score"] = quantile_scores(table["recency_days"], bins, higher_is_better=False)
+    table["f_score"] = quantile_scores(table["frequency"], bins)
+    table["m_score"] = quantile_scores(table["monetary"], bins)
+    r5, f5 = (_to_five(table[column].to_numpy(), bins) for column in ("r_score", "f_score"))
+    table["segment"] = pd.Categorical(_GRID[r5 - 1, f5 - 1], categories=list(RFM_SEGMENTS))
+    table.index.name = "customer_id"
+    return table
+
+
+def _to_five(scores: np.ndarray, bins: int) -> np.ndarray:
+    return (1 + np.round((scores - 1) * 4 / (bins - 1))).astype(int)
+
+
+def rfm_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per segment: customers, share of customers, revenue, share of revenue, mean recency and
+    frequency, in the order of :data:`RFM_SEGMENTS` (empty segments included, with zeros)."""
+    grouped = table.groupby("segment", observed=False)
+    summary = pd.DataFrame(
+        {
+            "customers": grouped.size(),
+            "revenue": grouped["monetary"].sum(),
+            "mean_recency_days": grouped["recency_days"].mean(),
+            "mean_frequency": grouped["frequency"].mean(),
+        }
+    ).reindex(list(RFM_SEGMENTS))
+    summary["customers"] = summary["customers"].fillna(0).astype(int)
+    summary["revenue"] = summary["revenue"].fillna(0.0)
+    total_customers = summary["customers"].sum()
+    total_revenue = summary["revenue"].sum()
+    summary["customer_share"] = summary["customers"] / total_customers if total_customers else 0.0
+    summary["revenue_share"] = summary["revenue"] / total_revenue if total_revenue else 0.0
+    summary.index.name = "segment"
+    return summary.reset_index()
