@@ -1,32 +1,39 @@
 """A starting scenario from the user's purchases: customers, churn, margin, acquisition.
 
-What the data tells (``transactions``: customer_id, date, amount), by calendar month:
+**How churn is measured.** Nobody cancels in a shop; a customer just stops buying. Calling
+everyone lost who has not bought for a few months counts rare buyers as lost too early. So
+the purchase histories are read with the model the simulation itself uses, in calendar
+months (a simple discrete-time "buy till you are lost" model):
 
-- **inactivity threshold** ``k``: 90 % of repeat purchases follow the previous one within
-  ``k`` months (gaps between a customer's purchase days, rounded up to months, kept in
-  2..12). A customer without a purchase for ``k`` months counts as lost.
-- **monthly churn**: a customer is at risk from the month of the first purchase. Loss can
-  only be seen up to ``cutoff = last month − k``; a customer whose last purchase is in month
-  ``l ≤ cutoff`` was lost after month ``l``, everyone else is still there at the cutoff. Each
-  customer-month at risk is one chance to leave (the geometric model behind the simulation),
-  so the maximum-likelihood estimate is ``churn = lost / Σ months at risk`` with
-  ``months at risk = min(l, cutoff) − first + 1``. Customers who buy rarely look lost a
-  little early (their last purchase comes before they really left), which makes the estimate
-  slightly high for them.
-- **starting customers**: customers with a purchase in the last ``k`` months.
-- **margin per customer**: ``margin_rate ×`` revenue per active customer-month over the last
-  12 complete months (active: from the first purchase to the last one, or to the end for
-  customers not lost).
-- **new customers per month**: first purchases per month over the same window (the first
-  ``k`` months of the data are left out, since customers from before the data show up there).
+- a customer is there from the month of the first purchase; after each month they leave with
+  probability ``churn`` (the simulation's monthly churn);
+- while there, they buy in a month with probability ``p``.
 
-What the data cannot tell comes from stated defaults:
+For a customer with first purchase in month ``f``, purchases in ``x`` later months, the last
+one ``t`` months after ``f``, and ``n`` months observed after ``f``, with
+``q = (1 − churn)(1 − p)``::
+
+    L = p^x (1 − p)^(t − x) (1 − churn)^t · [ q^(n − t) + churn · (1 − q^(n − t)) / (1 − q) ]
+
+(still there without buying, or lost after ``i = 0 … n − t − 1`` quiet months). ``churn`` and
+``p`` maximise the summed log-likelihood (``scipy.optimize.minimize`` on the logits). From
+the fit:
+
+- **starting customers**: ``Σ P(still there | history) = Σ q^(n−t) / [...]``;
+- **margin per customer**: ``margin_rate × p ×`` revenue per month with a purchase, over the
+  last 12 complete months (revenue of a customer who is there, bought or not);
+- **new customers per month**: first purchases per month over the same window, leaving out
+  the first months of the data, where customers from before it show up for the first time
+  (the months until 95 % of them would have bought once: ``ln 0.05 / ln(1 − p)``).
+
+A month that the data covers only partly (last purchase more than two days before its end)
+is left out. What the data cannot tell comes from stated defaults:
 
 - **CAC**: a customer's undiscounted lifetime margin ``margin / churn`` (at most 120 months)
   divided by 3, the commonly cited healthy ratio of customer lifetime value to CAC;
-- **acquisition ceiling**: three times the observed new customers per month, and the
-  acquisition budget is the one at which the saturation curve reproduces the observed
-  acquisition: ``B = −cac · M · ln(1 − a / M)``;
+- **acquisition ceiling**: three times the observed new customers per month; the acquisition
+  budget is the one at which the saturation curve reproduces the observed acquisition,
+  ``B = −cac · M · ln(1 − a / M)``;
 - **retention**: no extra retention budget (the observed churn already includes today's
   efforts); extra spend can cut churn by at most 30 %, and at low spend one retained customer
   costs a fifth of an acquired one (acquisition is commonly cited as 5–25× as expensive).
@@ -39,6 +46,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import minimize
+from scipy.special import expit, logit
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
@@ -48,59 +57,115 @@ from kundenmodell.scenarios.model import (
     default_half_effect_spend,
 )
 
-DAYS_PER_MONTH = 365.25 / 12
-MIN_INACTIVE_MONTHS, MAX_INACTIVE_MONTHS = 2, 12
+MIN_HISTORY_MONTHS = 6
 WINDOW_MONTHS = 12
 LIFETIME_CAP_MONTHS = 120
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """The starting scenario and the evidence behind each of its values."""
+    """The starting scenario and the evidence behind it.
+
+    ``buy_probability``: fitted ``p``; ``buyers``: customers with a purchase;
+    ``active_customers``: expected customers still there at ``end``; ``new_per_month``,
+    ``revenue_per_purchase_month`` and ``window_months``: acquisition and revenue over the
+    window; ``end``: the last complete month the data covers (its first day).
+    """
 
     scenario: Scenario
-    inactive_months: int
-    active_customers: int
-    lost_customers: int
-    months_at_risk: int
+    buy_probability: float
+    buyers: int
+    active_customers: float
     new_per_month: float
-    revenue_per_customer: float
+    revenue_per_purchase_month: float
     margin_rate: float
     window_months: int
-    last_purchase: pd.Timestamp
+    history_months: int
+    end: pd.Timestamp
 
 
-def _month_index(dates: pd.Series) -> np.ndarray:
-    return (dates.dt.year * 12 + dates.dt.month - 1).to_numpy(dtype=np.int64)
+@dataclass(frozen=True)
+class Histories:
+    """Per customer: ``first`` month, purchase months after it ``x``, last purchase ``t``
+    months after ``first``, ``n`` months observed after ``first`` (month numbers count from
+    the first month of the data)."""
+
+    first: np.ndarray
+    x: np.ndarray
+    t: np.ndarray
+    n: np.ndarray
 
 
-def _purchases(dataset: Dataset) -> pd.DataFrame:
+def _purchase_months(dataset: Dataset) -> tuple[pd.DataFrame, int, pd.Timestamp]:
+    """Purchases as (customer code, month number, amount) up to the last complete month, the
+    number of months covered and the first day of that last month; month 0 is the first
+    month with a purchase."""
     transactions = dataset.transactions
     if transactions is None or not {"customer_id", "date", "amount"} <= set(transactions.columns):
         raise DataError("error.scenarios.no_purchases")
+    dates = pd.to_datetime(transactions["date"], errors="coerce")
+    known = dates.notna().to_numpy()
+    if not known.any():
+        raise DataError("error.scenarios.no_purchases")
+    last = dates.max()
+    end = last.to_period("M") - (0 if last.day >= last.days_in_month - 2 else 1)
     frame = pd.DataFrame(
         {
-            "customer": pd.factorize(transactions["customer_id"].astype(str))[0],
-            "date": pd.to_datetime(transactions["date"], errors="coerce"),
-            "amount": pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0),
+            "customer": pd.factorize(transactions["customer_id"].astype(str))[0][known],
+            "month": dates[known].dt.to_period("M").array.asi8,
+            "amount": pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0)[known],
         }
-    ).dropna(subset=["date"])
+    )
+    frame = frame[frame["month"] <= end.ordinal]
     if frame.empty:
-        raise DataError("error.scenarios.no_purchases")
-    return frame.sort_values(["customer", "date"], kind="stable")
+        raise DataError("error.scenarios.too_short_history", months=MIN_HISTORY_MONTHS)
+    start = int(frame["month"].min())
+    frame["month"] -= start
+    return frame, end.ordinal - start + 1, end.to_timestamp()
 
 
-def inactive_months(frame: pd.DataFrame) -> int:
-    """``k``: the 90 % quantile of gaps between a customer's purchase days, in months."""
-    days = frame["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    customer = frame["customer"].to_numpy()
-    same = customer[1:] == customer[:-1]
-    gaps = (days[1:] - days[:-1])[same]
-    gaps = gaps[gaps > 0]
-    if gaps.size == 0:
-        return MIN_INACTIVE_MONTHS
-    months = math.ceil(float(np.quantile(gaps, 0.9)) / DAYS_PER_MONTH)
-    return int(min(max(months, MIN_INACTIVE_MONTHS), MAX_INACTIVE_MONTHS))
+def histories(months: pd.DataFrame, end_month: int) -> Histories:
+    """:class:`Histories` from a frame of (customer, month) purchases."""
+    distinct = months[["customer", "month"]].drop_duplicates()
+    grouped = distinct.groupby("customer")["month"]
+    first = grouped.min().to_numpy()
+    last = grouped.max().to_numpy()
+    count = grouped.size().to_numpy()
+    return Histories(first=first, x=count - 1, t=last - first, n=end_month - first)
+
+
+def _tail(churn: float, q: float, quiet: np.ndarray) -> np.ndarray:
+    """``q^r + churn · (1 − q^r) / (1 − q)`` for ``r`` quiet months after the last purchase."""
+    stay = q**quiet
+    return stay + churn * (1.0 - stay) / (1.0 - q)
+
+
+def fit_churn(history: Histories) -> tuple[float, float]:
+    """Maximum-likelihood ``(churn, p)`` of the model in the module docstring."""
+    if history.x.sum() == 0 or history.n.sum() == 0:
+        raise DataError("error.scenarios.no_repeat_customers")
+    keys, counts = np.unique(
+        np.stack([history.x, history.t, history.n - history.t]), axis=1, return_counts=True
+    )
+    x, t, quiet = (row.astype(float) for row in keys)
+
+    def negative_log_likelihood(params: np.ndarray) -> float:
+        churn, p = expit(params)
+        q = (1.0 - churn) * (1.0 - p)
+        log_l = (
+            x * np.log(p)
+            + (t - x) * np.log1p(-p)
+            + t * np.log1p(-churn)
+            + np.log(_tail(churn, q, quiet))
+        )
+        return -float(counts @ log_l)
+
+    p0 = float(np.clip(history.x.sum() / max(history.t.sum(), 1), 0.02, 0.98))
+    fit = minimize(negative_log_likelihood, logit([0.05, p0]), method="L-BFGS-B")
+    churn, p = (float(value) for value in expit(fit.x))
+    if churn >= 0.99:
+        raise DataError("error.scenarios.no_repeat_customers")
+    return churn, p
 
 
 def estimate(
@@ -117,52 +182,35 @@ def estimate(
     """Estimate the starting scenario as the module docstring describes, with its evidence."""
     if not math.isfinite(margin_rate) or not 0 < margin_rate <= 1:
         raise DataError("error.scenarios.margin_rate_range")
-    frame = _purchases(dataset)
-    k = inactive_months(frame)
-    month = _month_index(frame["date"])
-    start, end = int(month.min()), int(month.max())
-    span = end - start + 1
-    if span < k + 3:
-        raise DataError("error.scenarios.too_short_history", months=k + 3)
+    frame, span, end = _purchase_months(dataset)
+    if span < MIN_HISTORY_MONTHS:
+        raise DataError("error.scenarios.too_short_history", months=MIN_HISTORY_MONTHS)
+    history = histories(frame, span - 1)
+    churn, p = fit_churn(history)
 
-    per_customer = pd.DataFrame({"customer": frame["customer"].to_numpy(), "month": month})
-    grouped = per_customer.groupby("customer")["month"]
-    first, last = grouped.min().to_numpy(), grouped.max().to_numpy()
-    cutoff = end - k
-    lost = last <= cutoff
-    at_risk = first <= cutoff
-    exposure = (np.minimum(last, cutoff) - first + 1)[at_risk]
-    events = int(lost.sum())
-    churn = events / int(exposure.sum())
-    if churn >= 0.99:
-        raise DataError("error.scenarios.no_repeat_customers")
+    q = (1.0 - churn) * (1.0 - p)
+    quiet = history.n - history.t
+    alive = float(np.sum(q**quiet / _tail(churn, q, quiet)))
 
-    last_date = frame["date"].max()
-    complete = last_date.day >= last_date.days_in_month - 2
-    window_end = end if complete else end - 1
-    window_start = max(start + k, window_end - WINDOW_MONTHS + 1)
-    if window_end < window_start:
-        raise DataError("error.scenarios.too_short_history", months=k + 3)
-    stop = np.where(lost, last, end)
-    change = np.bincount(first - start, minlength=span + 1) - np.bincount(
-        stop - start + 1, minlength=span + 1
-    )
-    active = np.cumsum(change)[:span]
-    revenue = np.bincount(month - start, weights=frame["amount"].to_numpy(), minlength=span)
-    window = slice(window_start - start, window_end - start + 1)
-    revenue_per_customer = float(revenue[window].sum() / max(active[window].sum(), 1))
-    if revenue_per_customer <= 0:
+    warmup = 1 if p >= 0.95 else math.ceil(math.log(0.05) / math.log1p(-p))
+    window_start = max(min(warmup, span - 1), span - WINDOW_MONTHS)
+    in_window = frame["month"] >= window_start
+    purchase_months = frame.loc[in_window, ["customer", "month"]].drop_duplicates()
+    revenue = float(frame.loc[in_window, "amount"].sum())
+    revenue_per_purchase_month = revenue / max(len(purchase_months), 1)
+    if revenue_per_purchase_month <= 0:
         raise DataError("error.scenarios.no_revenue")
-    new_per_month = float(np.bincount(first - start, minlength=span)[window].mean())
+    new = np.bincount(history.first, minlength=span)[window_start:]
+    new_per_month = float(new.mean())
 
-    margin = margin_rate * revenue_per_customer
+    margin = margin_rate * p * revenue_per_purchase_month
     lifetime = min(1 / churn, LIFETIME_CAP_MONTHS) if churn > 0 else LIFETIME_CAP_MONTHS
     cac = margin * lifetime / ltv_to_cac
     ceiling = ceiling_factor * new_per_month if new_per_month > 0 else None
     budget = -cac * ceiling * math.log1p(-new_per_month / ceiling) if ceiling else 0.0
     half = default_half_effect_spend(churn, cac, max_reduction, retention_cost_ratio)
     scenario = Scenario(
-        customers=float((~lost).sum()),
+        customers=alive,
         monthly_churn=churn,
         margin_per_customer=margin,
         acquisition_budget=budget,
@@ -176,15 +224,15 @@ def estimate(
     )
     return Calibration(
         scenario=scenario,
-        inactive_months=k,
-        active_customers=int((~lost).sum()),
-        lost_customers=events,
-        months_at_risk=int(exposure.sum()),
+        buy_probability=p,
+        buyers=len(history.first),
+        active_customers=alive,
         new_per_month=new_per_month,
-        revenue_per_customer=revenue_per_customer,
+        revenue_per_purchase_month=revenue_per_purchase_month,
         margin_rate=margin_rate,
-        window_months=window_end - window_start + 1,
-        last_purchase=last_date,
+        window_months=span - window_start,
+        history_months=span,
+        end=end,
     )
 
 
