@@ -1,11 +1,15 @@
-"""Overview: headline numbers, revenue per month, lifecycle status and customer types."""
+"""Overview: KPIs, lifecycle funnel, actual and regular customers, RFM, NPS, churn and cohorts."""
 
 import streamlit as st
 
-from kundenmodell import charts, overview
-from kundenmodell.i18n import format_money, format_number
+from kundenmodell import charts
+from kundenmodell.i18n import format_date, format_money, format_number, format_percent
+from kundenmodell.segments import NPS_GROUPS
+from kundenmodell.segments.report import segment_report
 from ui.feedback import guard
+from ui.segment_controls import segment_controls
 from ui.session import T, dataset, derive, lang
+from ui.tables import table_with_download
 
 st.title(T("overview.title"))
 data = dataset()
@@ -13,54 +17,264 @@ if data is None:
     st.info(T("overview.none"), icon=":material/info:")
     st.stop()
 
+
+def _missing(column: str) -> None:
+    st.info(T("overview.missing_columns", columns=T(f"column.{column}")), icon=":material/info:")
+
+
 with guard():
     language = lang()
-    figures = derive(overview.kpis)
-    cells = st.columns(5)
-    cells[0].metric(T("overview.customers"), format_number(figures.customers, language))
-    cells[1].metric(
-        T("overview.buyers"),
-        format_number(figures.buyers, language),
-        help=T("overview.buyers_help"),
-    )
-    cells[2].metric(
+    selection, rules, inactive_months = segment_controls(data)
+    report = derive(segment_report, selection, rules, inactive_months)
+    if report.customers == 0:
+        st.warning(T("segments_page.empty_filter"), icon=":material/filter_alt_off:")
+        st.stop()
+    if report.as_of is not None:
+        st.caption(T("segments_page.as_of", date=format_date(report.as_of, language)))
+
+    figures = report.kpis
+    row = st.columns(4)
+    row[0].metric(T("overview.customers"), format_number(report.customers, language))
+    row[1].metric(
         T("overview.revenue"), format_money(figures.revenue, data.currency, language, decimals=0)
     )
+    if report.actual_customers is not None:
+        row[2].metric(
+            T("segments_page.kpi_actual"),
+            format_number(report.actual_customers, language),
+            help=T("segments_page.kpi_actual_help", days=rules.active_window_days),
+        )
+        row[3].metric(
+            T("segments_page.kpi_regular"),
+            format_number(report.regular_customers, language),
+            help=T(
+                "segments_page.kpi_regular_help",
+                purchases=rules.regular_min_purchases,
+                days=rules.regular_window_days,
+            ),
+        )
+    row = st.columns(4)
+    if report.regular_revenue_share is not None:
+        row[0].metric(
+            T("segments_page.kpi_regular_revenue"),
+            format_percent(report.regular_revenue_share, language),
+            help=T("segments_page.kpi_regular_revenue_help"),
+        )
     if figures.average_purchase is not None:
-        cells[3].metric(
+        row[1].metric(
             T("overview.order_value"),
             format_money(figures.average_purchase, data.currency, language),
         )
-        cells[4].metric(
-            T("overview.per_buyer"),
-            format_number(figures.purchases_per_buyer, language, decimals=1),
+    if report.nps is not None:
+        row[2].metric(
+            T("segments_page.kpi_nps"),
+            format_number(report.nps.score, language),
+            help=T(
+                "segments_page.kpi_nps_help",
+                low=format_number(report.nps.ci_low, language),
+                high=format_number(report.nps.ci_high, language),
+                n=format_number(report.nps.n, language),
+            ),
+        )
+    if report.monthly_churn is not None:
+        row[3].metric(
+            T("segments_page.kpi_churn"),
+            format_percent(report.monthly_churn, language, decimals=1),
+            help=T("segments_page.kpi_churn_help", months=inactive_months),
         )
 
-    if data.transactions.empty:
-        st.info(T("overview.no_transactions"), icon=":material/info:")
-    else:
+    if not report.monthly.empty:
         st.subheader(T("overview.monthly_title"))
-        monthly = derive(overview.monthly_revenue)
         st.altair_chart(
-            charts.monthly_revenue_chart(monthly, language, data.currency), width="stretch"
+            charts.monthly_revenue_chart(report.monthly, language, data.currency), width="stretch"
         )
 
-    left, right = st.columns(2)
-    with left:
-        st.subheader(T("overview.status_title"))
-        statuses = overview.status_counts(data.customers)
-        if statuses.empty:
-            st.caption(T("overview.missing_columns", columns=T("column.status")))
+    lifecycle, activity, rfm, nps, churn = st.tabs(
+        [
+            T("segments_page.tab_lifecycle"),
+            T("segments_page.tab_activity"),
+            T("segments_page.tab_rfm"),
+            T("segments_page.tab_nps"),
+            T("segments_page.tab_churn"),
+        ]
+    )
+
+    with lifecycle:
+        if report.funnel is None:
+            _missing("status")
         else:
-            st.altair_chart(
-                charts.category_share_chart(statuses, "status", language), width="stretch"
+            st.markdown(f"##### {T('segments_page.funnel_title')}")
+            st.caption(T("segments_page.funnel_caption"))
+            st.altair_chart(charts.funnel_chart(report.funnel, language), width="stretch")
+            days = report.funnel["median_days_to_customer"].dropna()
+            if not days.empty:
+                st.caption(
+                    T("segments_page.median_days", days=format_number(days.iloc[0], language))
+                )
+            funnel = report.funnel.assign(stage=[T(f"status.{s}") for s in report.funnel["stage"]])
+            table_with_download(
+                funnel,
+                {
+                    "stage": T("segments_page.stage"),
+                    "current": T("segments_page.current"),
+                    "reached": T("segments_page.reached"),
+                    "share": T("overview.share"),
+                    "conversion": T("segments_page.conversion"),
+                },
+                file_name="funnel.csv",
+                key="download_funnel",
+                column_config={
+                    "share": st.column_config.NumberColumn(format="percent"),
+                    "conversion": st.column_config.NumberColumn(format="percent"),
+                },
             )
-    with right:
-        st.subheader(T("overview.type_title"))
-        types = overview.customer_type_counts(data.customers)
-        if types.empty:
-            st.caption(T("overview.missing_columns", columns=T("column.customer_type")))
+
+    with activity:
+        if report.activity_summary is None:
+            _missing("date")
         else:
+            st.markdown(
+                T(
+                    "segments_page.activity_explained",
+                    purchases=rules.regular_min_purchases,
+                    regular_days=rules.regular_window_days,
+                    active_days=rules.active_window_days,
+                )
+            )
+            summary = report.activity_summary
+            buyers = summary[summary["activity"] != "never_bought"]
+            regular = summary.set_index("activity").loc["regular"]
+            buyer_count = int(buyers["customers"].sum())
+            st.success(
+                T(
+                    "segments_page.activity_result",
+                    regular_share=format_percent(
+                        regular["customers"] / buyer_count if buyer_count else 0, language
+                    ),
+                    revenue_share=format_percent(regular["revenue_share"], language),
+                ),
+                icon=":material/insights:",
+            )
             st.altair_chart(
-                charts.category_share_chart(types, "customer_type", language), width="stretch"
+                charts.share_comparison_chart(
+                    summary, "activity", language, title=T("segments_page.class")
+                ),
+                width="stretch",
+            )
+            table_with_download(
+                summary.assign(activity=[T(f"activity.{a}") for a in summary["activity"]]),
+                {
+                    "activity": T("segments_page.class"),
+                    "customers": T("segments_page.customers"),
+                    "customer_share": T("segments_page.customer_share"),
+                    "revenue": T("segments_page.revenue"),
+                    "revenue_share": T("segments_page.revenue_share"),
+                },
+                file_name="activity.csv",
+                key="download_activity",
+                column_config={
+                    "customer_share": st.column_config.NumberColumn(format="percent"),
+                    "revenue": st.column_config.NumberColumn(format="localized"),
+                    "revenue_share": st.column_config.NumberColumn(format="percent"),
+                },
+            )
+
+    with rfm:
+        if report.rfm is None:
+            _missing("date")
+        else:
+            st.caption(T("segments_page.rfm_caption"))
+            left, right = st.columns([2, 3])
+            with left:
+                st.markdown(f"##### {T('segments_page.rfm_grid_title')}")
+                st.altair_chart(charts.rfm_grid_chart(report.rfm, language), width="stretch")
+            with right:
+                summary = report.rfm_summary
+                st.altair_chart(
+                    charts.share_comparison_chart(
+                        summary,
+                        "segment",
+                        language,
+                        title=T("segments_page.segment"),
+                        label_prefix="rfm.segment",
+                    ),
+                    width="stretch",
+                )
+            table_with_download(
+                summary.assign(
+                    action=[T(f"rfm.action.{s}") for s in summary["segment"]],
+                    segment=[T(f"rfm.segment.{s}") for s in summary["segment"]],
+                ),
+                {
+                    "segment": T("segments_page.segment"),
+                    "customers": T("segments_page.customers"),
+                    "customer_share": T("segments_page.customer_share"),
+                    "revenue_share": T("segments_page.revenue_share"),
+                    "action": T("segments_page.action"),
+                },
+                file_name="rfm_segments.csv",
+                key="download_rfm",
+                column_config={
+                    "customer_share": st.column_config.NumberColumn(format="percent"),
+                    "revenue_share": st.column_config.NumberColumn(format="percent"),
+                    "action": st.column_config.TextColumn(width="large"),
+                },
+            )
+
+    with nps:
+        if report.nps is None:
+            st.info(
+                T("segments_page.nps_missing", column=T("column.nps_score")), icon=":material/info:"
+            )
+        else:
+            st.markdown(f"##### {T('segments_page.nps_groups_title')}")
+            shares = {group: report.nps.share(group) for group in NPS_GROUPS}
+            st.altair_chart(charts.nps_groups_chart(shares, language), width="stretch")
+            st.markdown(f"##### {T('segments_page.nps_strategy_title')}")
+            for group in NPS_GROUPS:
+                st.markdown(f"- **{T(f'nps.group.{group}')}**: {T(f'nps.strategy.{group}')}")
+            if report.nps_by_activity is not None and not report.nps_by_activity.empty:
+                st.markdown(f"##### {T('segments_page.nps_by_title')}")
+                by = report.nps_by_activity
+                table_with_download(
+                    by.assign(group=[T(f"activity.{g}") for g in by["group"]]),
+                    {
+                        "group": T("segments_page.class"),
+                        "n": T("segments_page.answers"),
+                        "score": T("segments_page.kpi_nps"),
+                        "ci_low": T("segments_page.ci.low"),
+                        "ci_high": T("segments_page.ci.high"),
+                    },
+                    file_name="nps_by_activity.csv",
+                    key="download_nps",
+                    column_config={
+                        name: st.column_config.NumberColumn(format="%.1f")
+                        for name in ("score", "ci_low", "ci_high")
+                    },
+                )
+
+    with churn:
+        if report.churn is None:
+            _missing("date")
+        else:
+            st.markdown(f"##### {T('segments_page.churn_title')}")
+            st.caption(T("segments_page.churn_caption", months=inactive_months))
+            st.altair_chart(charts.churn_chart(report.churn, language), width="stretch")
+            st.markdown(f"##### {T('segments_page.cohort_title')}")
+            st.caption(T("segments_page.cohort_caption"))
+            st.altair_chart(charts.cohort_heatmap(report.cohorts, language), width="stretch")
+            table_with_download(
+                report.churn,
+                {
+                    "period": T("segments_page.month"),
+                    "active_start": T("segments_page.active"),
+                    "churned": T("segments_page.churn_title"),
+                    "churn_rate": T("segments_page.churn_rate"),
+                },
+                file_name="churn.csv",
+                key="download_churn",
+                column_config={
+                    "period": st.column_config.DateColumn(format="MM/YYYY"),
+                    "churn_rate": st.column_config.NumberColumn(format="percent"),
+                },
             )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kundenmodell.sample import write_samples  # noqa: E402 - after the path set-up above
+from kundenmodell.sample import write_samples
 
 if __name__ == "__main__":
     for path in write_samples():

@@ -72,6 +72,13 @@ def has_key(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     return key in catalogue(lang)
 
 
+def value_label(column: str, value: object, lang: str) -> str:
+    """The translated label of a coded value (``value_label("channel", "online", "de")`` →
+    ``Onlineshop``); values without a catalogue entry, as in uploaded data, stay as they are."""
+    key = f"{column}.{value}"
+    return t(key, lang) if has_key(key, lang) else str(value)
+
+
 def _pattern(kind: str, lang: str, decimals: int) -> str:
     """The locale's CLDR pattern for ``kind`` (decimal, currency, percent) with ``decimals`` digits.
 

@@ -11,6 +11,7 @@ from kundenmodell.segments.churn import churn_rate, cohort_retention
 from kundenmodell.segments.filters import SegmentFilter, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
 from kundenmodell.segments.nps import NPS_GROUPS, NpsResult, nps, nps_by, nps_group
+from kundenmodell.segments.report import SegmentReport, activity_summary, segment_report
 from kundenmodell.segments.rfm import RFM_SEGMENTS, rfm, rfm_summary
 
 __all__ = [
@@ -20,6 +21,8 @@ __all__ = [
     "ActivityRules",
     "NpsResult",
     "SegmentFilter",
+    "SegmentReport",
+    "activity_summary",
     "churn_rate",
     "classify_activity",
     "cohort_retention",
@@ -30,4 +33,5 @@ __all__ = [
     "nps_group",
     "rfm",
     "rfm_summary",
+    "segment_report",
 ]

@@ -23,7 +23,10 @@ def purchases_until(transactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
     counts for frequency.
     """
     require_columns(transactions, "transactions", ("customer_id", "date"))
-    dates = pd.to_datetime(transactions["date"], errors="coerce").dt.normalize()
+    dates = transactions["date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates, errors="coerce")
+    dates = dates.dt.floor("D")
     amounts = (
         pd.to_numeric(transactions["amount"], errors="coerce").fillna(0.0)
         if "amount" in transactions.columns
@@ -31,7 +34,7 @@ def purchases_until(transactions: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataF
     )
     cut = pd.DataFrame(
         {
-            "customer_id": transactions["customer_id"].astype("string"),
+            "customer_id": transactions["customer_id"],
             "date": dates,
             "amount": amounts.astype(float),
         }

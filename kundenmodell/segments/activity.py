@@ -73,7 +73,7 @@ def classify_activity(
     )
     result = pd.Series(classes, index=per_customer.index, name="activity")
     if customers is not None:
-        everyone = pd.Index(customers["customer_id"].astype("string").unique())
+        everyone = pd.Index(customers["customer_id"].unique())
         result = result.reindex(everyone.union(result.index, sort=False), fill_value="never_bought")
     result.index.name = "customer_id"
     return result.astype(pd.CategoricalDtype(list(ACTIVITY_CLASSES)))

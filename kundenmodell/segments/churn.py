@@ -34,8 +34,9 @@ def churn_rate(
     keeps them active through p + inactive_periods − 1). A later purchase reactivates them.
     Per period: ``active_start`` (active at the end of the previous period), ``new`` (first
     purchase), ``reactivated``, ``churned``, ``active_end`` and
-    ``churn_rate`` = churned / active_start. Only periods whose churn can already be observed
-    are returned (up to the period of ``as_of``).
+    ``churn_rate`` = churned / active_start, up to the period of ``as_of``. ``observable`` is
+    False for the first ``inactive_periods`` periods of the data, in which nobody can have churned
+    yet; charts and averages should skip them.
     """
     if inactive_periods < 1:
         raise DataError("error.segments.invalid_window")
@@ -72,6 +73,7 @@ def churn_rate(
             "churned": churned,
             "active_end": active_end,
             "churn_rate": rate,
+            "observable": index >= start + inactive_periods,
         }
     )
 

@@ -37,12 +37,12 @@ def filter_dataset(dataset: Dataset, selection: SegmentFilter) -> Dataset:
         if allowed and column in customers.columns:
             keep &= customers[column].astype("string").isin(allowed).fillna(False)
     kept = customers[keep]
-    ids = kept["customer_id"].astype("string")
+    ids = kept["customer_id"]
 
     def restrict(frame: pd.DataFrame | None) -> pd.DataFrame | None:
         if frame is None or "customer_id" not in frame.columns:
             return frame
-        return frame[frame["customer_id"].astype("string").isin(ids)]
+        return frame[frame["customer_id"].isin(ids)]
 
     return replace(
         dataset,

@@ -54,15 +54,14 @@ def _days_to_customer(
         return None
     if not {"customer_id", "date"} <= set(interactions.columns):
         return None
-    first_touch = (
-        pd.to_datetime(interactions["date"], errors="coerce")
-        .groupby(interactions["customer_id"].astype("string"))
-        .min()
-    )
+    touched = interactions["date"]
+    if not pd.api.types.is_datetime64_any_dtype(touched):
+        touched = pd.to_datetime(touched, errors="coerce")
+    first_touch = touched.groupby(interactions["customer_id"]).min()
     buyers = customers[customers["status"].astype("string") == "customer"]
     acquired = pd.Series(
         pd.to_datetime(buyers["acquired_at"], errors="coerce").to_numpy(),
-        index=buyers["customer_id"].astype("string"),
+        index=buyers["customer_id"],
     )
     gap = (acquired - first_touch.reindex(acquired.index)).dt.days
     return gap[gap >= 0]

@@ -41,14 +41,17 @@ class NpsResult:
 def nps_group(scores: pd.Series) -> pd.Series:
     """``promoter`` (9–10), ``passive`` (7–8) or ``detractor`` (0–6) per score; missing or
     out-of-range scores stay missing."""
-    values = pd.to_numeric(scores, errors="coerce").astype(float)
-    groups = np.select(
-        [values.between(9, 10), values.between(7, 8.999), values.between(0, 6.999)],
-        list(NPS_GROUPS),
-        default="",
+    values = pd.to_numeric(scores, errors="coerce").astype(float).to_numpy()
+    codes = np.select(
+        [
+            (values >= 9) & (values <= 10),
+            (values >= 7) & (values < 9),
+            (values >= 0) & (values < 7),
+        ],
+        [0, 1, 2],
+        default=-1,
     )
-    result = pd.Series(groups, index=scores.index, dtype="string").replace("", pd.NA)
-    return result.astype(pd.CategoricalDtype(list(NPS_GROUPS)))
+    return pd.Series(pd.Categorical.from_codes(codes, list(NPS_GROUPS)), index=scores.index)
 
 
 def nps(scores: pd.Series | list[float], *, confidence: float = 0.95) -> NpsResult:
@@ -90,7 +93,7 @@ def nps_by(customers: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
     require_columns(customers, "customers", ("customer_id", "nps_score"))
     scores = pd.Series(
         pd.to_numeric(customers["nps_score"], errors="coerce").to_numpy(),
-        index=customers["customer_id"].astype("string"),
+        index=customers["customer_id"],
     )
     labels = (
         pd.Series(customers[by].to_numpy(), index=scores.index)

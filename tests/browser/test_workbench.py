@@ -50,9 +50,19 @@ def test_sample_data_language_switch_chart_and_download(page: Page, app_url, art
     sidebar.get_by_role("link", name="Overview").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     charts = page.get_by_test_id("stVegaLiteChart")
-    expect(charts).to_have_count(3)
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
     _shot(page, artifacts / "03_overview_en.png")
+    for index, tab in enumerate(
+        ["Actual & regular customers", "RFM segments", "Recommendation (NPS)", "Churn & cohorts"]
+    ):
+        page.get_by_role("tab", name=tab).click()
+        panel = page.get_by_role("tabpanel", name=tab)
+        expect(
+            panel.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
+        ).to_be_visible()
+        panel.scroll_into_view_if_needed()
+        _settle(page)
+        page.screenshot(path=artifacts / f"03_overview_en_tab{index + 1}.png")
 
     _choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", name="Überblick")).to_be_visible()

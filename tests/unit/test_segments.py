@@ -257,6 +257,7 @@ def test_churn_rate_by_hand():
     rates = table["churn_rate"].tolist()
     assert math.isnan(rates[0]) and math.isnan(rates[5])
     assert rates[1:5] == [0.0, 0.5, 0.5, 1.0]
+    assert table["observable"].tolist() == [False, False, True, True, True, True]
 
 
 def test_cohort_retention_by_hand():

@@ -1,0 +1,527 @@
+"""Retention vs. acquisition: move budget between keeping and winning customers and see what
+it does to customers and profit over time, how sure that is, and which split is best."""
+
+from functools import partial
+
+import streamlit as st
+from babel.numbers import get_currency_symbol
+
+from kundenmodell import csvio, scenarios
+from kundenmodell.i18n import (
+    BABEL_LOCALES,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+)
+from kundenmodell.scenarios import Scenario, Uncertainty
+from kundenmodell.scenarios import charts as scenario_charts
+from ui.feedback import guard
+from ui.session import T, dataset, lang
+
+MAX_SAVED = 3
+SAVED = "scenarios_saved"
+CALIBRATION = "scenarios_calibration"
+DEFAULT_CURRENCY = {"de": "EUR", "en": "EUR", "nb": "NOK"}
+PATH_CHOICES = (1_000, 2_000, 5_000, 10_000)
+CHANGE = 0.2
+DEFAULT_UNCERTAINTY = Uncertainty()
+
+
+def _widget_values(plan: Scenario) -> dict[str, float | int]:
+    """Widget state for a scenario: percentages as 0..100, no ceiling as 0."""
+    return {
+        "scn_customers": round(plan.customers),
+        "scn_churn_pct": round(plan.monthly_churn * 100, 2),
+        "scn_margin": round(float(plan.margin_per_customer), 2),
+        "scn_acq": float(round(plan.acquisition_budget)),
+        "scn_ret": float(round(plan.retention_budget)),
+        "scn_cac": round(float(plan.cac), 2),
+        "scn_ceiling": float(round(plan.max_new_customers or 0)),
+        "scn_reduction_pct": round(plan.max_reduction * 100),
+        "scn_half": round(float(plan.half_effect_spend), 3),
+        "scn_months": int(plan.months),
+        "scn_discount_pct": round(plan.annual_discount_rate * 100, 1),
+    }
+
+
+def _apply(plan: Scenario) -> None:
+    st.session_state.update(_widget_values(plan))
+
+
+def _apply_budgets(acquisition: float, retention: float) -> None:
+    st.session_state["scn_acq"] = float(round(acquisition))
+    st.session_state["scn_ret"] = float(round(retention))
+
+
+def _init_state() -> None:
+    for key, value in _widget_values(Scenario()).items():
+        st.session_state.setdefault(key, value)
+    defaults = {
+        "scn_margin_rate": 30,
+        "scn_cv_churn": int(DEFAULT_UNCERTAINTY.churn_cv * 100),
+        "scn_cv_cac": int(DEFAULT_UNCERTAINTY.cac_cv * 100),
+        "scn_cv_margin": int(DEFAULT_UNCERTAINTY.margin_cv * 100),
+        "scn_cv_effect": int(DEFAULT_UNCERTAINTY.effect_cv * 100),
+        "scn_paths": 5_000,
+        "scn_seed": 0,
+    }
+    for key, value in defaults.items():
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault(SAVED, {})
+
+
+def _plan_from_widgets() -> Scenario:
+    state = st.session_state
+    return Scenario(
+        customers=float(state["scn_customers"]),
+        monthly_churn=state["scn_churn_pct"] / 100,
+        margin_per_customer=float(state["scn_margin"]),
+        acquisition_budget=float(state["scn_acq"]),
+        cac=float(state["scn_cac"]),
+        retention_budget=float(state["scn_ret"]),
+        months=int(state["scn_months"]),
+        annual_discount_rate=state["scn_discount_pct"] / 100,
+        max_reduction=state["scn_reduction_pct"] / 100,
+        half_effect_spend=float(state["scn_half"]),
+        max_new_customers=float(state["scn_ceiling"]) or None,
+    )
+
+
+def _uncertainty_from_widgets() -> Uncertainty:
+    state = st.session_state
+    return Uncertainty(
+        churn_cv=state["scn_cv_churn"] / 100,
+        cac_cv=state["scn_cv_cac"] / 100,
+        margin_cv=state["scn_cv_margin"] / 100,
+        effect_cv=state["scn_cv_effect"] / 100,
+    )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _monte_carlo(
+    plan: Scenario, uncertainty: Uncertainty, n_paths: int, seed: int
+) -> scenarios.MonteCarloResult:
+    return scenarios.monte_carlo(plan, uncertainty, n_paths, seed, versus=plan.without_spend())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _compare(plans: tuple, uncertainty: Uncertainty, n_paths: int, seed: int) -> tuple:
+    return scenarios.compare(dict(plans), uncertainty, n_paths=n_paths, seed=seed)
+
+
+def _save(plan: Scenario, default_name: str) -> None:
+    saved: dict = st.session_state[SAVED]
+    name = (st.session_state.get("scn_name") or "").strip() or default_name
+    if name in saved or len(saved) < MAX_SAVED:
+        saved[name] = plan
+        st.session_state["scn_name"] = ""
+
+
+def _remove(name: str) -> None:
+    st.session_state[SAVED].pop(name, None)
+
+
+def _money(value: float | None, decimals: int = 0) -> str:
+    return "–" if value is None else format_money(value, currency, language, decimals=decimals)
+
+
+def _start_panel() -> None:
+    with st.container(border=True):
+        left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
+        left.slider(
+            T("scenarios.margin_rate"),
+            1,
+            100,
+            format="%d %%",
+            key="scn_margin_rate",
+            help=T("scenarios.margin_rate_help"),
+        )
+        start = middle.button(
+            T("scenarios.from_data"),
+            type="primary",
+            icon=":material/database:",
+            disabled=data is None,
+            key="scn_from_data",
+            width="stretch",
+        )
+        reset = right.button(
+            T("scenarios.reset"), icon=":material/restart_alt:", key="scn_reset", width="stretch"
+        )
+        if data is None:
+            st.caption(T("scenarios.no_data_hint"))
+    if reset:
+        _apply(Scenario())
+        st.session_state.pop(CALIBRATION, None)
+    if start and data is not None:
+        with guard():
+            calibration = scenarios.estimate(
+                data, margin_rate=st.session_state["scn_margin_rate"] / 100
+            )
+            _apply(calibration.scenario)
+            st.session_state[CALIBRATION] = (data.name, calibration)
+    stored = st.session_state.get(CALIBRATION)
+    if stored is not None and data is not None and stored[0] == data.name:
+        _calibration_note(stored[1])
+
+
+def _calibration_note(calibration: scenarios.Calibration) -> None:
+    plan = calibration.scenario
+    st.success(T("scenarios.calibrated", name=data.name), icon=":material/check_circle:")
+    with st.expander(T("scenarios.calibration_title"), icon=":material/help:"):
+        st.markdown(
+            T(
+                "scenarios.calibration_data",
+                buyers=format_number(calibration.buyers, language),
+                months=format_number(calibration.history_months, language),
+                end=format_date(calibration.end, language),
+                churn=format_percent(plan.monthly_churn, language, decimals=1),
+                buy=format_percent(calibration.buy_probability, language),
+                active=format_number(calibration.active_customers, language),
+                new=format_number(calibration.new_per_month, language, decimals=1),
+                revenue=_money(calibration.revenue_per_purchase_month, 2),
+                margin_rate=format_percent(calibration.margin_rate, language),
+                margin=_money(plan.margin_per_customer, 2),
+                window=format_number(calibration.window_months, language),
+            )
+        )
+        st.markdown(
+            T(
+                "scenarios.calibration_defaults",
+                cac=_money(plan.cac),
+                ceiling=format_number(plan.max_new_customers or 0, language),
+                budget=_money(plan.acquisition_budget),
+                reduction=format_percent(plan.max_reduction, language),
+                half=_money(plan.half_effect_spend, 2),
+                retained=_money(plan.cac / 5),
+            )
+        )
+
+
+def _inputs() -> None:
+    st.subheader(T("scenarios.inputs_title"))
+    base, budgets, effect = st.columns(3)
+    with base:
+        st.markdown(f"**{T('scenarios.group_base')}**")
+        st.number_input(T("scenarios.field.customers"), min_value=0, step=100, key="scn_customers")
+        st.number_input(
+            T("scenarios.field.churn"),
+            min_value=0.0,
+            max_value=100.0,
+            step=0.1,
+            format="%.2f",
+            key="scn_churn_pct",
+            help=T("scenarios.field.churn_help"),
+        )
+        st.number_input(
+            T("scenarios.field.margin", currency=symbol),
+            step=1.0,
+            format="%.2f",
+            key="scn_margin",
+            help=T("scenarios.field.margin_help"),
+        )
+    with budgets:
+        st.markdown(f"**{T('scenarios.group_budgets')}**")
+        st.number_input(
+            T("scenarios.field.acquisition_budget", currency=symbol),
+            step=1_000.0,
+            format="%.0f",
+            key="scn_acq",
+        )
+        st.number_input(
+            T("scenarios.field.retention_budget", currency=symbol),
+            step=1_000.0,
+            format="%.0f",
+            key="scn_ret",
+            help=T("scenarios.field.retention_budget_help"),
+        )
+        st.number_input(
+            T("scenarios.field.cac", currency=symbol),
+            step=10.0,
+            format="%.2f",
+            key="scn_cac",
+            help=T("scenarios.field.cac_help"),
+        )
+        st.number_input(
+            T("scenarios.field.ceiling"),
+            min_value=0.0,
+            step=50.0,
+            format="%.0f",
+            key="scn_ceiling",
+            help=T("scenarios.field.ceiling_help"),
+        )
+    with effect:
+        st.markdown(f"**{T('scenarios.group_effect')}**")
+        st.slider(
+            T("scenarios.field.reduction"),
+            0,
+            100,
+            step=5,
+            format="%d %%",
+            key="scn_reduction_pct",
+            help=T("scenarios.field.reduction_help"),
+        )
+        st.number_input(
+            T("scenarios.field.half_effect", currency=symbol),
+            step=0.05,
+            format="%.3f",
+            key="scn_half",
+            help=T("scenarios.field.half_effect_help"),
+        )
+        st.slider(T("scenarios.field.months"), 1, 240, key="scn_months")
+        st.number_input(
+            T("scenarios.field.discount"),
+            min_value=0.0,
+            max_value=100.0,
+            step=0.5,
+            format="%.1f",
+            key="scn_discount_pct",
+            help=T("scenarios.field.discount_help"),
+        )
+    with st.expander(T("scenarios.uncertainty_title"), icon=":material/tune:"):
+        st.caption(T("scenarios.uncertainty_help"))
+        cells = st.columns(4)
+        for cell, key, label in zip(
+            cells,
+            ("scn_cv_churn", "scn_cv_cac", "scn_cv_margin", "scn_cv_effect"),
+            ("churn", "cac", "margin", "effect"),
+            strict=True,
+        ):
+            cell.slider(T(f"scenarios.cv.{label}"), 0, 100, step=5, format="± %d %%", key=key)
+        left, right = st.columns(2)
+        left.select_slider(
+            T("scenarios.paths"),
+            PATH_CHOICES,
+            format_func=lambda value: format_number(value, language),
+            key="scn_paths",
+        )
+        right.number_input(T("scenarios.seed"), min_value=0, step=1, key="scn_seed")
+
+
+def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:
+    summary = scenarios.summarise(plan)
+    last = result.bands[result.bands["month"] == plan.months].set_index("metric")
+    customers, profit = last.loc["customers"], last.loc["discounted_cumulative_profit"]
+    cells = st.columns(5)
+    cells[0].metric(
+        T("scenarios.kpi.customers", months=format_number(plan.months, language)),
+        format_number(customers["q50"], language),
+        delta=format_number(customers["q50"] - plan.customers, language),
+        help=T(
+            "scenarios.kpi.range",
+            low=format_number(customers["q05"], language),
+            high=format_number(customers["q95"], language),
+        ),
+    )
+    cells[1].metric(
+        T("scenarios.kpi.profit"),
+        _money(profit["q50"]),
+        help=T("scenarios.kpi.range", low=_money(profit["q05"]), high=_money(profit["q95"])),
+    )
+    month = summary.break_even_month
+    cells[2].metric(
+        T("scenarios.kpi.break_even"),
+        T("scenarios.month_n", month=month) if month else T("scenarios.not_within"),
+        help=T("scenarios.kpi.break_even_help"),
+    )
+    cells[3].metric(
+        T("scenarios.kpi.cost_retained"),
+        _money(summary.cost_per_retained),
+        help=T("scenarios.kpi.cost_retained_help"),
+    )
+    cells[4].metric(
+        T("scenarios.kpi.cost_acquired"),
+        _money(summary.cost_per_acquired),
+        help=T("scenarios.kpi.cost_acquired_help"),
+    )
+    if plan.total_budget > 0 and result.prob_beats is not None:
+        st.markdown(
+            T("scenarios.prob_vs_nothing", share=format_percent(result.prob_beats, language))
+        )
+
+
+def _split(plan: Scenario) -> None:
+    st.subheader(T("scenarios.split_title"))
+    split = scenarios.optimise_split(plan)
+    if split.total_budget <= 0:
+        st.info(T("scenarios.split_no_budget"), icon=":material/info:")
+        return
+    st.markdown(
+        T(
+            "scenarios.split_text",
+            total=_money(split.total_budget),
+            share=format_percent(split.retention_share, language),
+            retention=_money(split.retention_budget),
+            acquisition=_money(split.acquisition_budget),
+            profit=_money(split.discounted_profit),
+            gain=_money(split.discounted_profit - (split.current_profit or 0.0)),
+        )
+    )
+    st.altair_chart(scenario_charts.split_chart(split, language, currency), width="stretch")
+    st.button(
+        T("scenarios.apply_optimum"),
+        icon=":material/call_split:",
+        on_click=_apply_budgets,
+        args=(split.acquisition_budget, split.retention_budget),
+        key="scn_apply_optimum",
+    )
+
+
+def _tornado(plan: Scenario) -> None:
+    st.subheader(T("scenarios.tornado_title"))
+    st.caption(T("scenarios.tornado_caption", change=format_percent(CHANGE, language)))
+    sensitivity = scenarios.tornado(plan, change=CHANGE)
+    st.altair_chart(
+        scenario_charts.tornado_chart(sensitivity, language, currency, change=CHANGE),
+        width="stretch",
+    )
+
+
+def _known(value: float | None) -> float | None:
+    """``None`` for missing values that a pandas column turned into NaN."""
+    return None if value is None or value != value else value
+
+
+def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
+    """The comparison as display text: one row per figure, one column per saved scenario."""
+    first = next(iter(saved))
+    rows = {
+        T("scenarios.compare_row.budgets"): [
+            T(
+                "scenarios.budgets_value",
+                acquisition=_money(plan.acquisition_budget),
+                retention=_money(plan.retention_budget),
+            )
+            for plan in saved.values()
+        ],
+        T("scenarios.compare_row.customers_median"): [
+            format_number(value, language) for value in table["customers_median"]
+        ],
+        T("scenarios.compare_row.profit_median"): [_money(v) for v in table["profit_median"]],
+        T("scenarios.compare_row.profit_range"): [
+            T("scenarios.range", low=_money(low), high=_money(high))
+            for low, high in zip(table["profit_q05"], table["profit_q95"], strict=True)
+        ],
+        T("scenarios.compare_row.break_even_month"): [
+            "–" if _known(month) is None else T("scenarios.month_n", month=int(month))
+            for month in table["break_even_month"]
+        ],
+        T("scenarios.compare_row.cost_per_retained"): [
+            _money(_known(value)) for value in table["cost_per_retained"]
+        ],
+        T("scenarios.compare_row.cost_per_acquired"): [
+            _money(_known(value)) for value in table["cost_per_acquired"]
+        ],
+        T("scenarios.compare_row.prob_beats_first", first=first): [
+            "–" if _known(p) is None else format_percent(p, language)
+            for p in table["prob_beats_first"]
+        ],
+    }
+    columns = {T("scenarios.compare_row.label"): list(rows)}
+    for index, name in enumerate(saved):
+        columns[name] = [values[index] for values in rows.values()]
+    return columns
+
+
+def _comparison(plan: Scenario, uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
+    st.subheader(T("scenarios.compare_title"))
+    saved: dict = st.session_state[SAVED]
+    default_name = T("scenarios.default_name", n=len(saved) + 1)
+    name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
+    name_cell.text_input(
+        T("scenarios.name"), key="scn_name", max_chars=40, placeholder=default_name
+    )
+    full = len(saved) >= MAX_SAVED
+    button_cell.button(
+        T("scenarios.save"),
+        icon=":material/bookmark_add:",
+        on_click=_save,
+        args=(plan, default_name),
+        disabled=full,
+        key="scn_save",
+        width="stretch",
+    )
+    if full:
+        st.caption(T("scenarios.compare_full", maximum=MAX_SAVED))
+    if not saved:
+        st.caption(T("scenarios.compare_empty"))
+        return
+    bands, table = _compare(tuple(saved.items()), uncertainty, min(n_paths, 5_000), seed)
+    st.dataframe(_comparison_table(saved, table), hide_index=True, width="stretch")
+    customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
+    customers_tab.altair_chart(
+        scenario_charts.band_chart(bands, "customers", language, currency), width="stretch"
+    )
+    profit_tab.altair_chart(
+        scenario_charts.band_chart(bands, "discounted_cumulative_profit", language, currency),
+        width="stretch",
+    )
+    cells = st.columns(MAX_SAVED)
+    for cell, name in zip(cells, list(saved), strict=False):
+        cell.button(
+            T("scenarios.remove", name=name),
+            icon=":material/delete:",
+            on_click=_remove,
+            args=(name,),
+            key=f"scn_remove_{name}",
+        )
+
+
+def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict) -> None:
+    st.subheader(T("scenarios.downloads_title"))
+    table = scenarios.monthly_table(plan, result.bands)
+    table.columns = [T(f"scenarios.column.{name}") for name in table.columns]
+    cells = st.columns(3)
+    cells[0].download_button(
+        T("scenarios.download_csv"),
+        csvio.to_csv_bytes(table, language),
+        file_name=f"{T('scenarios.file_name')}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="scn_download_csv",
+    )
+    if not scenario_charts.png_available():
+        cells[1].caption(T("scenarios.png_unavailable"))
+        return
+    for cell, (metric, chart) in zip(cells[1:], charts.items(), strict=True):
+        cell.download_button(
+            T(f"scenarios.download_png.{metric}"),
+            partial(scenario_charts.chart_png, chart),
+            file_name=f"{T('scenarios.file_name')}-{T(f'scenarios.file.{metric}')}.png",
+            mime="image/png",
+            icon=":material/image:",
+            key=f"scn_download_{metric}",
+        )
+
+
+st.title(T("scenarios.page_title"))
+st.markdown(T("scenarios.intro"))
+language = lang()
+data = dataset()
+currency = data.currency if data is not None else DEFAULT_CURRENCY[language]
+symbol = get_currency_symbol(currency, locale=BABEL_LOCALES[language])
+_init_state()
+_start_panel()
+_inputs()
+
+with guard():
+    plan = _plan_from_widgets()
+    uncertainty = _uncertainty_from_widgets()
+    n_paths, seed = int(st.session_state["scn_paths"]), int(st.session_state["scn_seed"])
+    result = _monte_carlo(plan, uncertainty, n_paths, seed)
+    st.divider()
+    _headline(plan, result)
+    charts = {
+        "customers": scenario_charts.band_chart(result.bands, "customers", language, currency),
+        "profit": scenario_charts.band_chart(
+            result.bands, "discounted_cumulative_profit", language, currency
+        ),
+    }
+    customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
+    customers_tab.altair_chart(charts["customers"], width="stretch")
+    profit_tab.altair_chart(charts["profit"], width="stretch")
+    st.caption(T("scenarios.bands_caption", paths=format_number(n_paths, language)))
+    _split(plan)
+    _tornado(plan)
+    _comparison(plan, uncertainty, n_paths, seed)
+    _downloads(plan, result, charts)

@@ -1,0 +1,83 @@
+"""The overview page: KPIs match the package, filters and rules apply, optional columns."""
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kundenmodell import load_sample
+from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.segments import classify_activity
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def _overview(lang: str, data=None) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["lang"] = lang
+    app.run()
+    if data is None:
+        app.sidebar.button(key="load_sample").click().run()
+    else:
+        app.session_state["dataset"] = data
+    app.switch_page("pages/overview.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metrics(app: AppTest) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_kpis_equal_the_package_results(lang):
+    app = _overview(lang)
+    data = app.session_state["dataset"]
+    classes = classify_activity(data.transactions, customers=data.customers)
+    metrics = _metrics(app)
+    regular = int((classes == "regular").sum())
+    assert metrics[t("segments_page.kpi_regular", lang)] == format_number(regular, lang)
+    assert t("segments_page.kpi_nps", lang) in metrics
+    assert t("segments_page.kpi_churn", lang) in metrics
+    assert [tab.label for tab in app.tabs] == [
+        t(f"segments_page.tab_{name}", lang)
+        for name in ("lifecycle", "activity", "rfm", "nps", "churn")
+    ]
+    assert len(app.get("download_button")) == 5
+
+
+def test_filter_and_rules_change_the_figures():
+    app = _overview("en")
+    before = _metrics(app)[t("overview.customers", "en")]
+    app.multiselect(key="filter_customer_type").set_value(["b2b"]).run()
+    data = app.session_state["dataset"]
+    b2b = int((data.customers["customer_type"] == "b2b").sum())
+    assert _metrics(app)[t("overview.customers", "en")] == format_number(b2b, "en") != before
+
+    app.number_input(key="rule_min_purchases").set_value(10).run()
+    assert not app.exception
+    classes = classify_activity(
+        data.transactions[
+            data.transactions["customer_id"].isin(
+                data.customers.loc[data.customers["customer_type"] == "b2b", "customer_id"]
+            )
+        ],
+        data.period[1],
+        regular_min_purchases=10,
+    )
+    expected = format_number(int((classes == "regular").sum()), "en")
+    assert _metrics(app)[t("segments_page.kpi_regular", "en")] == expected
+
+
+def test_missing_optional_columns_are_explained_and_the_rest_works():
+    sample = load_sample("de")
+    thin = dataclasses.replace(
+        sample, customers=sample.customers.drop(columns=["nps_score", "status"])
+    )
+    app = _overview("de", thin)
+    infos = [info.value for info in app.info]
+    assert t("segments_page.nps_missing", "de", column=t("column.nps_score", "de")) in infos
+    assert t("overview.missing_columns", "de", columns=t("column.status", "de")) in infos
+    assert t("segments_page.kpi_regular", "de") in _metrics(app)
+    assert t("segments_page.kpi_nps", "de") not in _metrics(app)
