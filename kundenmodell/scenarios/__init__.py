@@ -18,6 +18,7 @@ from kundenmodell.scenarios.model import (
 )
 from kundenmodell.scenarios.monte_carlo import MonteCarloResult, Uncertainty, monte_carlo
 from kundenmodell.scenarios.optimise import SplitResult, optimise_split
+from kundenmodell.scenarios.results import compare, monthly_table
 from kundenmodell.scenarios.sensitivity import tornado
 from kundenmodell.scenarios.simulate import Summary, break_even_month, simulate, summarise
 
@@ -32,10 +33,12 @@ __all__ = [
     "break_even_month",
     "calibrate",
     "churn_with_spend",
+    "compare",
     "default_half_effect_spend",
     "estimate",
     "marginal_cac",
     "monte_carlo",
+    "monthly_table",
     "optimise_split",
     "simulate",
     "summarise",

@@ -1,0 +1,75 @@
+"""Tables for comparison and export: several named plans side by side, one plan per month."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from kundenmodell.scenarios.model import Scenario
+from kundenmodell.scenarios.monte_carlo import Uncertainty, monte_carlo
+from kundenmodell.scenarios.simulate import simulate, summarise
+
+COMPARISON_ROWS = (
+    "customers_median",
+    "profit_median",
+    "profit_q05",
+    "profit_q95",
+    "break_even_month",
+    "cost_per_retained",
+    "cost_per_acquired",
+    "prob_beats_first",
+)
+
+
+def compare(
+    plans: Mapping[str, Scenario],
+    uncertainty: Uncertainty,
+    *,
+    n_paths: int = 5_000,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Bands of every plan (with a ``scenario`` column) and a summary table.
+
+    The summary has one row per name in ``plans`` and the columns of
+    :data:`COMPARISON_ROWS`: median customers and discounted profit at the horizon with its
+    5 % and 95 % quantiles, break-even month against no spend, cost per retained and per
+    acquired customer, and the probability of beating the first plan (same draws for all;
+    ``NaN`` for the first plan itself and for plans with another horizon).
+    """
+    names = list(plans)
+    first = plans[names[0]] if names else None
+    bands, rows = [], []
+    for name, plan in plans.items():
+        versus = first if name != names[0] and first.months == plan.months else None
+        result = monte_carlo(plan, uncertainty, n_paths, seed, versus=versus)
+        summary = summarise(plan)
+        bands.append(result.bands.assign(scenario=name))
+        profit = np.quantile(result.final_profit, [0.05, 0.5, 0.95])
+        rows.append(
+            {
+                "scenario": name,
+                "customers_median": float(np.median(result.final_customers)),
+                "profit_median": float(profit[1]),
+                "profit_q05": float(profit[0]),
+                "profit_q95": float(profit[2]),
+                "break_even_month": summary.break_even_month,
+                "cost_per_retained": summary.cost_per_retained,
+                "cost_per_acquired": summary.cost_per_acquired,
+                "prob_beats_first": np.nan if result.prob_beats is None else result.prob_beats,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["scenario", *COMPARISON_ROWS])
+    return (pd.concat(bands, ignore_index=True) if bands else pd.DataFrame()), table
+
+
+def monthly_table(scenario: Scenario, bands: pd.DataFrame) -> pd.DataFrame:
+    """:func:`simulate` per month joined with the Monte Carlo bands of customers and
+    discounted cumulative profit (columns ``customers_q05`` … ``profit_q95``)."""
+    frame = simulate(scenario)
+    for metric, prefix in (("customers", "customers"), ("discounted_cumulative_profit", "profit")):
+        wide = bands[bands["metric"] == metric].set_index("month")
+        for column in ("q05", "q25", "q50", "q75", "q95"):
+            frame[f"{prefix}_{column}"] = frame["month"].map(wide[column]).to_numpy()
+    return frame
