@@ -40,7 +40,12 @@ navigation = st.navigation(
                 icon=":material/monitoring:",
                 url_path="overview",
             ),
-            st.Page("pages/scenarios.py", title=T("scenarios.page_title"), icon=":material/balance:", url_path="retention-vs-acquisition"),
+            st.Page(
+                "pages/scenarios.py",
+                title=T("scenarios.page_title"),
+                icon=":material/balance:",
+                url_path="retention-vs-acquisition",
+            ),
         ],
         T("nav.section.learn"): [
             st.Page(
