@@ -296,7 +296,11 @@ def validate(dataset: Dataset) -> ValidationReport:
             continue
         issues.extend(validate_table(name, frame))
         if "customer_id" in frame.columns and "customer_id" in customers.columns:
-            orphans = int((~frame["customer_id"].isin(customers["customer_id"])).sum())
+            # Index look-up: Series.isin on two `str` columns is several times slower.
+            known = (
+                pd.Index(customers["customer_id"].unique()).get_indexer(frame["customer_id"]) >= 0
+            )
+            orphans = int((~known).sum())
             if orphans:
                 issues.append(
                     Issue(

@@ -170,7 +170,7 @@ with guard():
                     "revenue": T("segments_page.revenue"),
                     "revenue_share": T("segments_page.revenue_share"),
                 },
-                file_name="activity.csv",
+                file_name="customer_activity.csv",
                 key="download_activity",
                 column_config={
                     "customer_share": st.column_config.NumberColumn(format="percent"),
