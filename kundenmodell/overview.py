@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
@@ -50,20 +51,25 @@ def monthly_revenue(dataset: Dataset) -> pd.DataFrame:
     transactions = dataset.transactions
     if transactions.empty or not {"date", "amount"} <= set(transactions.columns):
         return pd.DataFrame(columns=columns)
-    frame = pd.DataFrame(
+    dates = pd.to_datetime(transactions["date"], errors="coerce")
+    valid = dates.notna().to_numpy()
+    months = dates.to_numpy()[valid].astype("datetime64[M]")
+    if len(months) == 0:
+        return pd.DataFrame(columns=columns)
+    first = months.min()
+    slot = (months - first).astype(np.int64)
+    size = int(slot.max()) + 1
+    amounts = pd.to_numeric(transactions["amount"], errors="coerce").to_numpy()[valid]
+    codes, _ = pd.factorize(transactions["customer_id"].to_numpy()[valid])
+    buyer_months = np.unique(codes.astype(np.int64) * size + slot) % size
+    return pd.DataFrame(
         {
-            "month": pd.to_datetime(transactions["date"]).dt.to_period("M"),
-            "amount": pd.to_numeric(transactions["amount"], errors="coerce"),
-            "customer_id": transactions["customer_id"].astype(str),
+            "month": pd.to_datetime(first + np.arange(size)),
+            "revenue": np.bincount(slot, weights=np.nan_to_num(amounts), minlength=size),
+            "purchases": np.bincount(slot, minlength=size),
+            "buyers": np.bincount(buyer_months, minlength=size),
         }
-    ).dropna(subset=["month"])
-    grouped = frame.groupby("month").agg(
-        revenue=("amount", "sum"), purchases=("amount", "size"), buyers=("customer_id", "nunique")
-    )
-    full = pd.period_range(grouped.index.min(), grouped.index.max(), freq="M")
-    grouped = grouped.reindex(full, fill_value=0)
-    grouped.index = grouped.index.to_timestamp()
-    return grouped.rename_axis("month").reset_index()[columns]
+    )[columns]
 
 
 def _category_counts(values: pd.Series, order: tuple[str, ...], name: str) -> pd.DataFrame:

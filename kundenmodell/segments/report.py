@@ -11,7 +11,7 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.overview import Kpis, kpis, monthly_revenue
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules, classify_activity
-from kundenmodell.segments.churn import churn_rate, cohort_retention
+from kundenmodell.segments.churn import churn_from_periods, cohorts_from_periods, purchase_periods
 from kundenmodell.segments.filters import SegmentFilter, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
 from kundenmodell.segments.nps import NpsResult, nps, nps_by
@@ -159,7 +159,8 @@ def segment_report(
     last_age = rfm_table["recency_days"]
     if nps_result is not None:
         nps_table = nps_by(customers, activity.astype("string"))
-    churn = churn_rate(transactions, "M", inactive_periods=inactive_months, as_of=as_of)
+    periods = purchase_periods(transactions, "M", as_of=as_of)
+    churn = churn_from_periods(periods, inactive_months)
     recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
     return SegmentReport(
         customers=len(customers),
@@ -179,5 +180,5 @@ def segment_report(
         nps_by_activity=nps_table,
         churn=churn,
         monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
-        cohorts=cohort_retention(transactions, "M", as_of=as_of),
+        cohorts=cohorts_from_periods(periods),
     )
