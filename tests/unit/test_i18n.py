@@ -22,6 +22,9 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.sample import SAMPLES
 from kundenmodell.schema import CUSTOMER_TYPES, STATUSES, TABLES
+from kundenmodell.segments import ACTIVITY_CLASSES, NPS_GROUPS, RFM_SEGMENTS
+from kundenmodell.synth import CHANNELS
+from kundenmodell.synth.types import ACQUISITION_CHANNELS
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_DIRS = ("kundenmodell", "ui", "pages")
@@ -63,6 +66,15 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"sample.{name}" for name in SAMPLES}
     keys |= {f"concept.{name}.{part}" for name in CONCEPTS for part in ("term", "text")}
     keys |= {f"validation.severity.{level}" for level in ("error", "warning", "info")}
+    for schema in TABLES.values():
+        for column in schema.columns:
+            if column.allowed and column.name not in ("status", "customer_type", "kind"):
+                keys |= {f"{column.name}.{value}" for value in column.allowed}
+    keys |= {f"activity.{name}" for name in ACTIVITY_CLASSES}
+    keys |= {f"rfm.{part}.{name}" for name in RFM_SEGMENTS for part in ("segment", "action")}
+    keys |= {f"nps.{part}.{name}" for name in NPS_GROUPS for part in ("group", "strategy")}
+    keys |= {f"acquisition_channel.{name}" for name in ACQUISITION_CHANNELS}
+    keys |= {f"channel.{name}" for name in CHANNELS}
     return keys
 
 
