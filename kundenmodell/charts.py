@@ -141,13 +141,19 @@ def funnel_chart(funnel: pd.DataFrame, lang: str) -> alt.LayerChart:
 
 
 def share_comparison_chart(
-    summary: pd.DataFrame, category: str, lang: str, *, title: str, label_prefix: str | None = None
+    summary: pd.DataFrame,
+    category: str,
+    lang: str,
+    *,
+    title: str,
+    labels: dict[str, str] | None = None,
 ) -> alt.Chart:
     """Grouped bars: share of customers next to share of revenue per value of ``category``
     (columns ``customer_share`` and ``revenue_share``), e.g. regular customers 18 % / 54 %.
-    ``title`` names the category in the tooltip."""
-    prefix = label_prefix or category
-    labels = {value: t(f"{prefix}.{value}", lang) for value in summary[category]}
+    ``title`` names the category in the tooltip; ``labels`` maps values to display labels
+    (default: the catalogue's ``<category>.<value>``)."""
+    if labels is None:
+        labels = {value: t(f"{category}.{value}", lang) for value in summary[category]}
     measures = {
         "customer_share": t("segments_page.customer_share", lang),
         "revenue_share": t("segments_page.revenue_share", lang),

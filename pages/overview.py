@@ -196,7 +196,7 @@ with guard():
                         "segment",
                         language,
                         title=T("segments_page.segment"),
-                        label_prefix="rfm.segment",
+                        labels={s: T(f"rfm.segment.{s}") for s in summary["segment"]},
                     ),
                     width="stretch",
                 )
