@@ -20,6 +20,7 @@ LANG_KEY = "lang"
 _DATASET = "dataset"
 _TOKEN = "dataset_token"
 _DERIVED = "derived"
+_WORKSPACE = "workspace_state"
 
 R = TypeVar("R")
 
@@ -53,3 +54,22 @@ def derive(function: Callable[..., R], *args: Any) -> R:
     if key not in memo:
         memo[key] = function(dataset(), *args)
     return memo[key]
+
+
+def workspace_state(section: str) -> dict[str, Any]:
+    """A JSON-serialisable dict for ``section`` (e.g. ``"personas"``, ``"scenarios"``) that
+    belongs to the workspace: pages keep their user edits here, and saving a workspace stores
+    all sections with the data set. Values must be JSON types (str, int, float, bool, None,
+    lists and dicts of them)."""
+    sections: dict[str, dict[str, Any]] = st.session_state.setdefault(_WORKSPACE, {})
+    return sections.setdefault(section, {})
+
+
+def all_workspace_state() -> dict[str, dict[str, Any]]:
+    """Every section of :func:`workspace_state`, for saving."""
+    return st.session_state.setdefault(_WORKSPACE, {})
+
+
+def restore_workspace_state(sections: dict[str, dict[str, Any]]) -> None:
+    """Replace every section, as opening a saved workspace does."""
+    st.session_state[_WORKSPACE] = {name: dict(values) for name, values in sections.items()}
