@@ -33,6 +33,7 @@ QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 BAND_COLUMNS = ("q05", "q25", "q50", "q75", "q95")
 METRICS = ("customers", "discounted_cumulative_profit")
 MAX_PATHS = 200_000
+_NORMAL_LIMIT = 1e7
 _SLOTS = (
     "monthly_churn",
     "max_reduction",
@@ -89,6 +90,8 @@ def _beta(mean: float, cv: float, uniforms: np.ndarray, error: str) -> np.ndarra
     if variance >= mean * (1 - mean):
         raise DataError(f"error.scenarios.{error}")
     kappa = mean * (1 - mean) / variance - 1
+    if kappa > _NORMAL_LIMIT:  # betaincinv fails for huge shapes; the beta is normal there
+        return np.clip(mean + math.sqrt(variance) * ndtri(uniforms), 0.0, 1.0 - 1e-12)
     return betaincinv(mean * kappa, (1 - mean) * kappa, uniforms)
 
 

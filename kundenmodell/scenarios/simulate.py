@@ -150,12 +150,13 @@ def project(
     customers_ = np.empty((months, paths))
     current = n0[:, 0].copy()
     no_spend = np.full(paths, np.inf)
-    for t in range(months):
-        previous[t] = current
-        spend = np.divide(spend_budget, current, out=no_spend.copy(), where=current > 0)
-        churn[t] = base + gain * np.expm1(-rate_per_euro * spend)
-        current = current * (1.0 - churn[t]) + new
-        customers_[t] = current
+    with np.errstate(over="ignore"):  # a budget over a vanishing base is "unbounded spend"
+        for t in range(months):
+            previous[t] = current
+            spend = np.divide(spend_budget, current, out=no_spend.copy(), where=current > 0)
+            churn[t] = base + gain * np.expm1(-rate_per_euro * spend)
+            current = current * (1.0 - churn[t]) + new
+            customers_[t] = current
     return Projection(
         customers=customers_.T,
         previous=previous.T,
