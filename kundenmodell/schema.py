@@ -128,6 +128,9 @@ class Issue:
     """One finding of :func:`validate`; ``key``/``params`` are an i18n message.
 
     ``rows`` counts the affected rows (0 where the finding is about a whole column or table).
+    ``examples`` are up to three of the offending values as text, ``row_numbers`` the numbers of
+    the first affected rows (at most :data:`LISTED_ROWS`): positions in the table counted from 1,
+    or the rows of the user's file in an upload report (:mod:`kundenmodell.io.report`).
     """
 
     severity: Severity
@@ -136,6 +139,62 @@ class Issue:
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
     rows: int = 0
+    examples: tuple[str, ...] = ()
+    row_numbers: tuple[int, ...] = ()
+
+
+LISTED_ROWS = 10
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+
+
+@dataclass(frozen=True, eq=False)
+class Finding:
+    """An :class:`Issue` together with the rows it is about.
+
+    ``mask`` is a boolean array over the rows of ``issue.table`` (None when the finding concerns
+    a whole column or table), so a caller can drop or keep exactly those rows.
+    """
+
+    issue: Issue
+    mask: np.ndarray | None = None
+
+
+def _finding(
+    severity: Severity,
+    table: str,
+    column: str | None,
+    key: str,
+    mask: pd.Series | np.ndarray,
+    values: pd.Series | None = None,
+    params: Mapping[str, Any] | None = None,
+) -> Finding:
+    """A finding about the rows where ``mask`` is True, with examples taken from ``values``."""
+    flags = np.asarray(mask, dtype=bool)
+    positions = np.flatnonzero(flags)
+    examples: tuple[str, ...] = ()
+    if values is not None:
+        shown = pd.Series(np.asarray(values, dtype=object)[flags]).dropna()
+        examples = tuple(dict.fromkeys(_example(value) for value in shown.head(50)))[:3]
+    issue = Issue(
+        severity,
+        table,
+        column,
+        key,
+        dict(params or {}),
+        int(flags.sum()),
+        examples,
+        tuple(int(position) + 1 for position in positions[:LISTED_ROWS]),
+    )
+    return Finding(issue, flags)
+
+
+def _example(value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d") if value == value.normalize() else str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -178,40 +237,66 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLES[name].names})
 
 
-def _check_column(table: str, column: Column, values: pd.Series) -> list[Issue]:
-    issues: list[Issue] = []
-    present = values.dropna()
-    missing = len(values) - len(present)
-    if column.required and missing:
-        issues.append(
-            Issue("error", table, column.name, "validation.required_missing", {}, missing)
+def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding]:
+    findings: list[Finding] = []
+    given = values.notna().to_numpy()
+    if column.required and not given.all():
+        findings.append(
+            _finding("error", table, column.name, "validation.required_missing", ~given)
         )
-    if present.empty:
-        return issues
+    if not given.any():
+        return findings
 
+    def at(mask: pd.Series) -> np.ndarray:
+        """A mask over the present values as a mask over the whole column."""
+        full = np.zeros(len(values), dtype=bool)
+        full[given] = np.asarray(mask, dtype=bool)
+        return full
+
+    present = values[given]
     if column.kind == "date":
         parsed = pd.to_datetime(present, errors="coerce")
-        bad = int(parsed.isna().sum())
-        if bad:
-            issues.append(Issue("error", table, column.name, "validation.not_a_date", {}, bad))
-        future = int((parsed > pd.Timestamp.now() + pd.Timedelta(days=1)).sum())
-        if future:
-            issues.append(
-                Issue("warning", table, column.name, "validation.future_date", {}, future)
+        bad = parsed.isna()
+        if bad.any():
+            findings.append(
+                _finding("error", table, column.name, "validation.not_a_date", at(bad), values)
             )
-        return issues
+        future = parsed > pd.Timestamp.now() + pd.Timedelta(days=1)
+        if future.any():
+            findings.append(
+                _finding(
+                    "warning", table, column.name, "validation.future_date", at(future), values
+                )
+            )
+        too_old = parsed < EARLIEST_DATE
+        if too_old.any():
+            findings.append(
+                _finding(
+                    "warning", table, column.name, "validation.io.date_too_old", at(too_old), values
+                )
+            )
+        return findings
 
     if column.kind in ("integer", "number"):
         numbers = pd.to_numeric(present, errors="coerce")
-        bad = int(numbers.isna().sum())
-        if bad:
-            issues.append(Issue("error", table, column.name, "validation.not_a_number", {}, bad))
-        numbers = numbers.dropna()
+        bad = numbers.isna()
+        if bad.any():
+            findings.append(
+                _finding("error", table, column.name, "validation.not_a_number", at(bad), values)
+            )
+        numbers = numbers.astype("float64")
         if column.kind == "integer":
-            fractional = int((numbers != np.floor(numbers)).sum())
-            if fractional:
-                issues.append(
-                    Issue("warning", table, column.name, "validation.not_whole", {}, fractional)
+            fractional = numbers.notna() & (numbers != np.floor(numbers))
+            if fractional.any():
+                findings.append(
+                    _finding(
+                        "warning",
+                        table,
+                        column.name,
+                        "validation.not_whole",
+                        at(fractional),
+                        values,
+                    )
                 )
         out_of_range = pd.Series(False, index=numbers.index)
         if column.minimum is not None:
@@ -219,33 +304,43 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Issue]:
         if column.maximum is not None:
             out_of_range |= numbers > column.maximum
         if out_of_range.any():
-            issues.append(
-                Issue(
+            findings.append(
+                _finding(
                     "warning",
                     table,
                     column.name,
                     "validation.out_of_range",
+                    at(out_of_range),
+                    values,
                     {"minimum": _bound(column.minimum), "maximum": _bound(column.maximum)},
-                    int(out_of_range.sum()),
                 )
             )
-        return issues
+        return findings
 
     if column.allowed is not None:
         unknown = ~present.astype(str).isin(column.allowed)
         if unknown.any():
             examples = ", ".join(sorted(present[unknown].astype(str).unique())[:3])
-            issues.append(
-                Issue(
+            findings.append(
+                _finding(
                     "warning",
                     table,
                     column.name,
                     "validation.unknown_value",
+                    at(unknown),
+                    values,
                     {"examples": examples, "allowed": ", ".join(column.allowed)},
-                    int(unknown.sum()),
                 )
             )
-    return issues
+    if column.name == "email":
+        bad_email = ~present.astype(str).str.strip().str.match(EMAIL_PATTERN)
+        if bad_email.any():
+            findings.append(
+                _finding(
+                    "warning", table, column.name, "validation.io.bad_email", at(bad_email), values
+                )
+            )
+    return findings
 
 
 def _bound(value: float | None) -> str:
@@ -254,20 +349,29 @@ def _bound(value: float | None) -> str:
 
 def validate_table(name: str, frame: pd.DataFrame) -> list[Issue]:
     """Check one table against its canonical schema (columns, kinds, allowed values, ranges)."""
+    return [finding.issue for finding in check_table(name, frame)]
+
+
+def check_table(name: str, frame: pd.DataFrame) -> list[Finding]:
+    """:func:`validate_table` with the affected rows of every finding."""
     schema = TABLES[name]
-    issues: list[Issue] = []
+    findings: list[Finding] = []
     for column in schema.columns:
         if column.name not in frame.columns:
             if column.required:
-                issues.append(Issue("error", name, column.name, "validation.missing_column"))
+                findings.append(
+                    Finding(Issue("error", name, column.name, "validation.missing_column"))
+                )
             continue
-        issues.extend(_check_column(name, column, frame[column.name]))
+        findings.extend(_check_column(name, column, frame[column.name]))
     extra = [str(column) for column in frame.columns if column not in schema.names]
     if extra:
-        issues.append(
-            Issue("info", name, None, "validation.extra_columns", {"columns": ", ".join(extra)})
+        findings.append(
+            Finding(
+                Issue("info", name, None, "validation.extra_columns", {"columns": ", ".join(extra)})
+            )
         )
-    return issues
+    return findings
 
 
 def validate(dataset: Dataset) -> ValidationReport:
@@ -275,16 +379,27 @@ def validate(dataset: Dataset) -> ValidationReport:
 
     Errors make a column unusable (a required column missing or unparsable); warnings are
     values an analysis will skip or treat with care (unknown categories, out-of-range scores,
-    purchases of unknown customers, negative amounts); infos are notes (extra columns).
+    purchases of unknown customers, negative amounts, malformed e-mail addresses, dates before
+    1900); infos are notes (extra columns).
     """
+    return ValidationReport(tuple(finding.issue for finding in find_issues(dataset)))
+
+
+def find_issues(dataset: Dataset) -> list[Finding]:
+    """:func:`validate` with the affected rows of every finding (for dropping them)."""
     customers = dataset.customers
-    issues = validate_table("customers", customers)
+    findings = check_table("customers", customers)
     if "customer_id" in customers.columns:
-        duplicated = int(customers["customer_id"].duplicated().sum())
-        if duplicated:
-            issues.append(
-                Issue(
-                    "error", "customers", "customer_id", "validation.duplicate_ids", {}, duplicated
+        duplicated = customers["customer_id"].duplicated() & customers["customer_id"].notna()
+        if duplicated.any():
+            findings.append(
+                _finding(
+                    "error",
+                    "customers",
+                    "customer_id",
+                    "validation.duplicate_ids",
+                    duplicated,
+                    customers["customer_id"],
                 )
             )
 
@@ -292,29 +407,39 @@ def validate(dataset: Dataset) -> ValidationReport:
         frame = getattr(dataset, name)
         if frame is None or frame.empty:
             if name == "transactions":
-                issues.append(Issue("info", name, None, "validation.no_transactions"))
+                findings.append(Finding(Issue("info", name, None, "validation.no_transactions")))
             continue
-        issues.extend(validate_table(name, frame))
+        findings.extend(check_table(name, frame))
         if "customer_id" in frame.columns and "customer_id" in customers.columns:
             # Index look-up: Series.isin on two `str` columns is several times slower.
             known = (
                 pd.Index(customers["customer_id"].unique()).get_indexer(frame["customer_id"]) >= 0
             )
-            orphans = int((~known).sum())
-            if orphans:
-                issues.append(
-                    Issue(
-                        "warning", name, "customer_id", "validation.unknown_customer", {}, orphans
+            orphans = ~known
+            if orphans.any():
+                findings.append(
+                    _finding(
+                        "warning",
+                        name,
+                        "customer_id",
+                        "validation.unknown_customer",
+                        orphans,
+                        frame["customer_id"],
                     )
                 )
 
     transactions = dataset.transactions
     if transactions is not None and "amount" in transactions.columns:
-        negative = int((pd.to_numeric(transactions["amount"], errors="coerce") < 0).sum())
-        if negative:
-            issues.append(
-                Issue(
-                    "warning", "transactions", "amount", "validation.negative_amount", {}, negative
+        negative = pd.to_numeric(transactions["amount"], errors="coerce") < 0
+        if negative.any():
+            findings.append(
+                _finding(
+                    "warning",
+                    "transactions",
+                    "amount",
+                    "validation.negative_amount",
+                    negative,
+                    transactions["amount"],
                 )
             )
-    return ValidationReport(tuple(issues))
+    return findings
