@@ -139,9 +139,19 @@ def _run(scenario: Scenario, uncertainty: Uncertainty, uniforms: np.ndarray) -> 
 
 
 def bands(values: np.ndarray, metric: str) -> pd.DataFrame:
-    """5/25/50/75/95 % quantiles per month (column) of a (paths, months) array."""
-    quantiles = np.quantile(values.T, QUANTILES, axis=1)  # rows of the (months, paths) array
-    frame = pd.DataFrame(dict(zip(BAND_COLUMNS, quantiles, strict=True)))
+    """5/25/50/75/95 % quantiles per month (column) of a (paths, months) array.
+
+    Numpy's default ("linear") quantile, ``x[⌊q(n−1)⌋]`` interpolated towards the next order
+    statistic, from one sort per month: for five quantiles this is several times faster than
+    ``np.quantile``'s partitioning.
+    """
+    ordered = np.sort(values.T, axis=1)  # (months, paths), each month's row sorted
+    position = np.asarray(QUANTILES) * (ordered.shape[1] - 1)
+    low = np.floor(position).astype(np.intp)
+    high = np.minimum(low + 1, ordered.shape[1] - 1)
+    weight = position - low
+    quantiles = ordered[:, low] * (1 - weight) + ordered[:, high] * weight
+    frame = pd.DataFrame(dict(zip(BAND_COLUMNS, quantiles.T, strict=True)))
     frame.insert(0, "month", np.arange(1, values.shape[1] + 1))
     frame.insert(0, "metric", metric)
     return frame

@@ -48,12 +48,12 @@ COLUMNS = (
 @dataclass(frozen=True)
 class Projection:
     """The result of :func:`project`: arrays of shape (paths, months), month ``t`` in column
-    ``t − 1``. ``customers``, ``churn`` and ``previous`` (customers at the start of each month)
-    come from the recursion; the money columns are derived from them on access, so a Monte
-    Carlo run that needs only customers and profit computes nothing else."""
+    ``t − 1``. ``customers`` and ``churn`` come from the recursion (``start``: customers at
+    month 0, shape (paths, 1)); everything else is derived on access, so a Monte Carlo run
+    that needs only customers and profit computes nothing else."""
 
     customers: np.ndarray
-    previous: np.ndarray
+    start: np.ndarray
     churn: np.ndarray
     churn0: np.ndarray = field(repr=False)
     margin: np.ndarray = field(repr=False)
@@ -65,6 +65,11 @@ class Projection:
     @property
     def shape(self) -> tuple[int, int]:
         return self.customers.shape
+
+    @property
+    def previous(self) -> np.ndarray:
+        """Customers at the start of each month: ``customers[t − 1]``."""
+        return np.concatenate([self.start, self.customers[:, :-1]], axis=1)
 
     @property
     def acquired(self) -> np.ndarray:
@@ -142,24 +147,31 @@ def project(
         _column(value, paths) for value in inputs
     )
     acquired = acquired_customers(acq_budget, cac_, cap)
-    # churn(s) = churn0 − churn0·R·(1 − 2^(−s/h)), written with expm1 for small s
-    base, gain, rate_per_euro = churn0[:, 0], (churn0 * reduction)[:, 0], np.log(2.0) / half[:, 0]
-    spend_budget, new = ret_budget[:, 0], acquired[:, 0]
+    # churn(s) = churn0·(1 − R) + churn0·R·exp(−ln 2 · s / h) (np.exp is vectorised in SIMD,
+    # expm1 is not); a budget over a vanishing base (N → 0) is an unbounded spend per
+    # customer, not a division error
+    gain = (churn0 * reduction)[:, 0]
+    floor = churn0[:, 0] - gain
+    minus_rate, spend_budget, new = -np.log(2.0) / half[:, 0], ret_budget[:, 0], acquired[:, 0]
     churn = np.empty((months, paths))
-    previous = np.empty((months, paths))
     customers_ = np.empty((months, paths))
-    current = n0[:, 0].copy()
-    no_spend = np.full(paths, np.inf)
-    with np.errstate(over="ignore"):  # a budget over a vanishing base is "unbounded spend"
-        for t in range(months):
-            previous[t] = current
-            spend = np.divide(spend_budget, current, out=no_spend.copy(), where=current > 0)
-            churn[t] = base + gain * np.expm1(-rate_per_euro * spend)
-            current = current * (1.0 - churn[t]) + new
-            customers_[t] = current
+    current = n0[:, 0]
+    work = np.empty(paths)
+    with np.errstate(over="ignore"):
+        for t in range(months):  # in place: no arrays allocated per month
+            np.maximum(current, np.finfo(float).tiny, out=work)
+            np.divide(spend_budget, work, out=work)
+            np.multiply(work, minus_rate, out=work)
+            np.exp(work, out=work)
+            np.multiply(gain, work, out=churn[t])
+            churn[t] += floor
+            np.multiply(current, churn[t], out=work)
+            np.subtract(current, work, out=customers_[t])
+            customers_[t] += new
+            current = customers_[t]
     return Projection(
         customers=customers_.T,
-        previous=previous.T,
+        start=n0,
         churn=churn.T,
         churn0=churn0,
         margin=margin,
