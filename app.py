@@ -41,6 +41,12 @@ navigation = st.navigation(
                 url_path="overview",
             ),
             st.Page(
+                "pages/clv.py",
+                title=T("clv.page_title"),
+                icon=":material/savings:",
+                url_path="customer-value",
+            ),
+            st.Page(
                 "pages/scenarios.py",
                 title=T("scenarios.page_title"),
                 icon=":material/balance:",

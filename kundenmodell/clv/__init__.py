@@ -1,0 +1,45 @@
+"""Customer lifetime value: buy-till-you-die models, retention and churn.
+
+>>> import kundenmodell as km
+>>> data = km.synth.generate(3_000, seed=2)
+>>> summary = km.clv.summary_from_transactions(data.transactions)
+>>> bg = km.clv.BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+>>> sorted(bg.params_)
+['a', 'alpha', 'b', 'r']
+
+- :mod:`.summary`: purchases → frequency, recency, T, monetary value per customer;
+- :mod:`.fitter`: the one maximum-likelihood fitter; :mod:`.bgnbd` (BG/NBD) and
+  :mod:`.gamma_gamma` (Gamma-Gamma) only declare parameters and log-likelihood;
+- :mod:`.value`: discounted CLV; :mod:`.churn`: Kaplan–Meier retention and monthly churn;
+- :mod:`.holdout`: calibration/hold-out check; :mod:`.thin`: is the data enough?;
+- :mod:`.analysis`: the whole analysis of a data set, as the workbench page shows it;
+  :mod:`.charts`: its Altair charts.
+"""
+
+from kundenmodell.clv.bgnbd import BetaGeoModel
+from kundenmodell.clv.churn import churn_summary, customer_lifetimes, kaplan_meier, retention_curves
+from kundenmodell.clv.fitter import MaximumLikelihoodModel
+from kundenmodell.clv.gamma_gamma import GammaGammaModel
+from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
+from kundenmodell.clv.summary import summary_from_transactions
+from kundenmodell.clv.thin import Adequacy, Shortfall, check_adequacy, check_holdout
+from kundenmodell.clv.value import customer_lifetime_value
+
+__all__ = [
+    "Adequacy",
+    "BetaGeoModel",
+    "GammaGammaModel",
+    "MaximumLikelihoodModel",
+    "Shortfall",
+    "calibration_and_holdout",
+    "check_adequacy",
+    "check_holdout",
+    "churn_summary",
+    "customer_lifetime_value",
+    "customer_lifetimes",
+    "holdout_comparison",
+    "kaplan_meier",
+    "retention_curves",
+    "summary_from_transactions",
+    "tracking",
+]

@@ -1,0 +1,148 @@
+"""From a purchase table to the per-customer figures the buy-till-you-die models need.
+
+For every customer who bought on or before ``observation_end`` (Fader, Hardie & Lee 2005 call
+them x, t_x and T):
+
+- ``frequency`` x: the number of *repeat purchase days*, i.e. distinct purchase days − 1;
+  several purchases on one day count as one (the models describe visits, not basket lines);
+- ``recency`` t_x: last purchase day − first purchase day;
+- ``T``: observation_end − first purchase day;
+- ``monetary_value``: the mean of the per-day purchase totals over the repeat days (all
+  purchase days except the first), 0 without repeat days. The first day is left out because the
+  spend model (Gamma-Gamma) describes repeat spend, and a first order often differs.
+
+Durations are counted in days and divided by the length of ``time_unit`` (7 for weeks, 1 for
+days, 30.4375 for months), not rounded. Purchases after ``observation_end`` are ignored, which
+is how a calibration period is cut off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kundenmodell.errors import DataError
+
+DAYS_PER_UNIT: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 30.4375}
+"""Length of each supported time unit in days (a month is a mean Gregorian month)."""
+
+SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
+
+
+def days_per_unit(time_unit: str) -> float:
+    """Days in ``time_unit`` ("D", "W" or "M"); other units are a :class:`DataError`."""
+    if time_unit not in DAYS_PER_UNIT:
+        raise DataError(
+            "error.clv.unknown_time_unit", unit=str(time_unit), available=", ".join(DAYS_PER_UNIT)
+        )
+    return DAYS_PER_UNIT[time_unit]
+
+
+def purchase_days(
+    transactions: pd.DataFrame,
+    *,
+    customer_id_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+) -> pd.DataFrame:
+    """One row per customer and purchase day with the day's total: ``customer_id``, ``day``
+    (midnight timestamps), ``amount``.
+
+    The required columns are checked before anything is computed; rows without a readable date
+    are dropped, unreadable amounts count as 0. Sorted by customer and day.
+    """
+    for column in (customer_id_col, date_col, amount_col):
+        if column not in transactions.columns:
+            raise DataError("error.missing_column", table="transactions", column=column)
+    days = pd.to_datetime(transactions[date_col], errors="coerce")
+    if days.dt.tz is not None:
+        days = days.dt.tz_localize(None)
+    days = days.dt.normalize()
+    frame = pd.DataFrame(
+        {
+            "customer_id": transactions[customer_id_col],
+            "day": days,
+            "amount": pd.to_numeric(transactions[amount_col], errors="coerce").fillna(0.0),
+        }
+    )
+    frame = frame[frame["day"].notna() & frame["customer_id"].notna()]
+    grouped = frame.groupby(["customer_id", "day"], sort=True, observed=True)["amount"].sum()
+    return grouped.reset_index()
+
+
+def summary_from_transactions(
+    transactions: pd.DataFrame,
+    *,
+    customer_id_col: str = "customer_id",
+    date_col: str = "date",
+    amount_col: str = "amount",
+    observation_end: object = None,
+    time_unit: str = "W",
+) -> pd.DataFrame:
+    """Frequency, recency, T and monetary value per customer (see the module docstring).
+
+    Returns a frame indexed by customer id (index name ``customer_id``) with the columns
+    ``frequency`` (int64), ``recency``, ``T``, ``monetary_value`` (float64). ``attrs`` records
+    ``time_unit`` and ``observation_end``. ``observation_end`` defaults to the last purchase
+    day in the data.
+
+    Raises :class:`DataError` ``error.missing_column`` when a column is missing,
+    ``error.clv.no_purchases`` when no dated purchase is left and ``error.clv.unknown_time_unit``.
+    """
+    unit_days = days_per_unit(time_unit)
+    days = purchase_days(
+        transactions, customer_id_col=customer_id_col, date_col=date_col, amount_col=amount_col
+    )
+    end = days["day"].max() if observation_end is None else as_day(observation_end)
+    days = days[days["day"] <= end]
+    if days.empty:
+        raise DataError("error.clv.no_purchases")
+    return summarise_days(days, end, time_unit, unit_days)
+
+
+def summarise_days(
+    days: pd.DataFrame, end: pd.Timestamp, time_unit: str, unit_days: float
+) -> pd.DataFrame:
+    """The summary of :func:`purchase_days` rows (sorted by customer and day, all on or before
+    ``end``)."""
+    codes, ids = pd.factorize(days["customer_id"], sort=False)
+    day_number = _day_numbers(days["day"])
+    amount = days["amount"].to_numpy(dtype=np.float64)
+    n = len(ids)
+    # Rows are sorted by customer and day: each customer's rows form one block.
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    counts = np.diff(np.r_[starts, len(codes)])
+    first = day_number[starts]
+    last = day_number[starts + counts - 1]
+    totals = np.add.reduceat(amount, starts) if n else np.empty(0)
+    frequency = counts - 1
+    repeat_spend = totals - amount[starts]
+    monetary = np.divide(repeat_spend, frequency, out=np.zeros(n), where=frequency > 0)
+    end_number = _day_numbers(pd.Series([end]))[0]
+    summary = pd.DataFrame(
+        {
+            "frequency": frequency.astype(np.int64),
+            "recency": (last - first) / unit_days,
+            "T": (end_number - first) / unit_days,
+            "monetary_value": monetary,
+        },
+        index=pd.Index(ids, name="customer_id"),
+    )
+    summary.attrs.update({"time_unit": time_unit, "observation_end": end})
+    return summary
+
+
+def _day_numbers(days: pd.Series) -> np.ndarray:
+    """Whole days since 1970-01-01 of midnight timestamps."""
+    return days.to_numpy(dtype="datetime64[D]").astype(np.int64)
+
+
+def as_day(value: object) -> pd.Timestamp:
+    """``value`` as a midnight timestamp; unreadable dates are ``error.invalid_period``."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise DataError("error.invalid_period") from error
+    if pd.isna(stamp):
+        raise DataError("error.invalid_period")
+    return stamp.normalize()

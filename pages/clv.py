@@ -1,0 +1,343 @@
+"""Kundenwert: CLV from BG/NBD and Gamma-Gamma, P(alive), model check on a hold-out period,
+retention curves and monthly churn. Every figure comes from :mod:`kundenmodell.clv.analysis`;
+this page only lays them out, one function per tab."""
+
+import math
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from kundenmodell.clv import analysis, charts
+from kundenmodell.csvio import to_csv_bytes
+from kundenmodell.i18n import format_date, format_money, format_number, format_percent
+from ui.feedback import guard
+from ui.session import T, dataset, derive, lang
+
+HORIZON_CHOICES = (3, 6, 12, 24, 36)
+INACTIVITY_CHOICES = (90, 180, 365)
+
+st.title(T("clv.title"))
+st.caption(T("clv.intro"))
+data = dataset()
+if data is None:
+    st.info(T("clv.none"), icon=":material/info:")
+    st.stop()
+if data.transactions.empty:
+    st.info(T("clv.no_transactions"), icon=":material/info:")
+    st.stop()
+language = lang()
+
+
+def _money(value: float, decimals: int = 0) -> str:
+    return format_money(value, data.currency, language, decimals=decimals)
+
+
+def _percent(value: float, decimals: int = 0) -> str:
+    return format_percent(value, language, decimals=decimals) if math.isfinite(value) else "–"
+
+
+def _number(value: float, decimals: int = 0) -> str:
+    return format_number(value, language, decimals=decimals)
+
+
+def _significant(value: float) -> str:
+    """Four significant digits in the language's number format."""
+    if not math.isfinite(value):
+        return "–"
+    digits = 3 - math.floor(math.log10(abs(value))) if value else 0
+    return _number(value, max(digits, 0))
+
+
+def _grouping_label(option: str) -> str:
+    if option in analysis.SPECIAL_GROUPINGS:
+        return T(f"clv.grouping.{option}")
+    return T(f"column.{option}")
+
+
+def _shortfalls(title_key: str, adequacy) -> None:
+    lines = [f"- {T(item.key, **item.params)}" for item in adequacy.shortfalls]
+    st.warning("\n".join([f"**{T(title_key)}**", *lines]), icon=":material/data_alert:")
+
+
+def _download(label_key: str, frame: pd.DataFrame, suffix: str) -> None:
+    st.download_button(
+        T(label_key),
+        data=partial(to_csv_bytes, frame, language),
+        file_name=f"{data.name}_{suffix}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key=f"clv_download_{suffix}",
+    )
+
+
+def value_tab(values: pd.DataFrame, months: int) -> None:
+    st.subheader(T("clv.outlook_title"))
+    outlook = analysis.outlook(values)
+    for cell, row in zip(st.columns(len(outlook)), outlook.itertuples(), strict=True):
+        cell.metric(
+            T("clv.outlook_period", months=row.months),
+            T("clv.outlook_purchases", count=_number(row.purchases)),
+            T(
+                "clv.outlook_detail",
+                per_customer=_number(row.per_customer, 2),
+                revenue=_money(row.revenue),
+            ),
+            delta_color="off",
+            delta_arrow="off",
+        )
+
+    st.subheader(T("clv.distribution_title", months=months))
+    histogram = analysis.clv_distribution(values)
+    st.altair_chart(
+        charts.clv_distribution_chart(histogram, language, data.currency), width="stretch"
+    )
+    concentration = _percent(analysis.value_concentration(values))
+    st.caption(
+        f"{T('clv.distribution_caption')} {T('clv.extra.concentration', share=concentration)}"
+    )
+
+    st.subheader(T("clv.segment_title"))
+    option = st.selectbox(
+        T("clv.segment_choice"),
+        derive(analysis.segment_options),
+        format_func=_grouping_label,
+        key="clv_segment",
+    )
+    table = analysis.clv_by_segment(values, derive(analysis.segment_groups, option))
+    table["label"] = [analysis.group_label(option, value, language) for value in table["group"]]
+    st.altair_chart(charts.segment_chart(table, language, data.currency), width="stretch")
+    shown = table.assign(
+        customers=[_number(value) for value in table["customers"]],
+        clv_mean=[_money(value) for value in table["clv_mean"]],
+        clv_total=[_money(value) for value in table["clv_total"]],
+        share=table["share"] * 100,
+        purchases_12m_mean=[_number(value, 1) for value in table["purchases_12m_mean"]],
+    )
+    st.dataframe(
+        shown[["label", "customers", "clv_mean", "clv_total", "share", "purchases_12m_mean"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "label": _grouping_label(option),
+            "customers": T("clv.col.customers"),
+            "clv_mean": T("clv.col.clv_mean"),
+            "clv_total": T("clv.col.clv_total"),
+            "share": st.column_config.ProgressColumn(
+                T("clv.col.share"), format="%.0f %%", min_value=0, max_value=100
+            ),
+            "purchases_12m_mean": T("clv.extra.purchases_12m_mean"),
+        },
+    )
+
+
+def top_tab(values: pd.DataFrame, months: int) -> None:
+    st.subheader(T("clv.top_title"))
+    count = st.number_input(T("clv.top_count"), 5, 500, 25, step=5, key="clv_top_count")
+    top = analysis.top_customers(values, data.customers, int(count))
+    shown = top.assign(
+        clv=[_money(value) for value in top["clv"]],
+        p_alive=top["p_alive"] * 100,
+        purchases_12m=[_number(value, 1) for value in top["purchases_12m"]],
+        expected_spend=[_money(value, 2) for value in top["expected_spend"]],
+        purchases=[_number(value) for value in top["purchases"]],
+        last_purchase=[format_date(day, language) for day in top["last_purchase"]],
+    )
+    columns = ["customer_id", "name", "clv", "p_alive", "purchases_12m", "expected_spend"]
+    st.dataframe(
+        shown[[*columns, "purchases", "last_purchase"]],
+        hide_index=True,
+        width="stretch",
+        height=min(35 * (len(shown) + 1) + 3, 900),
+        column_config={
+            "customer_id": T("column.customer_id"),
+            "name": T("clv.col.name"),
+            "clv": T("clv.col.clv", months=months),
+            "p_alive": st.column_config.ProgressColumn(
+                T("clv.col.p_alive"), format="%.0f %%", min_value=0, max_value=100
+            ),
+            "purchases_12m": T("clv.col.purchases_12m"),
+            "expected_spend": T("clv.col.expected_spend"),
+            "purchases": T("clv.col.purchases"),
+            "last_purchase": T("clv.col.last_purchase"),
+        },
+    )
+    st.caption(T("clv.top_caption"))
+    _download("clv.download_values", analysis.export_table(values, language, months), "clv")
+
+
+def alive_tab(fit: analysis.ClvFit) -> None:
+    st.subheader(T("clv.alive_title"))
+    grid = analysis.p_alive_grid(fit)
+    st.altair_chart(charts.p_alive_heatmap(grid, language), width="stretch")
+    st.caption(T("clv.alive_caption", weeks=_number(grid["T"].iloc[0])))
+
+
+def fit_tab(fit: analysis.ClvFit) -> None:
+    st.subheader(T("clv.fit_title"))
+    smallest, largest = analysis.holdout_months_range(data)
+    if largest < 1:
+        st.info(T("clv.holdout_unavailable"), icon=":material/info:")
+    else:
+        holdout_months = st.select_slider(
+            T("clv.holdout_choice"),
+            list(range(smallest, largest + 1)),
+            value=min(6, largest),
+            format_func=lambda value: T("clv.months", months=value),
+            key="clv_holdout",
+        )
+        check = derive(analysis.holdout_check, holdout_months)
+        st.caption(
+            T(
+                "clv.holdout_caption",
+                start=format_date(check.calibration_end, language),
+                end=format_date(check.observation_end, language),
+            )
+        )
+        if not check.adequacy.ok:
+            _shortfalls("clv.thin.holdout_title", check.adequacy)
+        else:
+            deviation = (
+                check.predicted_total / check.actual_total - 1 if check.actual_total else math.nan
+            )
+            cells = st.columns(3)
+            cells[0].metric(T("clv.holdout_actual"), _number(check.actual_total))
+            cells[1].metric(T("clv.holdout_predicted"), _number(check.predicted_total))
+            cells[2].metric(
+                T("clv.holdout_deviation"),
+                ("+" if deviation > 0 else "") + _percent(deviation, 1),
+                help=T("clv.holdout_deviation_help"),
+            )
+            st.markdown(f"##### {T('clv.tracking_title')}")
+            st.altair_chart(
+                charts.tracking_chart(check.tracking, check.calibration_end, language),
+                width="stretch",
+            )
+            st.markdown(f"##### {T('clv.by_frequency_title')}")
+            st.altair_chart(charts.holdout_chart(check.comparison, language), width="stretch")
+            st.caption(T("clv.holdout_note"))
+
+    st.subheader(T("clv.params_title"))
+    parameters = analysis.parameter_table(fit, language)
+    numbers = parameters.select_dtypes("number").columns
+    st.dataframe(
+        parameters.assign(**{name: parameters[name].map(_significant) for name in numbers}),
+        hide_index=True,
+        width="stretch",
+    )
+    st.caption(T("clv.params_caption", buyers=_number(fit.bg.n_observations_)))
+    _download("clv.download_params", parameters, "clv_parameters")
+
+
+def retention_tab() -> None:
+    st.subheader(T("clv.retention_title"))
+    choices = st.columns(2)
+    grouping = choices[0].selectbox(
+        T("clv.retention_group"),
+        ["cohort_year", "cohort_quarter", "all", *derive(analysis.segment_options)],
+        format_func=_grouping_label,
+        key="clv_retention_group",
+    )
+    inactive_days = choices[1].select_slider(
+        T("clv.inactive"),
+        INACTIVITY_CHOICES,
+        value=180,
+        format_func=lambda value: T("clv.days", days=value),
+        key="clv_inactive",
+    )
+    result = derive(analysis.retention, grouping, inactive_days)
+    labels = {
+        value: analysis.group_label(grouping, value, language)
+        for value in result.curves["group"].unique()
+    }
+    curves = result.curves.assign(label=result.curves["group"].map(labels))
+    st.altair_chart(charts.retention_chart(curves, language), width="stretch")
+    st.caption(T("clv.retention_caption", days=inactive_days))
+    summary = result.summary
+    st.dataframe(
+        summary.assign(
+            group=summary["group"].map(labels),
+            customers=summary["customers"].map(_number),
+            one_time_share=summary["one_time_share"].map(_percent),
+            retention=summary["retention"].map(_percent),
+            monthly_churn=[_percent(value, 1) for value in summary["monthly_churn"]],
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "group": _grouping_label(grouping),
+            "customers": T("clv.col.followed"),
+            "one_time_share": T("clv.col.one_time_share"),
+            "horizon": T("clv.col.horizon"),
+            "retention": T("clv.col.retention"),
+            "monthly_churn": T("clv.col.monthly_churn"),
+        },
+    )
+    _download("clv.download_retention", analysis.retention_export(curves, language), "retention")
+
+
+with guard():
+    fit = derive(analysis.fit_dataset)
+    if not fit.ok:
+        _shortfalls("clv.thin.title", fit.adequacy)
+        st.caption(T("clv.thin.advice"))
+        st.stop()
+
+    settings = st.columns([2, 2, 3])
+    months = settings[0].select_slider(
+        T("clv.horizon"),
+        HORIZON_CHOICES,
+        value=12,
+        format_func=lambda value: T("clv.months", months=value),
+        key="clv_horizon",
+    )
+    discount = settings[1].number_input(
+        T("clv.discount"),
+        min_value=0.0,
+        max_value=30.0,
+        value=10.0,
+        step=1.0,
+        format="%.0f",
+        help=T("clv.discount_help"),
+        key="clv_discount",
+    )
+    values = analysis.customer_values(fit, months=months, annual_discount_rate=discount / 100)
+
+    cells = st.columns(4)
+    cells[0].metric(T("clv.buyers"), _number(len(values)))
+    cells[1].metric(
+        T("clv.likely_active"),
+        _percent(float((values["p_alive"] > 0.5).mean())),
+        help=T("clv.likely_active_help"),
+    )
+    cells[2].metric(
+        T("clv.total_value", months=months),
+        _money(float(values["clv"].sum())),
+        help=T("clv.total_value_help", months=months, rate=_number(discount)),
+    )
+    cells[3].metric(T("clv.mean_value"), _money(float(values["clv"].mean())))
+    if fit.spend_correlation is not None and abs(fit.spend_correlation) > 0.3:
+        st.caption(
+            ":material/warning: "
+            + T("clv.correlation_note", value=_number(fit.spend_correlation, 2))
+        )
+
+    tabs = st.tabs(
+        [
+            T("clv.tab.value"),
+            T("clv.tab.top"),
+            T("clv.tab.alive"),
+            T("clv.tab.fit"),
+            T("clv.tab.retention"),
+        ]
+    )
+    with tabs[0]:
+        value_tab(values, months)
+    with tabs[1]:
+        top_tab(values, months)
+    with tabs[2]:
+        alive_tab(fit)
+    with tabs[3]:
+        fit_tab(fit)
+    with tabs[4]:
+        retention_tab()

@@ -1,0 +1,60 @@
+"""The customer-value page in a real browser: charts render, tabs switch, the CSV downloads."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
+    page.wait_for_timeout(800)
+
+
+def _shot(page: Page, path) -> None:
+    _settle(page)
+    page.screenshot(path=path, full_page=True)
+
+
+def test_customer_value_page_in_german(page: Page, app_url, artifacts):
+    page.set_viewport_size({"width": 1400, "height": 2200})  # the whole tab in one picture
+    page.goto(app_url)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name="Beispieldaten laden").click()
+    expect(sidebar.get_by_text("kunden_de")).to_be_visible()
+
+    sidebar.get_by_role("link", name="Kundenwert").click()
+    expect(page.get_by_role("heading", name="Kundenwert (Customer Lifetime Value)")).to_be_visible()
+    expect(page.get_by_text("Kunden mit Käufen")).to_be_visible()
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts.first.locator("canvas, svg").first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Kundenwert gesamt \(12 Monate\)"))).to_be_visible()
+    _shot(page, artifacts / "clv_01_value_de.png")
+
+    tabs = page.get_by_role("tab")
+    tabs.filter(has_text="Top-Kunden").click()
+    expect(page.get_by_role("heading", name="Die wertvollsten Kunden")).to_be_visible()
+    _shot(page, artifacts / "clv_02_top_de.png")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Kundenwerte aller Kunden herunterladen (CSV)").click()
+    text = download_info.value.path().read_bytes().decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].startswith("Kundennummer;Wiederholungskäufe;")
+    assert "Aktiv-Wahrscheinlichkeit" in lines[0]
+    assert len(lines) > 100
+
+    tabs.filter(has_text="Aktiv-Wahrscheinlichkeit").click()
+    expect(
+        page.get_by_role("heading", name="Wie wahrscheinlich kauft ein Kunde noch?")
+    ).to_be_visible()
+    _shot(page, artifacts / "clv_03_alive_de.png")
+
+    tabs.filter(has_text="Modellgüte").click()
+    expect(page.get_by_text("Tatsächliche Wiederholungskäufe")).to_be_visible()
+    _shot(page, artifacts / "clv_04_fit_de.png")
+
+    tabs.filter(has_text="Kundenbindung").click()
+    expect(page.get_by_role("heading", name=re.compile("Kundenbindung"))).to_be_visible()
+    _shot(page, artifacts / "clv_05_retention_de.png")
