@@ -60,6 +60,12 @@ navigation = st.navigation(
                 icon=":material/school:",
                 url_path="concepts",
             ),
+            st.Page(
+                "pages/learn.py",
+                title=T("page.learn"),
+                icon=":material/co_present:",
+                url_path="learn",
+            ),
         ],
     }
 )
