@@ -79,14 +79,15 @@ def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
             out[name] = values
         else:
             out[name] = neutralise_formulas(values)
-    out.columns = [_header(str(name), lang) for name in frame.columns]
+    out.columns = [header_label(str(name), lang) for name in frame.columns]
     text = out.to_csv(
         index=False, sep=dialect.separator, decimal=dialect.decimal, lineterminator="\n"
     )
     return text.encode(dialect.encoding)
 
 
-def _header(name: str, lang: str) -> str:
+def header_label(name: str, lang: str) -> str:
+    """The translated label of a canonical column (``column.<name>``), else the name itself."""
     key = f"column.{name}"
     return t(key, lang) if has_key(key, lang) else name
 

@@ -1,0 +1,481 @@
+"""Typed values out of spreadsheet text: numbers, dates and Excel serial days, per column.
+
+A column's format is decided from a sample of its values (the first rows and a strided sample
+of the rest), then the whole column is converted with vectorised Arrow kernels:
+
+* numbers with a decimal comma or point and any thousands mark (``1.234,56``, ``1,234.56``,
+  ``1 234,56``, ``1'234.56``) and a currency sign or code before or after (``12,50 €``);
+  where both readings fit every value (``1.234``) the file's hint decides (``;``-separated files
+  use the decimal comma), and the columns that are unambiguous vote first;
+* dates ``31.12.2024``, ISO ``2024-12-31`` (with time and a zone offset, which is dropped to keep
+  the wall-clock time), ``12/31/2024`` or ``31/12/2024`` — day first when a first part exceeds
+  12, month first when a second part does, otherwise the file's hint;
+* Excel serial day numbers (days since 1899-12-30) and ``20241231`` only when the target is known
+  to be a date (:func:`to_dates`), because a plain number column could be anything.
+
+Two modes: *lossless* (:func:`convert_lossless`, used when a file is read) converts a column only
+if every value parses, so nothing the user wrote is lost; *coercing* (:func:`to_numbers`,
+:func:`to_dates`, used when a column is mapped onto a canonical one) turns what does not parse
+into missing values and returns a mask of those rows for the validation report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+Kind = Literal["text", "integer", "number", "date"]
+
+SAMPLE_HEAD = 500
+SAMPLE_STRIDES = 25
+SAMPLE_STRIDE = 20
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+EXCEL_MAX_SERIAL = 2_958_465  # 9999-12-31
+TIMESTAMP = pa.timestamp("us")
+MISSING_MARKERS = ("#N/A", "#NV", "NULL", "null", "N/A", "n/a", "NaN", "nan", "None", "-")
+"""Texts that spreadsheets and databases write for "no value"; a number or date column may
+contain them and still be a number or date column."""
+
+CURRENCIES: dict[str, str] = {
+    "€": "EUR",
+    "eur": "EUR",
+    "$": "USD",
+    "us$": "USD",
+    "usd": "USD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "chf": "CHF",
+    "fr.": "CHF",
+    "kr": "NOK",
+    "kr.": "NOK",
+    "nok": "NOK",
+    "sek": "SEK",
+    "dkk": "DKK",
+}
+_CURRENCY = r"(?:€|US\$|\$|£|EUR|USD|GBP|CHF|NOK|SEK|DKK|kr\.?|Fr\.)"
+_MONEY = re.compile(
+    rf"^\s*(?P<sign>[+-]?)\s*(?P<pre>{_CURRENCY})?\s*(?P<num>.*?)\s*(?P<post>{_CURRENCY})?\s*$",
+    re.IGNORECASE,
+)
+_MONEY_RE2 = rf"(?i)^\s*([+-]?)\s*{_CURRENCY}?\s*(.*?)\s*{_CURRENCY}?\s*$"
+_SPACES = "[ \u00a0\u202f']"
+_SPACES_RE2 = r"[ \x{00a0}\x{202f}']"
+_COMMA_DECIMAL = r"^[+-]?(?:\d{1,3}(?:(?:\.|SP)\d{3})+|\d+)(?:,\d+)?(?:[eE][+-]?\d+)?$"
+_POINT_DECIMAL = r"^[+-]?(?:\d{1,3}(?:(?:,|SP)\d{3})+|\d+)(?:\.\d+)?(?:[eE][+-]?\d+)?$"
+_NUMBER_PATTERNS = {
+    ",": (
+        re.compile(_COMMA_DECIMAL.replace("SP", _SPACES)),
+        _COMMA_DECIMAL.replace("SP", _SPACES_RE2),
+    ),
+    ".": (
+        re.compile(_POINT_DECIMAL.replace("SP", _SPACES)),
+        _POINT_DECIMAL.replace("SP", _SPACES_RE2),
+    ),
+}
+_LEADING_ZERO = re.compile(r"^[+-]?0\d")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
+_DATE_FAMILIES = {
+    "dotted": re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}}){_TIME}$"),
+    "iso": re.compile(rf"^\d{{4}}-\d{{1,2}}-\d{{1,2}}{_TIME}\s*(?:Z|UTC|[+-]\d{{2}}:?\d{{2}})?$"),
+    "slash": re.compile(rf"^(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}|\d{{2}}){_TIME}$"),
+    "dash": re.compile(rf"^(\d{{1,2}})-(\d{{1,2}})-(\d{{4}}){_TIME}$"),
+    "ymd_slash": re.compile(rf"^\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME}$"),
+}
+_ZONE_RE2 = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+
+
+@dataclass(frozen=True)
+class Hints:
+    """What a file as a whole suggests where a column's values alone are ambiguous."""
+
+    decimal: str | None = None
+    dayfirst: bool | None = None
+
+
+@dataclass(frozen=True)
+class ColumnFormat:
+    """How one column's text is to be read.
+
+    ``certain`` is True when the decimal mark or day order follows from the values themselves
+    (``12,5`` can only be a decimal comma), False when a hint had to decide. A date column's
+    ``date_format`` is the strptime format of its date part (``"ISO"`` for ISO 8601, which
+    Arrow casts directly), ``times`` the time parts found (``""`` for none): a column may mix
+    ``01.03.2024`` and ``01.03.2024 12:30``.
+    """
+
+    kind: Kind
+    decimal: str | None = None
+    currency: str | None = None
+    date_format: str | None = None
+    times: tuple[str, ...] = ("",)
+    family: str | None = None
+    dayfirst: bool | None = None
+    certain: bool = True
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The full strptime formats of a (non-ISO) date column."""
+        return tuple(f"{self.date_format}{time}" for time in self.times)
+
+
+TEXT = ColumnFormat("text")
+NO_HINTS = Hints()
+
+
+def sample(values: pa.ChunkedArray | pa.Array) -> list[str]:
+    """Up to 1,000 non-blank values of a string column: its head and 25 runs spread over the
+    rest (contiguous slices are cheap in Arrow, single-row takes are not)."""
+    n = len(values)
+    picked = values.slice(0, SAMPLE_HEAD).to_pylist()
+    step = max((n - SAMPLE_HEAD) // SAMPLE_STRIDES, 1)
+    for start in range(SAMPLE_HEAD, n, step):
+        picked += values.slice(start, SAMPLE_STRIDE).to_pylist()
+    stripped = (value.strip() for value in picked if value is not None)
+    return [value for value in stripped if value and value not in MISSING_MARKERS]
+
+
+def infer_format(values: list[str], hints: Hints = NO_HINTS) -> ColumnFormat:
+    """The format that reads every value of the sample, preferring numbers, then dates."""
+    if not values:
+        return TEXT
+    return _number_format(values, hints) or _date_format(values, hints) or TEXT
+
+
+def _split_money(value: str) -> tuple[str, str | None]:
+    match = _MONEY.match(value)
+    if match is None:
+        return value, None
+    symbol = match["pre"] or match["post"]
+    return match["sign"] + match["num"], CURRENCIES[symbol.lower()] if symbol else None
+
+
+def _number_format(values: list[str], hints: Hints) -> ColumnFormat | None:
+    fits = {",": True, ".": True}
+    currencies: set[str] = set()
+    has_comma = has_point = exponent = False
+    for value in values:
+        number, currency = _split_money(value)
+        for mark, (pattern, _) in _NUMBER_PATTERNS.items():
+            fits[mark] = fits[mark] and pattern.match(number) is not None
+        if not (fits[","] or fits["."]):
+            return None
+        if currency:
+            currencies.add(currency)
+        has_comma = has_comma or "," in number
+        has_point = has_point or "." in number
+        exponent = exponent or "e" in number or "E" in number
+    certain = True
+    if fits[","] and fits["."]:
+        if has_comma or has_point:
+            decimal, certain = hints.decimal or ".", False
+        else:
+            decimal = None
+    else:
+        decimal = "," if fits[","] else "."
+    fraction = (decimal == "," and has_comma) or (decimal == "." and has_point)
+    kind: Kind = "number" if fraction or exponent else "integer"
+    return ColumnFormat(
+        kind,
+        decimal=decimal,
+        currency=currencies.pop() if len(currencies) == 1 else None,
+        certain=certain,
+    )
+
+
+def _date_format(values: list[str], hints: Hints) -> ColumnFormat | None:
+    for family, pattern in _DATE_FAMILIES.items():
+        if pattern.match(values[0]) is None:
+            continue
+        matches = [pattern.match(value) for value in values]
+        if not all(matches):
+            return None
+        times = _time_forms(values)
+        if family == "iso":
+            return ColumnFormat("date", date_format="ISO", family=family)
+        if family == "ymd_slash":
+            return ColumnFormat("date", date_format="%Y/%m/%d", times=times, family=family)
+        year = "%Y" if all(len(match.group(3)) == 4 for match in matches) else "%y"
+        if family == "dotted":
+            return ColumnFormat("date", date_format=f"%d.%m.{year}", times=times, family=family)
+        first = max(int(match.group(1)) for match in matches)
+        second = max(int(match.group(2)) for match in matches)
+        if first > 12 and second > 12:
+            return None
+        certain = first > 12 or second > 12
+        dayfirst = first > 12 if certain else bool(hints.dayfirst)
+        return ColumnFormat(
+            "date",
+            date_format=_day_order(family, dayfirst) + year,
+            times=times,
+            family=family,
+            dayfirst=dayfirst,
+            certain=certain,
+        )
+    return None
+
+
+def _day_order(family: str, dayfirst: bool) -> str:
+    separator = "/" if family == "slash" else "-"
+    return separator.join(("%d", "%m", "") if dayfirst else ("%m", "%d", ""))
+
+
+def flip_day_order(fmt: ColumnFormat) -> ColumnFormat:
+    """The same ``d/m`` or ``m/d`` format with day and month swapped."""
+    assert fmt.family in ("slash", "dash") and fmt.date_format is not None
+    dayfirst = not fmt.dayfirst
+    date_format = _day_order(fmt.family, dayfirst) + fmt.date_format[-2:]
+    return replace(fmt, dayfirst=dayfirst, date_format=date_format)
+
+
+def _time_forms(values: list[str]) -> tuple[str, ...]:
+    """The time parts the values have (``""`` for a date alone), as strptime suffixes."""
+    forms = set()
+    for value in values:
+        match = re.search(r"[ T](\d{1,2}:\d{2}(:\d{2})?)(\s*[AaPp][Mm])?$", value)
+        if match is None:
+            forms.add("")
+        else:
+            clock = "%H:%M:%S" if match.group(2) else "%H:%M"
+            forms.add(" " + (clock.replace("%H", "%I") + " %p" if match.group(3) else clock))
+    return tuple(sorted(forms))
+
+
+def with_hints(fmt: ColumnFormat, values: list[str], hints: Hints) -> ColumnFormat:
+    """Re-decide an uncertain format with the file's hints (certain ones stay)."""
+    if fmt.certain or fmt.kind == "text":
+        return fmt
+    return replace(infer_format(values, hints), certain=False)
+
+
+# --- conversion -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A converted column and the rows whose value was given but did not parse."""
+
+    values: pa.ChunkedArray
+    bad: np.ndarray
+
+    @property
+    def n_bad(self) -> int:
+        return int(self.bad.sum())
+
+
+def _chunked(values: pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
+    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+
+
+def _bad_mask(original: pa.ChunkedArray, parsed: pa.ChunkedArray) -> np.ndarray:
+    """Rows with a value (not blank, not a missing marker) that did not parse."""
+    given = pc.and_(pc.is_valid(_without_markers(original)), pc.is_valid(original))
+    failed = pc.and_(given, pc.is_null(parsed))
+    return np.asarray(failed.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _without_markers(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trimmed text with blanks and :data:`MISSING_MARKERS` as nulls."""
+    text = pc.utf8_trim_whitespace(values)
+    missing = pc.or_(pc.equal(text, ""), pc.is_in(text, value_set=pa.array(MISSING_MARKERS)))
+    return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+
+
+def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
+    """``values`` converted to ``fmt``'s kind, or None when a single value would be lost.
+
+    A fast path casts the text as it is; only when that fails are blanks, missing markers,
+    currency signs and thousands marks dealt with. Integers with a leading zero (postcodes,
+    phone and article numbers) stay text.
+    """
+    if fmt.kind == "text":
+        return None
+    if fmt.kind == "date":
+        fast = _dates_fast(values, fmt)
+        if fast is not None:
+            return fast
+        converted = _dates(values, fmt)
+        if converted.n_bad and fmt.family in ("slash", "dash") and not fmt.certain:
+            converted = _dates(values, flip_day_order(fmt))
+        return None if converted.n_bad else converted.values
+    if fmt.kind == "integer" and _has_leading_zero(values):
+        return None
+    fast = _numbers_fast(values, fmt)
+    if fast is not None:
+        return fast
+    converted = _numbers(values, fmt)
+    if converted.n_bad:
+        return None
+    return _as_integers(converted.values) if fmt.kind == "integer" else converted.values
+
+
+def _has_leading_zero(values: pa.ChunkedArray) -> bool:
+    starts = pc.and_(pc.starts_with(values, "0"), pc.greater(pc.utf8_length(values), 1))
+    if not pc.any(starts).as_py():
+        return False
+    trimmed = pc.utf8_trim_whitespace(values.filter(starts))
+    return bool(pc.any(pc.match_substring_regex(trimmed, r"^0\d")).as_py())
+
+
+def _numbers_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
+    """Arrow's own cast where the text is already in its form (the common case)."""
+    if fmt.currency is not None:
+        return None
+    text = values
+    if fmt.decimal == ",":
+        if pc.any(pc.match_substring(values, ".")).as_py():
+            return None
+        text = pc.replace_substring(values, ",", ".")
+    try:
+        return pc.cast(text, pa.int64() if fmt.kind == "integer" else pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _numbers(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
+    """Every value that reads as a number in ``fmt``'s marks; the others become missing."""
+    decimal = fmt.decimal or "."
+    text = pc.replace_substring_regex(_without_markers(values), _MONEY_RE2, r"\1\2")
+    valid = pc.match_substring_regex(text, _NUMBER_PATTERNS[decimal][1])
+    text = pc.replace_substring_regex(text, _SPACES_RE2, "")
+    text = pc.replace_substring_regex(text, "[.]" if decimal == "," else "[,]", "")
+    if decimal == ",":
+        text = pc.replace_substring(text, ",", ".")
+    text = pc.replace_substring_regex(text, r"^\+", "")
+    parsed = pc.cast(pc.if_else(valid, text, pa.scalar(None, pa.string())), pa.float64())
+    return Converted(_chunked(parsed), _bad_mask(values, parsed))
+
+
+def _as_integers(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    try:
+        return pc.cast(values, pa.int64())
+    except pa.ArrowInvalid:
+        return values
+
+
+def _dates_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
+    """Arrow's ISO cast or strptime on the text as it is, if no value is lost."""
+    try:
+        if fmt.date_format == "ISO":
+            return pc.cast(values, TIMESTAMP)
+        parsed = _strptime(values, fmt)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pc.cast(parsed, TIMESTAMP) if parsed.null_count == values.null_count else None
+
+
+def _strptime(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray:
+    """Each value read with the first of ``fmt``'s formats that fits it."""
+    parsed = [pc.strptime(values, form, "s", error_is_null=True) for form in fmt.formats]
+    return parsed[0] if len(parsed) == 1 else pc.coalesce(*parsed)
+
+
+def _dates(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
+    """Every value that reads as a date in ``fmt``; the others become missing."""
+    text = _without_markers(values)
+    if fmt.date_format == "ISO":
+        text = pc.replace_substring_regex(text, _ZONE_RE2, "")
+        text = pc.replace_substring(text, "T", " ")
+        try:
+            parsed = pc.cast(text, TIMESTAMP)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            series = pd.to_datetime(
+                pd.Series(text.to_pylist(), dtype="str"), format="ISO8601", errors="coerce"
+            )
+            parsed = pa.array(series.astype("datetime64[us]"), TIMESTAMP, from_pandas=True)
+    else:
+        parsed = pc.cast(_strptime(text, fmt), TIMESTAMP)
+    parsed = _chunked(parsed)
+    return Converted(parsed, _bad_mask(values, parsed))
+
+
+# --- coercion to a canonical kind --------------------------------------------------------------
+
+
+def _strings(series: pd.Series) -> pa.ChunkedArray:
+    text = series.astype("str").where(series.notna(), None)
+    return _chunked(pa.array(text, pa.string(), from_pandas=True))
+
+
+def to_numbers(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.ndarray]:
+    """``series`` as float64, reading text with :func:`infer_format`; and the unreadable rows."""
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype("float64"), np.zeros(len(series), dtype=bool)
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype("float64"), np.zeros(len(series), dtype=bool)
+    values = _strings(series)
+    fmt = infer_format(_numeric_candidates(sample(values)), hints)
+    if fmt.kind not in ("integer", "number"):
+        fmt = ColumnFormat("number", decimal=hints.decimal)
+    converted = _numbers(values, fmt)
+    numbers = converted.values.to_pandas().astype("float64")
+    numbers.index = series.index
+    return numbers, converted.bad
+
+
+def _numeric_candidates(values: list[str]) -> list[str]:
+    """The sample values that look numeric at all, so that a few bad ones do not hide the
+    format of the rest."""
+    return [
+        value
+        for value in values
+        if any(pattern.match(_split_money(value)[0]) for pattern, _ in _NUMBER_PATTERNS.values())
+    ]
+
+
+def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.ndarray]:
+    """``series`` as ``datetime64[us]`` days; and the rows whose value is not a date.
+
+    Numbers are read as ``20241231`` when every value fits that form, otherwise as Excel
+    serial days (``45657`` is 2024-12-31). Times of day are dropped: canonical dates are days.
+    """
+    index = series.index
+    if pd.api.types.is_datetime64_any_dtype(series):
+        dates = series.dt.tz_localize(None) if series.dt.tz is not None else series
+        return dates.astype("datetime64[us]").dt.normalize(), np.zeros(len(series), dtype=bool)
+    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+        return _dates_from_numbers(series.astype("float64"))
+    values = _strings(series)
+    candidates = [value for value in sample(values) if _date_like(value)]
+    fmt = infer_format(candidates, hints)
+    if fmt.kind in ("integer", "number"):
+        numbers, bad = to_numbers(series, hints)
+        dates, bad_dates = _dates_from_numbers(numbers)
+        return dates, bad | bad_dates
+    if fmt.kind != "date":
+        empty = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+        return empty, _bad_mask(values, pa.chunked_array([pa.nulls(len(values), TIMESTAMP)]))
+    converted = _dates(values, fmt)
+    if fmt.family in ("slash", "dash") and not fmt.certain and converted.n_bad:
+        other = _dates(values, flip_day_order(fmt))
+        if other.n_bad < converted.n_bad:
+            converted = other
+    dates = converted.values.to_pandas().astype("datetime64[us]").dt.normalize()
+    dates.index = index
+    return dates, converted.bad
+
+
+def _date_like(value: str) -> bool:
+    return any(pattern.match(value) for pattern in _DATE_FAMILIES.values()) or bool(
+        re.fullmatch(r"\d+(?:[.,]\d+)?", value)
+    )
+
+
+def _dates_from_numbers(numbers: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    given = numbers.notna().to_numpy()
+    present = numbers[given]
+    if len(present) and present.between(19_000_101, 21_001_231).all():
+        text = present.round().astype("int64").astype("str")
+        parsed = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
+    else:
+        serial = present.where(present.between(1, EXCEL_MAX_SERIAL))
+        parsed = EXCEL_EPOCH + pd.to_timedelta(np.floor(serial), unit="D")
+    dates = pd.Series(pd.NaT, index=numbers.index, dtype="datetime64[us]")
+    dates[given] = parsed.astype("datetime64[us]").to_numpy()
+    bad = given & dates.isna().to_numpy()
+    return dates, bad
