@@ -1,0 +1,394 @@
+"""The sidebar's workspace picker: new, open, save, save as, duplicate, delete, autosave,
+export and import, and a plain statement of what is stored where.
+
+Everything that changes the session runs in button callbacks, before the page script, so the
+page drawn afterwards already shows the opened workspace. The store does the work
+(:mod:`kundenmodell.store`); this module only remembers which workspace is active, at which
+revision, and what was saved last, so it can tell "unsaved changes" and keep autosaving cheap:
+when only page state changed, the saved Parquet files are reused instead of written again.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import weakref
+from typing import Any
+
+import streamlit as st
+
+from kundenmodell import DataError, Dataset
+from kundenmodell.i18n import format_date, format_number
+from kundenmodell.store import Workspace, WorkspaceInfo, WorkspaceStore, export_zip, import_zip
+from kundenmodell.store.workspace import slug
+from ui import session
+from ui.session import T, all_workspace_state, dataset, lang, restore_workspace_state, set_dataset
+
+ACTIVE = "ws_active"
+REVISION = "ws_revision"
+SAVED_DATA = "ws_saved_data"
+SAVED_SECTIONS = "ws_saved_sections"
+FLASH = "ws_flash"
+AUTOSAVE = "ws_autosave"
+CHOICE = "ws_choice"
+NAME = "ws_name"
+DISCARD = "ws_discard"
+DELETE_CONFIRM = "ws_delete_confirm"
+UPLOAD = "ws_upload"
+AUTOSAVE_FAILED = "ws_autosave_failed"
+AUTOSAVE_SECONDS = 3
+
+
+def _store() -> WorkspaceStore:
+    """The store in ``$KUNDENMODELL_HOME`` (read on every call, so tests can point it away)."""
+    return WorkspaceStore()
+
+
+def _flash(kind: str, key: str, **params: Any) -> None:
+    st.session_state.setdefault(FLASH, []).append((kind, key, params))
+
+
+def _guarded(action):
+    """Run a callback; a DataError becomes a translated error message instead of a crash."""
+
+    @functools.wraps(action)
+    def run(*args: Any) -> None:
+        try:
+            action(*args)
+        except DataError as error:
+            _flash("error", error.key, **error.params)
+
+    return run
+
+
+def _sections() -> dict[str, Any]:
+    """The pages' workspace state without sections that were created but never filled."""
+    return {name: values for name, values in all_workspace_state().items() if values}
+
+
+def _sections_json() -> str:
+    return json.dumps(_sections(), sort_keys=True, default=str)
+
+
+def _has_unsaved_changes() -> bool:
+    """Whether the session holds data or page edits that differ from the last save or open."""
+    data = dataset()
+    saved = st.session_state.get(SAVED_DATA)
+    same_data = data is None if saved is None else saved() is data
+    sections = _sections_json()
+    same_sections = sections == st.session_state.get(SAVED_SECTIONS, "{}")
+    return not (same_data and same_sections)
+
+
+def _is_active(name: str) -> bool:
+    active = st.session_state.get(ACTIVE)
+    return active is not None and _store().path(name) == _store().path(active)
+
+
+def _remember(name: str | None, revision: int, data: Dataset | None) -> None:
+    """Note what is now on disk, to tell unsaved changes and to reuse unchanged tables."""
+    st.session_state[ACTIVE] = name
+    st.session_state[REVISION] = revision
+    st.session_state[SAVED_DATA] = weakref.ref(data) if data is not None else None
+    st.session_state[SAVED_SECTIONS] = _sections_json() if name is not None else "{}"
+
+
+def _clear_session() -> None:
+    """Forget the loaded data set and every page's workspace state."""
+    st.session_state[session._DATASET] = None
+    restore_workspace_state({})
+
+
+def save_to(name: str) -> None:
+    """Save the session as workspace ``name``; reuse the stored tables when only page state
+    changed since the last save of the same workspace. Touches no widget state, so the
+    autosave fragment may call it."""
+    data = dataset()
+    same_workspace = _is_active(name)
+    saved = st.session_state.get(SAVED_DATA)
+    unchanged_tables = same_workspace and data is not None and saved is not None and saved() is data
+    workspace = Workspace(
+        name=name,
+        dataset=data,
+        sections=_sections(),
+        parts={"settings": {"autosave": bool(st.session_state.get(AUTOSAVE, False))}},
+        revision=st.session_state.get(REVISION, 0) if same_workspace else 0,
+    )
+    base = workspace.revision
+    result = _store().save(workspace, same_tables_as=base if unchanged_tables else None)
+    _remember(result.info.name, result.info.revision, data)
+    if result.overwritten is not None:
+        _flash("warning", "workspace.overwritten", name=name, revision=result.overwritten)
+
+
+def _load(name: str) -> str:
+    """Make workspace ``name`` the session's data and page state; returns its exact name."""
+    workspace = _store().open(name)
+    if workspace.dataset is not None:
+        set_dataset(workspace.dataset)
+    else:
+        st.session_state[session._DATASET] = None
+    restore_workspace_state(workspace.sections)
+    settings = workspace.parts.get("settings", {})
+    st.session_state[AUTOSAVE] = bool(settings.get("autosave", False))
+    _remember(workspace.name, workspace.revision, workspace.dataset)
+    st.session_state[CHOICE] = workspace.name
+    st.session_state[DISCARD] = False
+    return workspace.name
+
+
+@_guarded
+def _open(name: str) -> None:
+    _flash("success", "workspace.msg_opened", name=_load(name))
+
+
+@_guarded
+def _save() -> None:
+    name = st.session_state.get(ACTIVE)
+    if name is not None:
+        save_to(name)
+        _flash("success", "workspace.msg_saved", name=name)
+
+
+@_guarded
+def _save_as() -> None:
+    name = st.session_state.get(NAME, "")
+    if _store().exists(name) and not _is_active(name):
+        raise DataError("error.store.exists", name=name.strip())
+    save_to(name)
+    _after_naming("workspace.msg_saved")
+
+
+@_guarded
+def _new() -> None:
+    name = st.session_state.get(NAME, "")
+    if _store().exists(name):
+        raise DataError("error.store.exists", name=name.strip())
+    _clear_session()
+    st.session_state[AUTOSAVE] = False
+    _remember(None, 0, None)
+    save_to(name)
+    _after_naming("workspace.msg_created")
+
+
+def _after_naming(message: str) -> None:
+    name = st.session_state[ACTIVE]
+    st.session_state[NAME] = ""
+    st.session_state[CHOICE] = name
+    st.session_state[DISCARD] = False
+    _flash("success", message, name=name)
+
+
+@_guarded
+def _duplicate(source: str) -> None:
+    info = _store().duplicate(source, st.session_state.get(NAME, ""))
+    st.session_state[NAME] = ""
+    st.session_state[CHOICE] = info.name
+    _flash("success", "workspace.msg_duplicated", name=info.name)
+
+
+@_guarded
+def _delete(name: str) -> None:
+    was_active = _is_active(name)
+    _store().delete(name)
+    if was_active:
+        _remember(None, 0, None)
+    st.session_state[DELETE_CONFIRM] = False
+    st.session_state.pop(CHOICE, None)
+    _flash("success", "workspace.msg_deleted", name=name)
+
+
+@_guarded
+def _import() -> None:
+    upload = st.session_state.get(UPLOAD)
+    if upload is None:
+        return
+    info = import_zip(_store(), upload.getvalue())
+    _flash("success", "workspace.msg_imported", name=_load(info.name))
+
+
+def _autosave() -> None:
+    """Save the active workspace when something changed (runs every few seconds while on).
+
+    A failed autosave is shown once and not retried until the state changes again."""
+    name = st.session_state.get(ACTIVE)
+    if name is None or not st.session_state.get(AUTOSAVE) or not _has_unsaved_changes():
+        return
+    attempt = (id(dataset()), _sections_json())
+    failed = st.session_state.get(AUTOSAVE_FAILED)
+    if failed is not None and failed[0] == attempt:
+        st.error(failed[1].message(lang()), icon=":material/error:")
+        return
+    try:
+        save_to(name)
+    except DataError as error:
+        st.session_state[AUTOSAVE_FAILED] = (attempt, error)
+        st.error(error.message(lang()), icon=":material/error:")
+
+
+def _status() -> None:
+    """The active workspace and whether it is saved; autosaves first when that is on."""
+    _autosave()
+    name = st.session_state.get(ACTIVE)
+    if name is None:
+        st.caption(T("workspace.unsaved"))
+        return
+    st.markdown(T("workspace.active", name=name))
+    if _has_unsaved_changes():
+        st.caption(f":material/edit: {T('workspace.dirty')}")
+    else:
+        st.caption(f":material/check: {T('workspace.clean')}")
+
+
+def _show_flash() -> None:
+    for kind, key, params in st.session_state.pop(FLASH, []):
+        icon = {"success": ":material/check_circle:", "warning": ":material/warning:"}
+        getattr(st, kind)(T(key, **params), icon=icon.get(kind, ":material/error:"))
+
+
+def _details(info: WorkspaceInfo) -> str:
+    language = lang()
+    return T(
+        "workspace.details",
+        customers=format_number(info.customers or 0, language),
+        transactions=format_number(info.transactions or 0, language),
+        date=format_date(info.saved_at, language),
+        time=f"{info.saved_at:%H:%M}",
+        size=format_number(info.bytes_on_disk / 1_000_000, language, decimals=1),
+    )
+
+
+def workspace_panel() -> None:
+    """The workspace box in the sidebar (call it after the data set panel)."""
+    store = _store()
+    with st.sidebar.container(border=True):
+        st.markdown(f"**:material/inventory_2: {T('workspace.title')}**")
+        _show_flash()
+        autosave_every = AUTOSAVE_SECONDS if st.session_state.get(AUTOSAVE) else None
+        st.fragment(_status, run_every=autosave_every)()
+        try:
+            saved = store.workspaces()
+        except OSError:
+            saved = []
+        _picker(saved)
+        st.toggle(
+            T("workspace.autosave"),
+            key=AUTOSAVE,
+            help=T("workspace.autosave_help"),
+            disabled=st.session_state.get(ACTIVE) is None,
+        )
+        _manage(saved)
+        _transfer(store, saved)
+        _where(store)
+
+
+def _picker(saved: list[WorkspaceInfo]) -> None:
+    names = [info.name for info in saved]
+    if st.session_state.get(CHOICE) not in names:
+        st.session_state.pop(CHOICE, None)
+    if not names:
+        st.caption(T("workspace.none_saved"))
+    else:
+        choice = st.selectbox(T("workspace.choose"), names, key=CHOICE)
+        st.caption(_details(saved[names.index(choice)]))
+    must_discard = _has_unsaved_changes() and (dataset() is not None or bool(_sections()))
+    if must_discard and names:
+        st.checkbox(T("workspace.discard"), key=DISCARD)
+    blocked = must_discard and not st.session_state.get(DISCARD, False)
+    left, right = st.columns(2)
+    left.button(
+        T("workspace.open"),
+        key="ws_open",
+        icon=":material/folder_open:",
+        width="stretch",
+        disabled=not names or blocked,
+        on_click=_open,
+        args=(st.session_state.get(CHOICE),),
+    )
+    right.button(
+        T("workspace.save"),
+        key="ws_save",
+        icon=":material/save:",
+        type="primary",
+        width="stretch",
+        disabled=st.session_state.get(ACTIVE) is None,
+        on_click=_save,
+    )
+
+
+def _manage(saved: list[WorkspaceInfo]) -> None:
+    with st.expander(T("workspace.manage"), icon=":material/settings:"):
+        st.text_input(T("workspace.name"), key=NAME, placeholder=T("workspace.name_placeholder"))
+        st.button(
+            T("workspace.save_as"),
+            key="ws_save_as",
+            icon=":material/save_as:",
+            width="stretch",
+            on_click=_save_as,
+        )
+        st.button(
+            T("workspace.new"),
+            key="ws_new",
+            icon=":material/note_add:",
+            help=T("workspace.new_help"),
+            width="stretch",
+            on_click=_new,
+        )
+        choice = st.session_state.get(CHOICE)
+        if choice is None:
+            return
+        st.button(
+            T("workspace.duplicate", name=choice),
+            key="ws_duplicate",
+            icon=":material/content_copy:",
+            width="stretch",
+            on_click=_duplicate,
+            args=(choice,),
+        )
+        st.divider()
+        st.checkbox(T("workspace.delete_confirm", name=choice), key=DELETE_CONFIRM)
+        st.button(
+            T("workspace.delete", name=choice),
+            key="ws_delete",
+            icon=":material/delete_forever:",
+            width="stretch",
+            disabled=not st.session_state.get(DELETE_CONFIRM, False),
+            on_click=_delete,
+            args=(choice,),
+        )
+
+
+def _transfer(store: WorkspaceStore, saved: list[WorkspaceInfo]) -> None:
+    with st.expander(T("workspace.transfer"), icon=":material/swap_vert:"):
+        choice = st.session_state.get(CHOICE)
+        if choice is not None:
+            st.download_button(
+                T("workspace.export", name=choice),
+                data=functools.partial(export_zip, store, choice),
+                file_name=f"{slug(choice)}.zip",
+                mime="application/zip",
+                key="ws_export",
+                icon=":material/download:",
+                on_click="ignore",
+                width="stretch",
+            )
+            st.caption(T("workspace.export_hint"))
+        st.file_uploader(T("workspace.import_file"), type=["zip"], key=UPLOAD)
+        st.button(
+            T("workspace.import"),
+            key="ws_import",
+            icon=":material/upload:",
+            width="stretch",
+            disabled=st.session_state.get(UPLOAD) is None,
+            on_click=_import,
+        )
+
+
+def _where(store: WorkspaceStore) -> None:
+    with st.expander(T("workspace.where"), icon=":material/lock:"):
+        st.markdown(T("workspace.where_local"))
+        st.caption(T("workspace.folder"))
+        st.code(str(store.home), language=None)
+        st.markdown(T("workspace.where_what"))
+        st.markdown(T("workspace.where_delete"))
+        st.markdown(T("workspace.where_when"))
