@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
+from ui.workspace_panel import workspace_panel
 
 st.set_page_config(
     page_title="Kundenmodell Workbench", page_icon=":material/groups:", layout="wide"
@@ -19,6 +20,12 @@ navigation = st.navigation(
                 icon=":material/home:",
                 url_path="start",
                 default=True,
+            ),
+            st.Page(
+                "pages/upload.py",
+                title=T("upload.page_title"),
+                icon=":material/upload_file:",
+                url_path="upload",
             ),
             st.Page(
                 "pages/generate.py",
@@ -70,4 +77,5 @@ navigation = st.navigation(
     }
 )
 dataset_panel()
+workspace_panel()
 navigation.run()
