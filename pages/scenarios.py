@@ -302,7 +302,7 @@ def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:
     summary = scenarios.summarise(plan)
     last = result.bands[result.bands["month"] == plan.months].set_index("metric")
     customers, profit = last.loc["customers"], last.loc["discounted_cumulative_profit"]
-    cells = st.columns(5)
+    cells = st.columns(3)
     cells[0].metric(
         T("scenarios.kpi.customers", months=format_number(plan.months, language)),
         format_number(customers["q50"], language),
@@ -324,16 +324,20 @@ def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:
         T("scenarios.month_n", month=month) if month else T("scenarios.not_within"),
         help=T("scenarios.kpi.break_even_help"),
     )
-    cells[3].metric(
+    retained, acquired, note = st.columns(3, vertical_alignment="center")
+    retained.metric(
         T("scenarios.kpi.cost_retained"),
         _money(summary.cost_per_retained),
         help=T("scenarios.kpi.cost_retained_help"),
     )
-    cells[4].metric(
+    acquired.metric(
         T("scenarios.kpi.cost_acquired"),
         _money(summary.cost_per_acquired),
         help=T("scenarios.kpi.cost_acquired_help"),
     )
+    if summary.cost_per_retained and summary.cost_per_acquired:
+        ratio = summary.cost_per_retained / summary.cost_per_acquired
+        note.markdown(T("scenarios.note.cost_ratio", share=format_percent(ratio, language)))
     if plan.total_budget > 0 and result.prob_beats is not None:
         st.markdown(
             T("scenarios.prob_vs_nothing", share=format_percent(result.prob_beats, language))

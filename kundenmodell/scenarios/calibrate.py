@@ -69,7 +69,7 @@ class Calibration:
     ``buy_probability``: fitted ``p``; ``buyers``: customers with a purchase;
     ``active_customers``: expected customers still there at ``end``; ``new_per_month``,
     ``revenue_per_purchase_month`` and ``window_months``: acquisition and revenue over the
-    window; ``end``: the last complete month the data covers (its first day).
+    window; ``end``: the last day of the last complete month the data covers.
     """
 
     scenario: Scenario
@@ -98,8 +98,8 @@ class Histories:
 
 def _purchase_months(dataset: Dataset) -> tuple[pd.DataFrame, int, pd.Timestamp]:
     """Purchases as (customer code, month number, amount) up to the last complete month, the
-    number of months covered and the first day of that last month; month 0 is the first
-    month with a purchase."""
+    number of months covered and the last day of that month; month 0 is the first month
+    with a purchase."""
     transactions = dataset.transactions
     if transactions is None or not {"customer_id", "date", "amount"} <= set(transactions.columns):
         raise DataError("error.scenarios.no_purchases")
@@ -121,7 +121,7 @@ def _purchase_months(dataset: Dataset) -> tuple[pd.DataFrame, int, pd.Timestamp]
         raise DataError("error.scenarios.too_short_history", months=MIN_HISTORY_MONTHS)
     start = int(frame["month"].min())
     frame["month"] -= start
-    return frame, end.ordinal - start + 1, end.to_timestamp()
+    return frame, end.ordinal - start + 1, end.end_time.normalize()
 
 
 def histories(months: pd.DataFrame, end_month: int) -> Histories:

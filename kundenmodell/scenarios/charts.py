@@ -44,8 +44,15 @@ def band_chart(
         scale=alt.Scale(domain=names, range=list(PALETTE[: len(names)])),
         legend=alt.Legend(title=None, orient="top") if len(names) > 1 else None,
     )
+    months = (int(frame["month"].min()), int(frame["month"].max())) if len(frame) else (1, 1)
     base = alt.Chart(frame).encode(
-        x=alt.X("month:Q", title=month, axis=alt.Axis(format="d", tickMinStep=1)), color=color
+        x=alt.X(
+            "month:Q",
+            title=month,
+            axis=alt.Axis(format="d", tickMinStep=1),
+            scale=alt.Scale(domain=list(months), nice=False),
+        ),
+        color=color,
     )
     outer = base.mark_area(opacity=0.14).encode(
         y=alt.Y("q05:Q", title=title, axis=alt.Axis(format=fmt)), y2="q95:Q"
@@ -119,7 +126,9 @@ def split_chart(result: SplitResult, lang: str, currency: str = "EUR") -> alt.La
             .mark_rule(strokeDash=[5, 4], color="#666")
             .encode(x="retention_share:Q")
         )
-        text = rule.mark_text(align="left", dx=4, dy=-120, color="#666").encode(text="label:N")
+        text = rule.mark_text(align="left", dx=4, color="#666").encode(
+            text="label:N", y=alt.value(8)
+        )
         layers += [rule, text]
     return _finish(alt.layer(*layers).properties(height=300), lang, currency)
 

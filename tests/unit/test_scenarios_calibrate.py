@@ -100,7 +100,7 @@ def test_a_partly_covered_last_month_is_left_out():
         {"customer_id": ["K1"], "date": [pd.Timestamp("2026-07-03")], "amount": [9.0]}
     )
     longer = Dataset(data.customers, pd.concat([data.transactions, extra], ignore_index=True))
-    assert estimate(longer).end == pd.Timestamp("2026-06-01")
+    assert estimate(longer).end == pd.Timestamp("2026-06-30")
     assert estimate(longer).scenario == estimate(data).scenario
 
 

@@ -1,0 +1,54 @@
+"""What only a browser shows on the retention-vs-acquisition page: bands drawn, the start
+from data, a CSV and a PNG download."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def _settle(page: Page) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
+    page.wait_for_timeout(600)
+
+
+def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
+    page.set_viewport_size({"width": 1400, "height": 4600})  # the whole page in one shot
+    page.goto(app_url)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Bindung vs. Gewinnung").click()
+    expect(page.get_by_role("heading", name="Bindung vs. Gewinnung")).to_be_visible()
+    charts = page.get_by_test_id("stVegaLiteChart")
+    expect(charts.first.locator("canvas, svg").first).to_be_visible()
+    _settle(page)
+    page.screenshot(path=artifacts / "scenarios_01_default_de.png", full_page=True)
+
+    sidebar.get_by_role("button", name="Beispieldaten laden").click()
+    expect(sidebar.get_by_text("kunden_de")).to_be_visible()
+    page.get_by_role("button", name="Mit meinen Daten starten").click()
+    expect(page.get_by_text("Startwerte aus „kunden_de“ übernommen")).to_be_visible()
+    page.get_by_text("Wie die Startwerte entstehen").click()
+    _settle(page)
+    page.screenshot(path=artifacts / "scenarios_02_calibrated_de.png", full_page=True)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Monatswerte (CSV)").click()
+    content = download_info.value.path().read_bytes().decode("utf-8-sig")
+    assert content.startswith("Monat;Kunden;Neukunden;Verlorene Kunden")
+    assert len(content.splitlines()) == 37
+    assert re.search(r"\n1;\d+,\d+;", content)  # decimal comma
+
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="Kundendiagramm (PNG)").click()
+    assert download_info.value.path().read_bytes()[:4] == b"\x89PNG"
+
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Norsk bokmål").click()
+    expect(page.get_by_role("heading", name="Lojalitet vs. anskaffelse")).to_be_visible()
+    expect(
+        page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
+    ).to_be_visible()
+    _settle(page)
+    page.screenshot(path=artifacts / "scenarios_03_calibrated_nb.png", full_page=True)
