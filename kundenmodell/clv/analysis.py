@@ -16,7 +16,7 @@ from kundenmodell.clv.bgnbd import BetaGeoModel
 from kundenmodell.clv.churn import churn_summary, cohorts, customer_lifetimes, retention_curves
 from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
-from kundenmodell.clv.summary import DAYS_PER_UNIT, summary_from_transactions
+from kundenmodell.clv.summary import DAYS_PER_UNIT, as_days, summary_from_transactions
 from kundenmodell.clv.thin import Adequacy, check_adequacy, check_holdout
 from kundenmodell.clv.value import discounted_purchases, expected_purchases_by_month
 from kundenmodell.dataset import Dataset
@@ -233,7 +233,7 @@ def segment_groups(dataset: Dataset, option: str) -> pd.Series:
     if option == "planted_type" and dataset.truth is not None:
         return dataset.truth.astype("string")
     if option in ("cohort_year", "cohort_quarter"):
-        first = pd.to_datetime(transactions["date"]).groupby(transactions["customer_id"]).min()
+        first = as_days(transactions["date"]).groupby(transactions["customer_id"]).min()
         return cohorts(first, "Y" if option == "cohort_year" else "Q")
     if option in SEGMENT_COLUMNS and option in dataset.customers.columns:
         customers = dataset.customers.drop_duplicates("customer_id")

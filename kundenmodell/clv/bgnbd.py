@@ -21,7 +21,7 @@ overflow. Predictions:
   disappear, so no term overflows;
 - E[X(t)] for a new customer is the same with x = 0, T = 0 (eq. 9).
 
-a = 1 is a removable singularity of the last two; there the mean of a = 1 ± 10⁻⁶ is used.
+a = 1 is a removable singularity of the last two; there the mean of a = 1 ± 10⁻⁵ is used.
 """
 
 from __future__ import annotations
@@ -167,11 +167,26 @@ def _expected_while_alive(
     t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, alpha: float, a: float, b: float
 ) -> np.ndarray:
     """(a+b+x−1)/(a−1) · [1 − (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z)], z = t/(α+T+t)."""
-    if abs(a - 1.0) < 1e-6:
+    if abs(a - 1.0) < 1e-7:
         return (
-            _expected_while_alive(t, x, age, r, alpha, 1.0 + 1e-6, b)
-            + _expected_while_alive(t, x, age, r, alpha, 1.0 - 1e-6, b)
+            _expected_while_alive(t, x, age, r, alpha, 1.0 + 1e-5, b)
+            + _expected_while_alive(t, x, age, r, alpha, 1.0 - 1e-5, b)
         ) / 2
     z = t / (alpha + age + t)
-    growth = 1.0 - (1.0 - z) ** (a - 1.0) * hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+    growth = 1.0 - (1.0 - z) ** (a - 1.0) * _hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
     return (a + b + x - 1.0) / (a - 1.0) * growth
+
+
+def _hyp2f1(a: float, b: float, c: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """scipy's ₂F₁, except where it fails: for z near 1 and an integer c − a − b its
+    transformation is degenerate and can return inf; there the mean at c · (1 ± 10⁻¹²) is used
+    (₂F₁ is smooth in c, the error is of order 10⁻¹²)."""
+    c, z = np.broadcast_arrays(np.asarray(c, dtype=np.float64), np.asarray(z, dtype=np.float64))
+    value = np.asarray(hyp2f1(a, b, c, z), dtype=np.float64)
+    bad = ~np.isfinite(value)
+    if bad.any():
+        value = value.copy()
+        value[bad] = (
+            hyp2f1(a, b, c[bad] * (1 + 1e-12), z[bad]) + hyp2f1(a, b, c[bad] * (1 - 1e-12), z[bad])
+        ) / 2
+    return value

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kundenmodell.clv.summary import DAYS_PER_UNIT
+from kundenmodell.clv.summary import DAYS_PER_UNIT, as_days
 from kundenmodell.errors import DataError
 
 DAYS_PER_MONTH = DAYS_PER_UNIT["M"]
@@ -51,11 +51,8 @@ def customer_lifetimes(
             raise DataError("error.missing_column", table="transactions", column=column)
     if inactive_days <= 0:
         raise DataError("error.clv.invalid_inactivity")
-    dates = pd.to_datetime(transactions[date_col], errors="coerce")
-    if dates.dt.tz is not None:
-        dates = dates.dt.tz_localize(None)
     frame = pd.DataFrame(
-        {"customer_id": transactions[customer_id_col], "day": dates.dt.normalize()}
+        {"customer_id": transactions[customer_id_col], "day": as_days(transactions[date_col])}
     )
     frame = frame.dropna()
     end = (

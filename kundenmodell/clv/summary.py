@@ -54,14 +54,10 @@ def purchase_days(
     for column in (customer_id_col, date_col, amount_col):
         if column not in transactions.columns:
             raise DataError("error.missing_column", table="transactions", column=column)
-    days = pd.to_datetime(transactions[date_col], errors="coerce")
-    if days.dt.tz is not None:
-        days = days.dt.tz_localize(None)
-    days = days.dt.normalize()
     frame = pd.DataFrame(
         {
             "customer_id": transactions[customer_id_col],
-            "day": days,
+            "day": as_days(transactions[date_col]),
             "amount": pd.to_numeric(transactions[amount_col], errors="coerce").fillna(0.0),
         }
     )
@@ -130,6 +126,21 @@ def summarise_days(
     )
     summary.attrs.update({"time_unit": time_unit, "observation_end": end})
     return summary
+
+
+def as_days(values: pd.Series) -> pd.Series:
+    """Dates as midnight timestamps without time zone; unreadable values become NaT.
+
+    Text is parsed value by value (``format="mixed"``), so "2024-01-08" next to
+    "2024-01-01 09:00" is not lost to a format guessed from the first row.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        days = values
+    else:
+        days = pd.to_datetime(values, errors="coerce", format="mixed")
+    if days.dt.tz is not None:
+        days = days.dt.tz_localize(None)
+    return days.dt.normalize()
 
 
 def _day_numbers(days: pd.Series) -> np.ndarray:
