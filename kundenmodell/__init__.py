@@ -6,7 +6,7 @@
 True
 """
 
-from kundenmodell import charts, i18n, overview, sample, schema, synth
+from kundenmodell import charts, i18n, overview, sample, schema, store, synth
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.sample import load_sample
@@ -21,6 +21,7 @@ __all__ = [
     "overview",
     "sample",
     "schema",
+    "store",
     "synth",
     "validate",
 ]

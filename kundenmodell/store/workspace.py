@@ -88,8 +88,9 @@ def directory_name(name: str) -> str:
     a file manager; the hash keeps names apart that slug alike (``Kurs A`` and ``Kurs-A``).
     Names that differ only in case are the same workspace.
     """
-    digest = hashlib.sha256(check_name(name).casefold().encode("utf-8")).hexdigest()[:8]
-    return f"{slug(name)}-{digest}"
+    folded = check_name(name).casefold()
+    digest = hashlib.sha256(folded.encode("utf-8")).hexdigest()[:8]
+    return f"{slug(folded)}-{digest}"
 
 
 def revision_directory(revision: int) -> str:
