@@ -307,7 +307,11 @@ def _candidates(
         if target not in found or found[target][0] < confidence:
             found[target] = (confidence, reason, language)
 
-    if key in table:
+    leaf = normalise(column.rsplit(".", 1)[-1])  # nested JSON fields: "address.zip" → "zip"
+    if key not in table and leaf in table:
+        target, _, source = table[leaf]
+        offer(target, 0.9, "header", LANGUAGE_SOURCES.get(source))
+    elif key in table:
         target, rank, source = table[key]
         offer(target, round(1.0 - 0.005 * min(rank, 20), 3), "header", LANGUAGE_SOURCES.get(source))
     elif key:

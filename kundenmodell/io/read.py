@@ -361,7 +361,7 @@ def _finish(table: pa.Table, raw: RawFile, format_: str, hints: Hints, **found: 
         raise DataError("error.io.single_column", column=table.column_names[0][:40])
     if table.num_rows == 0:
         raise DataError("error.io.no_rows")
-    table = table.rename_columns(_unique_names(table.column_names))
+    table = _small_strings(table.rename_columns(_unique_names(table.column_names)))
     samples = {
         name: sample(table.column(name))
         for name in table.column_names
@@ -376,7 +376,7 @@ def _finish(table: pa.Table, raw: RawFile, format_: str, hints: Hints, **found: 
         converted = convert_lossless(values, fmt)
         if converted is None:
             formats[name] = ColumnFormat("text")
-            converted = _unprotect(values)
+            converted = _unprotect(values) if format_ == "csv" else values
         table = table.set_column(index, name, converted)
     frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
     frame = _normalise_times(frame)
@@ -417,8 +417,20 @@ def _drop_empty_unnamed(table: pa.Table) -> pa.Table:
     return table.select(keep) if len(keep) < table.num_columns else table
 
 
+def _small_strings(table: pa.Table) -> pa.Table:
+    """``large_string`` columns (pandas writes them to Parquet) as plain strings."""
+    for index, column in enumerate(table.columns):
+        if pa.types.is_large_string(column.type):
+            table = table.set_column(index, table.field(index).name, column.cast(pa.string()))
+    return table
+
+
 def _unprotect(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Remove the apostrophe that :func:`~kundenmodell.io.to_csv_bytes` puts before formulas."""
+    """Remove the apostrophe that :func:`~kundenmodell.io.to_csv_bytes` puts before formulas.
+
+    Only for CSV, the format whose export guards cells; a spreadsheet user never types such an
+    apostrophe into a CSV cell (Excel keeps it as a format, not as text).
+    """
     if not pa.types.is_string(values.type) or not pc.any(pc.starts_with(values, "'")).as_py():
         return values
     return pc.replace_substring_regex(values, _GUARDED, r"\1")
