@@ -266,19 +266,28 @@ def workspace_panel() -> None:
         _show_flash()
         autosave_every = AUTOSAVE_SECONDS if st.session_state.get(AUTOSAVE) else None
         st.fragment(_status, run_every=autosave_every)()
-        try:
-            saved = store.workspaces()
-        except OSError:
-            saved = []
-        _picker(saved)
+        st.button(
+            T("workspace.save"),
+            key="ws_save",
+            icon=":material/save:",
+            type="primary",
+            width="stretch",
+            disabled=st.session_state.get(ACTIVE) is None,
+            on_click=_save,
+        )
         st.toggle(
             T("workspace.autosave"),
             key=AUTOSAVE,
             help=T("workspace.autosave_help"),
             disabled=st.session_state.get(ACTIVE) is None,
         )
-        _manage(saved)
-        _transfer(store, saved)
+        try:
+            saved = store.workspaces()
+        except OSError:
+            saved = []
+        _picker(saved)
+        _manage()
+        _transfer(store)
         _where(store)
 
 
@@ -295,8 +304,7 @@ def _picker(saved: list[WorkspaceInfo]) -> None:
     if must_discard and names:
         st.checkbox(T("workspace.discard"), key=DISCARD)
     blocked = must_discard and not st.session_state.get(DISCARD, False)
-    left, right = st.columns(2)
-    left.button(
+    st.button(
         T("workspace.open"),
         key="ws_open",
         icon=":material/folder_open:",
@@ -305,18 +313,9 @@ def _picker(saved: list[WorkspaceInfo]) -> None:
         on_click=_open,
         args=(st.session_state.get(CHOICE),),
     )
-    right.button(
-        T("workspace.save"),
-        key="ws_save",
-        icon=":material/save:",
-        type="primary",
-        width="stretch",
-        disabled=st.session_state.get(ACTIVE) is None,
-        on_click=_save,
-    )
 
 
-def _manage(saved: list[WorkspaceInfo]) -> None:
+def _manage() -> None:
     with st.expander(T("workspace.manage"), icon=":material/settings:"):
         st.text_input(T("workspace.name"), key=NAME, placeholder=T("workspace.name_placeholder"))
         st.button(
@@ -358,7 +357,7 @@ def _manage(saved: list[WorkspaceInfo]) -> None:
         )
 
 
-def _transfer(store: WorkspaceStore, saved: list[WorkspaceInfo]) -> None:
+def _transfer(store: WorkspaceStore) -> None:
     with st.expander(T("workspace.transfer"), icon=":material/swap_vert:"):
         choice = st.session_state.get(CHOICE)
         if choice is not None:
@@ -388,7 +387,7 @@ def _where(store: WorkspaceStore) -> None:
     with st.expander(T("workspace.where"), icon=":material/lock:"):
         st.markdown(T("workspace.where_local"))
         st.caption(T("workspace.folder"))
-        st.code(str(store.home), language=None)
+        st.code(str(store.home), language=None, wrap_lines=True)
         st.markdown(T("workspace.where_what"))
         st.markdown(T("workspace.where_delete"))
         st.markdown(T("workspace.where_when"))

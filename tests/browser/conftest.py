@@ -47,7 +47,13 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, timeout: float = 60)
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def workspace_home(tmp_path_factory) -> Path:
+    """The server's data directory for saved workspaces: a temporary one, never the user's."""
+    return tmp_path_factory.mktemp("workspaces")
+
+
+@pytest.fixture(scope="session")
+def app_url(workspace_home) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -66,6 +72,7 @@ def app_url() -> Iterator[str]:
             "false",
         ],
         cwd=ROOT,
+        env={**os.environ, "KUNDENMODELL_HOME": str(workspace_home)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
