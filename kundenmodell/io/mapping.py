@@ -6,7 +6,8 @@ of evidence and assigns each canonical column at most once, best score first:
 * the header, compared with the synonyms in ``synonyms.toml`` after folding case, accents,
   umlaut spellings and punctuation (``Kunden-Nr.`` = ``kundennr``): an exact synonym scores 1.0
   (a little less for synonyms listed later, so Shopify's ``Total`` beats ``Subtotal``), a header
-  that contains a synonym 0.8, a near miss (typo) 0.6;
+  that contains a synonym 0.8 (0.6 when the synonym is less than half of it), a near miss
+  (typo) 0.6;
 * the values, when a sample is given: e-mail addresses, phone numbers, 0–10 integers (NPS),
   dates, and a unique column as a last resort for the customer number. Values that contradict a
   header (an "E-Mail" column without addresses) halve its score.
@@ -321,8 +322,9 @@ def _candidates(
             if len(synonym) >= 4 and synonym in key
         ]
         if contained:
-            _, target, source = max(contained)
-            offer(target, 0.8, "contains", LANGUAGE_SOURCES.get(source))
+            length, target, source = max(contained)
+            confidence = 0.8 if length * 2 >= len(key) else 0.6  # "kunde" in a long header
+            offer(target, confidence, "contains", LANGUAGE_SOURCES.get(source))
         else:
             close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.85)
             if close:

@@ -88,6 +88,14 @@ _DATE_FAMILIES = {
     "ymd_slash": re.compile(rf"^\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME}$"),
 }
 _ZONE_RE2 = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_DAY_PATTERNS = {
+    ("dotted", None): r"^\s*(?P<day>\d{1,2})\.",
+    ("slash", True): r"^\s*(?P<day>\d{1,2})/",
+    ("slash", False): r"^\s*\d{1,2}/(?P<day>\d{1,2})/",
+    ("dash", True): r"^\s*(?P<day>\d{1,2})-",
+    ("dash", False): r"^\s*\d{1,2}-(?P<day>\d{1,2})-",
+    ("ymd_slash", None): r"^\s*\d{4}/\d{1,2}/(?P<day>\d{1,2})",
+}
 
 
 @dataclass(frozen=True)
@@ -370,9 +378,23 @@ def _dates_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray |
 
 
 def _strptime(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray:
-    """Each value read with the first of ``fmt``'s formats that fits it."""
+    """Each value read with the first of ``fmt``'s formats that fits it.
+
+    The C library's strptime accepts a 30th of February and rolls it over into March; such a
+    date is no date, so the day read back must be the day written.
+    """
     parsed = [pc.strptime(values, form, "s", error_is_null=True) for form in fmt.formats]
-    return parsed[0] if len(parsed) == 1 else pc.coalesce(*parsed)
+    parsed = parsed[0] if len(parsed) == 1 else pc.coalesce(*parsed)
+    suspect = pc.less_equal(pc.day(parsed), 3)  # a rolled-over 29th-31st lands on day 1-3
+    if not pc.any(suspect).as_py():
+        return parsed
+    written = pc.extract_regex(
+        pc.if_else(suspect, values, pa.scalar(None, pa.string())),
+        _DAY_PATTERNS[(fmt.family, fmt.dayfirst)],
+    )
+    day = pc.cast(pc.struct_field(written, "day"), pa.int64())
+    rolled = pc.fill_null(pc.and_kleene(suspect, pc.not_equal(pc.day(parsed), day)), False)
+    return pc.if_else(rolled, pa.scalar(None, parsed.type), parsed)
 
 
 def _dates(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
