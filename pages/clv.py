@@ -186,7 +186,8 @@ def fit_tab(fit: analysis.ClvFit) -> None:
             format_func=lambda value: T("clv.months", months=value),
             key="clv_holdout",
         )
-        check = derive(analysis.holdout_check, holdout_months)
+        with st.spinner(T("clv.progress.holdout")):
+            check = derive(analysis.holdout_check, holdout_months)
         st.caption(
             T(
                 "clv.holdout_caption",
@@ -277,7 +278,8 @@ def retention_tab() -> None:
 
 
 with guard():
-    fit = derive(analysis.fit_dataset)
+    with st.spinner(T("clv.progress.fitting")):
+        fit = derive(analysis.fit_dataset)
     if not fit.ok:
         _shortfalls("clv.thin.title", fit.adequacy)
         st.caption(T("clv.thin.advice"))
