@@ -233,10 +233,11 @@ with guard():
     # --- 2. data minimisation -----------------------------------------------------------------
     st.subheader(T("privacy.title"))
     st.markdown(T("privacy.intro"))
+    privacy_labels = {choice: T(f"privacy.{choice}") for choice in io.PRIVACY_CHOICES}
     privacy = st.radio(
         T("privacy.choice"),
         io.PRIVACY_CHOICES,
-        format_func=lambda choice: T(f"privacy.{choice}"),
+        format_func=privacy_labels.__getitem__,
         captions=[T(f"privacy.{choice}_help") for choice in io.PRIVACY_CHOICES],
         key="upload_privacy",
     )

@@ -1,0 +1,188 @@
+"""The upload page through Streamlit's AppTest: files go in through the real ``file_uploader``
+widget, the mapping editor, the privacy choice and the drop list are driven as a user would."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kundenmodell import io
+from kundenmodell.i18n import LANGUAGES, t
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+INGEST = ROOT / "tests" / "data" / "ingest"
+HOSTILE = ROOT / "tests" / "data" / "hostile"
+GERMAN = "kunden_excel_cp1252.csv"
+
+
+def _app(lang: str = "de", sample: bool = False) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["lang"] = lang
+    app.run()
+    if sample:
+        app.sidebar.button(key="load_sample").click().run()
+    app.switch_page("pages/upload.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _upload(app: AppTest, path: Path, mime: str = "text/csv") -> AppTest:
+    app.file_uploader(key="upload_file").set_value((path.name, path.read_bytes(), mime)).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _editor_targets(app: AppTest) -> dict[str, str]:
+    frame = app.data_editor[0].value
+    return dict(zip(frame["source"], frame["target"], strict=True))
+
+
+def _use(app: AppTest) -> AppTest:
+    app.button(key="upload_use").click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_page_speaks_every_language_before_a_file_is_chosen(lang):
+    app = _app(lang)
+    assert app.title[0].value == t("upload.title", lang)
+    assert app.file_uploader(key="upload_file").label == t("upload.file_label", lang)
+    assert ".csv" in app.file_uploader(key="upload_file").allowed_type
+    assert not app.data_editor  # nothing else until there is a file
+
+
+def test_a_german_excel_export_needs_nothing_but_a_click():
+    app = _upload(_app("de"), INGEST / GERMAN)
+    assert "Windows-1252" in app.caption[1].value and "Semikolon" in app.caption[1].value
+    targets = _editor_targets(app)
+    assert targets["Kunden-Nr."] == "customer_id" and targets["Bemerkung"] == "ignore"
+    assert [header.value for header in app.subheader] == [
+        t("upload.mapping_title", "de"),
+        t("privacy.title", "de"),
+        t("upload.validation_title", "de"),
+        t("upload.use_title", "de"),
+    ]
+    assert app.success[0].value == t("upload.validation_ok", "de")
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.name, data.source, data.n_customers, data.currency) == (
+        "kunden_excel_cp1252",
+        "upload",
+        5,
+        "EUR",
+    )
+    # the recommended default keeps only what the analysis needs
+    assert not {"first_name", "last_name", "email", "phone"} & set(data.customers.columns)
+    assert app.success[0].value == t(
+        "upload.used", "de", name="kunden_excel_cp1252", customers="5", transactions="0"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("png_renamed.csv", "error.io.binary_file"),
+        ("ragged_rows.csv", "error.io.ragged_rows"),
+        ("passwortgeschuetzt.xlsx", "error.io.encrypted_excel"),
+        ("no_id_column.csv", "error.io.no_id_column"),
+    ],
+)
+def test_a_broken_file_is_explained_and_the_loaded_data_stays(name, key):
+    app = _app("en", sample=True)
+    loaded = app.session_state["dataset"]
+    _upload(app, HOSTILE / name)
+    assert app.error, "the problem must be shown"
+    message = app.error[0].value
+    assert message.startswith(t(key, "en").split("{")[0][:30])
+    assert app.session_state["dataset"] is loaded
+    assert not any(button.key == "upload_use" for button in app.button)
+
+
+def test_a_workbook_with_two_sheets_asks_which_one():
+    app = _upload(_app("de"), INGEST / "kunden_und_kaeufe.xlsx", "application/vnd.ms-excel")
+    picker = app.selectbox[0]
+    assert picker.label == t("upload.sheet_label", "de")
+    assert picker.options == ["Kunden", "Käufe"]
+    assert app.info[0].value == t("upload.sheet_needed", "de", count=2)
+    picker.set_value("Käufe").run()
+    assert not app.exception, app.exception
+    assert _editor_targets(app) == {
+        "Kundennummer": "customer_id",
+        "Datum": "date",
+        "Betrag": "amount",
+        "Kategorie": "category",
+    }
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.name, data.n_customers, data.n_transactions) == ("kunden_und_kaeufe · Käufe", 2, 3)
+
+
+def test_correcting_the_mapping_in_the_editor():
+    app = _upload(_app("de"), INGEST / GERMAN)
+    editor = app.data_editor[0]
+    rows = list(editor.value["source"])
+    app.session_state[editor.key] = {
+        "edited_rows": {rows.index("Bemerkung"): {"target": "industry"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert not app.exception, app.exception
+    _use(app)
+    customers = app.session_state["dataset"].customers
+    assert customers["industry"].tolist()[1:3] == ["Stammkundin", "Rechnung; per Post"]
+
+
+def test_two_columns_with_one_meaning_are_refused():
+    app = _app("nb", sample=True)
+    loaded = app.session_state["dataset"]
+    _upload(app, INGEST / GERMAN)
+    editor = app.data_editor[0]
+    rows = list(editor.value["source"])
+    app.session_state[editor.key] = {
+        "edited_rows": {rows.index("Bemerkung"): {"target": "customer_id"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    assert app.error[0].value == t(
+        "error.io.duplicate_target", "nb", sources="Kunden-Nr., Bemerkung"
+    )
+    assert app.session_state["dataset"] is loaded
+
+
+def test_pseudonymise_and_drop_rows_with_problems():
+    app = _upload(_app("en"), INGEST / "hubspot_contacts.csv")
+    app.radio(key="upload_privacy").set_value("pseudonymise").run()
+    drop = app.multiselect[0]
+    bad_email = next(
+        option for option in drop.options if t("validation.io.bad_email", "en") in option
+    )
+    drop.select(bad_email).run()
+    assert not app.exception, app.exception
+    assert app.info[-1].value == t("upload.dropped", "en", customers="1", transactions="0")
+    _use(app)
+    customers = app.session_state["dataset"].customers
+    assert list(customers["customer_id"]) == ["501", "502"]
+    assert customers["email"].str.fullmatch(r"p[0-9a-f]{16}").all()
+    assert list(customers["city"]) == ["Arlington", "London"]
+
+
+def test_a_saved_mapping_is_loaded_for_the_next_export():
+    loaded = io.read_table(INGEST / GERMAN)
+    saved = json.loads(io.suggest_mapping(loaded.frame.columns, "auto", loaded).to_json())
+    for entry in saved["entries"]:
+        if entry["source"] == "Anrede":
+            entry["target"] = None
+    app = _upload(_app("de"), INGEST / "kunden_unicode_text.txt")
+    assert _editor_targets(app)["Anrede"] == "gender"
+    (mapping_file,) = [w for w in app.file_uploader if w.key.startswith("upload_mapping_file")]
+    mapping_file.set_value(("kunden.json", json.dumps(saved).encode(), "application/json"))
+    app.run()
+    assert not app.exception, app.exception
+    assert _editor_targets(app)["Anrede"] == "ignore"
+    _use(app)
+    assert "gender" not in app.session_state["dataset"].customers.columns
