@@ -112,16 +112,16 @@ class BetaGeoModel(MaximumLikelihoodModel):
         w = np.where(log_d > 0, 1.0, small) / (1.0 + small)  # D / (1 + D)
         psi_ab = digamma(a + b) - digamma(a + b + distinct)
         inverse_age = 1.0 / (alpha + age)
-        grad = np.empty((len(x), 4))
-        grad[:, 0] = np.repeat(digamma(r + distinct) - digamma(r), per_value)
-        grad[:, 0] += np.log(alpha) - log_age
-        grad[rep, 0] += w * log_ratio
-        grad[:, 1] = r / alpha - (r + x) * inverse_age
-        grad[rep, 1] += w * (r + x[rep]) * (inverse_age[rep] - 1.0 / (alpha + t_x[rep]))
-        grad[:, 2] = np.repeat(psi_ab, per_value)
-        grad[rep, 2] += w / a
-        grad[:, 3] = np.repeat(digamma(b + distinct) - digamma(b) + psi_ab, per_value)
-        grad[rep, 3] -= w / np.repeat(b_x, per_value[repeats])
+        grad = np.empty((4, len(x)))  # one contiguous row per parameter
+        grad[0] = np.repeat(digamma(r + distinct) - digamma(r), per_value)
+        grad[0] += np.log(alpha) - log_age
+        grad[0, rep] += w * log_ratio
+        grad[1] = r / alpha - (r + x) * inverse_age
+        grad[1, rep] += w * (r + x[rep]) * (inverse_age[rep] - 1.0 / (alpha + t_x[rep]))
+        grad[2] = np.repeat(psi_ab, per_value)
+        grad[2, rep] += w / a
+        grad[3] = np.repeat(digamma(b + distinct) - digamma(b) + psi_ab, per_value)
+        grad[3, rep] -= w / np.repeat(b_x, per_value[repeats])
         return ll, grad
 
     # ---- predictions ----------------------------------------------------------------------

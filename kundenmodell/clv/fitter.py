@@ -7,7 +7,9 @@ A model (BG/NBD, Gamma-Gamma, later Pareto/NBD) is a small subclass of
 parametric fitters:
 
 - identical rows are merged and weighted by their count, so a data set of a million customers
-  with day-based recency costs as much as its distinct (x, t_x, T) patterns;
+  with day-based recency costs as much as its distinct (x, t_x, T) patterns; with more than
+  200,000 distinct rows the search starts from a fit on a random 50,000 of them, and BFGS
+  seeded with that fit's inverse Hessian needs only a few evaluations on all rows;
 - all parameters are positive, so the optimiser (L-BFGS-B) works on θ = log(parameter) and
   minimises the mean negative log-likelihood −Σ wᵢ ℓᵢ / Σ wᵢ; the chain rule gives
   ∂/∂θ = parameter · ∂/∂parameter;
@@ -19,12 +21,12 @@ parametric fitters:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.optimize import OptimizeResult, minimize
 
 Data = tuple[Any, ...]
 
@@ -32,6 +34,10 @@ LOG_BOUNDS = (-18.0, 18.0)
 """Box for θ = log(parameter): 1.5e-8 … 6.6e7. A parameter that ends on the box is not
 identified by the data (for example no customer ever dropped out) and is reported in
 ``at_bound_``."""
+
+WARM_START_ROWS = 50_000
+"""Above four times this many distinct rows, the optimiser starts from a fit on a random
+subset of this size: the full data then needs only the last few, expensive steps."""
 
 _Z_95 = 1.959963984540054
 
@@ -77,7 +83,8 @@ class MaximumLikelihoodModel:
         self, params: np.ndarray, data: Data, gradient: bool
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """Per-row log-likelihood (n,) and, when ``gradient``, its derivative by each
-        parameter (n, k); models without an analytic gradient return None for it."""
+        parameter (k, n: one contiguous row per parameter); models without an analytic
+        gradient return None for it."""
         raise NotImplementedError
 
     # ---- what the base does ----------------------------------------------------------------
@@ -85,34 +92,25 @@ class MaximumLikelihoodModel:
     def _fit(self, *columns: object, weights: Sequence[float] | None = None) -> Self:
         data, counts = _merge_identical(self._prepare(*columns), weights)
         start = np.clip(np.log(self._initial_params(data, counts)), *LOG_BOUNDS)
+        curvature = None
+        if len(counts) > 4 * WARM_START_ROWS:
+            # Most of the way on a random subset; its curvature seeds the last steps on all.
+            pick = np.random.default_rng(0).choice(len(counts), WARM_START_ROWS, replace=False)
+            subset = self._objective(*self._augment(tuple(c[pick] for c in data), counts[pick]))
+            warm = self._minimise(subset, start)
+            start = warm.x
+            if self.analytic_gradient:
+                curvature = _inverse_if_positive(_hessian(subset, start, True, warm.jac))
         data, counts = self._augment(data, counts)
         total = float(counts.sum())
-        k = len(self.parameter_names)
-
-        def mean_nll(theta: np.ndarray) -> float | tuple[float, np.ndarray]:
-            params = np.exp(theta)
-            with np.errstate(all="ignore"):
-                ll, grad = self._log_likelihood_terms(params, data, self.analytic_gradient)
-                value = -float(counts @ ll) / total
-            if not self.analytic_gradient:
-                return value if np.isfinite(value) else 1e300
-            if not np.isfinite(value):
-                return 1e300, np.zeros(k)
-            return value, -(counts @ grad) * params / total
-
-        result = minimize(
-            mean_nll,
-            start,
-            jac=self.analytic_gradient,
-            method="L-BFGS-B",
-            bounds=[LOG_BOUNDS] * k,
-            options={"maxiter": 2_000, "ftol": 1e-13, "gtol": 1e-9},
-        )
+        mean_nll = self._objective(data, counts)
+        result = self._minimise(mean_nll, start, curvature)
         theta = result.x
         at_bound = np.isclose(theta, LOG_BOUNDS[0], atol=1e-6) | np.isclose(
             theta, LOG_BOUNDS[1], atol=1e-6
         )
-        hessian = total * _hessian(mean_nll, theta, self.analytic_gradient)
+        gradient = result.jac if self.analytic_gradient else None
+        hessian = total * _hessian(mean_nll, theta, self.analytic_gradient, gradient)
         cov_theta = _inverse_on_free(hessian, ~at_bound)
         params = np.exp(theta)
         se_theta = np.sqrt(np.diag(cov_theta))
@@ -125,8 +123,7 @@ class MaximumLikelihoodModel:
         self.covariance_ = pd.DataFrame(
             cov_theta * np.outer(params, params), index=list(names), columns=list(names)
         )
-        final = mean_nll(theta)
-        self.log_likelihood_ = -total * float(final[0] if isinstance(final, tuple) else final)
+        self.log_likelihood_ = -total * float(result.fun)
         self.n_observations_ = round(total)
         self.at_bound_ = tuple(name for name, bound in zip(names, at_bound, strict=True) if bound)
         self.converged_ = (
@@ -142,6 +139,60 @@ class MaximumLikelihoodModel:
             index=pd.Index(list(names), name="parameter"),
         )
         return self
+
+    def _objective(self, data: Data, counts: np.ndarray) -> Callable[[np.ndarray], Any]:
+        """θ ↦ mean negative log-likelihood (and its gradient when the model has one).
+
+        Weighted sums are written as multiply-and-sum over contiguous rows: on a busy
+        two-core machine that is several times faster than BLAS dot products.
+        """
+        total = float(counts.sum())
+        k = len(self.parameter_names)
+        unit = bool(np.all(counts == 1.0))
+
+        def weighted_sum(values: np.ndarray) -> np.ndarray:
+            return (values if unit else values * counts).sum(axis=-1)
+
+        def mean_nll(theta: np.ndarray) -> float | tuple[float, np.ndarray]:
+            params = np.exp(theta)
+            with np.errstate(all="ignore"):
+                ll, grad = self._log_likelihood_terms(params, data, self.analytic_gradient)
+                value = -float(weighted_sum(ll)) / total
+            if not self.analytic_gradient:
+                return value if np.isfinite(value) else 1e300
+            if not np.isfinite(value):
+                return 1e300, np.zeros(k)
+            return value, -weighted_sum(grad) * params / total
+
+        return mean_nll
+
+    def _minimise(
+        self,
+        mean_nll: Callable[[np.ndarray], Any],
+        start: np.ndarray,
+        inverse_hessian: np.ndarray | None = None,
+    ) -> OptimizeResult:
+        """L-BFGS-B inside :data:`LOG_BOUNDS`; given a good inverse Hessian (from the warm
+        start), first BFGS seeded with it, which then needs only a few steps."""
+        if inverse_hessian is not None:
+            result = minimize(
+                mean_nll,
+                start,
+                jac=True,
+                method="BFGS",
+                options={"hess_inv0": inverse_hessian, "gtol": 1e-9, "maxiter": 200},
+            )
+            inside = np.all((result.x > LOG_BOUNDS[0]) & (result.x < LOG_BOUNDS[1]))
+            if result.success and inside:
+                return result
+        return minimize(
+            mean_nll,
+            start,
+            jac=self.analytic_gradient,
+            method="L-BFGS-B",
+            bounds=[LOG_BOUNDS] * len(self.parameter_names),
+            options={"maxiter": 2_000, "ftol": 1e-13, "gtol": 1e-9},
+        )
 
     def log_likelihood(self, *columns: object, params: Mapping[str, float] | None = None) -> float:
         """Total log-likelihood of ``columns`` (the arguments of ``fit``, in order) at
@@ -171,8 +222,14 @@ def _merge_identical(data: Data, weights: Sequence[float] | None) -> tuple[Data,
 
     Each column is factorised (hashing, no sort) and the codes are combined column by column
     into one row code, re-factorised after each step so it stays below rows × distinct values.
+    When a sample shows a column is almost all distinct (continuous times), merging could
+    save little and is skipped.
     """
     n = len(data[0])
+    weight = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    if any(_mostly_distinct(column) for column in data):
+        keep = weight > 0
+        return tuple(column[keep] for column in data), weight[keep]
     row = np.zeros(n, dtype=np.int64)
     for column in data:
         codes, uniques = pd.factorize(column)
@@ -180,19 +237,32 @@ def _merge_identical(data: Data, weights: Sequence[float] | None) -> tuple[Data,
     groups = int(row.max()) + 1 if n else 0
     first = np.full(groups, n, dtype=np.int64)
     np.minimum.at(first, row, np.arange(n))
-    weight = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     summed = np.bincount(row, weights=weight, minlength=groups)
     keep = summed > 0
     return tuple(column[first[keep]] for column in data), summed[keep]
 
 
-def _hessian(function, theta: np.ndarray, analytic_gradient: bool) -> np.ndarray:
-    """Hessian of the mean negative log-likelihood at ``theta`` by finite differences."""
+def _mostly_distinct(column: np.ndarray, sample: int = 20_000) -> bool:
+    """Whether more than 90 % of a random sample of the column's values are distinct."""
+    if len(column) <= sample:
+        return False
+    picked = column[np.random.default_rng(1).choice(len(column), sample, replace=False)]
+    return len(np.unique(picked)) > 0.9 * sample
+
+
+def _hessian(
+    function: Callable[[np.ndarray], Any],
+    theta: np.ndarray,
+    analytic_gradient: bool,
+    gradient: np.ndarray | None = None,
+) -> np.ndarray:
+    """Hessian of the mean negative log-likelihood at ``theta`` by finite differences
+    (``gradient``: the analytic gradient at ``theta``, when already known)."""
     k = len(theta)
     hessian = np.empty((k, k))
     if analytic_gradient:
         step = 1e-6
-        at_optimum = function(theta)[1]
+        at_optimum = function(theta)[1] if gradient is None else gradient
         for j in range(k):
             shift = np.zeros(k)
             shift[j] = step
@@ -210,6 +280,16 @@ def _hessian(function, theta: np.ndarray, analytic_gradient: bool) -> np.ndarray
                 ) / (4 * step * step)
                 hessian[i, j] = hessian[j, i] = value
     return (hessian + hessian.T) / 2
+
+
+def _inverse_if_positive(hessian: np.ndarray) -> np.ndarray | None:
+    """The (symmetrised) inverse of a positive definite Hessian, else None."""
+    try:
+        np.linalg.cholesky(hessian)
+    except np.linalg.LinAlgError:
+        return None
+    inverse = np.linalg.inv(hessian)
+    return (inverse + inverse.T) / 2
 
 
 def _inverse_on_free(hessian: np.ndarray, free: np.ndarray) -> np.ndarray:

@@ -91,7 +91,7 @@ class GammaGammaModel(MaximumLikelihoodModel):
         if not gradient:
             return ll, None
         psi_all = digamma(px + q)
-        grad = np.column_stack(
+        grad = np.stack(
             (
                 x * (psi_all - digamma(px) + np.log(m) + np.log(x) - log_total),
                 psi_all - digamma(q) + np.log(v) - log_total,

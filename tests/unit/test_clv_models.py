@@ -89,7 +89,7 @@ def test_gradient_is_the_derivative_of_the_log_likelihood():
         numeric = approx_fprime(
             point, lambda p: model._log_likelihood_terms(p, data, False)[0].sum(), 1e-7
         )
-        np.testing.assert_allclose(grad.sum(axis=0), numeric, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(grad.sum(axis=1), numeric, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize(("x", "t_x", "T"), [(0, 0.0, 5.0), (2, 3.0, 6.0), (5, 4.5, 10.0)])
