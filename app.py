@@ -54,6 +54,12 @@ navigation = st.navigation(
                 url_path="customer-value",
             ),
             st.Page(
+                "pages/personas.py",
+                title=T("personas.page_title"),
+                icon=":material/person_pin:",
+                url_path="personas",
+            ),
+            st.Page(
                 "pages/scenarios.py",
                 title=T("scenarios.page_title"),
                 icon=":material/balance:",

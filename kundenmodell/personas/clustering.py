@@ -1,0 +1,84 @@
+"""How many personas, and the final latent class model: choose k by ICL on a sample, refine on all.
+
+The number of personas k is chosen from ``K_RANGE`` (3–8) by the integrated completed
+likelihood, ICL = BIC + 2 · entropy of the memberships (Biernacki, Celeux & Govaert 2000):
+BIC = −2 log L + p log n rewards a better fit and charges for the p parameters; the entropy
+term adds a charge for classes that overlap, so ICL prefers personas a customer clearly
+belongs to — a persona that half the base could equally belong to is of little use. For
+speed the candidates are fitted on a random sample of at most ``SELECTION_SAMPLE`` customers;
+the chosen model is then refined by EM on every customer, starting from the sample's
+solution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kundenmodell.errors import DataError
+from kundenmodell.personas.latent import Design, LatentClassModel
+
+K_RANGE = range(3, 9)
+K_LIMITS = (2, 10)
+SELECTION_SAMPLE = 10_000
+N_INIT = 3
+
+
+@dataclass(frozen=True, eq=False)
+class Clustering:
+    """The fitted model, every customer's membership probabilities (rows of the design,
+    classes ordered by size, largest first) and the criterion table: one row per candidate k
+    with ``log_likelihood``, ``n_parameters``, ``bic``, ``icl`` (on the selection sample) and
+    ``chosen``."""
+
+    model: LatentClassModel
+    posterior: np.ndarray
+    criterion: pd.DataFrame
+    k: int
+    automatic: bool
+
+
+def cluster(design: Design, k: int | None, seed: int) -> Clustering:
+    """Fit the personas' latent class model; ``k=None`` chooses k from :data:`K_RANGE` by ICL.
+
+    Raises ``DataError("error.personas.invalid_k")`` for k outside :data:`K_LIMITS` and
+    ``error.personas.too_few_customers`` when there are fewer than 5 customers per persona.
+    """
+    if k is not None and not K_LIMITS[0] <= k <= K_LIMITS[1]:
+        raise DataError("error.personas.invalid_k", minimum=K_LIMITS[0], maximum=K_LIMITS[1])
+    candidates = list(K_RANGE) if k is None else [k]
+    if design.n < 5 * min(candidates):
+        raise DataError(
+            "error.personas.too_few_customers", count=design.n, needed=5 * min(candidates)
+        )
+    candidates = [c for c in candidates if design.n >= 5 * c]
+    rng = np.random.default_rng(seed)
+    if design.n > SELECTION_SAMPLE:
+        sample = np.sort(rng.choice(design.n, SELECTION_SAMPLE, replace=False))
+        selection = design.take(sample)
+    else:
+        selection = design
+    rows, models = [], {}
+    for candidate in candidates:
+        model = LatentClassModel(candidate, seed=seed, n_init=N_INIT).fit(selection)
+        models[candidate] = model
+        rows.append(
+            {
+                "k": candidate,
+                "log_likelihood": model.log_likelihood_,
+                "n_parameters": model.n_parameters_,
+                "bic": model.bic(selection),
+                "icl": model.icl(selection),
+            }
+        )
+    criterion = pd.DataFrame(rows)
+    chosen = int(criterion.loc[criterion["icl"].idxmin(), "k"])
+    criterion["chosen"] = criterion["k"] == chosen
+    model = models[chosen]
+    if selection is not design:
+        model = LatentClassModel(chosen, seed=seed).fit(design, start=model)
+    posterior = model.predict_proba(design)
+    order = np.argsort(-posterior.sum(axis=0), kind="stable")
+    return Clustering(model, posterior[:, order], criterion, chosen, k is None)

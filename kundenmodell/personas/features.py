@@ -1,0 +1,428 @@
+"""One row of persona features per customer, from the customer table and the purchases.
+
+Three kinds of feature, each kept in the form that describes it best:
+
+- *numeric* (age, income, purchases per year, basket, ...): a float per customer, NaN when
+  unknown (no income for a company, no rhythm for a one-time buyer);
+- *categorical* (gender, region, customer type, NPS group, ...): one level per customer, the
+  level ``unknown`` when the value is missing (not answering the NPS survey is a trait too);
+- *mix* (categories, channels, who uses the purchase): how many of the customer's purchases
+  fell on each level — a count vector per customer, because a customer with forty purchases
+  tells more about their taste than one with a single purchase.
+
+Everything is computed for all customers at once with numpy (``bincount`` over integer
+customer codes); nothing loops over customers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from kundenmodell.dataset import Dataset
+from kundenmodell.errors import DataError
+from kundenmodell.segments import nps_group
+
+Group = Literal["demographics", "behaviour", "relationship"]
+Kind = Literal["numeric", "categorical", "mix"]
+
+UNKNOWN = "unknown"
+OTHER = "other"
+DAYS_PER_YEAR = 365.25
+MIN_TENURE_DAYS = 30
+REGION_MIN_SHARE = 0.01
+MAX_REGIONS = 15
+MAX_LEVELS = 12
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """A persona feature: its group, kind and the canonical columns it is computed from.
+
+    ``columns`` are ``(table, column)`` pairs the feature needs (any one of ``alternatives``
+    will do for age: the age or the date of birth). ``cluster`` marks the features the
+    personas are built on by default; the others describe the personas but are left out of
+    the clustering because they restate a default feature (monetary value = purchases ×
+    basket, rhythm ≈ 1 / rate) or describe a customer's current state rather than their type
+    (recency). ``family`` groups features that say the same thing, so a persona's traits name
+    each family once.
+    """
+
+    name: str
+    group: Group
+    kind: Kind
+    columns: tuple[tuple[str, str], ...]
+    cluster: bool = True
+    family: str = ""
+    alternatives: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def trait_family(self) -> str:
+        return self.family or self.name
+
+
+def _spec(
+    name: str,
+    group: Group,
+    kind: Kind,
+    *columns: tuple[str, str],
+    cluster: bool = True,
+    family: str = "",
+    alternatives: tuple[tuple[str, str], ...] = (),
+) -> FeatureSpec:
+    return FeatureSpec(name, group, kind, columns, cluster, family, alternatives)
+
+
+_C, _T = "customers", "transactions"
+_DATE, _AMOUNT = (_T, "date"), (_T, "amount")
+
+FEATURES: MappingProxyType[str, FeatureSpec] = MappingProxyType(
+    {
+        spec.name: spec
+        for spec in (
+            _spec(
+                "age", "demographics", "numeric", (_C, "age"), alternatives=((_C, "birth_date"),)
+            ),
+            _spec("gender", "demographics", "categorical", (_C, "gender")),
+            _spec("income", "demographics", "numeric", (_C, "income")),
+            _spec("region", "demographics", "categorical", (_C, "city")),
+            _spec("purchase_rate", "behaviour", "numeric", _DATE, family="how_often"),
+            _spec("basket", "behaviour", "numeric", _AMOUNT, family="how_much"),
+            _spec("quantity", "behaviour", "numeric", (_T, "quantity")),
+            _spec("category", "behaviour", "mix", (_T, "category")),
+            _spec("channel", "behaviour", "mix", (_T, "channel")),
+            _spec("recency_days", "behaviour", "numeric", _DATE, cluster=False),
+            _spec("frequency", "behaviour", "numeric", _DATE, cluster=False, family="how_often"),
+            _spec("monetary", "behaviour", "numeric", _AMOUNT, cluster=False, family="how_much"),
+            _spec("rhythm_days", "behaviour", "numeric", _DATE, cluster=False, family="how_often"),
+            _spec("customer_type", "relationship", "categorical", (_C, "customer_type")),
+            _spec("relationship", "relationship", "categorical", (_C, "relationship")),
+            _spec("nps_group", "relationship", "categorical", (_C, "nps_score")),
+            _spec("contact_preference", "relationship", "categorical", (_C, "contact_preference")),
+            _spec(
+                "acquisition_channel", "relationship", "categorical", (_C, "acquisition_channel")
+            ),
+            _spec("reminders", "relationship", "numeric", (_C, "reminders")),
+            _spec("consumer_role", "relationship", "mix", (_T, "consumer_role")),
+        )
+    }
+)
+"""Every persona feature by name, grouped demographics → behaviour → relationship."""
+
+DEFAULT_FEATURES: tuple[str, ...] = tuple(name for name, spec in FEATURES.items() if spec.cluster)
+
+
+@dataclass(frozen=True, eq=False)
+class Mix:
+    """Purchases per customer (rows) and level (columns), with the level names."""
+
+    counts: np.ndarray
+    levels: tuple[str, ...]
+
+    def shares(self) -> np.ndarray:
+        """Each customer's purchases as shares of their total (zeros for no purchases)."""
+        totals = self.counts.sum(axis=1, keepdims=True)
+        return np.divide(self.counts, totals, out=np.zeros_like(self.counts), where=totals > 0)
+
+
+@dataclass(frozen=True, eq=False)
+class FeatureTable:
+    """The persona features of the clustered customers (rows in ``ids`` order).
+
+    ``numeric`` holds floats (NaN = unknown), ``categorical`` pandas Categoricals whose level
+    ``unknown`` marks a missing value, ``mixes`` the purchase counts. ``revenue`` is each
+    customer's purchase total (zero without amounts), the weight of revenue shares.
+    ``available`` lists the features that could be computed, ``missing`` those whose columns
+    are absent or empty, ``constant`` those with one value for everybody (nothing to tell
+    apart).
+    """
+
+    ids: pd.Index
+    numeric: pd.DataFrame
+    categorical: pd.DataFrame
+    mixes: dict[str, Mix]
+    revenue: np.ndarray
+    as_of: pd.Timestamp | None
+    available: tuple[str, ...]
+    missing: tuple[str, ...]
+    constant: tuple[str, ...] = field(default=())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def take(self, rows: np.ndarray) -> FeatureTable:
+        """The table restricted to ``rows`` (positions)."""
+        return FeatureTable(
+            ids=self.ids[rows],
+            numeric=self.numeric.iloc[rows].reset_index(drop=True),
+            categorical=self.categorical.iloc[rows].reset_index(drop=True),
+            mixes={name: Mix(mix.counts[rows], mix.levels) for name, mix in self.mixes.items()},
+            revenue=self.revenue[rows],
+            as_of=self.as_of,
+            available=self.available,
+            missing=self.missing,
+            constant=self.constant,
+        )
+
+
+def customer_features(
+    dataset: Dataset, *, as_of: object | None = None, buyers_only: bool = True
+) -> FeatureTable:
+    """The persona features of every customer who bought (or of every customer).
+
+    Purchases are cut at ``as_of`` (default: the last purchase date). With ``buyers_only``
+    (the default) only customers with at least one purchase up to ``as_of`` are kept: personas
+    describe real current customers, not leads. Definitions (per customer):
+
+    - ``age``: the age column, else whole years since the date of birth at ``as_of``;
+    - ``region``: the city when at least 1 % of the customers live there (at most the 15 most
+      frequent such cities), else ``other`` (a smaller place);
+    - ``purchase_rate``: purchases per year since the first purchase,
+      n / max(days from first purchase to ``as_of``, 30) × 365.25;
+    - ``basket``: mean amount per purchase; ``quantity``: mean quantity per purchase;
+    - ``recency_days``, ``frequency``, ``monetary``: RFM (days since the last purchase,
+      purchases, total amount); ``rhythm_days``: mean days between purchase days (repeat
+      buyers only);
+    - ``nps_group``: promoter / passive / detractor from the 0–10 score (``unknown`` if not
+      answered);
+    - mixes ``category``, ``channel``, ``consumer_role``: purchases per level.
+
+    Raises ``DataError("error.personas.no_purchases")`` when no dated purchase exists and
+    ``error.personas.no_customers`` when nobody is left to cluster.
+    """
+    customers = dataset.customers.drop_duplicates("customer_id")
+    all_ids = pd.Index(customers["customer_id"].to_numpy())
+    purchases, as_of_day = _dated_purchases(dataset.transactions, all_ids, as_of)
+    codes = purchases["code"].to_numpy()
+    counts = np.bincount(codes, minlength=len(all_ids))
+    keep = np.flatnonzero(counts > 0) if buyers_only else np.arange(len(all_ids))
+    if keep.size == 0:
+        raise DataError("error.personas.no_customers")
+    new_code = np.full(len(all_ids), -1)
+    new_code[keep] = np.arange(len(keep))
+    purchases = purchases.assign(code=new_code[codes])
+    purchases = purchases[purchases["code"] >= 0]
+    rows = customers.iloc[keep].reset_index(drop=True)
+
+    numeric: dict[str, np.ndarray] = {}
+    categorical: dict[str, pd.Categorical] = {}
+    mixes: dict[str, Mix] = {}
+    _demographics(rows, as_of_day, numeric, categorical)
+    revenue = _behaviour(purchases, len(keep), as_of_day, numeric, mixes)
+    _relationship(rows, numeric, categorical)
+
+    produced = {**numeric, **categorical, **mixes}
+    constant = tuple(name for name in FEATURES if name in produced and _is_constant(produced[name]))
+    available = tuple(name for name in FEATURES if name in produced and name not in constant)
+    missing = tuple(name for name in FEATURES if name not in produced)
+    index = pd.RangeIndex(len(keep))
+    return FeatureTable(
+        ids=pd.Index(all_ids[keep], name="customer_id"),
+        numeric=pd.DataFrame({n: v for n, v in numeric.items() if n in available}, index=index),
+        categorical=pd.DataFrame(
+            {n: v for n, v in categorical.items() if n in available}, index=index
+        ),
+        mixes={n: v for n, v in mixes.items() if n in available},
+        revenue=revenue,
+        as_of=None if as_of_day is None else pd.Timestamp(as_of_day, unit="D"),
+        available=available,
+        missing=missing,
+        constant=constant,
+    )
+
+
+def _dated_purchases(
+    transactions: pd.DataFrame, ids: pd.Index, as_of: object | None
+) -> tuple[pd.DataFrame, int | None]:
+    """Purchases of known customers with a date up to ``as_of``: customer code, day number and
+    the optional columns; the as-of day (days since 1970)."""
+    if transactions is None or transactions.empty or "customer_id" not in transactions.columns:
+        raise DataError("error.personas.no_purchases")
+    if "date" not in transactions.columns:
+        raise DataError("error.missing_column", table="transactions", column="date")
+    dates = transactions["date"]
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates, errors="coerce")
+    days = dates.to_numpy().astype("datetime64[D]")
+    valid = ~np.isnat(days)
+    day_numbers = days.astype(np.int64)
+    if not valid.any():
+        raise DataError("error.personas.no_purchases")
+    if as_of is None:
+        as_of_day = int(day_numbers[valid].max())
+    else:
+        stamp = pd.Timestamp(as_of)
+        as_of_day = int(np.datetime64(stamp.normalize().date(), "D").astype(np.int64))
+    codes = ids.get_indexer(transactions["customer_id"])
+    keep = valid & (codes >= 0) & (day_numbers <= as_of_day)
+    frame = pd.DataFrame({"code": codes[keep], "day": day_numbers[keep]})
+    for column in ("amount", "quantity"):
+        if column in transactions.columns:
+            values = pd.to_numeric(transactions[column], errors="coerce").to_numpy(float)
+            frame[column] = values[keep]
+    for column in ("category", "channel", "consumer_role"):
+        if column in transactions.columns:
+            frame[column] = transactions[column].to_numpy()[keep]
+    return frame, as_of_day
+
+
+def _present(frame: pd.DataFrame, column: str) -> bool:
+    return column in frame.columns and bool(frame[column].notna().any())
+
+
+def _demographics(
+    rows: pd.DataFrame,
+    as_of_day: int | None,
+    numeric: dict[str, np.ndarray],
+    categorical: dict[str, pd.Categorical],
+) -> None:
+    if _present(rows, "age"):
+        numeric["age"] = pd.to_numeric(rows["age"], errors="coerce").to_numpy(float)
+    elif _present(rows, "birth_date") and as_of_day is not None:
+        born = pd.to_datetime(rows["birth_date"], errors="coerce").to_numpy()
+        years = (as_of_day - born.astype("datetime64[D]").astype(np.int64)) / DAYS_PER_YEAR
+        numeric["age"] = np.where(np.isnat(born), np.nan, np.floor(years))
+    if _present(rows, "gender"):
+        categorical["gender"] = _levels(rows["gender"])
+    if _present(rows, "income"):
+        income = pd.to_numeric(rows["income"], errors="coerce").to_numpy(float)
+        numeric["income"] = np.where(income >= 0, income, np.nan)
+    if _present(rows, "city"):
+        categorical["region"] = _regions(rows["city"])
+
+
+def _behaviour(
+    purchases: pd.DataFrame,
+    n: int,
+    as_of_day: int | None,
+    numeric: dict[str, np.ndarray],
+    mixes: dict[str, Mix],
+) -> np.ndarray:
+    """Behaviour features into ``numeric``/``mixes``; returns the revenue per customer."""
+    code = purchases["code"].to_numpy()
+    day = purchases["day"].to_numpy()
+    count = np.bincount(code, minlength=n).astype(float)
+    bought = count > 0
+    first = np.full(n, np.iinfo(np.int64).max)
+    last = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(first, code, day)
+    np.maximum.at(last, code, day)
+    first_f = np.where(bought, first, np.nan).astype(float)
+    last_f = np.where(bought, last, np.nan).astype(float)
+    tenure = np.maximum(as_of_day - first_f, MIN_TENURE_DAYS)
+    numeric["purchase_rate"] = np.where(bought, count / tenure * DAYS_PER_YEAR, np.nan)
+    numeric["frequency"] = np.where(bought, count, np.nan)
+    numeric["recency_days"] = as_of_day - last_f
+    distinct = purchases[["code", "day"]].drop_duplicates()
+    purchase_days = np.bincount(distinct["code"].to_numpy(), minlength=n).astype(float)
+    numeric["rhythm_days"] = np.where(
+        purchase_days > 1, (last_f - first_f) / np.maximum(purchase_days - 1, 1), np.nan
+    )
+    revenue = np.zeros(n)
+    for column, name in (("amount", "basket"), ("quantity", "quantity")):
+        if column not in purchases.columns:
+            continue
+        values = purchases[column].to_numpy(float)
+        known = ~np.isnan(values)
+        if not known.any():
+            continue
+        total = np.bincount(code[known], values[known], minlength=n)
+        given = np.bincount(code[known], minlength=n)
+        numeric[name] = np.where(given > 0, total / np.maximum(given, 1), np.nan)
+        if column == "amount":
+            revenue = total
+            numeric["monetary"] = np.where(bought, total, np.nan)
+    for column in ("category", "channel", "consumer_role"):
+        if column in purchases.columns and purchases[column].notna().any():
+            mixes[column] = _mix(code, purchases[column], n)
+    return revenue
+
+
+def _relationship(
+    rows: pd.DataFrame, numeric: dict[str, np.ndarray], categorical: dict[str, pd.Categorical]
+) -> None:
+    for column in ("customer_type", "relationship", "contact_preference", "acquisition_channel"):
+        if _present(rows, column):
+            categorical[column] = _levels(rows[column])
+    if _present(rows, "nps_score"):
+        groups = nps_group(rows["nps_score"])
+        if groups.notna().any():
+            categorical["nps_group"] = _levels(groups)
+    if _present(rows, "reminders"):
+        values = pd.to_numeric(rows["reminders"], errors="coerce").to_numpy(float)
+        numeric["reminders"] = np.where(values >= 0, values, np.nan)
+
+
+def _levels(values: pd.Series, keep: Iterable[str] | None = None) -> pd.Categorical:
+    """Values as a Categorical of text levels (most frequent first, at most ``MAX_LEVELS``;
+    rarer values become ``other``, missing ones ``unknown``)."""
+    text = values.astype("string").str.strip()
+    text = text.mask(text == "")
+    frequent = text.value_counts(sort=True)
+    chosen = list(keep) if keep is not None else list(frequent.index[:MAX_LEVELS])
+    chosen = [level for level in chosen if level not in (UNKNOWN, OTHER)]
+    mapped = text.where(text.isin(chosen) | text.isna(), OTHER).fillna(UNKNOWN)
+    present = set(mapped.unique())
+    levels = [*chosen, *(extra for extra in (OTHER, UNKNOWN) if extra in present)]
+    return pd.Categorical(mapped.to_numpy(dtype=object), categories=levels)
+
+
+def _regions(city: pd.Series) -> pd.Categorical:
+    shares = city.astype("string").str.strip().value_counts(normalize=True)
+    frequent = shares[shares >= REGION_MIN_SHARE].index[:MAX_REGIONS]
+    return _levels(city, keep=[str(name) for name in frequent])
+
+
+def _mix(code: np.ndarray, values: pd.Series, n: int) -> Mix:
+    level_codes, levels = pd.factorize(values.astype("string"), sort=False)
+    known = level_codes >= 0
+    order = pd.Series(level_codes[known]).value_counts().index.to_numpy()
+    rank = np.empty(len(levels), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    width = len(order)
+    flat = code[known] * width + rank[level_codes[known]]
+    counts = np.bincount(flat, minlength=n * width).astype(float).reshape(n, width)
+    return Mix(counts, tuple(str(levels[i]) for i in order))
+
+
+def _is_constant(values: np.ndarray | pd.Categorical | Mix) -> bool:
+    if isinstance(values, Mix):
+        return len(values.levels) < 2
+    if isinstance(values, pd.Categorical):
+        return len(pd.unique(values.codes)) < 2
+    finite = values[~np.isnan(values)]
+    return finite.size == 0 or (finite.size == len(values) and bool(np.all(finite == finite[0])))
+
+
+def available_features(dataset: Dataset) -> tuple[str, ...]:
+    """The features whose columns the data set has (with at least one value), in
+    :data:`FEATURES` order — a quick look at the columns, nothing is computed."""
+    tables = {"customers": dataset.customers, "transactions": dataset.transactions}
+
+    def present(pair: tuple[str, str]) -> bool:
+        frame = tables[pair[0]]
+        return frame is not None and _present(frame, pair[1])
+
+    return tuple(
+        name
+        for name, spec in FEATURES.items()
+        if all(present(pair) for pair in spec.columns)
+        or (spec.alternatives and all(present(pair) for pair in spec.alternatives))
+    )
+
+
+def resolve_features(requested: Sequence[str] | None) -> tuple[str, ...]:
+    """The clustering features: ``requested`` (validated) or :data:`DEFAULT_FEATURES`."""
+    if requested is None:
+        return DEFAULT_FEATURES
+    unknown = [name for name in requested if name not in FEATURES]
+    if unknown:
+        raise DataError(
+            "error.personas.unknown_feature", name=unknown[0], available=", ".join(FEATURES)
+        )
+    return tuple(dict.fromkeys(requested))

@@ -1,0 +1,295 @@
+"""A latent class model: a mixture of independent categorical distributions, fitted by EM.
+
+Why this model for personas. Customer data are mixed: numbers on very different scales with
+skew and spikes (income, basket, purchases per year), categories (gender, customer type),
+and purchase mixes whose reliability grows with the number of purchases. Instead of forcing
+all of them into one distance (scaling + one-hot + k-means, or Gower + k-medoids), every
+feature becomes a *categorical* variable and the model is a mixture over them:
+
+- numeric features are cut into quantile bins (quintiles of the base): no scaling to choose,
+  robust to outliers and skew, and a missing value is a level of its own (``unknown``), so
+  "no income given — it is a company" carries information instead of being imputed;
+- a categorical feature is one draw from a class-specific distribution;
+- a purchase mix is a multinomial: each purchase's category is a draw from the class's
+  category distribution, so forty purchases count as forty pieces of evidence. The counts are
+  tempered to at most ``cap`` purchases per customer (count × min(1, cap / n)), so that a
+  handful of heavy buyers cannot dominate and real-world taste that drifts between purchases
+  is not over-trusted.
+
+Given class c (probability π_c) the features are independent (the latent class assumption),
+so the log-likelihood of customer i is
+
+    log p(x_i) = log Σ_c π_c · Π_blocks Π_levels θ_{c,level}^{x_{i,level}}
+
+and the model is fitted by EM (Dempster, Laird & Rubin 1977): the E-step computes the
+posterior r_ic ∝ π_c exp(Σ_d x_id log θ_cd) — one sparse matrix product —, the M-step sets
+θ_cd ∝ α + Σ_i r_ic x_id within each feature block (α a small Dirichlet smoothing) and
+π_c = Σ_i r_ic / n. Starting values come from k-means++ seeding (Arthur & Vassilvitskii 2007)
+on the block-normalised rows; several starts run a few EM steps and the best continues to
+convergence ("small EM", Biernacki, Celeux & Govaert 2003). The posterior gives every
+customer a membership probability ("how sure") and the likelihood gives BIC
+(Schwarz 1978) and ICL (Biernacki, Celeux & Govaert 2000) to choose the number of classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from kundenmodell.personas.features import UNKNOWN, FeatureTable
+
+N_BINS = 5
+PURCHASE_CAP = 20.0
+SMOOTHING = 0.5
+SEED_SAMPLE = 2_000
+LLOYD_STEPS = 8
+SHORT_EM_STEPS = 6
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """The features of ``n`` customers as one sparse matrix of level counts.
+
+    Column ``j`` belongs to feature block ``blocks[j]``; ``names[b]`` and ``levels[b]`` name
+    block ``b`` and its levels. Rows of single-valued features hold one 1; mix blocks hold the
+    tempered purchase counts.
+    """
+
+    matrix: sp.csr_matrix
+    blocks: np.ndarray
+    names: tuple[str, ...]
+    levels: tuple[tuple[str, ...], ...]
+
+    @property
+    def n(self) -> int:
+        return self.matrix.shape[0]
+
+    @property
+    def n_free_parameters_per_class(self) -> int:
+        """Σ over blocks of (levels − 1): the free probabilities of one class."""
+        return int(sum(len(levels) - 1 for levels in self.levels))
+
+    def take(self, rows: np.ndarray) -> Design:
+        return Design(self.matrix[rows], self.blocks, self.names, self.levels)
+
+    def indicator(self) -> sp.csr_matrix:
+        """Columns × blocks 0/1 matrix: which block each column belongs to."""
+        width = len(self.blocks)
+        return sp.csr_matrix(
+            (np.ones(width), (np.arange(width), self.blocks)), shape=(width, len(self.names))
+        )
+
+
+def quantile_bins(values: np.ndarray, bins: int = N_BINS) -> pd.Categorical:
+    """Quantile bins ``q1`` … ``q<bins>`` of the known values (fewer when values tie), and
+    ``unknown`` for NaN; the bin edges are the base's quantiles, so each bin holds about
+    1/bins of the customers."""
+    known = ~np.isnan(values)
+    labels = np.full(len(values), UNKNOWN, dtype=object)
+    if known.any():
+        edges = np.unique(np.quantile(values[known], np.linspace(0, 1, bins + 1)[1:-1]))
+        raw = np.searchsorted(edges, values[known], side="right")
+        used, dense = np.unique(raw, return_inverse=True)
+        labels[known] = np.array([f"q{i + 1}" for i in range(len(used))], dtype=object)[dense]
+    categories = sorted({label for label in labels if label != UNKNOWN})
+    if not known.all():
+        categories.append(UNKNOWN)
+    return pd.Categorical(labels, categories=categories)
+
+
+def encode(
+    table: FeatureTable,
+    features: Sequence[str],
+    *,
+    bins: int = N_BINS,
+    cap: float = PURCHASE_CAP,
+) -> Design:
+    """The :class:`Design` of ``features`` (those available in ``table``, in the given order)."""
+    n = len(table)
+    parts: list[sp.csr_matrix] = []
+    names: list[str] = []
+    levels: list[tuple[str, ...]] = []
+    for name in features:
+        if name in table.numeric.columns:
+            block = _one_hot(quantile_bins(table.numeric[name].to_numpy(float), bins))
+        elif name in table.categorical.columns:
+            block = _one_hot(pd.Categorical(table.categorical[name]))
+        elif name in table.mixes:
+            mix = table.mixes[name]
+            totals = mix.counts.sum(axis=1, keepdims=True)
+            weight = np.minimum(1.0, cap / np.maximum(totals, 1.0))
+            block = (sp.csr_matrix(mix.counts * weight), mix.levels)
+        else:
+            continue
+        matrix, block_levels = block
+        parts.append(matrix)
+        names.append(name)
+        levels.append(block_levels)
+    matrix = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((n, 0))
+    blocks = np.repeat(np.arange(len(names)), [len(lv) for lv in levels])
+    return Design(matrix, blocks, tuple(names), tuple(levels))
+
+
+def _one_hot(values: pd.Categorical) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+    codes = values.codes.astype(np.int64)
+    n, width = len(codes), len(values.categories)
+    matrix = sp.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, width))
+    return matrix, tuple(str(level) for level in values.categories)
+
+
+class LatentClassModel:
+    """Latent class model with ``n_classes`` classes (see the module docstring).
+
+    ``fit(design)`` returns ``self`` with ``weights_`` (π, shape k), ``log_theta_`` (log θ,
+    k × columns), ``log_likelihood_``, ``n_iter_`` and ``converged_``. Deterministic for a
+    given ``seed``.
+    """
+
+    def __init__(
+        self,
+        n_classes: int,
+        *,
+        seed: int = 0,
+        n_init: int = 4,
+        max_iter: int = 500,
+        tol: float = 1e-7,
+        smoothing: float = SMOOTHING,
+    ) -> None:
+        if n_classes < 1:
+            raise ValueError("n_classes must be at least 1")
+        self.n_classes = n_classes
+        self.seed = seed
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.smoothing = smoothing
+
+    def fit(self, design: Design, start: LatentClassModel | None = None) -> LatentClassModel:
+        """Fit by EM; ``start`` (a model fitted on other rows of the same design) replaces the
+        random starts, as when a model fitted on a sample is refined on all customers."""
+        rng = np.random.default_rng(self.seed)
+        fitter = _EM(design, self.smoothing)
+        if start is not None:
+            candidates = [(start.log_theta_, np.log(start.weights_))]
+        else:
+            candidates = [
+                fitter.from_centres(_kmeans_pp_centres(design, self.n_classes, rng))
+                for _ in range(self.n_init)
+            ]
+        if len(candidates) > 1:
+            short = [fitter.run(*params, SHORT_EM_STEPS, self.tol) for params in candidates]
+            best = max(short, key=lambda result: result[2])
+            candidates, done = [best[:2]], best[3]
+        else:
+            done = 0
+        log_theta, log_weights, log_likelihood, steps, converged = fitter.run(
+            *candidates[0], self.max_iter, self.tol
+        )
+        self.log_theta_ = log_theta
+        self.weights_ = np.exp(log_weights)
+        self.log_likelihood_ = log_likelihood
+        self.n_iter_ = done + steps
+        self.converged_ = converged
+        self.n_parameters_ = (
+            self.n_classes - 1 + self.n_classes * design.n_free_parameters_per_class
+        )
+        return self
+
+    def predict_proba(self, design: Design) -> np.ndarray:
+        """Posterior class probabilities r_ic, n × k."""
+        posterior, _ = _posterior(design.matrix @ self.log_theta_.T + np.log(self.weights_))
+        return posterior
+
+    def bic(self, design: Design) -> float:
+        """BIC = −2 log L + p log n (lower is better), for the design the model was fitted on."""
+        return -2 * self.log_likelihood_ + self.n_parameters_ * np.log(design.n)
+
+    def icl(self, design: Design) -> float:
+        """ICL = BIC + 2 · Σ_i Σ_c −r_ic log r_ic: BIC plus a penalty for overlapping classes."""
+        posterior = self.predict_proba(design)
+        entropy = -np.sum(posterior * np.log(np.maximum(posterior, 1e-300)))
+        return self.bic(design) + 2 * entropy
+
+
+def _posterior(log_joint: np.ndarray) -> tuple[np.ndarray, float]:
+    """Row-normalised exp(log_joint) and Σ_i log Σ_c exp(log_joint_ic) (log-sum-exp)."""
+    top = log_joint.max(axis=1, keepdims=True)
+    scaled = np.exp(log_joint - top)
+    totals = scaled.sum(axis=1, keepdims=True)
+    return scaled / totals, float(np.sum(top) + np.sum(np.log(totals)))
+
+
+class _EM:
+    """The EM iterations on one design (the transposed matrix and block sums cached)."""
+
+    def __init__(self, design: Design, smoothing: float) -> None:
+        self.matrix = design.matrix
+        self.transposed = design.matrix.T.tocsr()
+        self.blocks = design.blocks
+        self.indicator = design.indicator()
+        self.smoothing = smoothing
+
+    def normalise(self, counts: np.ndarray) -> np.ndarray:
+        """log θ from class × column counts: add α, divide by the block totals."""
+        smoothed = counts + self.smoothing
+        totals = (self.indicator.T @ smoothed.T).T  # classes × blocks
+        return np.log(smoothed) - np.log(totals[:, self.blocks])
+
+    def from_centres(self, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Starting values: θ from k-means centres (block shares), equal class weights."""
+        k = len(centres)
+        return self.normalise(centres * 50.0), np.full(k, -np.log(k))
+
+    def run(
+        self, log_theta: np.ndarray, log_weights: np.ndarray, steps: int, tol: float
+    ) -> tuple[np.ndarray, np.ndarray, float, int, bool]:
+        previous = -np.inf
+        log_likelihood = -np.inf
+        for step in range(1, steps + 1):
+            posterior, log_likelihood = _posterior(self.matrix @ log_theta.T + log_weights[None, :])
+            counts = np.asarray(self.transposed @ posterior).T  # classes × columns
+            log_theta = self.normalise(counts)
+            log_weights = np.log(np.maximum(posterior.mean(axis=0), 1e-12))
+            if log_likelihood - previous <= tol * abs(log_likelihood):
+                return log_theta, log_weights, log_likelihood, step, True
+            previous = log_likelihood
+        return log_theta, log_weights, log_likelihood, steps, False
+
+
+def _kmeans_pp_centres(design: Design, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k-means++ seeds refined by a few Lloyd steps on a sample of block-normalised rows."""
+    rows = design.n
+    sample = rng.choice(rows, size=min(rows, SEED_SAMPLE), replace=False)
+    matrix = design.matrix[sample]
+    totals = np.asarray(matrix @ design.indicator().toarray())  # rows × blocks
+    dense = matrix.toarray()
+    block_totals = totals[:, design.blocks]
+    points = np.divide(dense, block_totals, out=np.zeros_like(dense), where=block_totals > 0)
+    squared = np.einsum("ij,ij->i", points, points)
+    centres = [points[rng.integers(len(points))]]
+    distance = np.maximum(squared - 2 * points @ centres[0] + centres[0] @ centres[0], 0)
+    for _ in range(1, k):
+        total = distance.sum()
+        pick = (
+            rng.choice(len(points), p=distance / total) if total > 0 else rng.integers(len(points))
+        )
+        centres.append(points[pick])
+        distance = np.minimum(
+            distance,
+            np.maximum(squared - 2 * points @ points[pick] + points[pick] @ points[pick], 0),
+        )
+    centres_array = np.array(centres)
+    for _ in range(LLOYD_STEPS):
+        nearest = np.argmin(
+            squared[:, None] - 2 * points @ centres_array.T + np.sum(centres_array**2, axis=1),
+            axis=1,
+        )
+        members = np.eye(k)[nearest]
+        sums = members.T @ points
+        sizes = members.sum(axis=0)[:, None]
+        centres_array = np.where(sizes > 0, sums / np.maximum(sizes, 1), centres_array)
+    return centres_array

@@ -1,0 +1,351 @@
+"""Buyer personas: built from the customers who bought, as cards with traits, goals and pain
+points; compared, edited, drilled into and downloaded."""
+
+from functools import partial
+
+import streamlit as st
+
+from kundenmodell import DataError, personas
+from kundenmodell.i18n import format_number, format_percent
+from kundenmodell.personas import charts as persona_charts
+from kundenmodell.personas import export, image
+from kundenmodell.personas.cards import card_html
+from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
+from kundenmodell.personas.text import feature_label
+from ui.feedback import guard
+from ui.session import T, dataset, derive, lang
+from ui.tables import table_with_download
+
+K_CHOICES = ("auto", 2, 3, 4, 5, 6, 7, 8, 9, 10)
+CARDS_PER_ROW = 4
+ACTIVE = "personas_active"
+EDITS = "personas_edits"
+GROUPS = ("demographics", "behaviour", "relationship")
+
+
+def build_personas(data, k, features, seed):
+    """The persona set of the active data set (memoised per data set and arguments)."""
+    return personas.build(data, k=k, features=features, seed=seed)
+
+
+def _activate(data_id: int) -> None:
+    st.session_state[ACTIVE] = data_id
+
+
+def _save_edit(signature: tuple, index: int, values: dict[str, str] | None) -> None:
+    edits = st.session_state.setdefault(EDITS, {}).setdefault(signature, {})
+    if values is None:
+        edits.pop(index, None)
+    else:
+        edits[index] = values
+
+
+def _edit_form(signature: tuple, persona: personas.Persona, card) -> None:
+    with st.popover(T("personas.edit.button"), icon=":material/edit:", width="stretch"):
+        with st.form(f"persona_edit_{abs(hash(signature))}_{persona.index}", border=False):
+            name = st.text_input(T("personas.edit.name"), value=card.name, max_chars=60)
+            description = st.text_area(T("personas.edit.description"), value=card.description)
+            quote = st.text_input(T("personas.edit.quote"), value=card.quote, max_chars=200)
+            st.caption(T("personas.edit.hint"))
+            left, right = st.columns(2)
+            save = left.form_submit_button(T("personas.edit.save"), type="primary")
+            reset = right.form_submit_button(T("personas.edit.reset"))
+        if save:
+            _save_edit(
+                signature,
+                persona.index,
+                {"name": name, "description": description, "quote": quote},
+            )
+            st.rerun()
+        if reset:
+            _save_edit(signature, persona.index, None)
+            st.rerun()
+
+
+def _features_tab(result: personas.PersonaSet, available: tuple[str, ...]) -> None:
+    st.markdown(f"**{T('personas.features.used')}**")
+    for group in GROUPS:
+        names = [n for n in result.features_used if FEATURES[n].group == group]
+        if names:
+            st.markdown(
+                f"- {T(f'personas.group.{group}')}: "
+                + ", ".join(feature_label(n, language) for n in names)
+            )
+    described = [n for n in available if n not in result.features_used]
+    if described:
+        st.caption(
+            T(
+                "personas.features.described",
+                features=", ".join(feature_label(n, language) for n in described),
+            )
+        )
+    constant = result.features.constant
+    if constant:
+        st.caption(
+            T(
+                "personas.features.constant",
+                features=", ".join(feature_label(n, language) for n in constant),
+            )
+        )
+    missing = [n for n in FEATURES if n in result.features.missing]
+    if not missing:
+        st.success(T("personas.features.none_missing"), icon=":material/check_circle:")
+        return
+    st.markdown(f"**{T('personas.features.missing')}**")
+    st.markdown(
+        T("personas.features.missing_hint")
+        + "\n"
+        + "\n".join(
+            f"- {feature_label(name, language)}: "
+            + ", ".join(
+                f"{T(f'table.{table}')} → {T(f'column.{column}')}"
+                for table, column in FEATURES[name].columns
+            )
+            for name in missing
+        )
+    )
+
+
+st.title(T("personas.title"))
+st.caption(T("personas.intro"))
+data = dataset()
+if data is None:
+    st.info(T("personas.none"), icon=":material/info:")
+    st.stop()
+if data.transactions.empty:
+    st.info(T("personas.no_transactions"), icon=":material/info:")
+    st.stop()
+st.info(T("personas.buyers_note"), icon=":material/shopping_bag:")
+
+with guard():
+    language = lang()
+    controls = st.columns([3, 2], vertical_alignment="bottom")
+    k_choice = controls[0].select_slider(
+        T("personas.k"),
+        K_CHOICES,
+        value="auto",
+        format_func=lambda value: T("personas.k_auto") if value == "auto" else str(value),
+        help=T("personas.k_help"),
+        key="personas_k",
+    )
+    controls[1].button(
+        T("personas.build"),
+        type="primary",
+        icon=":material/groups:",
+        on_click=_activate,
+        args=(id(data),),
+        key="personas_build",
+        width="stretch",
+    )
+    offered = list(personas.available_features(data))
+    with st.expander(T("personas.advanced")):
+        chosen = st.multiselect(
+            T("personas.features_pick"),
+            offered,
+            default=[name for name in DEFAULT_FEATURES if name in offered],
+            format_func=lambda name: feature_label(name, language),
+            help=T("personas.features_help"),
+            key="personas_features",
+        )
+        seed = st.number_input(
+            T("personas.seed"),
+            min_value=0,
+            max_value=2**31 - 1,
+            value=0,
+            help=T("personas.seed_help"),
+            key="personas_seed",
+        )
+    if st.session_state.get(ACTIVE) != id(data):
+        st.info(T("personas.press_build"), icon=":material/touch_app:")
+        st.stop()
+
+    k = None if k_choice == "auto" else int(k_choice)
+    features = tuple(chosen) if chosen else None
+    with st.spinner(T("personas.building")):
+        built = derive(build_personas, k, features, int(seed))
+    signature = (id(data), k, features, int(seed))
+    result = built.with_edits(st.session_state.get(EDITS, {}).get(signature, {}))
+    sheets = [personas.sheet(p, language, result.currency) for p in result.personas]
+
+    st.subheader(T("personas.quality.title"))
+    quality = result.quality
+    cells = st.columns(5)
+    cells[0].metric(
+        T("personas.metric.count"),
+        result.k,
+        T("personas.metric.count_auto" if result.automatic else "personas.metric.count_fixed"),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    cells[1].metric(
+        T("personas.metric.clustered"),
+        format_number(len(result.labels), language),
+        help=T("personas.metric.clustered_help"),
+    )
+    cells[2].metric(
+        T("personas.metric.stability"),
+        format_percent(quality.stability, language),
+        help=T("personas.metric.stability_help"),
+    )
+    cells[3].metric(
+        T("personas.metric.certainty"),
+        format_percent(quality.certainty, language),
+        help=T("personas.metric.certainty_help"),
+    )
+    cells[4].metric(
+        T("personas.metric.silhouette"),
+        format_number(quality.silhouette, language, decimals=2),
+        help=T("personas.metric.silhouette_help"),
+    )
+    show = {"personas.quality.clear": st.success, "personas.quality.moderate": st.info}
+    show.get(quality.reading, st.warning)(T(quality.reading), icon=":material/verified:")
+    st.caption(
+        T(
+            "personas.clustered",
+            clustered=format_number(len(result.labels), language),
+            customers=format_number(result.n_customers, language),
+        )
+    )
+    with st.expander(T("personas.criterion.title")):
+        if result.automatic:
+            st.caption(T("personas.criterion.auto", k=result.k))
+            st.altair_chart(
+                persona_charts.criterion_chart(result.criterion, language), width="stretch"
+            )
+        else:
+            st.caption(T("personas.criterion.fixed", k=result.k))
+
+    st.subheader(T("personas.cards.title"))
+    st.caption(T("personas.cards.caption"))
+    for start in range(0, result.k, CARDS_PER_ROW):
+        row = st.columns(CARDS_PER_ROW)
+        for column, persona, card in zip(
+            row, result.personas[start:], sheets[start : start + CARDS_PER_ROW], strict=False
+        ):
+            with column:
+                st.html(card_html(card, language, compact=True))
+                _edit_form(signature, persona, card)
+                st.download_button(
+                    T("personas.export.png"),
+                    data=partial(image.card_png, card, language),
+                    file_name=f"persona_{persona.index + 1}.png",
+                    mime="image/png",
+                    icon=":material/image:",
+                    key=f"persona_png_{persona.index}",
+                    width="stretch",
+                )
+
+    st.subheader(T("personas.compare.title"))
+    st.caption(T("personas.compare.caption"))
+    frame = persona_charts.comparison_frame(result, language)
+    if not frame.empty:
+        st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
+    st.markdown(f"**{T('personas.compare.sizes')}**")
+    st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
+
+    names = {p.index: p.name for p in result.personas}
+    tab_keys = ["profile", "members", "customer", "features", "export"]
+    if data.truth is not None:
+        tab_keys.append("truth")
+    tabs = dict(zip(tab_keys, st.tabs([T(f"personas.tab.{key}") for key in tab_keys]), strict=True))
+
+    with tabs["profile"]:
+        index = st.selectbox(
+            T("personas.members.pick"), list(names), format_func=names.get, key="persona_profile"
+        )
+        st.html(card_html(sheets[index], language))
+
+    with tabs["members"]:
+        index = st.selectbox(
+            T("personas.members.pick"), list(names), format_func=names.get, key="persona_members"
+        )
+        members = result.members(index)
+        st.caption(T("personas.members.caption", count=format_number(len(members), language)))
+        headers = {
+            "customer_id": T("personas.members.customer_id"),
+            "certainty": T("personas.members.certainty"),
+            **{name: feature_label(name, language) for name in result.features.numeric.columns},
+        }
+        table_with_download(
+            members,
+            headers,
+            file_name=f"persona_{index + 1}_members.csv",
+            key="persona_members_csv",
+            column_config={
+                "certainty": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)
+            },
+        )
+
+    with tabs["customer"]:
+        customer = st.text_input(
+            T("personas.customer.pick"),
+            value=str(result.labels.index[0]),
+            help=T("personas.customer.help"),
+            key="persona_customer",
+        ).strip()
+        try:
+            persona = result.persona_of(customer) if customer else None
+        except DataError as error:
+            st.warning(error.message(language), icon=":material/person_off:")
+            persona = None
+        if persona is not None:
+            probability = float(result.membership.at[customer, persona.key])
+            st.success(
+                T(
+                    "personas.customer.result",
+                    customer=customer,
+                    persona=persona.name,
+                    probability=format_percent(probability, language),
+                ),
+                icon=":material/person_search:",
+            )
+            left, right = st.columns([3, 2])
+            with left:
+                st.html(card_html(sheets[persona.index], language, compact=True))
+            with right:
+                st.markdown(f"**{T('personas.customer.membership')}**")
+                for other in result.personas:
+                    share = float(result.membership.at[customer, other.key])
+                    st.progress(share, text=f"{other.name}: {format_percent(share, language)}")
+
+    with tabs["features"]:
+        _features_tab(result, tuple(offered))
+
+    with tabs["export"]:
+        st.caption(T("personas.export.caption"))
+        row = st.columns(3)
+        row[0].download_button(
+            T("personas.export.markdown"),
+            data=partial(export.to_markdown, result, language),
+            file_name="buyer_personas.md",
+            mime="text/markdown",
+            icon=":material/description:",
+            key="personas_md",
+            width="stretch",
+        )
+        row[1].download_button(
+            T("personas.export.json"),
+            data=partial(export.to_json, result, language),
+            file_name="buyer_personas.json",
+            mime="application/json",
+            icon=":material/data_object:",
+            key="personas_json",
+            width="stretch",
+        )
+        row[2].download_button(
+            T("personas.export.pdf"),
+            data=partial(image.cards_pdf, sheets, language),
+            file_name="buyer_personas.pdf",
+            mime="application/pdf",
+            icon=":material/picture_as_pdf:",
+            key="personas_pdf",
+            width="stretch",
+        )
+
+    if "truth" in tabs:
+        with tabs["truth"]:
+            st.markdown(f"**{T('personas.truth.title')}**")
+            st.caption(T("personas.truth.caption"))
+            ari, crosstab = result.compare_with_truth(data.truth)
+            st.metric(T("personas.truth.ari"), format_number(ari, language, decimals=2))
+            st.altair_chart(persona_charts.truth_chart(crosstab, names, language), width="stretch")
