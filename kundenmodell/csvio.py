@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kundenmodell.i18n import catalogue, has_key, t
@@ -50,9 +51,14 @@ def neutralise_formulas(values: pd.Series) -> pd.Series:
     cannot invoke a function, and a CRM export full of ``'+49 …`` would be a nuisance.
     """
     text = values.astype("string")
-    plain_number = text.str.fullmatch(_PLAIN_NUMBER).fillna(False)
-    dangerous = text.str.startswith(_GUARDED_PREFIXES).fillna(False) & ~plain_number
-    return text.where(~dangerous, "'" + text)
+    starts = text.str.startswith(_GUARDED_PREFIXES).fillna(False)
+    if not starts.any():  # the common case: one vectorised scan, no regex per cell
+        return text
+    candidates = text[starts]
+    dangerous = ~candidates.str.fullmatch(_PLAIN_NUMBER).fillna(False).to_numpy()
+    guarded = text.copy()
+    guarded.iloc[np.flatnonzero(starts.to_numpy())[dangerous]] = ("'" + candidates[dangerous]).array
+    return guarded
 
 
 def unprotect(values: pd.Series) -> pd.Series:

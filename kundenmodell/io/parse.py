@@ -114,7 +114,8 @@ class ColumnFormat:
     (``12,5`` can only be a decimal comma), False when a hint had to decide. A date column's
     ``date_format`` is the strptime format of its date part (``"ISO"`` for ISO 8601, which
     Arrow casts directly), ``times`` the time parts found (``""`` for none): a column may mix
-    ``01.03.2024`` and ``01.03.2024 12:30``.
+    ``01.03.2024`` and ``01.03.2024 12:30``. ``codes`` marks whole numbers written with a
+    leading zero (postcodes, phone numbers): read losslessly they stay text.
     """
 
     kind: Kind
@@ -125,6 +126,7 @@ class ColumnFormat:
     family: str | None = None
     dayfirst: bool | None = None
     certain: bool = True
+    codes: bool = False
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -193,6 +195,7 @@ def _number_format(values: list[str], hints: Hints) -> ColumnFormat | None:
         decimal=decimal,
         currency=currencies.pop() if len(currencies) == 1 else None,
         certain=certain,
+        codes=kind == "integer" and any(_LEADING_ZERO.match(value) for value in values),
     )
 
 
@@ -291,7 +294,7 @@ def _without_markers(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed text with blanks and :data:`MISSING_MARKERS` as nulls."""
     text = pc.utf8_trim_whitespace(values)
     missing = pc.or_(pc.equal(text, ""), pc.is_in(text, value_set=pa.array(MISSING_MARKERS)))
-    return pc.if_else(missing, pa.scalar(None, pa.string()), text)
+    return pc.if_else(missing, pa.scalar(None, text.type), text)
 
 
 def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
@@ -311,7 +314,7 @@ def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedAr
         if converted.n_bad and fmt.family in ("slash", "dash") and not fmt.certain:
             converted = _dates(values, flip_day_order(fmt))
         return None if converted.n_bad else converted.values
-    if fmt.kind == "integer" and _has_leading_zero(values):
+    if fmt.kind == "integer" and (fmt.codes or _has_leading_zero(values)):
         return None
     fast = _numbers_fast(values, fmt)
     if fast is not None:
@@ -355,7 +358,7 @@ def _numbers(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
     if decimal == ",":
         text = pc.replace_substring(text, ",", ".")
     text = pc.replace_substring_regex(text, r"^\+", "")
-    parsed = pc.cast(pc.if_else(valid, text, pa.scalar(None, pa.string())), pa.float64())
+    parsed = pc.cast(pc.if_else(valid, text, pa.scalar(None, text.type)), pa.float64())
     return Converted(_chunked(parsed), _bad_mask(values, parsed))
 
 
@@ -386,15 +389,18 @@ def _strptime(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray:
     parsed = [pc.strptime(values, form, "s", error_is_null=True) for form in fmt.formats]
     parsed = parsed[0] if len(parsed) == 1 else pc.coalesce(*parsed)
     suspect = pc.less_equal(pc.day(parsed), 3)  # a rolled-over 29th-31st lands on day 1-3
-    if not pc.any(suspect).as_py():
+    positions = pc.indices_nonzero(pc.fill_null(suspect, False)).to_numpy()
+    if not len(positions):
         return parsed
-    written = pc.extract_regex(
-        pc.if_else(suspect, values, pa.scalar(None, pa.string())),
-        _DAY_PATTERNS[(fmt.family, fmt.dayfirst)],
-    )
+    pattern = _DAY_PATTERNS[(fmt.family, fmt.dayfirst)]
+    written = pc.extract_regex(values.take(positions), pattern)
     day = pc.cast(pc.struct_field(written, "day"), pa.int64())
-    rolled = pc.fill_null(pc.and_kleene(suspect, pc.not_equal(pc.day(parsed), day)), False)
-    return pc.if_else(rolled, pa.scalar(None, parsed.type), parsed)
+    rolled = pc.fill_null(pc.not_equal(pc.day(parsed.take(positions)), day), False).to_numpy()
+    if not rolled.any():
+        return parsed
+    mask = np.zeros(len(parsed), dtype=bool)
+    mask[positions[rolled]] = True
+    return pc.if_else(pa.array(mask), pa.scalar(None, parsed.type), parsed)
 
 
 def _dates(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:

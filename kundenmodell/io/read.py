@@ -125,6 +125,7 @@ def _read_text(raw: RawFile) -> LoadedTable:
         raw,
         "csv",
         hints,
+        guarded=decoded.contains(b"'"),
         encoding=decoded.encoding,
         delimiter=layout.delimiter,
         first_row=layout.skip_lines + 1,
@@ -168,7 +169,7 @@ def _parse_csv(decoded: Decoded, layout: Layout) -> pa.Table:
                 invalid_row_handler=on_bad_row,
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(layout.header, pa.string()),
+                column_types=dict.fromkeys(layout.header, pa.large_string()),
                 null_values=[""],
                 strings_can_be_null=True,
             ),
@@ -354,18 +355,30 @@ def _cell_text(value: Any) -> str:
 # --- typing the columns -------------------------------------------------------------------------
 
 
-def _finish(table: pa.Table, raw: RawFile, format_: str, hints: Hints, **found: Any) -> LoadedTable:
-    """Drop empty unnamed columns, type the text columns, convert to pandas once."""
+def _finish(
+    table: pa.Table,
+    raw: RawFile,
+    format_: str,
+    hints: Hints,
+    *,
+    guarded: bool = False,
+    **found: Any,
+) -> LoadedTable:
+    """Drop empty unnamed columns, type the text columns, convert to pandas once.
+
+    ``guarded`` says the file may hold cells guarded against formulas (a CSV with an apostrophe
+    somewhere); only then are text columns searched for the guard.
+    """
     table = _drop_empty_unnamed(table)
     if table.num_columns == 1:
         raise DataError("error.io.single_column", column=table.column_names[0][:40])
     if table.num_rows == 0:
         raise DataError("error.io.no_rows")
-    table = _small_strings(table.rename_columns(_unique_names(table.column_names)))
+    table = _large_strings(table.rename_columns(_unique_names(table.column_names)))
     samples = {
         name: sample(table.column(name))
         for name in table.column_names
-        if pa.types.is_string(table.column(name).type)
+        if pa.types.is_large_string(table.column(name).type)
     }
     first = {name: infer_format(values, hints) for name, values in samples.items()}
     hints = _file_hints(first.values(), hints)
@@ -376,7 +389,7 @@ def _finish(table: pa.Table, raw: RawFile, format_: str, hints: Hints, **found: 
         converted = convert_lossless(values, fmt)
         if converted is None:
             formats[name] = ColumnFormat("text")
-            converted = _unprotect(values) if format_ == "csv" else values
+            converted = _unprotect(values) if guarded else values
         table = table.set_column(index, name, converted)
     frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
     frame = _normalise_times(frame)
@@ -417,21 +430,24 @@ def _drop_empty_unnamed(table: pa.Table) -> pa.Table:
     return table.select(keep) if len(keep) < table.num_columns else table
 
 
-def _small_strings(table: pa.Table) -> pa.Table:
-    """``large_string`` columns (pandas writes them to Parquet) as plain strings."""
+def _large_strings(table: pa.Table) -> pa.Table:
+    """Text columns as ``large_string``, the type pandas keeps its ``str`` columns in (so the
+    hand-over to pandas needs no cast); the CSV reader produces it directly."""
     for index, column in enumerate(table.columns):
-        if pa.types.is_large_string(column.type):
-            table = table.set_column(index, table.field(index).name, column.cast(pa.string()))
+        if pa.types.is_string(column.type):
+            table = table.set_column(index, table.field(index).name, column.cast(pa.large_string()))
     return table
 
 
 def _unprotect(values: pa.ChunkedArray) -> pa.ChunkedArray:
     """Remove the apostrophe that :func:`~kundenmodell.io.to_csv_bytes` puts before formulas.
 
-    Only for CSV, the format whose export guards cells; a spreadsheet user never types such an
-    apostrophe into a CSV cell (Excel keeps it as a format, not as text).
+    Only for CSV, the format whose export guards cells; Excel never writes such an apostrophe
+    into a CSV cell (it keeps it as a format, not as text).
     """
-    if not pa.types.is_string(values.type) or not pc.any(pc.starts_with(values, "'")).as_py():
+    if not pa.types.is_large_string(values.type):
+        return values
+    if not pc.any(pc.starts_with(values, "'")).as_py():
         return values
     return pc.replace_substring_regex(values, _GUARDED, r"\1")
 
