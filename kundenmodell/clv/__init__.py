@@ -1,11 +1,15 @@
 """Customer lifetime value: buy-till-you-die models, retention and churn.
 
->>> import kundenmodell as km
->>> data = km.synth.generate(3_000, seed=2)
->>> summary = km.clv.summary_from_transactions(data.transactions)
->>> bg = km.clv.BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
+>>> from kundenmodell import clv, synth
+>>> data = synth.generate(3_000, seed=2)
+>>> summary = clv.summary_from_transactions(data.transactions)
+>>> bg = clv.BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
 >>> sorted(bg.params_)
 ['a', 'alpha', 'b', 'r']
+>>> gg = clv.GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
+>>> value = clv.customer_lifetime_value(bg, gg, summary, months=12, annual_discount_rate=0.1)
+>>> bool((value >= 0).all())
+True
 
 - :mod:`.summary`: purchases → frequency, recency, T, monetary value per customer;
 - :mod:`.fitter`: the one maximum-likelihood fitter; :mod:`.bgnbd` (BG/NBD) and

@@ -195,12 +195,13 @@ def tracking_chart(
     return _finish(alt.layer(lines, rule, label).properties(height=280), lang)
 
 
-def retention_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
+def retention_chart(curves: pd.DataFrame, lang: str, group_title: str | None = None) -> alt.Chart:
     """Share of customers still buying after each month, one line per group (``label``),
-    from :func:`~kundenmodell.clv.churn.retention_curves`."""
+    from :func:`~kundenmodell.clv.churn.retention_curves`; ``group_title`` names the
+    grouping in the legend (default "Group")."""
     month = t("clv.chart.months_since_first", lang)
     share = t("clv.chart.retention", lang)
-    group = t("clv.chart.group", lang)
+    group = group_title or t("clv.chart.group", lang)
     chart = (
         alt.Chart(curves)
         .mark_line(point=alt.OverlayMarkDef(size=18))

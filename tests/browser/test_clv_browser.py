@@ -58,3 +58,26 @@ def test_customer_value_page_in_german(page: Page, app_url, artifacts):
     tabs.filter(has_text="Kundenbindung").click()
     expect(page.get_by_role("heading", name=re.compile("Kundenbindung"))).to_be_visible()
     _shot(page, artifacts / "clv_05_retention_de.png")
+
+
+def test_customer_value_page_in_english(page: Page, app_url, artifacts):
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.goto(f"{app_url}/customer-value?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(page.get_by_text("No data loaded yet.", exact=False).first).to_be_visible()
+    sidebar.get_by_test_id("stSelectbox").nth(1).click()
+    page.get_by_role("option", name="US shop (CSV, $)").click()
+    sidebar.get_by_role("button", name="Load sample data").click()
+    expect(
+        page.get_by_role("heading", name="Customer value (customer lifetime value)")
+    ).to_be_visible()
+    expect(page.get_by_text("Customers with purchases")).to_be_visible()
+    expect(
+        page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
+    ).to_be_visible()
+    _shot(page, artifacts / "clv_06_value_en.png")
+    page.get_by_role("tab").filter(has_text="Retention").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Retention: who is still buying"))
+    ).to_be_visible()
+    _shot(page, artifacts / "clv_07_retention_en.png")
