@@ -16,6 +16,7 @@ from ui.session import T, dataset, derive, lang
 
 HORIZON_CHOICES = (3, 6, 12, 24, 36)
 INACTIVITY_CHOICES = (90, 180, 365)
+PERCENT_FORMAT = {"de": "%.0f %%", "en": "%.0f%%", "nb": "%.0f %%"}  # progress bar labels
 
 st.title(T("clv.title"))
 st.caption(T("clv.intro"))
@@ -124,7 +125,7 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
             "clv_mean": T("clv.col.clv_mean"),
             "clv_total": T("clv.col.clv_total"),
             "share": st.column_config.ProgressColumn(
-                T("clv.col.share"), format="%.0f %%", min_value=0, max_value=100
+                T("clv.col.share"), format=PERCENT_FORMAT[language], min_value=0, max_value=100
             ),
             "purchases_12m_mean": T("clv.extra.purchases_12m_mean"),
         },
@@ -154,7 +155,7 @@ def top_tab(values: pd.DataFrame, months: int) -> None:
             "name": T("clv.col.name"),
             "clv": T("clv.col.clv", months=months),
             "p_alive": st.column_config.ProgressColumn(
-                T("clv.col.p_alive"), format="%.0f %%", min_value=0, max_value=100
+                T("clv.col.p_alive"), format=PERCENT_FORMAT[language], min_value=0, max_value=100
             ),
             "purchases_12m": T("clv.col.purchases_12m"),
             "expected_spend": T("clv.col.expected_spend"),
@@ -252,7 +253,9 @@ def retention_tab() -> None:
         for value in result.curves["group"].unique()
     }
     curves = result.curves.assign(label=result.curves["group"].map(labels))
-    st.altair_chart(charts.retention_chart(curves, language), width="stretch")
+    st.altair_chart(
+        charts.retention_chart(curves, language, _grouping_label(grouping)), width="stretch"
+    )
     st.caption(T("clv.retention_caption", days=inactive_days))
     summary = result.summary
     st.dataframe(
