@@ -65,6 +65,12 @@ navigation = st.navigation(
                 icon=":material/balance:",
                 url_path="retention-vs-acquisition",
             ),
+            st.Page(
+                "pages/roles.py",
+                title=T("roles.page_title"),
+                icon=":material/family_restroom:",
+                url_path="customer-vs-consumer",
+            ),
         ],
         T("nav.section.learn"): [
             st.Page(

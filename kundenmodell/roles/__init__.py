@@ -20,6 +20,7 @@ from kundenmodell.roles.implications import Implication
 from kundenmodell.roles.kpis import BUYING_CENTER_COLUMN, BUYING_CENTER_ROLES, BuyingCenter
 from kundenmodell.roles.purchases import ROLE_COLUMN, role_codes
 from kundenmodell.roles.report import (
+    EXAMPLE_CUSTOMERS,
     GROUPINGS,
     RoleReport,
     available_groupings,
@@ -35,6 +36,7 @@ __all__ = [
     "AGE_BANDS",
     "BUYING_CENTER_COLUMN",
     "BUYING_CENTER_ROLES",
+    "EXAMPLE_CUSTOMERS",
     "GROUPINGS",
     "ROLE_COLUMN",
     "UNKNOWN_BAND",

@@ -157,9 +157,9 @@ def compare(
     about all purchases), a purchase column (``"category"``, ``"channel"``), a customer column
     (``"customer_type"``, ``"relationship"``, ``"city"``, …) or a Series indexed by customer_id
     such as an activity class or RFM segment. An unknown column name raises
-    ``DataError("error.roles.unknown_grouping")``, a grouping without any value for the
-    purchases ``DataError("error.roles.no_groups")``. Missing consumer roles do not raise but
-    give a report whose ``status`` says why (see :class:`RoleReport`).
+    ``DataError("error.roles.unknown_grouping")``; a grouping without any value for the
+    purchases gives empty ``groups`` (all purchases ungrouped). Missing consumer roles do not
+    raise but give a report whose ``status`` says why (see :class:`RoleReport`).
 
     Share bought for someone else = Σ amount (role ≠ self) / Σ amount (role known), and the
     same with purchase counts.
@@ -182,8 +182,6 @@ def compare(
         return RoleReport("empty_consumer_role", unknown_purchases=len(purchases), **extras)
 
     groups, labels, grouping = _group_codes(dataset, purchases, by)
-    if not (groups[known] >= 0).any():
-        raise DataError("error.roles.no_groups", name=str(grouping))
     period = dataset.period
     row_ages = age_module.customer_ages(customers, period[1] if period else None)
     ages = None

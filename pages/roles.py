@@ -1,0 +1,492 @@
+"""Kunde vs. Verbraucher: who buys and pays, who uses, and what follows for marketing."""
+
+import pandas as pd
+import streamlit as st
+
+from kundenmodell import roles
+from kundenmodell.i18n import format_money, format_number, format_percent, has_key, value_label
+from kundenmodell.roles import charts as role_charts
+from kundenmodell.roles.implications import MIN_OVERALL_SHARE, MIN_PURCHASES, MIN_SHARE
+from kundenmodell.roles.report import RoleReport
+from kundenmodell.schema import CONSUMER_ROLES
+from ui.feedback import guard
+from ui.session import T, dataset, derive, lang
+from ui.tables import table_with_download
+
+PERCENT = st.column_config.NumberColumn(format="percent")
+MONEY = st.column_config.NumberColumn(format="localized")
+ROLE_SOURCES = ("checkout", "gift", "b2b")
+
+
+def _role(role: str) -> str:
+    return value_label("consumer_role", role, language)
+
+
+def _buying_role(role: str) -> str:
+    key = f"roles.bc.{role}"
+    return T(key) if has_key(key, language) else role
+
+
+def _money(value: float) -> str:
+    return format_money(value, currency, language, decimals=0)
+
+
+def _headline(report: RoleReport) -> None:
+    """The four key figures and the one sentence that says what they mean."""
+    cells = st.columns(4)
+    cells[0].metric(
+        T("roles.kpi_other_purchases"),
+        format_percent(report.other_purchase_share, language),
+        help=T("roles.kpi_other_purchases_help"),
+    )
+    cells[1].metric(
+        T("roles.kpi_other_revenue"),
+        format_percent(report.other_revenue_share, language),
+        help=T("roles.kpi_other_revenue_help"),
+    )
+    others = report.by_role[report.by_role["role"] != "self"]
+    if not others.empty:
+        main = others.loc[others["revenue"].idxmax()]
+        cells[2].metric(
+            T("roles.kpi_main_role"),
+            _role(main["role"]),
+            T("roles.kpi_main_role_share", share=format_percent(main["revenue_share"], language)),
+            delta_color="off",
+            delta_arrow="off",
+            help=T("roles.kpi_main_role_help"),
+        )
+    known = report.purchases / (report.purchases + report.unknown_purchases)
+    cells[3].metric(
+        T("roles.kpi_coverage"),
+        format_percent(known, language),
+        help=T("roles.kpi_coverage_help", purchases=format_number(report.purchases, language)),
+    )
+    st.success(
+        T(
+            "roles.headline",
+            purchases=format_percent(report.other_purchase_share, language),
+            revenue=format_percent(report.other_revenue_share, language),
+        ),
+        icon=":material/diversity_3:",
+    )
+    if report.unknown_purchases:
+        st.caption(T("roles.unknown_note", count=format_number(report.unknown_purchases, language)))
+
+
+def _flow(report: RoleReport) -> None:
+    st.subheader(T("roles.flow_title"))
+    st.caption(T("roles.flow_caption"))
+    st.altair_chart(role_charts.flow_chart(report.flow, language, currency), width="stretch")
+
+
+def _implications(report: RoleReport, *, download: bool) -> None:
+    if not report.implications:
+        st.info(T("roles.no_implications", minimum=MIN_PURCHASES), icon=":material/info:")
+        return
+    if report.grouping == roles.ROLE_COLUMN:
+        st.caption(
+            T("roles.marketing_caption_total", share=format_percent(MIN_OVERALL_SHARE, language))
+        )
+    else:
+        st.caption(T("roles.marketing_caption", share=format_percent(MIN_SHARE, language)))
+    for item in report.implications:
+        with st.container(border=True):
+            st.markdown(f"**{item.headline(language)}:** {item.message(language)}")
+            st.caption(
+                T(
+                    "roles.marketing_line",
+                    audience=item.audience_label(language),
+                    channel=item.channel(language),
+                )
+            )
+    if download:
+        rows = [
+            {
+                "group": item.group_label(language),
+                "role": _role(item.role),
+                "share": item.share,
+                "audience": item.audience_label(language),
+                "message": item.message(language),
+                "channel": item.channel(language),
+            }
+            for item in report.implications
+        ]
+        table_with_download(
+            pd.DataFrame(rows),
+            {name: T(f"roles.col.{name}") for name in rows[0]},
+            file_name="marketing_implications.csv",
+            key="roles_download_implications",
+            column_config={"share": PERCENT},
+        )
+
+
+def _groups(report: RoleReport, *, table: bool = True) -> None:
+    if report.grouping == roles.ROLE_COLUMN:
+        mix = report.by_role.assign(group=T("roles.all_purchases"))
+        st.altair_chart(role_charts.role_share_chart(mix, language, currency), width="stretch")
+        table_with_download(
+            report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]),
+            {
+                name: T(f"roles.col.{name}")
+                for name in (
+                    "role",
+                    "purchases",
+                    "purchase_share",
+                    "revenue",
+                    "revenue_share",
+                    "buyers",
+                    "average_purchase",
+                )
+            },
+            file_name="revenue_by_consumer.csv",
+            key="roles_download_by_role",
+            column_config={
+                "purchase_share": PERCENT,
+                "revenue_share": PERCENT,
+                "revenue": MONEY,
+                "average_purchase": MONEY,
+            },
+        )
+        return
+    if report.groups.empty:
+        st.info(
+            T("roles.no_group_values", by=T(f"roles.by.{report.grouping}")), icon=":material/info:"
+        )
+        return
+    st.caption(T("roles.groups_caption", by=T(f"roles.by.{report.grouping}")))
+    st.altair_chart(
+        role_charts.role_share_chart(
+            report.role_mix, language, currency, group_column=report.grouping
+        ),
+        width="stretch",
+    )
+    if not table:
+        return
+    groups = report.groups.assign(
+        group=[value_label(report.grouping, g, language) for g in report.groups["group"]],
+        main_other_role=[
+            _role(r) if isinstance(r, str) else "–" for r in report.groups["main_other_role"]
+        ],
+    )
+    table_with_download(
+        groups,
+        {
+            "group": T(f"roles.by.{report.grouping}"),
+            "purchases": T("roles.col.purchases"),
+            "revenue": T("roles.col.revenue"),
+            "other_purchase_share": T("roles.col.other_purchase_share"),
+            "other_revenue_share": T("roles.col.other_revenue_share"),
+            "main_other_role": T("roles.col.main_other_role"),
+            "main_other_share": T("roles.col.main_other_share"),
+        },
+        file_name="roles_by_group.csv",
+        key="roles_download_groups",
+        column_config={
+            "revenue": MONEY,
+            "other_purchase_share": PERCENT,
+            "other_revenue_share": PERCENT,
+            "main_other_share": PERCENT,
+        },
+    )
+    if report.ungrouped_purchases:
+        st.caption(
+            T("roles.ungrouped_note", count=format_number(report.ungrouped_purchases, language))
+        )
+
+
+def _ages(report: RoleReport, *, key: str, default: str | None = None) -> None:
+    if report.age_cells is None:
+        st.info(
+            T("roles.ages_missing", age=T("column.age"), birth=T("column.birth_date")),
+            icon=":material/info:",
+        )
+        return
+    present = [role for role in CONSUMER_ROLES if role in set(report.by_role["role"])]
+    labels = {"all": T("roles.ages_all")} | {role: _role(role) for role in present}
+    options = list(labels)
+    choice = st.selectbox(
+        T("roles.ages_for"),
+        options,
+        index=options.index(default) if default in options else 0,
+        format_func=labels.__getitem__,
+        key=key,
+    )
+    chosen = None if choice == "all" else [choice]
+    buyer, user = report.typical_band("buyer", chosen), report.typical_band("user", chosen)
+    if buyer and user:
+        st.markdown(
+            T(
+                "roles.ages_sentence",
+                buyer_band=buyer[0],
+                buyer_share=format_percent(buyer[1], language),
+                user_band=user[0],
+                user_share=format_percent(user[1], language),
+            )
+        )
+    st.altair_chart(
+        role_charts.age_profile_chart(report.age_profile(chosen), language), width="content"
+    )
+    st.info(T("roles.ages_assumptions"), icon=":material/lightbulb:")
+
+
+def _kpis(report: RoleReport) -> None:
+    st.markdown(f"##### {T('roles.revenue_title')}")
+    by_role = report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])
+    table_with_download(
+        by_role,
+        {
+            name: T(f"roles.col.{name}")
+            for name in (
+                "role",
+                "purchases",
+                "revenue",
+                "revenue_share",
+                "buyers",
+                "average_purchase",
+                "median_buyer_age",
+            )
+        },
+        file_name="revenue_by_consumer.csv",
+        key="roles_download_revenue",
+        column_config={
+            "revenue": MONEY,
+            "revenue_share": PERCENT,
+            "average_purchase": MONEY,
+            "median_buyer_age": st.column_config.NumberColumn(format="%.0f"),
+        },
+    )
+
+    st.markdown(f"##### {T('roles.repeat_title')}")
+    repeat = report.repeat
+    if repeat is None:
+        st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
+    elif repeat.empty:
+        st.info(T("roles.repeat_none", days=report.repeat_window_days), icon=":material/info:")
+    else:
+        st.caption(T("roles.repeat_caption", days=report.repeat_window_days))
+        rates = repeat.set_index("first_role")["repeat_rate"]
+        if {"gift", "self"} <= set(rates.index):
+            st.markdown(
+                T(
+                    "roles.repeat_sentence",
+                    days=report.repeat_window_days,
+                    gift=format_percent(rates["gift"], language),
+                    own=format_percent(rates["self"], language),
+                )
+            )
+        st.altair_chart(role_charts.repeat_chart(repeat, language), width="stretch")
+        table_with_download(
+            repeat.assign(first_role=[_role(r) for r in repeat["first_role"]]),
+            {name: T(f"roles.col.{name}") for name in repeat.columns},
+            file_name="repeat_by_first_role.csv",
+            key="roles_download_repeat",
+            column_config={
+                "repeat_rate": PERCENT,
+                "repeat_purchases": st.column_config.NumberColumn(format="%.2f"),
+                "revenue_per_customer": MONEY,
+            },
+        )
+
+    st.markdown(f"##### {T('roles.season_title')}")
+    season = report.gift_season
+    if season is None:
+        st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
+    elif season["gift_purchases"].sum() == 0:
+        st.info(T("roles.season_none"), icon=":material/info:")
+    else:
+        peak = season.loc[season["gift_share"].idxmax()]
+        overall = season["gift_purchases"].sum() / season["purchases"].sum()
+        st.markdown(
+            T(
+                "roles.season_sentence",
+                month=role_charts.month_names(language, "wide")[int(peak["month"]) - 1],
+                share=format_percent(peak["gift_share"], language),
+                overall=format_percent(overall, language),
+            )
+        )
+        st.altair_chart(role_charts.gift_season_chart(season, language), width="stretch")
+        names = role_charts.month_names(language, "wide")
+        table_with_download(
+            season.assign(month=[names[m - 1] for m in season["month"]]),
+            {name: T(f"roles.col.{name}") for name in season.columns},
+            file_name="gift_seasonality.csv",
+            key="roles_download_season",
+            column_config={
+                "gift_share": PERCENT,
+                "gift_revenue": MONEY,
+                "index": st.column_config.NumberColumn(format="%.2f"),
+            },
+        )
+    _buying_center(report)
+
+
+def _buying_center(report: RoleReport) -> None:
+    st.markdown(f"##### {T('roles.bc_title')}")
+    center = report.buying_center
+    if center is None or not center.available:
+        values = ", ".join(f"`{value}`" for value in roles.BUYING_CENTER_ROLES)
+        st.info(
+            T("roles.bc_missing", column=roles.BUYING_CENTER_COLUMN, values=values),
+            icon=":material/info:",
+        )
+        return
+    st.caption(T("roles.bc_caption"))
+    table = center.table.assign(role=[_buying_role(r) for r in center.table["role"]])
+    table_with_download(
+        table,
+        {name: T(f"roles.col.{name}") for name in table.columns} | {"role": T("roles.col.bc_role")},
+        file_name="buying_center.csv",
+        key="roles_download_bc",
+        column_config={
+            "revenue": MONEY,
+            "purchases_per_contact": st.column_config.NumberColumn(format="%.1f"),
+            "revenue_per_contact": MONEY,
+        },
+    )
+
+
+def _internal(report: RoleReport) -> None:
+    table = report.internal_external
+    if table is None:
+        st.info(
+            T("roles.internal_missing", column=T("column.relationship")), icon=":material/info:"
+        )
+        return
+    st.caption(T("roles.internal_caption"))
+    cells = st.columns(2)
+    for cell, row in zip(cells, table.itertuples(index=False), strict=True):
+        with cell.container(border=True):
+            st.markdown(f"**{value_label('relationship', row.relationship, language)}**")
+            inner = st.columns(3)
+            inner[0].metric(T("roles.col.customers"), format_number(row.customers, language))
+            inner[1].metric(T("roles.col.revenue"), _money(row.revenue))
+            if row.nps == row.nps:  # not NaN
+                inner[2].metric(
+                    T("roles.col.nps"),
+                    format_number(row.nps, language),
+                    help=T(
+                        "roles.nps_help",
+                        low=format_number(row.nps_low, language),
+                        high=format_number(row.nps_high, language),
+                        n=format_number(row.nps_answers, language),
+                    ),
+                )
+            else:
+                inner[2].metric(T("roles.col.nps"), "–", help=T("roles.nps_missing"))
+    table_with_download(
+        table.assign(
+            relationship=[value_label("relationship", r, language) for r in table["relationship"]]
+        ),
+        {name: T(f"roles.col.{name}") for name in table.columns},
+        file_name="internal_external.csv",
+        key="roles_download_internal",
+        column_config={
+            "revenue": MONEY,
+            "revenue_per_buyer": MONEY,
+            "other_revenue_share": PERCENT,
+            **{
+                name: st.column_config.NumberColumn(format="%.1f")
+                for name in ("nps", "nps_low", "nps_high")
+            },
+            "nps_answers": st.column_config.NumberColumn(format="%d"),
+        },
+    )
+
+
+def _how_to_capture(status: str, report: RoleReport | None) -> None:
+    """Why there is no role analysis, how to collect the column, and the synthetic example."""
+    if status == "empty_consumer_role":
+        st.warning(
+            T(
+                "roles.status.empty_consumer_role",
+                column=T("column.consumer_role"),
+                count=format_number(report.unknown_purchases, language),
+            ),
+            icon=":material/help:",
+        )
+    elif status == "no_purchases":
+        st.warning(T("roles.status.no_purchases"), icon=":material/help:")
+    elif status == "no_consumer_role":
+        st.warning(
+            T("roles.status.no_consumer_role", column=T("column.consumer_role")),
+            icon=":material/help:",
+        )
+    st.subheader(T("roles.capture_title"))
+    for source in ROLE_SOURCES:
+        st.markdown(f"- {T(f'roles.capture.{source}')}")
+    st.markdown(T("roles.map_text", column=T("column.consumer_role"), code=roles.ROLE_COLUMN))
+    st.dataframe(
+        {
+            T("roles.col.code"): list(CONSUMER_ROLES),
+            T("roles.col.label"): [_role(role) for role in CONSUMER_ROLES],
+            T("roles.col.example"): [T(f"roles.example_answer.{role}") for role in CONSUMER_ROLES],
+        },
+        hide_index=True,
+        width="stretch",
+    )
+    st.divider()
+    st.subheader(T("roles.example_title"))
+    st.caption(
+        T("roles.example_caption", customers=format_number(roles.EXAMPLE_CUSTOMERS, language))
+    )
+    example = roles.example_report(language)
+    _headline(example)
+    _flow(example)
+    st.markdown(f"##### {T('roles.tab.groups')}")
+    _groups(example, table=False)
+    st.markdown(f"##### {T('roles.tab.marketing')}")
+    _implications(example, download=False)
+    st.markdown(f"##### {T('roles.tab.ages')}")
+    _ages(example, key="roles_example_ages", default="child")
+
+
+st.title(T("roles.page_title"))
+st.markdown(T("roles.intro"))
+language = lang()
+data = dataset()
+currency = data.currency if data is not None else "EUR"
+
+with guard():
+    if data is None:
+        st.info(T("roles.none"), icon=":material/info:")
+        currency = roles.example_dataset(language).currency
+        _how_to_capture("none", None)
+        st.stop()
+    groupings = {option: T(f"roles.by.{option}") for option in roles.available_groupings(data)}
+    grouping = st.radio(
+        T("roles.by_label"),
+        list(groupings),
+        format_func=groupings.__getitem__,
+        horizontal=True,
+        key="roles_by",
+    )
+    report = derive(roles.role_report, grouping)
+    if not report.ok:
+        _how_to_capture(report.status, report)
+        if report.internal_external is not None:
+            st.divider()
+            st.subheader(T("roles.tab.internal"))
+            _internal(report)
+        st.stop()
+
+    _headline(report)
+    _flow(report)
+    marketing, groups, ages, kpis, internal = st.tabs(
+        [
+            T("roles.tab.marketing"),
+            T("roles.tab.groups"),
+            T("roles.tab.ages"),
+            T("roles.tab.kpis"),
+            T("roles.tab.internal"),
+        ]
+    )
+    with marketing:
+        _implications(report, download=True)
+    with groups:
+        _groups(report)
+    with ages:
+        _ages(report, key="roles_ages")
+    with kpis:
+        _kpis(report)
+    with internal:
+        _internal(report)
