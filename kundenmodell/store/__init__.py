@@ -28,7 +28,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO
 
-from kundenmodell.store.archive import export_to, export_zip, import_zip
+from kundenmodell.store.archive import export_to, export_zip, import_zip, read_zip
 from kundenmodell.store.manifest import FORMAT, FORMAT_VERSION, MIGRATIONS
 from kundenmodell.store.workspace import (
     HOME_VARIABLE,
@@ -56,6 +56,7 @@ __all__ = [
     "import_file",
     "import_zip",
     "open",
+    "read_zip",
     "save",
     "workspaces",
 ]

@@ -26,18 +26,20 @@ from __future__ import annotations
 
 import io
 import stat
+import tempfile
 import time
 import uuid
 import zipfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from kundenmodell.errors import DataError
 from kundenmodell.store import manifest as mf
 from kundenmodell.store.atomic import PRIVATE, remove, write_bytes_atomically
 from kundenmodell.store.tables import verify_file
-from kundenmodell.store.workspace import WorkspaceInfo, WorkspaceStore
+from kundenmodell.store.workspace import Workspace, WorkspaceInfo, WorkspaceStore, load_revision
 
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 MAX_UNPACKED_BYTES = 8 * 1024**3
@@ -85,6 +87,32 @@ def import_zip(
     number (``Kurs (2)``), so an import never overwrites anything. Older format versions are
     migrated; the stored manifest is always the current version.
     """
+    _remove_stale_imports(store.home)
+    staging = store.home / f".import-{uuid.uuid4().hex}"
+    with _unpacked(source, staging, max_bytes, max_unpacked) as manifest:
+        return store.adopt(staging, manifest, store.unique_name(name or manifest["name"]))
+
+
+def read_zip(
+    source: bytes | Path | str | IO[bytes],
+    *,
+    max_bytes: int = MAX_ARCHIVE_BYTES,
+    max_unpacked: int = MAX_UNPACKED_BYTES,
+) -> Workspace:
+    """The workspace in an export, checked like an import but kept in memory only: nothing is
+    added to any data directory (``revision`` is 0, as for a workspace never saved here)."""
+    with tempfile.TemporaryDirectory(prefix="kundenmodell-") as scratch:
+        staging = Path(scratch) / "workspace"
+        with _unpacked(source, staging, max_bytes, max_unpacked) as manifest:
+            return load_revision(staging, manifest, revision=0)
+
+
+@contextmanager
+def _unpacked(
+    source: bytes | Path | str | IO[bytes], staging: Path, max_bytes: int, max_unpacked: int
+) -> Iterator[dict[str, Any]]:
+    """Every check of the module docstring; yields the manifest while the listed files sit
+    verified in ``staging``, which is removed afterwards."""
     with ExitStack() as stack:
         handle = _as_handle(source, stack)
         size = handle.seek(0, io.SEEK_END)
@@ -106,15 +134,13 @@ def import_zip(
         missing = sorted(listed - set(members))
         if missing:
             raise DataError("error.store.corrupt", file=missing[0])
-        _remove_stale_imports(store.home)
-        staging = store.home / f".import-{uuid.uuid4().hex}"
         staging.mkdir(mode=PRIVATE, parents=True)
         try:
             for file in listed:
                 _unpack(archive, members[file], staging / file)
             for entry in manifest["tables"].values():
                 verify_file(staging / entry["file"], entry)
-            return store.adopt(staging, manifest, store.unique_name(name or manifest["name"]))
+            yield manifest
         finally:
             remove(staging)
 

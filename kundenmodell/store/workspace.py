@@ -250,18 +250,7 @@ class WorkspaceStore:
         """Load workspace ``name``: its data set (every table, checked against the manifest's
         checksums), page sections and parts. Older formats are migrated on the way."""
         with self.reading(name) as (revision_dir, manifest):
-            frames = {
-                table: read_table(revision_dir / entry["file"], entry)
-                for table, entry in manifest["tables"].items()
-            }
-        return Workspace(
-            name=manifest["name"],
-            dataset=_dataset_from(manifest["dataset"], frames),
-            sections={key: dict(values) for key, values in manifest["sections"].items()},
-            parts=dict(manifest["parts"]),
-            revision=_revision_of(revision_dir),
-            saved_at=dt.datetime.fromisoformat(manifest["saved_at"]),
-        )
+            return load_revision(revision_dir, manifest, _revision_of(revision_dir))
 
     # --- writing ------------------------------------------------------------------------
     def save(self, workspace: Workspace, *, same_tables_as: int | None = None) -> SaveResult:
@@ -393,6 +382,22 @@ def _link_tables(source_dir: Path, manifest: dict[str, Any], target_dir: Path) -
         link_or_copy(source_dir / entry["file"], target_dir / file)
         entries[table] = {**entry, "file": file}
     return entries
+
+
+def load_revision(revision_dir: Path, manifest: dict[str, Any], revision: int) -> Workspace:
+    """The workspace whose checked ``manifest`` and table files are in ``revision_dir``."""
+    frames = {
+        table: read_table(revision_dir / entry["file"], entry)
+        for table, entry in manifest["tables"].items()
+    }
+    return Workspace(
+        name=manifest["name"],
+        dataset=_dataset_from(manifest["dataset"], frames),
+        sections={key: dict(values) for key, values in manifest["sections"].items()},
+        parts=dict(manifest["parts"]),
+        revision=revision,
+        saved_at=dt.datetime.fromisoformat(manifest["saved_at"]),
+    )
 
 
 def _dataset_from(meta: dict[str, Any] | None, frames: dict[str, Any]) -> Dataset | None:

@@ -283,3 +283,18 @@ def test_every_accepted_name_maps_to_a_safe_folder(name):
 
 def test_spellings_that_fold_alike_are_one_workspace():
     assert directory_name("Straße") == directory_name("STRASSE") == directory_name("strasse")
+
+
+def test_reading_an_export_keeps_nothing_on_disk(tmp_path, monkeypatch, exported):
+    from kundenmodell.store import read_zip
+
+    monkeypatch.setenv("KUNDENMODELL_HOME", str(tmp_path / "home"))
+    archive, data = exported
+    workspace = read_zip(archive)
+    assert (workspace.name, workspace.revision) == ("Kurs März", 0)
+    pd.testing.assert_frame_equal(workspace.dataset.transactions, data.transactions)
+    assert (workspace.sections, workspace.parts) == (SECTIONS, PARTS)
+    assert not (tmp_path / "home").exists()
+    with pytest.raises(DataError) as error:
+        read_zip(b"Kundennummer;Umsatz\n")
+    assert error.value.key == "error.store.not_a_zip"
