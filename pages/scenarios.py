@@ -6,7 +6,7 @@ from functools import partial
 import streamlit as st
 from babel.numbers import get_currency_symbol
 
-from kundenmodell import csvio, scenarios
+from kundenmodell import DataError, csvio, scenarios
 from kundenmodell.i18n import (
     BABEL_LOCALES,
     format_date,
@@ -49,9 +49,15 @@ def _apply(plan: Scenario) -> None:
     st.session_state.update(_widget_values(plan))
 
 
-def _apply_budgets(acquisition: float, retention: float) -> None:
-    st.session_state["scn_acq"] = float(round(acquisition))
-    st.session_state["scn_ret"] = float(round(retention))
+def _apply_optimum() -> None:
+    """Callback: the best split for the inputs as they are now (not as they were when the
+    button was drawn, which may be a run behind when the user clicks during a rerun)."""
+    try:
+        split = scenarios.optimise_split(_plan_from_widgets())
+    except DataError:
+        return  # the page shows the message for the bad input
+    st.session_state["scn_acq"] = float(round(split.acquisition_budget))
+    st.session_state["scn_ret"] = float(round(split.retention_budget))
 
 
 def _init_state() -> None:
@@ -110,9 +116,15 @@ def _compare(plans: tuple, uncertainty: Uncertainty, n_paths: int, seed: int) ->
     return scenarios.compare(dict(plans), uncertainty, n_paths=n_paths, seed=seed)
 
 
-def _save(plan: Scenario, default_name: str) -> None:
+def _save() -> None:
+    """Callback: keep the inputs as they are now under the typed (or a numbered) name."""
     saved: dict = st.session_state[SAVED]
-    name = (st.session_state.get("scn_name") or "").strip() or default_name
+    try:
+        plan = _plan_from_widgets()
+    except DataError:
+        return  # the page shows the message for the bad input
+    typed = (st.session_state.get("scn_name") or "").strip()
+    name = typed or T("scenarios.default_name", n=len(saved) + 1)
     if name in saved or len(saved) < MAX_SAVED:
         saved[name] = plan
         st.session_state["scn_name"] = ""
@@ -365,8 +377,7 @@ def _split(plan: Scenario) -> None:
     st.button(
         T("scenarios.apply_optimum"),
         icon=":material/call_split:",
-        on_click=_apply_budgets,
-        args=(split.acquisition_budget, split.retention_budget),
+        on_click=_apply_optimum,
         key="scn_apply_optimum",
     )
 
@@ -427,7 +438,7 @@ def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
     return columns
 
 
-def _comparison(plan: Scenario, uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
+def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
     st.subheader(T("scenarios.compare_title"))
     saved: dict = st.session_state[SAVED]
     default_name = T("scenarios.default_name", n=len(saved) + 1)
@@ -440,7 +451,6 @@ def _comparison(plan: Scenario, uncertainty: Uncertainty, n_paths: int, seed: in
         T("scenarios.save"),
         icon=":material/bookmark_add:",
         on_click=_save,
-        args=(plan, default_name),
         disabled=full,
         key="scn_save",
         width="stretch",
@@ -527,5 +537,5 @@ with guard():
     st.caption(T("scenarios.bands_caption", paths=format_number(n_paths, language)))
     _split(plan)
     _tornado(plan)
-    _comparison(plan, uncertainty, n_paths, seed)
+    _comparison(uncertainty, n_paths, seed)
     _downloads(plan, result, charts)

@@ -17,6 +17,7 @@ from kundenmodell.i18n import format_percent, t
 from kundenmodell.scenarios.optimise import SplitResult
 
 _MONEY = "$,.0f"
+_SERIES = (0, 2, 4)  # blue, orange, purple: scenarios that stay apart when bands overlap
 _COUNT = ",.0f"
 
 
@@ -39,11 +40,13 @@ def band_chart(
     fmt = _metric_format(metric)
     month = t("scenarios.month", lang)
     title = t(f"scenarios.metric.{metric}", lang)
-    color = alt.Color(
-        "scenario:N",
-        scale=alt.Scale(domain=names, range=list(PALETTE[: len(names)])),
-        legend=alt.Legend(title=None, orient="top") if len(names) > 1 else None,
+    scale = alt.Scale(domain=names, range=[PALETTE[i] for i in _SERIES[: len(names)]])
+    # one legend for the shared scale (all layers must agree, or Vega-Lite drops it), drawn
+    # as solid lines rather than as the faint band colour
+    legend = alt.Legend(
+        title=None, orient="top", symbolType="stroke", symbolStrokeWidth=3, symbolOpacity=1
     )
+    color = alt.Color("scenario:N", scale=scale, legend=legend if len(names) > 1 else None)
     months = (int(frame["month"].min()), int(frame["month"].max())) if len(frame) else (1, 1)
     base = alt.Chart(frame).encode(
         x=alt.X(

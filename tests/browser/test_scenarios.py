@@ -10,8 +10,14 @@ pytestmark = pytest.mark.browser
 
 
 def _settle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(600)
+    """Wait until the script run is over and every element is drawn."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=90_000,
+    )
+    page.wait_for_timeout(300)
 
 
 def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
@@ -33,6 +39,23 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     _settle(page)
     page.screenshot(path=artifacts / "scenarios_02_calibrated_de.png", full_page=True)
 
+    _settle(page)
+    page.get_by_role("textbox", name="Name des Szenarios").fill("Heute")
+    page.get_by_role("button", name="Szenario speichern").click()
+    expect(page.get_by_role("button", name="„Heute“ entfernen")).to_be_visible()
+    _settle(page)
+    page.get_by_role("button", name="Optimale Aufteilung übernehmen").click()
+    expect(page.get_by_role("spinbutton", name="Kundenbindung (€ pro Monat)")).not_to_have_value(
+        "0"
+    )
+    _settle(page)
+    page.get_by_role("textbox", name="Name des Szenarios").fill("Beste Aufteilung")
+    page.get_by_role("button", name="Szenario speichern").click()
+    expect(page.get_by_role("button", name="„Beste Aufteilung“ entfernen")).to_be_visible()
+    expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(6)
+    _settle(page)
+    page.screenshot(path=artifacts / "scenarios_03_compare_de.png", full_page=True)
+
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Monatswerte (CSV)").click()
     content = download_info.value.path().read_bytes().decode("utf-8-sig")
@@ -40,7 +63,7 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     assert len(content.splitlines()) == 37
     assert re.search(r"\n1;\d+,\d+;", content)  # decimal comma
 
-    with page.expect_download(timeout=60_000) as download_info:
+    with page.expect_download(timeout=120_000) as download_info:
         page.get_by_role("button", name="Kundendiagramm (PNG)").click()
     assert download_info.value.path().read_bytes()[:4] == b"\x89PNG"
 
@@ -51,4 +74,4 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
         page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
     ).to_be_visible()
     _settle(page)
-    page.screenshot(path=artifacts / "scenarios_03_calibrated_nb.png", full_page=True)
+    page.screenshot(path=artifacts / "scenarios_04_calibrated_nb.png", full_page=True)

@@ -103,6 +103,8 @@ def test_optimum_and_named_scenarios_side_by_side():
     assert not app.exception, app.exception
     saved = app.session_state["scenarios_saved"]
     assert list(saved) == ["Best split", "Ads only", "Scenario 3"]
+    assert saved["Best split"].retention_budget == round(split.retention_budget)
+    assert saved["Ads only"].retention_budget == 0
     assert app.button(key="scn_save").disabled
     table = app.dataframe[0].value
     assert list(table.columns) == ["Figure", "Best split", "Ads only", "Scenario 3"]

@@ -149,12 +149,14 @@ def test_charts_carry_translated_titles_and_the_locale(lang):
     chart = scenario_charts.band_chart(result.bands, "customers", lang).to_dict()
     assert chart["config"]["locale"]["number"]["decimal"] == ("." if lang == "en" else ",")
     assert chart["layer"][0]["encoding"]["y"]["title"] == t("scenarios.metric.customers", lang)
-    assert chart["layer"][0]["encoding"]["color"]["legend"] is None  # one scenario
+    assert chart["layer"][2]["encoding"]["color"]["legend"] is None  # one scenario
     two = pd.concat(
         [result.bands.assign(scenario="A"), result.bands.assign(scenario="B")], ignore_index=True
     )
     spec = scenario_charts.band_chart(two, "discounted_cumulative_profit", lang).to_dict()
-    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["A", "B"]
+    assert spec["layer"][2]["encoding"]["color"]["scale"]["domain"] == ["A", "B"]
+    assert spec["layer"][2]["encoding"]["color"]["legend"]["orient"] == "top"
+    assert spec["layer"][0]["encoding"]["color"]["legend"]["symbolOpacity"] == 1
     split = scenario_charts.split_chart(optimise_split(plan), lang).to_dict()
     texts = [layer for layer in split["layer"] if layer["mark"].get("type") == "text"]
     assert texts
