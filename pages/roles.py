@@ -16,10 +16,31 @@ from ui.tables import table_with_download
 PERCENT = st.column_config.NumberColumn(format="percent")
 MONEY = st.column_config.NumberColumn(format="localized")
 ROLE_SOURCES = ("checkout", "gift", "b2b")
+ROUNDED = (
+    "revenue",
+    "average_purchase",
+    "revenue_per_customer",
+    "repeat_purchases",
+    "gift_revenue",
+    "index",
+    "purchases_per_contact",
+    "revenue_per_contact",
+    "revenue_per_buyer",
+    "nps",
+    "nps_low",
+    "nps_high",
+)
 
 
 def _role(role: str) -> str:
     return value_label("consumer_role", role, language)
+
+
+def _cents(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money and averages rounded for display: a spreadsheet or browser showing ``109.593``
+    would read as a hundred thousand in German."""
+    columns = [name for name in frame.columns if name in ROUNDED]
+    return frame.assign(**{name: frame[name].astype(float).round(2) for name in columns})
 
 
 def _buying_role(role: str) -> str:
@@ -125,7 +146,7 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
         mix = report.by_role.assign(group=T("roles.all_purchases"))
         st.altair_chart(role_charts.role_share_chart(mix, language, currency), width="stretch")
         table_with_download(
-            report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]),
+            _cents(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])),
             {
                 name: T(f"roles.col.{name}")
                 for name in (
@@ -169,7 +190,7 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
         ],
     )
     table_with_download(
-        groups,
+        _cents(groups),
         {
             "group": T(f"roles.by.{report.grouping}"),
             "purchases": T("roles.col.purchases"),
@@ -231,7 +252,7 @@ def _ages(report: RoleReport, *, key: str, default: str | None = None) -> None:
 
 def _kpis(report: RoleReport) -> None:
     st.markdown(f"##### {T('roles.revenue_title')}")
-    by_role = report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])
+    by_role = _cents(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]))
     table_with_download(
         by_role,
         {
@@ -276,7 +297,7 @@ def _kpis(report: RoleReport) -> None:
             )
         st.altair_chart(role_charts.repeat_chart(repeat, language), width="stretch")
         table_with_download(
-            repeat.assign(first_role=[_role(r) for r in repeat["first_role"]]),
+            _cents(repeat.assign(first_role=[_role(r) for r in repeat["first_role"]])),
             {name: T(f"roles.col.{name}") for name in repeat.columns},
             file_name="repeat_by_first_role.csv",
             key="roles_download_repeat",
@@ -307,7 +328,7 @@ def _kpis(report: RoleReport) -> None:
         st.altair_chart(role_charts.gift_season_chart(season, language), width="stretch")
         names = role_charts.month_names(language, "wide")
         table_with_download(
-            season.assign(month=[names[m - 1] for m in season["month"]]),
+            _cents(season.assign(month=[names[m - 1] for m in season["month"]])),
             {name: T(f"roles.col.{name}") for name in season.columns},
             file_name="gift_seasonality.csv",
             key="roles_download_season",
@@ -331,7 +352,7 @@ def _buying_center(report: RoleReport) -> None:
         )
         return
     st.caption(T("roles.bc_caption"))
-    table = center.table.assign(role=[_buying_role(r) for r in center.table["role"]])
+    table = _cents(center.table.assign(role=[_buying_role(r) for r in center.table["role"]]))
     table_with_download(
         table,
         {name: T(f"roles.col.{name}") for name in table.columns} | {"role": T("roles.col.bc_role")},
@@ -357,25 +378,31 @@ def _internal(report: RoleReport) -> None:
     for cell, row in zip(cells, table.itertuples(index=False), strict=True):
         with cell.container(border=True):
             st.markdown(f"**{value_label('relationship', row.relationship, language)}**")
-            inner = st.columns(3)
-            inner[0].metric(T("roles.col.customers"), format_number(row.customers, language))
-            inner[1].metric(T("roles.col.revenue"), _money(row.revenue))
+            top, bottom = st.columns(2), st.columns(2)
+            top[0].metric(T("roles.col.customers"), format_number(row.customers, language))
+            top[1].metric(T("roles.col.revenue"), _money(row.revenue))
             if row.nps == row.nps:  # not NaN
-                inner[2].metric(
+                bottom[0].metric(
                     T("roles.col.nps"),
-                    format_number(row.nps, language),
+                    format_number(row.nps, language, decimals=1),
                     help=T(
                         "roles.nps_help",
-                        low=format_number(row.nps_low, language),
-                        high=format_number(row.nps_high, language),
+                        low=format_number(row.nps_low, language, decimals=1),
+                        high=format_number(row.nps_high, language, decimals=1),
                         n=format_number(row.nps_answers, language),
                     ),
                 )
             else:
-                inner[2].metric(T("roles.col.nps"), "–", help=T("roles.nps_missing"))
+                bottom[0].metric(T("roles.col.nps"), "–", help=T("roles.nps_missing"))
+            if row.revenue_per_buyer == row.revenue_per_buyer:
+                bottom[1].metric(T("roles.col.revenue_per_buyer"), _money(row.revenue_per_buyer))
     table_with_download(
-        table.assign(
-            relationship=[value_label("relationship", r, language) for r in table["relationship"]]
+        _cents(
+            table.assign(
+                relationship=[
+                    value_label("relationship", r, language) for r in table["relationship"]
+                ]
+            )
         ),
         {name: T(f"roles.col.{name}") for name in table.columns},
         file_name="internal_external.csv",
@@ -485,7 +512,7 @@ with guard():
     with groups:
         _groups(report)
     with ages:
-        _ages(report, key="roles_ages")
+        _ages(report, key="roles_ages", default="child")
     with kpis:
         _kpis(report)
     with internal:

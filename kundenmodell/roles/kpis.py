@@ -11,6 +11,7 @@ import pandas as pd
 from kundenmodell.roles.mix import share
 from kundenmodell.roles.purchases import N_ROLES, Purchases, encode
 from kundenmodell.schema import CONSUMER_ROLES
+from kundenmodell.synth.sampling import month_of
 
 GIFT_CODE = CONSUMER_ROLES.index("gift")
 REPEAT_COLUMNS = [
@@ -53,13 +54,17 @@ def repeat_by_first_role(purchases: Purchases, window_days: int = 180) -> pd.Dat
         return None
     day = purchases.day[dated].astype(np.int64)
     customer = purchases.customer[dated]
-    order = np.lexsort((dated, day, customer))  # by customer, day, then table order
-    first_rows = order[np.r_[True, customer[order][1:] != customer[order][:-1]]]
     n = purchases.n_codes
+    # First purchase day per customer, then the first row (in table order) on that day; two
+    # passes of np.minimum.at instead of sorting a million rows.
     first_day = np.full(n, np.iinfo(np.int64).max)
-    first_day[customer[first_rows]] = day[first_rows]
+    np.minimum.at(first_day, customer, day)
+    on_first_day = np.flatnonzero(day == first_day[customer])
+    first_row = np.full(n, len(day))
+    np.minimum.at(first_row, customer[on_first_day], on_first_day)
+    bought = first_row < len(day)
     first_role = np.full(n, -1, dtype=np.int64)
-    first_role[customer[first_rows]] = purchases.role[dated][first_rows]
+    first_role[bought] = purchases.role[dated][first_row[bought]]
     eligible = (first_role >= 0) & (first_day <= day.max() - window_days)
     if not eligible.any():
         return pd.DataFrame(columns=REPEAT_COLUMNS)
@@ -101,7 +106,7 @@ def gift_seasonality(purchases: Purchases) -> pd.DataFrame | None:
     rows = purchases.known & ~np.isnat(purchases.day)
     if not rows.any():
         return None
-    month = purchases.day[rows].astype("datetime64[M]").astype(np.int64) % 12
+    month = month_of(purchases.day[rows].astype(np.int64)) - 1
     gift = purchases.role[rows] == GIFT_CODE
     total = np.bincount(month, minlength=12)
     gifts = np.bincount(month, weights=gift, minlength=12)
