@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import weakref
 from typing import Any
 
@@ -38,6 +39,8 @@ UPLOAD = "ws_upload"
 AUTOSAVE_FAILED = "ws_autosave_failed"
 AUTOSAVE_SECONDS = 3
 
+log = logging.getLogger("kundenmodell.app")
+
 
 def _store() -> WorkspaceStore:
     """The store in ``$KUNDENMODELL_HOME`` (read on every call, so tests can point it away)."""
@@ -49,7 +52,7 @@ def _flash(kind: str, key: str, **params: Any) -> None:
 
 
 def _guarded(action):
-    """Run a callback; a DataError becomes a translated error message instead of a crash."""
+    """Run a callback; a DataError or a failing disk becomes a translated message, not a crash."""
 
     @functools.wraps(action)
     def run(*args: Any) -> None:
@@ -57,6 +60,9 @@ def _guarded(action):
             action(*args)
         except DataError as error:
             _flash("error", error.key, **error.params)
+        except OSError as error:  # disk full, no permission: the session's data stays
+            log.exception("workspace action failed")
+            _flash("error", "error.unexpected", detail=type(error).__name__)
 
     return run
 
@@ -93,10 +99,15 @@ def _remember(name: str | None, revision: int, data: Dataset | None) -> None:
     st.session_state[SAVED_SECTIONS] = _sections_json() if name is not None else "{}"
 
 
-def _clear_session() -> None:
-    """Forget the loaded data set and every page's workspace state."""
-    st.session_state[session._DATASET] = None
-    restore_workspace_state({})
+def _use(data: Dataset | None, sections: dict[str, dict[str, Any]]) -> None:
+    """Make ``data`` (or no data set at all) and ``sections`` the session's state.
+
+    ``ui.session`` has no way to unload a data set, so None is written to its slot directly."""
+    if data is not None:
+        set_dataset(data)
+    else:
+        st.session_state[session._DATASET] = None
+    restore_workspace_state(sections)
 
 
 def save_to(name: str) -> None:
@@ -124,11 +135,7 @@ def save_to(name: str) -> None:
 def _load(name: str) -> str:
     """Make workspace ``name`` the session's data and page state; returns its exact name."""
     workspace = _store().open(name)
-    if workspace.dataset is not None:
-        set_dataset(workspace.dataset)
-    else:
-        st.session_state[session._DATASET] = None
-    restore_workspace_state(workspace.sections)
+    _use(workspace.dataset, workspace.sections)
     settings = workspace.parts.get("settings", {})
     st.session_state[AUTOSAVE] = bool(settings.get("autosave", False))
     _remember(workspace.name, workspace.revision, workspace.dataset)
@@ -164,7 +171,7 @@ def _new() -> None:
     name = st.session_state.get(NAME, "")
     if _store().exists(name):
         raise DataError("error.store.exists", name=name.strip())
-    _clear_session()
+    _use(None, {})
     st.session_state[AUTOSAVE] = False
     _remember(None, 0, None)
     save_to(name)
@@ -221,7 +228,10 @@ def _autosave() -> None:
         return
     try:
         save_to(name)
-    except DataError as error:
+    except (DataError, OSError) as error:
+        if isinstance(error, OSError):
+            log.exception("autosave failed")
+            error = DataError("error.unexpected", detail=type(error).__name__)
         st.session_state[AUTOSAVE_FAILED] = (attempt, error)
         st.error(error.message(lang()), icon=":material/error:")
 

@@ -268,11 +268,7 @@ class WorkspaceStore:
         parts = {key: mf.check_json(value, key) for key, value in workspace.parts.items()}
         meta = _dataset_meta(workspace.dataset) if workspace.dataset is not None else None
         directory = self.path(name)
-        with locked(directory, create=True):
-            current = self._current(directory) or 0
-            self._remove_orphans(directory, current)
-            temporary = directory / f".tmp-{uuid.uuid4().hex}"
-            (temporary / "tables").mkdir(parents=True)
+        with self._writing(directory) as (temporary, current):
             if workspace.dataset is None:
                 tables: dict[str, Any] = {}
             elif same_tables_as is not None and same_tables_as == current:
@@ -298,6 +294,24 @@ class WorkspaceStore:
             overwritten = current if current and current != workspace.revision else None
             workspace.name, workspace.revision, workspace.saved_at = name, revision, saved_at
             return SaveResult(self._info(directory, revision, manifest), overwritten)
+
+    @contextmanager
+    def _writing(self, directory: Path) -> Iterator[tuple[Path, int]]:
+        """Hold the exclusive lock, clear what interrupted saves left, and give a fresh
+        temporary revision folder and the committed revision number (0: none yet).
+
+        When the block fails (disk full, a table pyarrow cannot write), the temporary folder
+        goes again, and so does the whole workspace folder if nothing was ever committed."""
+        with locked(directory, create=True):
+            current = self._current(directory) or 0
+            self._remove_orphans(directory, current)
+            temporary = directory / f".tmp-{uuid.uuid4().hex}"
+            (temporary / "tables").mkdir(parents=True)
+            try:
+                yield temporary, current
+            except BaseException:
+                remove(directory if self._current(directory) is None else temporary)
+                raise
 
     def _write_tables(self, data: Dataset, temporary: Path) -> dict[str, Any]:
         entries = {}
@@ -347,11 +361,7 @@ class WorkspaceStore:
         """Commit the files of a checked revision directory (``source_dir`` with its parsed
         ``manifest``) as a new revision of workspace ``name``; the source is left as it is."""
         directory = self.path(name)
-        with locked(directory, create=True):
-            current = self._current(directory) or 0
-            self._remove_orphans(directory, current)
-            temporary = directory / f".tmp-{uuid.uuid4().hex}"
-            (temporary / "tables").mkdir(parents=True)
+        with self._writing(directory) as (temporary, current):
             tables = _link_tables(source_dir, manifest, temporary)
             revision = current + 1
             adopted = {

@@ -256,3 +256,20 @@ def test_the_data_directory_comes_from_the_environment(tmp_path, monkeypatch, sy
 def test_workspace_folders_are_private_to_their_owner(store):
     store.save(Workspace("Privat"))
     assert os.stat(store.path("Privat")).st_mode & 0o077 == 0
+
+
+def test_a_failed_save_leaves_no_debris_and_the_previous_version(store, synthetic):
+    unsavable = km.Dataset(customers=pd.DataFrame({"customer_id": ["K1", 2]}))  # mixed types
+    with pytest.raises(Exception, match="customer_id"):
+        store.save(Workspace("Neu", unsavable))
+    assert not store.path("Neu").exists()
+
+    store.save(Workspace("Alt", synthetic))
+    with pytest.raises(Exception, match="customer_id"):
+        store.save(Workspace("Alt", unsavable))
+    assert sorted(path.name for path in store.path("Alt").iterdir()) == [
+        ".lock",
+        "CURRENT",
+        "r000001",
+    ]
+    assert store.open("Alt").dataset.n_customers == 1_500
