@@ -41,15 +41,27 @@ def _save_edit(signature: tuple, index: int, values: dict[str, str] | None) -> N
 
 
 def _edit_form(signature: tuple, persona: personas.Persona, card) -> None:
+    tag = f"{abs(hash(signature))}_{persona.index}"
     with st.popover(T("personas.edit.button"), icon=":material/edit:", width="stretch"):
-        with st.form(f"persona_edit_{abs(hash(signature))}_{persona.index}", border=False):
-            name = st.text_input(T("personas.edit.name"), value=card.name, max_chars=60)
-            description = st.text_area(T("personas.edit.description"), value=card.description)
-            quote = st.text_input(T("personas.edit.quote"), value=card.quote, max_chars=200)
+        with st.form(f"persona_edit_{tag}", border=False):
+            name = st.text_input(
+                T("personas.edit.name"), value=card.name, max_chars=60, key=f"persona_name_{tag}"
+            )
+            description = st.text_area(
+                T("personas.edit.description"), value=card.description, key=f"persona_desc_{tag}"
+            )
+            quote = st.text_input(
+                T("personas.edit.quote"),
+                value=card.quote,
+                max_chars=200,
+                key=f"persona_quote_{tag}",
+            )
             st.caption(T("personas.edit.hint"))
             left, right = st.columns(2)
-            save = left.form_submit_button(T("personas.edit.save"), type="primary")
-            reset = right.form_submit_button(T("personas.edit.reset"))
+            save = left.form_submit_button(
+                T("personas.edit.save"), type="primary", key=f"persona_save_{tag}"
+            )
+            reset = right.form_submit_button(T("personas.edit.reset"), key=f"persona_reset_{tag}")
         if save:
             _save_edit(
                 signature,
@@ -59,6 +71,8 @@ def _edit_form(signature: tuple, persona: personas.Persona, card) -> None:
             st.rerun()
         if reset:
             _save_edit(signature, persona.index, None)
+            for field in ("name", "desc", "quote"):
+                st.session_state.pop(f"persona_{field}_{tag}", None)
             st.rerun()
 
 

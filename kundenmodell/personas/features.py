@@ -197,7 +197,7 @@ def customer_features(
     """
     customers = dataset.customers.drop_duplicates("customer_id")
     all_ids = pd.Index(customers["customer_id"].to_numpy())
-    purchases, as_of_day = _dated_purchases(dataset.transactions, all_ids, as_of)
+    purchases, as_of_day, levels = _dated_purchases(dataset.transactions, all_ids, as_of)
     codes = purchases["code"].to_numpy()
     counts = np.bincount(codes, minlength=len(all_ids))
     keep = np.flatnonzero(counts > 0) if buyers_only else np.arange(len(all_ids))
@@ -213,7 +213,7 @@ def customer_features(
     categorical: dict[str, pd.Categorical] = {}
     mixes: dict[str, Mix] = {}
     _demographics(rows, as_of_day, numeric, categorical)
-    revenue = _behaviour(purchases, len(keep), as_of_day, numeric, mixes)
+    revenue = _behaviour(purchases, levels, len(keep), as_of_day, numeric, mixes)
     _relationship(rows, numeric, categorical)
 
     produced = {**numeric, **categorical, **mixes}
@@ -238,9 +238,10 @@ def customer_features(
 
 def _dated_purchases(
     transactions: pd.DataFrame, ids: pd.Index, as_of: object | None
-) -> tuple[pd.DataFrame, int | None]:
-    """Purchases of known customers with a date up to ``as_of``: customer code, day number and
-    the optional columns; the as-of day (days since 1970)."""
+) -> tuple[pd.DataFrame, int | None, dict[str, tuple[str, ...]]]:
+    """Purchases of known customers with a date up to ``as_of``: customer code, day number,
+    amount and quantity, and the codes of category, channel and consumer role (−1 missing);
+    the as-of day (days since 1970); the level names of the coded columns."""
     if transactions is None or transactions.empty or "customer_id" not in transactions.columns:
         raise DataError("error.personas.no_purchases")
     if "date" not in transactions.columns:
@@ -258,17 +259,24 @@ def _dated_purchases(
     else:
         stamp = pd.Timestamp(as_of)
         as_of_day = int(np.datetime64(stamp.normalize().date(), "D").astype(np.int64))
-    codes = ids.get_indexer(transactions["customer_id"])
+    # Factorise the purchases' ids first and look up only the distinct ones: a hash look-up of
+    # every purchase row costs several times more on string ids.
+    purchase_codes, distinct = pd.factorize(transactions["customer_id"])
+    lookup = np.append(ids.get_indexer(distinct), -1)  # -1 (missing id) maps to -1
+    codes = lookup[purchase_codes]
     keep = valid & (codes >= 0) & (day_numbers <= as_of_day)
     frame = pd.DataFrame({"code": codes[keep], "day": day_numbers[keep]})
     for column in ("amount", "quantity"):
         if column in transactions.columns:
             values = pd.to_numeric(transactions[column], errors="coerce").to_numpy(float)
             frame[column] = values[keep]
+    levels: dict[str, tuple[str, ...]] = {}
     for column in ("category", "channel", "consumer_role"):
         if column in transactions.columns:
-            frame[column] = transactions[column].to_numpy()[keep]
-    return frame, as_of_day
+            level_codes, names = pd.factorize(transactions[column])
+            frame[column] = level_codes[keep]
+            levels[column] = tuple(str(name) for name in names)
+    return frame, as_of_day, levels
 
 
 def _present(frame: pd.DataFrame, column: str) -> bool:
@@ -298,6 +306,7 @@ def _demographics(
 
 def _behaviour(
     purchases: pd.DataFrame,
+    levels: dict[str, tuple[str, ...]],
     n: int,
     as_of_day: int | None,
     numeric: dict[str, np.ndarray],
@@ -337,9 +346,10 @@ def _behaviour(
         if column == "amount":
             revenue = total
             numeric["monetary"] = np.where(bought, total, np.nan)
-    for column in ("category", "channel", "consumer_role"):
-        if column in purchases.columns and purchases[column].notna().any():
-            mixes[column] = _mix(code, purchases[column], n)
+    for column, names in levels.items():
+        level_codes = purchases[column].to_numpy()
+        if (level_codes >= 0).any():
+            mixes[column] = _mix(code, level_codes, names, n)
     return revenue
 
 
@@ -359,35 +369,48 @@ def _relationship(
 
 
 def _levels(values: pd.Series, keep: Iterable[str] | None = None) -> pd.Categorical:
-    """Values as a Categorical of text levels (most frequent first, at most ``MAX_LEVELS``;
-    rarer values become ``other``, missing ones ``unknown``)."""
-    text = values.astype("string").str.strip()
-    text = text.mask(text == "")
-    frequent = text.value_counts(sort=True)
-    chosen = list(keep) if keep is not None else list(frequent.index[:MAX_LEVELS])
+    """Values as a Categorical of text levels: the ``keep`` levels, else the most frequent
+    ones (at most ``MAX_LEVELS``); rarer values become ``other``, missing or blank ones
+    ``unknown``. Works on the distinct values only (a categorical column stays cheap)."""
+    codes, distinct = pd.factorize(values)
+    labels = pd.Series([str(value).strip() for value in distinct], dtype=object)
+    labels[labels == ""] = None
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(distinct)))
+    frequency = counts.groupby(labels.to_numpy()).sum().sort_values(ascending=False, kind="stable")
+    chosen = list(keep) if keep is not None else [str(v) for v in frequency.index[:MAX_LEVELS]]
     chosen = [level for level in chosen if level not in (UNKNOWN, OTHER)]
-    mapped = text.where(text.isin(chosen) | text.isna(), OTHER).fillna(UNKNOWN)
-    present = set(mapped.unique())
-    levels = [*chosen, *(extra for extra in (OTHER, UNKNOWN) if extra in present)]
-    return pd.Categorical(mapped.to_numpy(dtype=object), categories=levels)
+    mapped = labels.where(labels.isin(chosen) | labels.isna(), OTHER).fillna(UNKNOWN)
+    present = set(mapped[np.unique(codes[codes >= 0])]) | (
+        {UNKNOWN} if (codes < 0).any() else set()
+    )
+    categories = [*chosen, *(extra for extra in (OTHER, UNKNOWN) if extra in present)]
+    position = {level: index for index, level in enumerate(categories)}
+    per_distinct = np.array([position[level] for level in mapped], dtype=np.int64)
+    unknown = position.get(UNKNOWN, -1)
+    final = np.where(codes >= 0, np.append(per_distinct, unknown)[codes], unknown)
+    return pd.Categorical.from_codes(final, categories=categories)
 
 
 def _regions(city: pd.Series) -> pd.Categorical:
-    shares = city.astype("string").str.strip().value_counts(normalize=True)
-    frequent = shares[shares >= REGION_MIN_SHARE].index[:MAX_REGIONS]
-    return _levels(city, keep=[str(name) for name in frequent])
+    """Cities with at least ``REGION_MIN_SHARE`` of the customers (at most ``MAX_REGIONS``)."""
+    codes, distinct = pd.factorize(city)
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    share = pd.Series(counts / max(len(city), 1), index=[str(v).strip() for v in distinct])
+    share = share.groupby(level=0).sum().sort_values(ascending=False, kind="stable")
+    return _levels(city, keep=list(share.index[share >= REGION_MIN_SHARE][:MAX_REGIONS]))
 
 
-def _mix(code: np.ndarray, values: pd.Series, n: int) -> Mix:
-    level_codes, levels = pd.factorize(values.astype("string"), sort=False)
+def _mix(code: np.ndarray, level_codes: np.ndarray, names: tuple[str, ...], n: int) -> Mix:
+    """Purchases per customer and level, levels ordered by frequency (most frequent first)."""
     known = level_codes >= 0
-    order = pd.Series(level_codes[known]).value_counts().index.to_numpy()
-    rank = np.empty(len(levels), dtype=np.int64)
+    frequency = np.bincount(level_codes[known], minlength=len(names))
+    order = np.flatnonzero(frequency)[np.argsort(-frequency[frequency > 0], kind="stable")]
+    rank = np.full(len(names), -1)
     rank[order] = np.arange(len(order))
     width = len(order)
     flat = code[known] * width + rank[level_codes[known]]
     counts = np.bincount(flat, minlength=n * width).astype(float).reshape(n, width)
-    return Mix(counts, tuple(str(levels[i]) for i in order))
+    return Mix(counts, tuple(names[i] for i in order))
 
 
 def _is_constant(values: np.ndarray | pd.Categorical | Mix) -> bool:

@@ -290,34 +290,55 @@ def distinguishing(candidates: pd.DataFrame) -> tuple[Trait, ...]:
     )
 
 
-def _statements(candidates: pd.DataFrame, rules: tuple[tuple[str, str, str], ...], kind: str):
+@dataclass(frozen=True)
+class _Lookup:
+    """One persona's candidate traits for quick look-ups: (feature, level or None) →
+    (value, lift, effect), and per feature its levels by share, largest first."""
+
+    rows: Mapping[tuple[str, str | None], tuple[float, float, float]]
+    levels: Mapping[str, tuple[tuple[str, float], ...]]
+
+    @classmethod
+    def of(cls, candidates: pd.DataFrame) -> _Lookup:
+        rows: dict[tuple[str, str | None], tuple[float, float, float]] = {}
+        levels: dict[str, list[tuple[str, float]]] = {}
+        for feature, level, value, lift, effect in zip(
+            candidates["feature"],
+            candidates["level"],
+            candidates["value"],
+            candidates["lift"],
+            candidates["effect"],
+            strict=True,
+        ):
+            level = None if pd.isna(level) else str(level)
+            rows[(feature, level)] = (float(value), float(lift), float(effect))
+            if level is not None and level != UNKNOWN:
+                levels.setdefault(feature, []).append((level, float(value)))
+        ordered = {
+            feature: tuple(sorted(pairs, key=lambda pair: -pair[1])[:TOP_LEVELS])
+            for feature, pairs in levels.items()
+        }
+        return cls(rows, ordered)
+
+
+def _statements(lookup: _Lookup, rules: tuple[tuple[str, str, str], ...], kind: str):
     """Goals or pain points whose rule matches a trait: effect ≥ 0.3 and, for a number, a
     median at least 1.5 × (or at most 1/1.5 ×) the base's; strongest first, at most three."""
     found: dict[str, float] = {}
     for feature, condition, suffix in rules:
-        rows = candidates[candidates["feature"] == feature]
-        if condition in ("high", "low"):
-            rows = rows[rows["level"].isna()]
-            sign = 1 if condition == "high" else -1
-            lift = float(rows["lift"].iloc[0]) if not rows.empty else 1.0
-            if not (lift >= RULE_LIFT if sign > 0 else lift <= 1 / RULE_LIFT):
-                continue
-        else:
-            rows = rows[rows["level"] == condition]
-            sign = 1
-        if rows.empty:
+        numeric = condition in ("high", "low")
+        row = lookup.rows.get((feature, None if numeric else condition))
+        if row is None:
             continue
-        strength = float(sign * rows["effect"].iloc[0])
+        _, lift, effect = row
+        sign = -1 if condition == "low" else 1
+        if numeric and not (lift >= RULE_LIFT if sign > 0 else lift <= 1 / RULE_LIFT):
+            continue
+        strength = sign * effect
         if strength >= GOAL_EFFECT and strength > found.get(suffix, 0.0):
             found[suffix] = strength
     ordered = sorted(found, key=lambda suffix: -found[suffix])[:MAX_STATEMENTS]
     return tuple(Statement(f"persona_traits.{kind}.{suffix}") for suffix in ordered)
-
-
-def _top_levels(candidates: pd.DataFrame, feature: str) -> tuple[tuple[str, float], ...]:
-    rows = candidates[(candidates["feature"] == feature) & candidates["level"].notna()]
-    rows = rows[rows["level"] != UNKNOWN].sort_values("value", ascending=False, kind="stable")
-    return tuple((str(r.level), float(r.value)) for r in rows.head(TOP_LEVELS).itertuples())
 
 
 def _nps(table: FeatureTable, members: np.ndarray) -> dict[str, float] | None:
@@ -382,14 +403,11 @@ def _focus(share: float, revenue_share: float) -> Statement:
     return Statement("persona_traits.focus.balanced", params)
 
 
-def _name(index: int, candidates: pd.DataFrame, used: set[str]) -> tuple[str, str]:
+def _name(index: int, lookup: _Lookup, used: set[str]) -> tuple[str, str]:
     """A first name (women's names for a mostly female persona) and initials."""
-    female = candidates[(candidates["feature"] == "gender") & (candidates["level"] == "female")]
-    male = candidates[(candidates["feature"] == "gender") & (candidates["level"] == "male")]
-    if not female.empty and not male.empty:
-        is_female = float(female["value"].iloc[0]) >= float(male["value"].iloc[0])
-    else:
-        is_female = index % 2 == 0
+    female = lookup.rows.get(("gender", "female"))
+    male = lookup.rows.get(("gender", "male"))
+    is_female = female[0] >= male[0] if female and male else index % 2 == 0
     pool = FEMALE_NAMES if is_female else MALE_NAMES
     first = next((name for name in pool[index:] + pool[:index] if name not in used), pool[0])
     used.add(first)
@@ -415,9 +433,11 @@ def build_personas(
     upper = numeric.groupby(labels).quantile(0.75).reindex(range(k))
     base_facts = {name: float(numeric[name].median()) for name in numeric.columns}
     used: set[str] = set()
+    by_persona = dict(tuple(candidates.groupby("persona", sort=True)))
+    empty = candidates.iloc[:0]
     personas = []
     for index in range(k):
-        own = candidates[candidates["persona"] == index]
+        own = by_persona.get(index, empty)
         members = np.flatnonzero(labels == index)
         facts = {
             name: float(medians.at[index, name])
@@ -429,15 +449,16 @@ def build_personas(
             for name in SPREAD_FEATURES
             if name in numeric.columns and pd.notna(lower.at[index, name])
         }
+        lookup = _Lookup.of(own)
         top = {
-            name: _top_levels(own, name)
+            name: lookup.levels[name]
             for name in (*table.categorical.columns, *table.mixes)
-            if _top_levels(own, name)
+            if lookup.levels.get(name)
         }
         share = sizes[index] / max(len(labels), 1)
         revenue_share = revenue[index] / total_revenue if total_revenue > 0 else 0.0
         nps = _nps(table, members)
-        name, initials = _name(index, own, used)
+        name, initials = _name(index, lookup, used)
         personas.append(
             Persona(
                 index=index,
@@ -453,8 +474,8 @@ def build_personas(
                 spread=MappingProxyType(spread),
                 top=MappingProxyType(top),
                 nps=None if nps is None else MappingProxyType(nps),
-                goals=_statements(own, GOAL_RULES, "goal"),
-                pains=_statements(own, PAIN_RULES, "pain"),
+                goals=_statements(lookup, GOAL_RULES, "goal"),
+                pains=_statements(lookup, PAIN_RULES, "pain"),
                 retention=_retention(nps, facts, base_facts),
                 acquisition=_acquisition(top),
                 focus=_focus(float(share), float(revenue_share)),

@@ -27,7 +27,7 @@ from scipy.special import comb
 from kundenmodell.personas.features import FeatureTable
 from kundenmodell.personas.latent import Design, LatentClassModel
 
-SILHOUETTE_SAMPLE = 1_200
+SILHOUETTE_SAMPLE = 1_000
 STABILITY_RUNS = 5
 STABILITY_SAMPLE = 5_000
 CLEAR = {"stability": 0.85, "certainty": 0.85}

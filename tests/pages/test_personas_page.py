@@ -1,0 +1,117 @@
+"""The buyer personas page through Streamlit's AppTest, in every language."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kundenmodell.i18n import LANGUAGES, format_number, t
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+PAGE = "pages/personas.py"
+
+
+def _personas_page(lang: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.query_params["lang"] = lang
+    app.run()
+    app.sidebar.button(key="load_sample").click().run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _cards(app: AppTest) -> list[str]:
+    return [
+        element.proto.body for element in app.get("html") if "km-persona-card" in element.proto.body
+    ]
+
+
+def _key(app: AppTest, prefix: str, index: int) -> str:
+    return next(
+        w.key
+        for w in [*app.text_input, *app.button]
+        if w.key.startswith(prefix) and w.key.endswith(f"_{index}")
+    )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_build_personas_and_read_them(lang):
+    app = _personas_page(lang)
+    assert app.title[0].value == t("personas.title", lang)
+    assert app.info[0].value == t("personas.buyers_note", lang)
+    assert app.info[1].value == t("personas.press_build", lang)
+    assert not _cards(app)
+
+    app.button(key="personas_build").click().run()
+    assert not app.exception, app.exception
+    assert not app.error, [e.value for e in app.error]
+    result = app.session_state["personas_active"] and next(
+        value for key, value in app.session_state["derived"].items() if key[2] == "build_personas"
+    )
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics[t("personas.metric.count", lang)] == str(result.k)
+    assert metrics[t("personas.metric.clustered", lang)] == format_number(len(result.labels), lang)
+    readings = [element.value for element in [*app.success, *app.info, *app.warning]]
+    assert t(result.quality.reading, lang) in readings
+    cards = _cards(app)
+    assert len(cards) >= result.k  # side by side, plus the profile sheet and a single customer
+    for persona in result.personas:
+        assert any(persona.name in card for card in cards)
+    assert len(app.get("vega_lite_chart")) >= 2  # comparison heatmap and shares
+    tabs = [tab.label for tab in app.tabs]
+    assert tabs[:5] == [
+        t(f"personas.tab.{key}", lang)
+        for key in ("profile", "members", "customer", "features", "export")
+    ]
+    downloads = {button.key for button in app.get("download_button")}
+    assert {"persona_png_0", "personas_md", "personas_json", "personas_pdf"} <= downloads
+
+
+def test_changing_k_splits_and_edits_are_kept_escaped():
+    app = _personas_page("de")
+    app.button(key="personas_build").click().run()
+    app.select_slider(key="personas_k").set_value(3).run()
+    assert not app.exception, app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics[t("personas.metric.count", "de")] == "3"
+    assert len(_cards(app)) >= 3
+
+    app.text_input(key=_key(app, "persona_name_", 0)).set_value("<b>Familie</b> & Co")
+    app.text_input(key=_key(app, "persona_quote_", 0)).set_value("Hauptsache bunt!")
+    app.button(key=_key(app, "persona_save_", 0)).click().run()
+    assert not app.exception, app.exception
+    first = _cards(app)[0]
+    assert "&lt;b&gt;Familie&lt;/b&gt; &amp; Co" in first and "<b>Familie" not in first
+    assert "„Hauptsache bunt!“" in first
+
+    app.select_slider(key="personas_k").set_value(4).run()  # another persona set: no edits
+    assert "Familie" not in _cards(app)[0]
+    app.select_slider(key="personas_k").set_value(3).run()  # back: the edit is still there
+    assert "&lt;b&gt;Familie&lt;/b&gt;" in _cards(app)[0]
+
+
+def test_single_customer_and_unknown_number():
+    app = _personas_page("en")
+    app.button(key="personas_build").click().run()
+    data = app.session_state["dataset"]
+    buyer = str(data.transactions["customer_id"].iloc[0])
+    app.text_input(key="persona_customer").set_value(buyer).run()
+    assert not app.exception, app.exception
+    assert any(buyer in element.value for element in app.success)
+    app.text_input(key="persona_customer").set_value("NOBODY-42").run()
+    assert not app.exception, app.exception
+    assert t("error.personas.unknown_customer", "en", customer_id="NOBODY-42") in [
+        element.value for element in app.warning
+    ]
+    # The tabs after the single customer still render.
+    assert any(t("personas.features.used", "en") in element.value for element in app.markdown)
+
+
+def test_page_without_data_explains_what_to_do():
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.query_params["lang"] = "nb"
+    app.run()
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert app.info[0].value == t("personas.none", "nb")
