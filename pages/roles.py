@@ -16,6 +16,7 @@ from ui.tables import table_with_download
 PERCENT = st.column_config.NumberColumn(format="percent")
 MONEY = st.column_config.NumberColumn(format="localized")
 ROLE_SOURCES = ("checkout", "gift", "b2b")
+GROUPING = "roles_grouping"
 ROUNDED = (
     "revenue",
     "average_purchase",
@@ -230,7 +231,7 @@ def _ages(report: RoleReport, *, key: str, default: str | None = None) -> None:
         options,
         index=options.index(default) if default in options else 0,
         format_func=labels.__getitem__,
-        key=key,
+        key=f"{key}_{language}",  # labels are the widget's value: one widget per language
     )
     chosen = None if choice == "all" else [choice]
     buyer, user = report.typical_band("buyer", chosen), report.typical_band("user", chosen)
@@ -480,13 +481,18 @@ with guard():
         _how_to_capture("none", None)
         st.stop()
     groupings = {option: T(f"roles.by.{option}") for option in roles.available_groupings(data)}
+    chosen = st.session_state.get(GROUPING, roles.ROLE_COLUMN)
+    # Streamlit keeps a radio's value as its label: one widget per language, so switching the
+    # language shows the choice instead of an empty radio; the choice itself lives on.
     grouping = st.radio(
         T("roles.by_label"),
         list(groupings),
+        index=list(groupings).index(chosen) if chosen in groupings else 0,
         format_func=groupings.__getitem__,
         horizontal=True,
-        key="roles_by",
+        key=f"roles_by_{language}",
     )
+    st.session_state[GROUPING] = grouping
     report = derive(roles.role_report, grouping)
     if not report.ok:
         _how_to_capture(report.status, report)

@@ -65,3 +65,12 @@ def test_roles_page_explains_without_data_and_analyses_the_sample(page: Page, ap
         panel.get_by_test_id("stDownloadButton").first.get_by_role("button").click()
     content = download_info.value.path().read_bytes()
     assert content.startswith("\ufeffKategorie;Käufe;Umsatz;".encode())
+
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Norsk bokmål").click()
+    expect(page.get_by_role("heading", name="Kunde vs. forbruker")).to_be_visible()
+    expect(page.get_by_text("Hvem kjøper – hvem bruker")).to_be_visible()
+    _chart_drawn(page)
+    _settle(page)
+    page.screenshot(path=artifacts / "roles_05_sample_nb.png", full_page=True)
+    expect(page.get_by_role("radio", name="Kategori")).to_be_checked()

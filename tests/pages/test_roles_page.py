@@ -58,13 +58,13 @@ def test_sample_data_in_every_language_and_breakdown(lang):
     for item in report.implications:  # grouped by role: implications about all revenue
         assert item.headline(lang) in text
 
-    radio = app.radio(key="roles_by")
+    radio = app.radio(key=f"roles_by_{lang}")
     assert radio.options == [t(f"roles.by.{name}", lang) for name in roles.GROUPINGS]
     _check_breakdown(app, data, lang, "category")
 
 
 def _check_breakdown(app: AppTest, data, lang: str, grouping: str) -> None:
-    app.radio(key="roles_by").set_value(grouping).run()
+    app.radio(key=f"roles_by_{lang}").set_value(grouping).run()
     assert not app.exception, app.exception
     assert not app.error, [error.value for error in app.error]
     expected = roles.role_report(data, grouping)
@@ -94,7 +94,7 @@ def test_without_data_the_concept_is_shown_on_the_synthetic_example(lang):
     text = _markdown(app)
     for item in example.implications:
         assert item.headline(lang) in text
-    assert app.selectbox(key="roles_example_ages").value == "child"
+    assert app.selectbox(key=f"roles_example_ages_{lang}").value == "child"
     assert len(app.get("vega_lite_chart")) == 3  # flow, role mix by category, ages
     assert not app.get("download_button")
 
@@ -138,3 +138,14 @@ def test_unrecognised_roles_and_a_buying_center_column():
     app = _roles_page("en", with_center)
     assert t("roles.bc_caption", "en") in [caption.value for caption in app.caption]
     assert len(app.get("download_button")) == 7
+
+
+def test_the_breakdown_survives_a_language_switch():
+    app = _roles_page("de", sample=True)
+    app.radio(key="roles_by_de").set_value("category").run()
+    app.session_state["lang"] = "nb"
+    app.run()
+    assert not app.exception, app.exception
+    assert app.title[0].value == t("roles.page_title", "nb")
+    assert app.radio(key="roles_by_nb").value == "category"
+    assert app.selectbox(key="roles_ages_nb").value == "child"

@@ -338,3 +338,38 @@ def test_activity_grouping_uses_the_activity_classes():
     assert groups.loc["regular", "revenue"] == pytest.approx(780.0)
     assert groups.loc["actual", "revenue"] == pytest.approx(220.0)
     assert np.isclose(groups["revenue"].sum(), 1000.0)
+
+
+def test_every_key_the_page_and_charts_build_exists_in_every_language():
+    from kundenmodell.i18n import LANGUAGES, has_key
+    from kundenmodell.roles import BUYING_CENTER_ROLES, GROUPINGS
+    from kundenmodell.roles.ages import BASES, SIDES
+    from kundenmodell.roles.implications import AUDIENCE
+    from kundenmodell.roles.internal import INTERNAL_COLUMNS
+    from kundenmodell.roles.kpis import BUYING_CENTER_COLUMNS, REPEAT_COLUMNS, SEASON_COLUMNS
+    from kundenmodell.roles.mix import GROUP_COLUMNS, ROLE_COLUMNS
+    from kundenmodell.schema import CONSUMER_ROLES
+
+    shown_group_columns = set(GROUP_COLUMNS) - {"other_purchases", "other_revenue"}  # not shown
+    columns = {
+        *ROLE_COLUMNS,
+        *shown_group_columns,
+        *REPEAT_COLUMNS,
+        *SEASON_COLUMNS,
+        *BUYING_CENTER_COLUMNS,
+        *INTERNAL_COLUMNS,
+        *("share", "audience", "message", "channel", "band", "basis", "code", "label", "example"),
+    }
+    keys = {f"roles.col.{name}" for name in columns}
+    keys |= {f"roles.by.{name}" for name in GROUPINGS}
+    keys |= {f"roles.bc.{name}" for name in BUYING_CENTER_ROLES}
+    keys |= {f"roles.side.{name}" for name in SIDES} | {f"roles.basis.{name}" for name in BASES}
+    keys |= {f"roles.capture.{name}" for name in ("checkout", "gift", "b2b")}
+    keys |= {f"roles.status.{name}" for name in ("no_purchases", "no_consumer_role")}
+    keys |= {f"roles.example_answer.{role}" for role in CONSUMER_ROLES}
+    keys |= {f"roles_implication.audience.{name}" for name in set(AUDIENCE.values())}
+    for part in ("headline", "headline_total", "message", "channel"):
+        keys |= {f"roles_implication.{part}.{role}" for role in CONSUMER_ROLES}
+    for lang in LANGUAGES:
+        missing = sorted(key for key in keys if not has_key(key, lang))
+        assert not missing, (lang, missing)

@@ -91,7 +91,10 @@ def test_age_profile_chart_puts_unknown_ages_last(report):
     chart = charts.age_profile_chart(report.age_profile(["child"]), "nb")
     spec = chart.to_dict()
     assert len(spec["hconcat"]) == 2
-    assert [panel["title"] for panel in spec["hconcat"]] == ["Kjøper (betaler)", "Bruker (bruker)"]
+    assert [panel["title"] for panel in spec["hconcat"]] == [
+        "Kjøper (betaler)",
+        "Bruker (tar i bruk)",
+    ]
     rows = _data(chart)
     assert {row["basis_label"] for row in rows if "basis_label" in row} <= {
         "fra kundedataene",
