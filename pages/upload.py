@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from kundenmodell import io
-from kundenmodell.i18n import format_number
+from kundenmodell.i18n import format_date, format_number
 from kundenmodell.io.mapping import TARGET_TABLE, Mapping, allowed_targets
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from ui.feedback import guard
@@ -54,9 +54,20 @@ def _examples(values: pd.Series) -> str:
     """Three distinct values of a column, so the user sees what the column holds."""
     shown = values.dropna().head(200)
     if pd.api.types.is_datetime64_any_dtype(shown):
-        shown = shown.dt.strftime("%d.%m.%Y" if lang() != "en" else "%Y-%m-%d")
-    text = shown.astype("str").str.strip()
+        text = pd.Series([format_date(value, lang()) for value in shown.head(20)], dtype="str")
+    elif pd.api.types.is_numeric_dtype(shown) and not pd.api.types.is_bool_dtype(shown):
+        text = pd.Series(
+            [format_number(value, lang(), decimals=_decimals(value)) for value in shown.head(20)],
+            dtype="str",
+        )
+    else:
+        text = shown.astype("str").str.strip()
     return ", ".join(list(dict.fromkeys(text[text != ""]))[:3])
+
+
+def _decimals(value: float) -> int:
+    """Decimals to show a number as written: none for whole numbers, else up to two."""
+    return 0 if float(value).is_integer() else 2
 
 
 def _finding_label(report: io.UploadReport, index: int) -> str:
