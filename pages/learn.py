@@ -7,12 +7,18 @@ import streamlit as st
 
 from kundenmodell import synth
 from kundenmodell.i18n import BABEL_LOCALES, format_number
-from kundenmodell.learn import CHAPTERS, chapter, lesson_markdown, live_example, quiz_questions
+from kundenmodell.learn import (
+    CHAPTERS,
+    LEARN_MODES,
+    chapter,
+    lesson_markdown,
+    live_example,
+    quiz_questions,
+)
 from kundenmodell.learn.examples import example_values
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang, set_dataset
 
-MODES = ("chapters", "quiz", "presenter")
 SLIDE_PARTS = ("definition", "example", "mistakes")
 
 st.title(T("learn.title"))
@@ -189,11 +195,11 @@ def _presenter_view() -> None:
 
 
 with guard():
-    labels = {mode: T(f"learn.mode_{mode}") for mode in MODES}
+    labels = {mode: T(f"learn.mode_{mode}") for mode in LEARN_MODES}
     top, action = st.columns([3, 2])
     mode = top.segmented_control(
         T("learn.mode"),
-        MODES,
+        LEARN_MODES,
         format_func=labels.__getitem__,
         default="chapters",
         key="learn_mode",

@@ -6,13 +6,14 @@ numbers come from :mod:`kundenmodell.learn.examples`, computed on the active dat
 same package functions the analysis pages use.
 """
 
-from kundenmodell.learn.chapters import CHAPTERS, Chapter, chapter, chapters
+from kundenmodell.learn.chapters import CHAPTERS, LEARN_MODES, Chapter, chapter, chapters
 from kundenmodell.learn.examples import Example, live_example
 from kundenmodell.learn.handout import lesson_markdown
 from kundenmodell.learn.quiz import Question, quiz_questions, score_answers
 
 __all__ = [
     "CHAPTERS",
+    "LEARN_MODES",
     "Chapter",
     "Example",
     "Question",

@@ -14,6 +14,8 @@ CONTENT_DIR = Path(__file__).parent / "content"
 
 # The chapters in teaching order: the concepts of DESIGN.md, and where to explore each.
 CHAPTERS: tuple[str, ...] = CONCEPTS
+# The ways the learn page presents the chapters.
+LEARN_MODES: tuple[str, ...] = ("chapters", "quiz", "presenter")
 EXPLORE_PAGE: dict[str, str] = {
     "customer": "pages/overview.py",
     "consumer": "pages/roles.py",

@@ -20,6 +20,8 @@ from kundenmodell.i18n import (
     normalise_language,
     t,
 )
+from kundenmodell.io import PRIVACY_CHOICES
+from kundenmodell.learn import LEARN_MODES
 from kundenmodell.sample import SAMPLES
 from kundenmodell.schema import CUSTOMER_TYPES, STATUSES, TABLES
 from kundenmodell.segments import ACTIVITY_CLASSES, NPS_GROUPS, RFM_SEGMENTS
@@ -44,7 +46,17 @@ def _literal_keys() -> set[str]:
     sections = {key.split(".")[0] for key in catalogue("en")}
     keys = set()
     for path in _code_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        # Literal parts of f-strings are prefixes of dynamic keys, not keys themselves.
+        in_fstrings = {
+            id(part)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.JoinedStr)
+            for part in node.values
+        }
+        for node in ast.walk(tree):
+            if id(node) in in_fstrings:
+                continue
             if (
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
@@ -75,6 +87,12 @@ def _dynamic_keys() -> set[str]:
     keys |= {f"nps.{part}.{name}" for name in NPS_GROUPS for part in ("group", "strategy")}
     keys |= {f"acquisition_channel.{name}" for name in ACQUISITION_CHANNELS}
     keys |= {f"channel.{name}" for name in CHANNELS}
+    keys |= {f"learn.mode_{mode}" for mode in LEARN_MODES}
+    keys |= {
+        f"privacy.{prefix}{choice}{suffix}"
+        for choice in PRIVACY_CHOICES
+        for prefix, suffix in (("", ""), ("", "_help"), ("done_", ""))
+    }
     return keys
 
 
