@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from kundenmodell import io
+from kundenmodell import DataError, io
 from kundenmodell.i18n import format_date, format_number
 from kundenmodell.io.mapping import TARGET_TABLE, Mapping, allowed_targets
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from ui.feedback import guard
-from ui.session import T, lang, set_dataset
+from ui.session import T, lang, set_dataset, workspace_state
 
 IGNORE = "ignore"
 DELIMITER_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}
@@ -30,6 +30,8 @@ _CACHE = "upload_cache"
 _MAPPING = "upload_mapping"
 _KEY = "privacy_key"
 _DONE = "upload_done"
+_USED = "upload_used_file"
+REMEMBERED_SHAPES = 20
 R = TypeVar("R")
 
 
@@ -97,11 +99,34 @@ def _target_label(target: str) -> str:
     return f"{label} ({table})" if table and TARGET_TABLE[target] == "transactions" else label
 
 
-def _use(mapped: io.Mapped, privacy: io.Privacy, key: bytes, name: str) -> None:
-    """Callback of the final button: minimise and make the upload the active data set."""
+def _remembered(columns: list[str]) -> Mapping | None:
+    """The mapping confirmed last time for a file with exactly these columns, if any."""
+    text = workspace_state("upload").get("mappings", {}).get(_shape(columns))
+    if text is None:
+        return None
+    try:
+        return Mapping.from_json(text).for_columns(columns)
+    except DataError:
+        return None
+
+
+def _shape(columns: list[str]) -> str:
+    return "\x1f".join(columns)
+
+
+def _use(mapped: io.Mapped, privacy: io.Privacy, key: bytes, name: str, token: tuple) -> None:
+    """Callback of the final button: minimise and make the upload the active data set.
+
+    The confirmed mapping is remembered in the workspace for the next file of the same shape.
+    """
     data = io.minimise(mapped.to_dataset(), privacy, key, id_is_identifier=mapped.id_from_email)
     set_dataset(data)
+    memory = workspace_state("upload").setdefault("mappings", {})
+    memory[_shape(list(mapped.mapping.columns))] = mapped.mapping.to_json()
+    while len(memory) > REMEMBERED_SHAPES:
+        memory.pop(next(iter(memory)))
     st.session_state[_DONE] = (name, data.n_customers, data.n_transactions)
+    st.session_state[_USED] = token
 
 
 st.title(T("upload.title"))
@@ -180,7 +205,14 @@ with guard():
     st.markdown(T("upload.mapping_help"))
     suggested = _cached("suggested", token, io.suggest_mapping, list(frame.columns), "auto", loaded)
     stored = st.session_state.get(_MAPPING)
-    mapping = stored[1] if stored is not None and stored[0] == token else suggested
+    remembered = _remembered(list(frame.columns))
+    if stored is not None and stored[0] == token:
+        mapping = stored[1]
+    elif remembered is not None and st.session_state.get(_USED) != token:
+        mapping = remembered
+        st.info(T("upload.memory.remembered"), icon=":material/history:")
+    else:
+        mapping = suggested
     editor = st.data_editor(
         _mapping_frame(mapping, frame),
         hide_index=True,
@@ -354,6 +386,6 @@ with guard():
         type="primary",
         icon=":material/check:",
         on_click=_use,
-        args=(mapped, privacy, key, name),
+        args=(mapped, privacy, key, name, token),
         key="upload_use",
     )

@@ -186,3 +186,22 @@ def test_a_saved_mapping_is_loaded_for_the_next_export():
     assert _editor_targets(app)["Anrede"] == "ignore"
     _use(app)
     assert "gender" not in app.session_state["dataset"].customers.columns
+
+
+def test_the_confirmed_mapping_is_remembered_for_the_next_export_of_the_same_shape():
+    app = _upload(_app("de"), INGEST / GERMAN)
+    editor = app.data_editor[0]
+    rows = list(editor.value["source"])
+    app.session_state[editor.key] = {
+        "edited_rows": {rows.index("Bemerkung"): {"target": "industry"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    _use(app)
+    assert not app.info  # nothing remembered for the first file
+    _upload(app, INGEST / "kunden_unicode_text.txt", "text/plain")
+    assert app.info[0].value == t("upload.memory.remembered", "de")
+    assert _editor_targets(app)["Bemerkung"] == "industry"
+    _upload(app, INGEST / "kunder_norsk.csv")  # another shape: a fresh suggestion
+    assert not any(box.value == t("upload.memory.remembered", "de") for box in app.info)
