@@ -47,6 +47,13 @@ def set_dataset(data: Dataset) -> None:
     st.session_state[_DERIVED] = {}
 
 
+def clear_dataset() -> None:
+    """Unload the active data set (a new, empty workspace) and forget what was derived."""
+    st.session_state[_DATASET] = None
+    st.session_state[_TOKEN] = None
+    st.session_state[_DERIVED] = {}
+
+
 def derive(function: Callable[..., R], *args: Any) -> R:
     """``function(active_dataset, *args)``, computed once per loaded data set and arguments."""
     memo: dict = st.session_state.setdefault(_DERIVED, {})

@@ -100,13 +100,11 @@ def _remember(name: str | None, revision: int, data: Dataset | None) -> None:
 
 
 def _use(data: Dataset | None, sections: dict[str, dict[str, Any]]) -> None:
-    """Make ``data`` (or no data set at all) and ``sections`` the session's state.
-
-    ``ui.session`` has no way to unload a data set, so None is written to its slot directly."""
+    """Make ``data`` (or no data set at all) and ``sections`` the session's state."""
     if data is not None:
         set_dataset(data)
     else:
-        st.session_state[session._DATASET] = None
+        session.clear_dataset()
     restore_workspace_state(sections)
 
 
