@@ -109,31 +109,71 @@ def sheet_names(source: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]
 def _read_text(raw: RawFile) -> LoadedTable:
     decoded = decode(raw.data)
     layout = sniff_layout(decoded.head)
-    try:
-        table = _parse_csv(decoded, layout)
-    except _NotUtf8Error:
-        decoded = recode_cp1252(raw.data)
-        table = _parse_csv(decoded, layout)
-    if table.num_rows == 0:
-        raise DataError("error.io.no_rows")
     hints = Hints(
         decimal="," if layout.delimiter == ";" else "." if layout.delimiter == "," else None,
         dayfirst=True if layout.delimiter == ";" else None,
     )
+    numbers = _decimal_columns(layout, hints)
+    try:
+        table = _parse_text(decoded, layout, numbers)
+    except _NotUtf8Error:
+        decoded = recode_cp1252(raw.data)
+        table = _parse_text(decoded, layout, numbers)
+    if table.num_rows == 0:
+        raise DataError("error.io.no_rows")
+    known = {name: fmt for name, fmt in numbers.items() if name in table.column_names}
+    known = {name: fmt for name, fmt in known.items() if pa.types.is_floating(table[name].type)}
     return _finish(
         table,
         raw,
         "csv",
         hints,
         guarded=decoded.contains(b"'"),
+        known=known,
         encoding=decoded.encoding,
         delimiter=layout.delimiter,
         first_row=layout.skip_lines + 1,
     )
 
 
+def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
+    """Columns whose sniffed values are plain decimals (``12,5``: no thousands mark, no
+    currency), which pyarrow can parse directly with the file's decimal mark."""
+    found: dict[str, ColumnFormat] = {}
+    counts = Counter(layout.header)
+    for index, name in enumerate(layout.header):
+        values = layout.column(index)
+        fmt = infer_format(values, hints)
+        if counts[name] > 1 or fmt.kind != "number" or not fmt.certain or fmt.currency:
+            continue
+        others = "." if fmt.decimal == "," else ","
+        if any(others in value or " " in value or "e" in value.lower() for value in values):
+            continue
+        found[name] = fmt
+    decimals = Counter(fmt.decimal for fmt in found.values())
+    if not decimals:
+        return {}
+    decimal = decimals.most_common(1)[0][0]
+    return {name: fmt for name, fmt in found.items() if fmt.decimal == decimal}
+
+
+def _parse_text(decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat]) -> pa.Table:
+    """One pass with the decimal columns parsed by pyarrow; if a later value does not fit
+    (a thousands mark, a note in a number column), everything is read as text instead."""
+    if numbers:
+        try:
+            return _parse_csv(decoded, layout, numbers)
+        except _NotANumberError:
+            pass
+    return _parse_csv(decoded, layout, {})
+
+
 class _NotUtf8Error(Exception):
     """The head was UTF-8 but a later part of the file is not."""
+
+
+class _NotANumberError(Exception):
+    """A column typed from the head as a number holds something else further down."""
 
 
 def _unique_names(header: list[str]) -> list[str]:
@@ -148,8 +188,9 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _parse_csv(decoded: Decoded, layout: Layout) -> pa.Table:
-    """pyarrow's CSV reader with every column as text (nothing is lost before typing)."""
+def _parse_csv(decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat]) -> pa.Table:
+    """pyarrow's CSV reader with every column as text (nothing is lost before typing), but for
+    the ``numbers`` columns, which are parsed as decimals with their decimal mark."""
     bad_rows: list[Any] = []
 
     def on_bad_row(row: Any) -> str:
@@ -169,14 +210,20 @@ def _parse_csv(decoded: Decoded, layout: Layout) -> pa.Table:
                 invalid_row_handler=on_bad_row,
             ),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(layout.header, pa.large_string()),
+                column_types={
+                    name: pa.float64() if name in numbers else pa.large_string()
+                    for name in layout.header
+                },
                 null_values=[""],
                 strings_can_be_null=True,
+                decimal_point=next(iter(numbers.values())).decimal if numbers else ".",
             ),
         )
     except pa.ArrowInvalid as error:
         if "invalid UTF8" in str(error) and decoded.encoding == "utf-8":
             raise _NotUtf8Error from error
+        if numbers and "conversion error" in str(error):
+            raise _NotANumberError from error
         raise DataError("error.io.unreadable", detail=_short(str(error))) from error
     if bad_rows:
         raise _ragged(bad_rows, decoded, layout, table.num_columns)
@@ -362,12 +409,14 @@ def _finish(
     hints: Hints,
     *,
     guarded: bool = False,
+    known: dict[str, ColumnFormat] | None = None,
     **found: Any,
 ) -> LoadedTable:
     """Drop empty unnamed columns, type the text columns, convert to pandas once.
 
     ``guarded`` says the file may hold cells guarded against formulas (a CSV with an apostrophe
-    somewhere); only then are text columns searched for the guard.
+    somewhere); only then are text columns searched for the guard. ``known`` are the formats of
+    columns the parser typed already.
     """
     table = _drop_empty_unnamed(table)
     if table.num_columns == 1:
@@ -381,7 +430,7 @@ def _finish(
         if pa.types.is_large_string(table.column(name).type)
     }
     first = {name: infer_format(values, hints) for name, values in samples.items()}
-    hints = _file_hints(first.values(), hints)
+    hints = _file_hints([*first.values(), *(known or {}).values()], hints)
     formats = {name: with_hints(first[name], samples[name], hints) for name in samples}
     for name, fmt in formats.items():
         index = table.column_names.index(name)
@@ -393,6 +442,7 @@ def _finish(
         table = table.set_column(index, name, converted)
     frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
     frame = _normalise_times(frame)
+    formats = {**(known or {}), **formats}
     kinds = [fmt for fmt in formats.values() if fmt.kind != "text"]
     currencies = Counter(fmt.currency for fmt in kinds if fmt.currency)
     return LoadedTable(

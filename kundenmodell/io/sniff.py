@@ -131,6 +131,12 @@ class Layout:
     delimiter: str
     header: tuple[str, ...]
     skip_lines: int
+    rows: tuple[tuple[str, ...], ...] = ()
+
+    def column(self, index: int) -> list[str]:
+        """The non-blank values of column ``index`` in the sniffed rows (stripped)."""
+        cells = (row[index].strip() for row in self.rows if index < len(row))
+        return [cell for cell in cells if cell]
 
 
 def sniff_layout(head: str) -> Layout:
@@ -165,7 +171,7 @@ def sniff_layout(head: str) -> Layout:
     )
     header = tuple(records[start])
     check_header(header)
-    return Layout(delimiter, header, lines[start])
+    return Layout(delimiter, header, lines[start], tuple(map(tuple, records[start + 1 :])))
 
 
 def _records(head: str, delimiter: str) -> tuple[list[list[str]], list[int]]:

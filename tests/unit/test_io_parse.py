@@ -171,3 +171,13 @@ def test_a_1_000_row_file_reads_every_row_once():
     assert len(frame) == 1_000
     assert frame["wert"].sum() == pytest.approx(sum(range(1_000)) + 500)
     assert np.all(frame["datum"].dt.year == 2024)
+
+
+def test_decimals_parsed_by_pyarrow_fall_back_when_a_later_value_does_not_fit():
+    head = "\n".join(f"{i};{i},5" for i in range(300))  # more rows than the sniffer looks at
+    late_thousands = _csv(f"id;wert\n{head}\n300;1.234,50\n")
+    assert late_thousands["wert"].iloc[-1] == 1234.5
+    assert late_thousands["wert"].iloc[0] == 0.5
+    late_note = _csv(f"id;wert\n{head}\n300;k. A.\n")
+    assert late_note["wert"].dtype == "str"
+    assert late_note["wert"].iloc[-1] == "k. A."
