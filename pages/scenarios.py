@@ -1,6 +1,7 @@
 """Retention vs. acquisition: move budget between keeping and winning customers and see what
 it does to customers and profit over time, how sure that is, and which split is best."""
 
+import dataclasses
 from functools import partial
 
 import streamlit as st
@@ -17,10 +18,10 @@ from kundenmodell.i18n import (
 from kundenmodell.scenarios import Scenario, Uncertainty
 from kundenmodell.scenarios import charts as scenario_charts
 from ui.feedback import guard
-from ui.session import T, dataset, lang
+from ui.session import T, dataset, lang, workspace_state
 
 MAX_SAVED = 3
-SAVED = "scenarios_saved"
+SAVED = "saved"  # the named scenarios, in the workspace's "scenarios" section
 CALIBRATION = "scenarios_calibration"
 DEFAULT_CURRENCY = {"de": "EUR", "en": "EUR", "nb": "NOK"}
 PATH_CHOICES = (1_000, 2_000, 5_000, 10_000)
@@ -74,7 +75,13 @@ def _init_state() -> None:
     }
     for key, value in defaults.items():
         st.session_state.setdefault(key, value)
-    st.session_state.setdefault(SAVED, {})
+    workspace_state("scenarios").setdefault(SAVED, {})
+
+
+def _saved_plans() -> dict[str, Scenario]:
+    """The named scenarios; the workspace keeps them as plain JSON fields."""
+    stored: dict = workspace_state("scenarios").setdefault(SAVED, {})
+    return {name: Scenario(**fields) for name, fields in stored.items()}
 
 
 def _plan_from_widgets() -> Scenario:
@@ -118,7 +125,7 @@ def _compare(plans: tuple, uncertainty: Uncertainty, n_paths: int, seed: int) ->
 
 def _save() -> None:
     """Callback: keep the inputs as they are now under the typed (or a numbered) name."""
-    saved: dict = st.session_state[SAVED]
+    saved: dict = workspace_state("scenarios")[SAVED]
     try:
         plan = _plan_from_widgets()
     except DataError:
@@ -126,12 +133,12 @@ def _save() -> None:
     typed = (st.session_state.get("scn_name") or "").strip()
     name = typed or T("scenarios.default_name", n=len(saved) + 1)
     if name in saved or len(saved) < MAX_SAVED:
-        saved[name] = plan
+        saved[name] = dataclasses.asdict(plan)
         st.session_state["scn_name"] = ""
 
 
 def _remove(name: str) -> None:
-    st.session_state[SAVED].pop(name, None)
+    workspace_state("scenarios")[SAVED].pop(name, None)
 
 
 def _money(value: float | None, decimals: int = 0) -> str:
@@ -440,7 +447,7 @@ def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
 
 def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
     st.subheader(T("scenarios.compare_title"))
-    saved: dict = st.session_state[SAVED]
+    saved = _saved_plans()
     default_name = T("scenarios.default_name", n=len(saved) + 1)
     name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
     name_cell.text_input(

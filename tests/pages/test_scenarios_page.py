@@ -1,5 +1,6 @@
 """The retention-vs-acquisition page in every language, through Streamlit's AppTest."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -101,15 +102,19 @@ def test_optimum_and_named_scenarios_side_by_side():
     app.button(key="scn_save").click().run()
     app.button(key="scn_save").click().run()  # unnamed: gets "Scenario 3"
     assert not app.exception, app.exception
-    saved = app.session_state["scenarios_saved"]
+    saved = app.session_state["workspace_state"]["scenarios"]["saved"]  # JSON, for the workspace
     assert list(saved) == ["Best split", "Ads only", "Scenario 3"]
-    assert saved["Best split"].retention_budget == round(split.retention_budget)
-    assert saved["Ads only"].retention_budget == 0
+    assert saved["Best split"]["retention_budget"] == round(split.retention_budget)
+    assert saved["Ads only"]["retention_budget"] == 0
+    assert json.loads(json.dumps(saved)) == saved
     assert app.button(key="scn_save").disabled
     table = app.dataframe[0].value
     assert list(table.columns) == ["Figure", "Best split", "Ads only", "Scenario 3"]
     assert table.iloc[0, 2].endswith("0 retention")  # budgets row of "Ads only"
     assert len(app.get("vega_lite_chart")) == 6  # + the two comparison charts
     app.button(key="scn_remove_Ads only").click().run()
-    assert list(app.session_state["scenarios_saved"]) == ["Best split", "Scenario 3"]
+    assert list(app.session_state["workspace_state"]["scenarios"]["saved"]) == [
+        "Best split",
+        "Scenario 3",
+    ]
     assert not app.button(key="scn_save").disabled
