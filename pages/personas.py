@@ -1,6 +1,7 @@
 """Buyer personas: built from the customers who bought, as cards with traits, goals and pain
 points; compared, edited, drilled into and downloaded."""
 
+import math
 from functools import partial
 
 import streamlit as st
@@ -231,10 +232,11 @@ with guard():
 
     st.subheader(T("personas.cards.title"))
     st.caption(T("personas.cards.caption"))
-    for start in range(0, result.k, CARDS_PER_ROW):
-        row = st.columns(CARDS_PER_ROW)
+    per_row = math.ceil(result.k / math.ceil(result.k / CARDS_PER_ROW))  # balanced rows
+    for start in range(0, result.k, per_row):
+        row = st.columns(per_row)
         for column, persona, card in zip(
-            row, result.personas[start:], sheets[start : start + CARDS_PER_ROW], strict=False
+            row, result.personas[start:], sheets[start : start + per_row], strict=False
         ):
             with column:
                 st.html(card_html(card, language, compact=True))
@@ -249,13 +251,14 @@ with guard():
                     width="stretch",
                 )
 
-    st.subheader(T("personas.compare.title"))
-    st.caption(T("personas.compare.caption"))
-    frame = persona_charts.comparison_frame(result, language)
-    if not frame.empty:
-        st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
-    st.markdown(f"**{T('personas.compare.sizes')}**")
-    st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
+    with st.container(key="persona_comparison"):
+        st.subheader(T("personas.compare.title"))
+        st.caption(T("personas.compare.caption"))
+        frame = persona_charts.comparison_frame(result, language)
+        if not frame.empty:
+            st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
+        st.markdown(f"**{T('personas.compare.sizes')}**")
+        st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
 
     names = {p.index: p.name for p in result.personas}
     tab_keys = ["profile", "members", "customer", "features", "export"]

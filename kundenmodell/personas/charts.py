@@ -157,27 +157,29 @@ def size_chart(personas: PersonaSet, lang: str) -> alt.Chart:
 
 
 def truth_chart(table: pd.DataFrame, names: dict[int, str], lang: str) -> alt.LayerChart:
-    """Heatmap of customers per persona (rows) × planted type (columns) from
+    """Heatmap of customers per planted type (rows) × persona (columns) from
     :meth:`PersonaSet.compare_with_truth`, with the count in each cell."""
     long = table.reset_index().melt(id_vars="persona", var_name="type", value_name="customers")
     long["persona_name"] = long["persona"].map(names)
     long["type_label"] = [value_label(PLANTED_LABELS, value, lang) for value in long["type"]]
     persona_title = t("personas.chart.persona", lang)
     type_title = t("personas.truth.type_title", lang)
+    customers_title = t("personas.chart.customers", lang)
     base = alt.Chart(long).encode(
-        x=alt.X("type_label:N", title=type_title, axis=alt.Axis(labelAngle=0, labelLimit=160)),
-        y=alt.Y("persona_name:N", sort=[names[i] for i in sorted(names)], title=persona_title),
+        x=alt.X(
+            "persona_name:N",
+            sort=[names[i] for i in sorted(names)],
+            title=persona_title,
+            axis=alt.Axis(orient="top", labelAngle=0, labelLimit=160),
+        ),
+        y=alt.Y("type_label:N", title=type_title, axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color(
-            "customers:Q",
-            title=t("personas.chart.customers", lang),
-            scale=alt.Scale(scheme="blues"),
-        ),
+        color=alt.Color("customers:Q", title=customers_title, scale=alt.Scale(scheme="blues")),
         tooltip=[
             alt.Tooltip("persona_name:N", title=persona_title),
             alt.Tooltip("type_label:N", title=type_title),
-            alt.Tooltip("customers:Q", title=t("personas.chart.customers", lang), format=",.0f"),
+            alt.Tooltip("customers:Q", title=customers_title, format=",.0f"),
         ],
     )
     text = base.mark_text().encode(

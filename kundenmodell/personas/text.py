@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from kundenmodell.i18n import format_money, format_number, format_percent, t, value_label
+from kundenmodell.i18n import format_money, format_number, format_percent, has_key, t
 from kundenmodell.personas.features import FEATURES, OTHER
 from kundenmodell.personas.profile import Persona, Statement, Trait
 from kundenmodell.personas.quality import persona_reading
@@ -67,10 +67,12 @@ def level_label(feature: str, level: str, lang: str) -> str:
     """The translated label of a feature's level (region ``other`` = smaller places)."""
     if feature == "region" and level == OTHER:
         return t("persona_traits.region_other", lang)
+    prefix = LEVEL_LABELS.get(feature)
+    if prefix and has_key(f"{prefix}.{level}", lang):
+        return t(f"{prefix}.{level}", lang)  # "other" is a value of its own for consumer roles
     if level == OTHER:
         return t("persona_traits.level_other", lang)
-    prefix = LEVEL_LABELS.get(feature)
-    return value_label(prefix, level, lang) if prefix else level
+    return level
 
 
 def format_feature(name: str, value: float, lang: str, currency: str) -> str:
@@ -96,10 +98,10 @@ def trait_text(trait: Trait, lang: str, currency: str) -> str:
             value=format_feature(trait.feature, trait.value, lang, currency),
             base=format_feature(trait.feature, trait.base, lang, currency),
         )
-    kind = "mix" if FEATURES[trait.feature].kind == "mix" else "share"
+    of = "purchases" if FEATURES[trait.feature].kind == "mix" else "customers"
     direction = "more" if trait.effect > 0 else "less"
     return t(
-        f"persona_traits.trait.{kind}_{direction}",
+        f"persona_traits.share_line.{of}_{direction}",
         lang,
         feature=feature,
         level=level_label(trait.feature, trait.level, lang),

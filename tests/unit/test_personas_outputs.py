@@ -55,8 +55,11 @@ def test_every_dynamic_key_exists(lang):
         assert f"persona_traits.quote.{suffix}" in keys
     for _, _, suffix in PAIN_RULES:
         assert f"persona_traits.pain.{suffix}" in keys
-    for kind in ("higher", "lower", "share_more", "share_less", "mix_more", "mix_less"):
+    for kind in ("higher", "lower"):
         assert f"persona_traits.trait.{kind}" in keys
+    for of in ("customers", "purchases"):
+        for direction in ("more", "less"):
+            assert f"persona_traits.share_line.{of}_{direction}" in keys
     for key in ("category", "basket", "purchase_rate", "rhythm_days", "channel", "contact"):
         assert f"persona_traits.fact.{key}" in keys
     for group in ("demographics", "behaviour", "relationship"):
