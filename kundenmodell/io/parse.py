@@ -88,6 +88,8 @@ _DATE_FAMILIES = {
     "ymd_slash": re.compile(rf"^\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME}$"),
 }
 _ZONE_RE2 = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_SEPARATORS = {"dotted": ".", "slash": "/", "dash": "-"}
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 _DAY_PATTERNS = {
     ("dotted", None): r"^\s*(?P<day>\d{1,2})\.",
     ("slash", True): r"^\s*(?P<day>\d{1,2})/",
@@ -374,10 +376,89 @@ def _dates_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray |
     try:
         if fmt.date_format == "ISO":
             return pc.cast(values, TIMESTAMP)
+        fixed = _fixed_width_dates(values, fmt)
+        if fixed is not None:
+            return fixed
         parsed = _strptime(values, fmt)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     return pc.cast(parsed, TIMESTAMP) if parsed.null_count == values.null_count else None
+
+
+def _fixed_width_dates(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
+    """``31.12.2024`` (and ``12/31/2024``) as Excel writes them, always ten characters, read
+    straight from the bytes with numpy: digits at fixed places, impossible dates (month 13, the
+    30th of February) rejected. Several times faster than strptime per value; None when the
+    column is not in that form (the caller then uses strptime).
+    """
+    if fmt.family not in _SEPARATORS or fmt.times != ("",) or not fmt.date_format:
+        return None
+    if not fmt.date_format.endswith("%Y") or not pa.types.is_large_string(values.type):
+        return None
+    dayfirst = fmt.date_format.startswith("%d")
+    chunks = []
+    for chunk in values.chunks:
+        dates = _fixed_width_chunk(chunk, ord(_SEPARATORS[fmt.family]), dayfirst)
+        if dates is None:
+            return None
+        chunks.append(dates)
+    return pa.chunked_array(chunks, TIMESTAMP)
+
+
+def _fixed_width_chunk(chunk: pa.Array, separator: int, dayfirst: bool) -> pa.Array | None:
+    n = len(chunk)
+    valid = _validity(chunk)
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+    starts = offsets[:-1][valid]
+    if not len(starts):
+        return pa.nulls(n, TIMESTAMP)
+    if not (offsets[1:][valid] - starts == 10).all():
+        return None
+    data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+    if valid.all() and offsets[-1] - offsets[0] == 10 * n:  # back to back: a free 2-D view
+        cells = data[offsets[0] : offsets[-1]].reshape(n, 10)
+    else:
+        cells = np.stack([data[starts + place] for place in range(10)], axis=1)
+    if not ((cells[:, 2] == separator) & (cells[:, 5] == separator)).all():
+        return None
+    digits = {}
+    for place in (0, 1, 3, 4, 6, 7, 8, 9):
+        digit = cells[:, place] - np.uint8(ord("0"))  # wraps below "0"
+        if (digit > 9).any():
+            return None
+        digits[place] = digit.astype(np.int32)
+    first = digits[0] * 10 + digits[1]
+    second = digits[3] * 10 + digits[4]
+    year = digits[6] * 1000 + digits[7] * 100 + digits[8] * 10 + digits[9]
+    day, month = (first, second) if dayfirst else (second, first)
+    if ((month < 1) | (month > 12) | (day < 1)).any():
+        return None
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    if (day > _MONTH_DAYS[month - 1] + ((month == 2) & leap)).any():
+        return None
+    micros = np.zeros(n, dtype=np.int64)
+    micros[valid] = _days_from_civil(year, month, day).astype(np.int64) * 86_400_000_000
+    return pa.array(micros, pa.int64(), mask=None if valid.all() else ~valid).view(TIMESTAMP)
+
+
+def _validity(chunk: pa.Array) -> np.ndarray:
+    """The chunk's validity as booleans, straight from its bitmap."""
+    if chunk.null_count == 0:
+        return np.ones(len(chunk), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(chunk.buffers()[0], dtype=np.uint8), bitorder="little")
+    return bits[chunk.offset : chunk.offset + len(chunk)].astype(bool)
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil):
+    ``y = year - (month <= 2)``, ``doy = (153 (month ± 9/−3) + 2) div 5 + day − 1``,
+    ``days = 146097 era + 365 yoe + yoe div 4 − yoe div 100 + doy − 719468``."""
+    shifted = year - (month <= 2)
+    era = shifted // 400
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
 
 
 def _strptime(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray:

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -432,14 +433,21 @@ def _finish(
     first = {name: infer_format(values, hints) for name, values in samples.items()}
     hints = _file_hints([*first.values(), *(known or {}).values()], hints)
     formats = {name: with_hints(first[name], samples[name], hints) for name in samples}
-    for name, fmt in formats.items():
-        index = table.column_names.index(name)
-        values = table.column(index)
-        converted = convert_lossless(values, fmt)
+
+    def typed(name: str) -> tuple[str, pa.ChunkedArray | None]:
+        values = table.column(name)
+        converted = convert_lossless(values, formats[name])
+        return name, converted if converted is not None else None
+
+    # Arrow's kernels release the GIL: the columns are typed side by side on all cores.
+    with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
+        results = list(pool.map(typed, formats))
+    for name, converted in results:
         if converted is None:
             formats[name] = ColumnFormat("text")
+            values = table.column(name)
             converted = _unprotect(values) if guarded else values
-        table = table.set_column(index, name, converted)
+        table = table.set_column(table.column_names.index(name), name, converted)
     frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
     frame = _normalise_times(frame)
     formats = {**(known or {}), **formats}

@@ -181,3 +181,17 @@ def test_decimals_parsed_by_pyarrow_fall_back_when_a_later_value_does_not_fit():
     late_note = _csv(f"id;wert\n{head}\n300;k. A.\n")
     assert late_note["wert"].dtype == "str"
     assert late_note["wert"].iloc[-1] == "k. A."
+
+
+@pytest.mark.parametrize(("pattern", "text_format"), [("dotted", "%d.%m.%Y"), ("us", "%m/%d/%Y")])
+def test_fixed_width_dates_read_from_the_bytes_agree_with_the_calendar(pattern, text_format):
+    rng = np.random.default_rng(7)
+    days = pd.Timestamp("1600-01-01") + pd.to_timedelta(rng.integers(0, 182_000, 3_000), "D")
+    text = [day.strftime(text_format) for day in days] + [None, None]
+    values = pa.chunked_array(
+        [pa.array(text[:1_500], pa.large_string()), pa.array(text[1_500:], pa.large_string())]
+    )
+    fmt = infer_format([value for value in text[:500] if value], Hints(dayfirst=True))
+    converted = convert_lossless(values, fmt)
+    expected = [pd.Timestamp(value).to_pydatetime() for value in days] + [None, None]
+    assert converted.to_pylist() == expected
