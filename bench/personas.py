@@ -79,10 +79,14 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline-sample", type=int, default=2_000)
+    parser.add_argument(
+        "--runs", type=int, default=2, help="time the build this often, keep the best"
+    )
     args = parser.parse_args(argv)
 
     data = generate(args.customers, seed=args.seed)
-    result, total, total_cpu = _cpu_timed(lambda: build(data, seed=0))
+    runs = [_cpu_timed(lambda: build(data, seed=0)) for _ in range(args.runs)]
+    result, total, total_cpu = min(runs, key=lambda run: run[1])
     ari, _ = result.compare_with_truth(data.truth)
 
     table, t_features = _timed(lambda: customer_features(data))
@@ -100,7 +104,8 @@ def main(argv: Sequence[str]) -> None:
     print(f"customers: {data.n_customers:,}   buyers clustered: {len(result.labels):,}")
     print(f"purchases: {data.n_transactions:,}")
     print(
-        f"build personas (k chosen: {result.k}): {total:7.2f} s wall, {total_cpu:.2f} s CPU"
+        f"build personas (k chosen: {result.k}), best of {args.runs}: {total:7.2f} s wall, "
+        f"{total_cpu:.2f} s CPU"
         f"   target ≤ {TARGET_SECONDS} s"
     )
     print(

@@ -22,6 +22,7 @@ CARDS_PER_ROW = 4
 ACTIVE = "personas_active"
 EDITS = "personas_edits"
 GROUPS = ("demographics", "behaviour", "relationship")
+NUMBER_FORMATS = {"purchase_rate": "%.1f", "quantity": "%.1f", "basket": "%.2f", "monetary": "%.2f"}
 
 
 def build_personas(data, k, features, seed):
@@ -289,7 +290,11 @@ with guard():
             file_name=f"persona_{index + 1}_members.csv",
             key="persona_members_csv",
             column_config={
-                "certainty": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)
+                "certainty": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0),
+                **{
+                    name: st.column_config.NumberColumn(format=NUMBER_FORMATS.get(name, "%.0f"))
+                    for name in result.features.numeric.columns
+                },
             },
         )
 

@@ -23,7 +23,7 @@ from kundenmodell.personas.latent import Design, LatentClassModel
 K_RANGE = range(3, 9)
 K_LIMITS = (2, 10)
 SELECTION_SAMPLE = 10_000
-N_INIT = 3
+N_INIT = 4
 
 
 @dataclass(frozen=True, eq=False)

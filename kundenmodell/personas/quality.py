@@ -30,6 +30,7 @@ from kundenmodell.personas.latent import Design, LatentClassModel
 SILHOUETTE_SAMPLE = 1_000
 STABILITY_RUNS = 5
 STABILITY_SAMPLE = 5_000
+REFIT_STARTS = 4  # fewer starts let the optimiser's local optima pass for instability
 CLEAR = {"stability": 0.85, "certainty": 0.85}
 MODERATE = {"stability": 0.6}
 STABLE_PERSONA = 0.75
@@ -142,7 +143,7 @@ def assess(
     size = min(len(labels) // 2, STABILITY_SAMPLE)
     for run in range(runs):
         half = np.sort(rng.choice(len(labels), size, replace=False))
-        refit = LatentClassModel(k, seed=seed + 1 + run, n_init=2).fit(design.take(half))
+        refit = LatentClassModel(k, seed=seed + 1 + run, n_init=REFIT_STARTS).fit(design.take(half))
         again = refit.predict_proba(design.take(half)).argmax(axis=1)
         jaccard[run] = _best_jaccard(labels[half], again, k)
     persona_stability = tuple(float(v) for v in jaccard.mean(axis=0)) if runs else (0.0,) * k
