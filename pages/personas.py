@@ -258,8 +258,9 @@ with guard():
         frame = persona_charts.comparison_frame(result, language)
         if not frame.empty:
             st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
-        st.markdown(f"**{T('personas.compare.sizes')}**")
-        st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
+        if not math.isnan(result.personas[0].revenue_share):
+            st.markdown(f"**{T('personas.compare.sizes')}**")
+            st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
 
     names = {p.index: p.name for p in result.personas}
     tab_keys = ["profile", "members", "customer", "features", "export"]

@@ -18,6 +18,7 @@ base value, is shown next to it because it is easier to say ("2.4 × as often").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -90,7 +91,8 @@ class Statement:
 class Persona:
     """A persona's profile sheet.
 
-    ``size`` customers (``share`` of the clustered ones) bring ``revenue`` (``revenue_share``).
+    ``size`` customers (``share`` of the clustered ones) bring ``revenue`` (``revenue_share``;
+    NaN when the purchases have no amounts).
     ``facts`` are medians of the numeric features, ``spread`` their interquartile ranges
     (q1, q3), ``top`` the most frequent levels with shares per categorical feature or mix,
     ``nps`` the promoter/passive/detractor shares among the answers with ``score`` and ``n``.
@@ -394,6 +396,8 @@ def _acquisition(top: Mapping[str, tuple[tuple[str, float], ...]]) -> Statement:
 
 
 def _focus(share: float, revenue_share: float) -> Statement:
+    if math.isnan(revenue_share):
+        return Statement("persona_traits.no_revenue.focus")
     ratio = revenue_share / share if share else 1.0
     params = {"share": share, "revenue_share": revenue_share}
     if ratio >= FOCUS_RETAIN:
@@ -427,6 +431,7 @@ def build_personas(
     sizes = np.bincount(labels, minlength=k)
     revenue = np.bincount(labels, table.revenue, minlength=k)
     total_revenue = float(revenue.sum())
+    has_amounts = "monetary" in table.numeric.columns and total_revenue > 0
     numeric = table.numeric
     medians = numeric.groupby(labels).median().reindex(range(k))
     lower = numeric.groupby(labels).quantile(0.25).reindex(range(k))
@@ -456,7 +461,7 @@ def build_personas(
             if lookup.levels.get(name)
         }
         share = sizes[index] / max(len(labels), 1)
-        revenue_share = revenue[index] / total_revenue if total_revenue > 0 else 0.0
+        revenue_share = revenue[index] / total_revenue if has_amounts else float("nan")
         nps = _nps(table, members)
         name, initials = _name(index, lookup, used)
         personas.append(

@@ -256,13 +256,21 @@ def _quote(persona: Persona, lang: str) -> str:
 
 def sheet(persona: Persona, lang: str, currency: str = "EUR") -> Sheet:
     """The profile sheet of ``persona`` as text in ``lang`` (user edits win over generated text)."""
-    headline = t(
-        "persona_traits.headline",
-        lang,
-        share=format_percent(persona.share, lang),
-        revenue_share=format_percent(persona.revenue_share, lang),
-        n=format_number(persona.size, lang),
-    )
+    if math.isnan(persona.revenue_share):
+        headline = t(
+            "persona_traits.no_revenue.headline",
+            lang,
+            share=format_percent(persona.share, lang),
+            n=format_number(persona.size, lang),
+        )
+    else:
+        headline = t(
+            "persona_traits.headline",
+            lang,
+            share=format_percent(persona.share, lang),
+            revenue_share=format_percent(persona.revenue_share, lang),
+            n=format_number(persona.size, lang),
+        )
     goals = tuple(statement_text(s, lang) for s in persona.goals) or (
         t("persona_traits.goal.generic", lang),
     )

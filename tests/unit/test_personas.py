@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kundenmodell import DataError, Dataset
-from kundenmodell.personas import DEFAULT_FEATURES, FEATURES, adjusted_rand_index, build
+from kundenmodell.personas import (
+    DEFAULT_FEATURES,
+    FEATURES,
+    adjusted_rand_index,
+    build,
+    sheet,
+)
 from kundenmodell.personas.features import customer_features
 from kundenmodell.personas.latent import LatentClassModel, encode, quantile_bins
 from kundenmodell.personas.quality import silhouette
@@ -159,6 +165,22 @@ def test_purchases_only_give_behavioural_personas(small):
     )
     assert all(FEATURES[t.feature].group == "behaviour" for p in result.personas for t in p.traits)
     assert all(p.nps is None for p in result.personas)
+
+
+def test_purchases_without_amounts_say_revenue_is_unknown(small):
+    data = Dataset(
+        customers=small.customers[["customer_id", "age"]],
+        transactions=small.transactions[["customer_id", "date"]].assign(
+            date=small.transactions["date"].dt.strftime("%Y-%m-%d")  # text dates are parsed
+        ),
+    )
+    result = build(data, k=3, seed=0)
+    assert {"basket", "monetary"}.isdisjoint(result.features_used)
+    for persona in result.personas:
+        assert math.isnan(persona.revenue_share)
+        assert persona.focus.key == "persona_traits.no_revenue.focus"
+    card = sheet(result.personas[0], "de")
+    assert "Umsatz" not in card.headline
 
 
 def test_purchase_mixes_without_demographics_still_find_the_business_buyers():
