@@ -364,6 +364,19 @@ with guard():
             key="personas_pdf",
             width="stretch",
         )
+        left, right = st.columns([3, 2], vertical_alignment="bottom")
+        chosen_card = left.selectbox(
+            T("personas.export.pick"), list(names), format_func=names.get, key="persona_png_pick"
+        )
+        right.download_button(
+            T("personas.export.png"),
+            data=partial(image.card_png, sheets[chosen_card], language),
+            file_name=f"persona_{chosen_card + 1}.png",
+            mime="image/png",
+            icon=":material/image:",
+            key="persona_png_export",
+            width="stretch",
+        )
 
     if "truth" in tabs:
         with tabs["truth"]:

@@ -122,10 +122,14 @@ def build(
     (:mod:`kundenmodell.personas.clustering`), an integer fixes it (2–10). The same data,
     arguments and ``seed`` always give the same personas.
 
-    The method — a latent class model on binned numbers, categories and purchase mixes — is
-    described in :mod:`kundenmodell.personas.latent`; quality in
-    :mod:`kundenmodell.personas.quality`; the profile sheets in
-    :mod:`kundenmodell.personas.profile`.
+    Method (details in :mod:`kundenmodell.personas.latent`): a latent class model — a mixture
+    of independent categorical distributions fitted by EM — on numbers cut into quintile bins,
+    categories as they are and purchase mixes as multinomial counts. Why: the data are mixed
+    (skewed amounts, categories, purchase histories of very different length), and a mixture
+    model needs no distance or scaling to be chosen for them, treats a missing value as
+    information ("no income: a company"), weighs forty purchases more than one, gives each
+    customer a membership probability and gives a likelihood to choose k with. Quality:
+    :mod:`kundenmodell.personas.quality`; profile sheets: :mod:`kundenmodell.personas.profile`.
 
     Raises :class:`DataError` (``error.personas.*``) for data without purchases, too few
     customers, no usable feature, an unknown feature name or an invalid k.
