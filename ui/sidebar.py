@@ -55,6 +55,9 @@ def dataset_panel() -> None:
     if data is None:
         panel.markdown(f"**{T('sidebar.no_data')}**")
         panel.caption(T("sidebar.no_data_hint"))
+        panel.page_link(
+            "pages/upload.py", label=T("upload.page_title"), icon=":material/upload_file:"
+        )
         labels = {name: T(f"sample.{name}") for name in SAMPLES}
         choice = panel.selectbox(
             T("sidebar.sample_choice"),
