@@ -15,26 +15,26 @@ navigation = st.navigation(
     {
         T("nav.section.data"): [
             st.Page(
-                "pages/home.py",
+                "views/home.py",
                 title=T("page.home"),
                 icon=":material/home:",
                 url_path="start",
                 default=True,
             ),
             st.Page(
-                "pages/upload.py",
+                "views/upload.py",
                 title=T("upload.page_title"),
                 icon=":material/upload_file:",
                 url_path="upload",
             ),
             st.Page(
-                "pages/generate.py",
+                "views/generate.py",
                 title=T("page.generate"),
                 icon=":material/auto_awesome:",
                 url_path="generate",
             ),
             st.Page(
-                "pages/dataset.py",
+                "views/dataset.py",
                 title=T("page.dataset"),
                 icon=":material/table:",
                 url_path="dataset",
@@ -42,31 +42,31 @@ navigation = st.navigation(
         ],
         T("nav.section.analysis"): [
             st.Page(
-                "pages/overview.py",
+                "views/overview.py",
                 title=T("page.overview"),
                 icon=":material/monitoring:",
                 url_path="overview",
             ),
             st.Page(
-                "pages/clv.py",
+                "views/clv.py",
                 title=T("clv.page_title"),
                 icon=":material/savings:",
                 url_path="customer-value",
             ),
             st.Page(
-                "pages/personas.py",
+                "views/personas.py",
                 title=T("personas.page_title"),
                 icon=":material/person_pin:",
                 url_path="personas",
             ),
             st.Page(
-                "pages/scenarios.py",
+                "views/scenarios.py",
                 title=T("scenarios.page_title"),
                 icon=":material/balance:",
                 url_path="retention-vs-acquisition",
             ),
             st.Page(
-                "pages/roles.py",
+                "views/roles.py",
                 title=T("roles.page_title"),
                 icon=":material/family_restroom:",
                 url_path="customer-vs-consumer",
@@ -74,13 +74,13 @@ navigation = st.navigation(
         ],
         T("nav.section.learn"): [
             st.Page(
-                "pages/concepts.py",
+                "views/concepts.py",
                 title=T("page.concepts"),
                 icon=":material/school:",
                 url_path="concepts",
             ),
             st.Page(
-                "pages/learn.py",
+                "views/learn.py",
                 title=T("page.learn"),
                 icon=":material/co_present:",
                 url_path="learn",

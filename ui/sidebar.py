@@ -56,7 +56,7 @@ def dataset_panel() -> None:
         panel.markdown(f"**{T('sidebar.no_data')}**")
         panel.caption(T("sidebar.no_data_hint"))
         panel.page_link(
-            "pages/upload.py", label=T("upload.page_title"), icon=":material/upload_file:"
+            "views/upload.py", label=T("upload.page_title"), icon=":material/upload_file:"
         )
         labels = {name: T(f"sample.{name}") for name in SAMPLES}
         choice = panel.selectbox(

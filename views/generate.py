@@ -67,4 +67,4 @@ if submitted:
             ),
             icon=":material/check_circle:",
         )
-        st.page_link("pages/overview.py", label=T("home.go_overview"), icon=":material/monitoring:")
+        st.page_link("views/overview.py", label=T("home.go_overview"), icon=":material/monitoring:")

@@ -144,9 +144,9 @@ if done is not None:
         icon=":material/check_circle:",
     )
     links = st.columns(2)
-    links[0].page_link("pages/dataset.py", label=T("home.go_dataset"), icon=":material/table:")
+    links[0].page_link("views/dataset.py", label=T("home.go_dataset"), icon=":material/table:")
     links[1].page_link(
-        "pages/overview.py", label=T("home.go_overview"), icon=":material/monitoring:"
+        "views/overview.py", label=T("home.go_overview"), icon=":material/monitoring:"
     )
 
 language = lang()

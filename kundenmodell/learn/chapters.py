@@ -17,19 +17,19 @@ CHAPTERS: tuple[str, ...] = CONCEPTS
 # The ways the learn page presents the chapters.
 LEARN_MODES: tuple[str, ...] = ("chapters", "quiz", "presenter")
 EXPLORE_PAGE: dict[str, str] = {
-    "customer": "pages/overview.py",
-    "consumer": "pages/roles.py",
-    "lifecycle": "pages/overview.py",
-    "actual_customer": "pages/overview.py",
-    "regular_customer": "pages/overview.py",
-    "b2b_b2c": "pages/overview.py",
-    "internal_external": "pages/roles.py",
-    "persona": "pages/personas.py",
-    "nps_groups": "pages/overview.py",
-    "churn": "pages/overview.py",
-    "retention_acquisition": "pages/scenarios.py",
-    "segmentation": "pages/overview.py",
-    "data_minimisation": "pages/dataset.py",
+    "customer": "views/overview.py",
+    "consumer": "views/roles.py",
+    "lifecycle": "views/overview.py",
+    "actual_customer": "views/overview.py",
+    "regular_customer": "views/overview.py",
+    "b2b_b2c": "views/overview.py",
+    "internal_external": "views/roles.py",
+    "persona": "views/personas.py",
+    "nps_groups": "views/overview.py",
+    "churn": "views/overview.py",
+    "retention_acquisition": "views/scenarios.py",
+    "segmentation": "views/overview.py",
+    "data_minimisation": "views/dataset.py",
 }
 
 

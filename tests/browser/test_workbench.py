@@ -79,3 +79,16 @@ def test_sample_data_language_switch_chart_and_download(page: Page, app_url, art
     content = download_info.value.path().read_bytes()
     assert content.startswith(b"\xef\xbb\xbfKundennummer;Vorname;Nachname;E-Mail")
     assert len(content.decode("utf-8-sig").splitlines()) == 1_001
+
+
+def test_a_bookmarked_page_url_opens_inside_the_app_shell(page: Page, app_url, artifacts):
+    """Regression: with the scripts in a folder named pages/, /overview ran without app.py."""
+    page.goto(f"{app_url}/overview?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(sidebar.get_by_role("link", name="Customer value")).to_be_visible()
+    expect(sidebar.get_by_role("button", name="Load sample data")).to_be_visible()
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.reload()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    expect(sidebar.get_by_text("Sprache · Language · Språk")).to_be_visible()

@@ -10,11 +10,11 @@ from kundenmodell.i18n import LANGUAGES, format_number, t
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = {
-    "home": "pages/home.py",
-    "generate": "pages/generate.py",
-    "dataset": "pages/dataset.py",
-    "overview": "pages/overview.py",
-    "concepts": "pages/concepts.py",
+    "home": "views/home.py",
+    "generate": "views/generate.py",
+    "dataset": "views/dataset.py",
+    "overview": "views/overview.py",
+    "concepts": "views/concepts.py",
 }
 TITLES = {
     "home": "home.title",

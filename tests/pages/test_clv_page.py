@@ -9,7 +9,7 @@ from kundenmodell import synth
 from kundenmodell.i18n import LANGUAGES, format_number, t
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/clv.py"
+PAGE = "views/clv.py"
 
 
 def _app(lang: str = "de") -> AppTest:

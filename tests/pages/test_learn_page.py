@@ -17,7 +17,7 @@ def _learn(lang: str, with_data: bool = True) -> AppTest:
     app.run()
     if with_data:
         app.sidebar.button(key="load_sample").click().run()
-    app.switch_page("pages/learn.py").run()
+    app.switch_page("views/learn.py").run()
     assert not app.exception, app.exception
     return app
 

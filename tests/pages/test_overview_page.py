@@ -21,7 +21,7 @@ def _overview(lang: str, data=None) -> AppTest:
         app.sidebar.button(key="load_sample").click().run()
     else:
         app.session_state["dataset"] = data
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("views/overview.py").run()
     assert not app.exception, app.exception
     return app
 

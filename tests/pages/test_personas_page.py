@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from kundenmodell.i18n import LANGUAGES, format_number, t
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/personas.py"
+PAGE = "views/personas.py"
 
 
 def _personas_page(lang: str) -> AppTest:

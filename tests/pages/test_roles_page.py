@@ -11,7 +11,7 @@ from kundenmodell import load_sample, roles
 from kundenmodell.i18n import LANGUAGES, format_percent, t
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/roles.py"
+PAGE = "views/roles.py"
 
 
 def _roles_page(lang: str, data=None, *, sample: bool = False) -> AppTest:

@@ -12,7 +12,7 @@ from kundenmodell.i18n import LANGUAGES, format_money, format_number, t
 from kundenmodell.scenarios import Scenario, Uncertainty, calibrate, monte_carlo, optimise_split
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "pages/scenarios.py"
+PAGE = "views/scenarios.py"
 
 
 def _page(lang: str, *, sample: str | None = None) -> AppTest:

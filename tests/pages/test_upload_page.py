@@ -23,7 +23,7 @@ def _app(lang: str = "de", sample: bool = False) -> AppTest:
     app.run()
     if sample:
         app.sidebar.button(key="load_sample").click().run()
-    app.switch_page("pages/upload.py").run()
+    app.switch_page("views/upload.py").run()
     assert not app.exception, app.exception
     return app
 
