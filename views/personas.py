@@ -1,6 +1,7 @@
 """Buyer personas: built from the customers who bought, as cards with traits, goals and pain
 points; compared, edited, drilled into and downloaded."""
 
+import json
 import math
 from functools import partial
 
@@ -14,13 +15,12 @@ from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import feature_label
 from ui.feedback import guard
-from ui.session import T, dataset, derive, lang
+from ui.session import T, dataset, derive, lang, workspace_state
 from ui.tables import table_with_download
 
 K_CHOICES = ("auto", 2, 3, 4, 5, 6, 7, 8, 9, 10)
 CARDS_PER_ROW = 4
 ACTIVE = "personas_active"
-EDITS = "personas_edits"
 GROUPS = ("demographics", "behaviour", "relationship")
 NUMBER_FORMATS = {"purchase_rate": "%.1f", "quantity": "%.1f", "basket": "%.2f", "monetary": "%.2f"}
 
@@ -34,15 +34,25 @@ def _activate(data_id: int) -> None:
     st.session_state[ACTIVE] = data_id
 
 
-def _save_edit(signature: tuple, index: int, values: dict[str, str] | None) -> None:
-    edits = st.session_state.setdefault(EDITS, {}).setdefault(signature, {})
+def _signature(data, k: int | None, features: tuple | None, seed: int) -> str:
+    """Which persona set an edit belongs to, as a JSON key that a saved workspace can keep."""
+    return json.dumps([data.name, data.n_customers, k, list(features or ()), seed])
+
+
+def _save_edit(signature: str, index: int, values: dict[str, str] | None) -> None:
+    edits = workspace_state("personas").setdefault(signature, {})
     if values is None:
-        edits.pop(index, None)
+        edits.pop(str(index), None)
     else:
-        edits[index] = values
+        edits[str(index)] = values
 
 
-def _edit_form(signature: tuple, persona: personas.Persona, card) -> None:
+def _edits(signature: str) -> dict[int, dict[str, str]]:
+    stored = workspace_state("personas").get(signature, {})
+    return {int(index): values for index, values in stored.items()}
+
+
+def _edit_form(signature: str, persona: personas.Persona, card) -> None:
     tag = f"{abs(hash(signature))}_{persona.index}"
     with st.popover(T("personas.edit.button"), icon=":material/edit:", width="stretch"):
         with st.form(f"persona_edit_{tag}", border=False):
@@ -179,8 +189,8 @@ with guard():
     features = tuple(chosen) if chosen else None
     with st.spinner(T("personas.building")):
         built = derive(build_personas, k, features, int(seed))
-    signature = (id(data), k, features, int(seed))
-    result = built.with_edits(st.session_state.get(EDITS, {}).get(signature, {}))
+    signature = _signature(data, k, features, int(seed))
+    result = built.with_edits(_edits(signature))
     sheets = [personas.sheet(p, language, result.currency) for p in result.personas]
 
     st.subheader(T("personas.quality.title"))

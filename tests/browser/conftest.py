@@ -55,6 +55,8 @@ def workspace_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def app_url(workspace_home) -> Iterator[str]:
     port = _free_port()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    log = (ARTIFACTS / "streamlit_server.log").open("w")  # read it when a browser test fails
     server = subprocess.Popen(
         [
             sys.executable,
@@ -74,7 +76,7 @@ def app_url(workspace_home) -> Iterator[str]:
         cwd=ROOT,
         env={**os.environ, "KUNDENMODELL_HOME": str(workspace_home)},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -83,6 +85,7 @@ def app_url(workspace_home) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()
 
 
 @pytest.fixture(scope="session")

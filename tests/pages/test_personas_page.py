@@ -1,5 +1,6 @@
 """The buyer personas page through Streamlit's AppTest, in every language."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,11 @@ def test_changing_k_splits_and_edits_are_kept_escaped():
     assert "Familie" not in _cards(app)[0]
     app.select_slider(key="personas_k").set_value(3).run()  # back: the edit is still there
     assert "&lt;b&gt;Familie&lt;/b&gt;" in _cards(app)[0]
+    # The edit is kept as JSON in the workspace's personas section, so a saved workspace has it.
+    stored = app.session_state["workspace_state"]["personas"]
+    assert json.loads(json.dumps(stored)) == stored
+    names = [edits.get("0", {}).get("name") for edits in stored.values()]
+    assert "<b>Familie</b> & Co" in names
 
 
 def test_single_customer_and_unknown_number():
