@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kundenmodell.arrays import distinct_sorted
 from kundenmodell.dataset import Dataset
 from kundenmodell.schema import CUSTOMER_TYPES, STATUSES, TABLES, TableSchema
 
@@ -61,7 +62,8 @@ def monthly_revenue(dataset: Dataset) -> pd.DataFrame:
     size = int(slot.max()) + 1
     amounts = pd.to_numeric(transactions["amount"], errors="coerce").to_numpy()[valid]
     codes, _ = pd.factorize(transactions["customer_id"].to_numpy()[valid])
-    buyer_months = np.unique(codes.astype(np.int64) * size + slot) % size
+    pairs = distinct_sorted(codes.astype(np.int64) * size + slot, (int(codes.max()) + 1) * size)
+    buyer_months = pairs % size
     return pd.DataFrame(
         {
             "month": pd.to_datetime(first + np.arange(size)),

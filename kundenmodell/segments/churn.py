@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kundenmodell.arrays import distinct_sorted
 from kundenmodell.errors import DataError
 from kundenmodell.segments._common import purchases_until, resolve_as_of
 
@@ -53,7 +54,9 @@ def purchase_periods(
     codes, _ = pd.factorize(purchases["customer_id"])
     low = ordinals.min()
     span = int(ordinals.max() - low) + 1
-    pairs = np.unique(codes.astype(np.int64) * span + (ordinals - low))
+    pairs = distinct_sorted(
+        codes.astype(np.int64) * span + (ordinals - low), (codes.max() + 1) * span
+    )
     last = int(period_ordinals(pd.Series([as_of]), period)[0])
     return PurchasePeriods(pairs // span, pairs % span + low, last, period)
 
@@ -138,7 +141,9 @@ def cohorts_from_periods(periods: PurchasePeriods) -> pd.DataFrame:
     cohort = np.repeat(periods.ordinal[first], np.diff(np.r_[np.flatnonzero(first), len(first)]))
     since = periods.ordinal - cohort
     width = int(since.max()) + 1
-    cells, active = np.unique((cohort - cohort.min()) * width + since, return_counts=True)
+    counts = np.bincount((cohort - cohort.min()) * width + since)
+    cells = np.flatnonzero(counts)
+    active = counts[cells]
     frame = pd.DataFrame(
         {"cohort": cells // width + cohort.min(), "periods_since": cells % width, "active": active}
     )
