@@ -11,6 +11,14 @@ from kundenmodell.schema import TABLES, validate
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang
 
+EAGER_DOWNLOAD_ROWS = 50_000
+
+
+def table_csv(data, table: str, language: str) -> bytes:
+    """The canonical ``table`` of ``data`` as CSV in the language's spreadsheet dialect."""
+    return to_csv_bytes(getattr(data, table), language)
+
+
 st.title(T("dataset.title"))
 data = dataset()
 if data is None:
@@ -95,7 +103,13 @@ with guard():
             )
             st.download_button(
                 T("dataset.download", table=T(f"table.{name}")),
-                data=partial(to_csv_bytes, frame, language),
+                # Small tables are ready at once (memoised per data set); large ones are
+                # written only when the button is pressed.
+                data=(
+                    derive(table_csv, name, language)
+                    if len(frame) <= EAGER_DOWNLOAD_ROWS
+                    else partial(to_csv_bytes, frame, language)
+                ),
                 file_name=f"{data.name}_{name}.csv",
                 mime="text/csv",
                 icon=":material/download:",
