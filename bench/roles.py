@@ -16,28 +16,14 @@ back to a breakdown costs a dictionary look-up.
 from __future__ import annotations
 
 import argparse
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
+from bench._common import best_of, with_purchases
 from kundenmodell.roles import compare, role_report
 from kundenmodell.roles.ages import AGE_BANDS
-from kundenmodell.synth import generate
-
-
-def _with_purchases(n_customers: int, n_purchases: int, seed: int):
-    data = generate(n_customers, seed=seed)
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, len(data.transactions), n_purchases)
-    purchases = data.transactions.iloc[rows].reset_index(drop=True)
-    start, end = data.period
-    jitter = pd.to_timedelta(rng.integers(-60, 61, n_purchases), unit="D")
-    purchases["date"] = (purchases["date"] + jitter).clip(start, end)
-    data.transactions = purchases.sort_values(["customer_id", "date"], ignore_index=True)
-    return data
 
 
 def naive_role_mix(transactions: pd.DataFrame, customers: pd.DataFrame) -> dict:
@@ -61,15 +47,6 @@ def naive_role_mix(transactions: pd.DataFrame, customers: pd.DataFrame) -> dict:
     return {"roles": dict(per_role), "cells": dict(per_cell), "bands": dict(per_band)}
 
 
-def _best_of(runs: int, function) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench roles")
     parser.add_argument("--customers", type=int, default=100_000)
@@ -78,13 +55,13 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args(argv)
 
-    data = _with_purchases(args.customers, args.purchases, seed=1)
-    by_role = _best_of(args.runs, lambda: compare(data))
-    by_category = _best_of(args.runs, lambda: compare(data, by="category"))
-    by_activity = _best_of(args.runs, lambda: role_report(data, "activity"))
+    data = with_purchases(args.customers, args.purchases, seed=1)
+    by_role = best_of(args.runs, lambda: compare(data))
+    by_category = best_of(args.runs, lambda: compare(data, by="category"))
+    by_activity = best_of(args.runs, lambda: role_report(data, "activity"))
 
     sample = data.transactions.iloc[: args.baseline_rows]
-    naive_sample = _best_of(1, lambda: naive_role_mix(sample, data.customers))
+    naive_sample = best_of(1, lambda: naive_role_mix(sample, data.customers))
     naive_full = naive_sample / len(sample) * data.n_transactions
 
     print(f"customers: {data.n_customers:,}   purchases: {data.n_transactions:,}")

@@ -15,29 +15,15 @@ a rerun without a change costs a dictionary look-up.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
+from bench._common import best_of, with_purchases
 from kundenmodell.segments import SegmentFilter
 from kundenmodell.segments.report import segment_report
-from kundenmodell.synth import generate
 
 TARGET_SECONDS = 1.0
-
-
-def _with_purchases(n_customers: int, n_purchases: int, seed: int):
-    data = generate(n_customers, seed=seed)
-    rng = np.random.default_rng(seed)
-    rows = rng.integers(0, len(data.transactions), n_purchases)
-    purchases = data.transactions.iloc[rows].reset_index(drop=True)
-    start, end = data.period
-    jitter = pd.to_timedelta(rng.integers(-60, 61, n_purchases), unit="D")
-    purchases["date"] = (purchases["date"] + jitter).clip(start, end)
-    data.transactions = purchases.sort_values(["customer_id", "date"], ignore_index=True)
-    return data
 
 
 def naive_rfm_and_activity(transactions: pd.DataFrame, as_of: pd.Timestamp) -> dict:
@@ -59,15 +45,6 @@ def naive_rfm_and_activity(transactions: pd.DataFrame, as_of: pd.Timestamp) -> d
     return result
 
 
-def _best_of(runs: int, function) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
 def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench segments")
     parser.add_argument("--customers", type=int, default=100_000)
@@ -76,17 +53,17 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args(argv)
 
-    data = _with_purchases(args.customers, args.purchases, seed=1)
+    data = with_purchases(args.customers, args.purchases, seed=1)
     as_of = data.period[1]
-    cold = _best_of(args.runs, lambda: segment_report(data))
+    cold = best_of(args.runs, lambda: segment_report(data))
     b2c = SegmentFilter(customer_type=("b2c",))
-    filtered = _best_of(args.runs, lambda: segment_report(data, b2c))
+    filtered = best_of(args.runs, lambda: segment_report(data, b2c))
 
     sample_ids = data.customers["customer_id"].iloc[: args.baseline_sample]
     sample = data.transactions[data.transactions["customer_id"].isin(sample_ids)]
     buyers = data.transactions["customer_id"].nunique()
     sample_buyers = sample["customer_id"].nunique()
-    naive_sample = _best_of(1, lambda: naive_rfm_and_activity(sample, as_of))
+    naive_sample = best_of(1, lambda: naive_rfm_and_activity(sample, as_of))
     naive_full = naive_sample / max(sample_buyers, 1) * buyers
 
     print(f"customers: {data.n_customers:,}   purchases: {data.n_transactions:,}")
