@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 import streamlit as st
 
-from kundenmodell.csvio import to_csv_bytes
-from ui.session import T, lang
+from ui.downloads import csv_download_button
+from ui.session import T
 
 
 def table_with_download(
@@ -28,11 +26,4 @@ def table_with_download(
         width="stretch",
         column_config={headers[name]: config for name, config in (column_config or {}).items()},
     )
-    st.download_button(
-        T("segments_page.download"),
-        data=partial(to_csv_bytes, shown, lang()),
-        file_name=file_name,
-        mime="text/csv",
-        icon=":material/download:",
-        key=key,
-    )
+    csv_download_button(T("segments_page.download"), shown, file_name=file_name, key=key)

@@ -23,6 +23,7 @@ from kundenmodell.i18n import format_date, format_number
 from kundenmodell.store import Workspace, WorkspaceInfo, WorkspaceStore, export_zip, import_zip
 from kundenmodell.store.workspace import slug
 from ui import session
+from ui.downloads import download_button
 from ui.session import T, all_workspace_state, dataset, lang, restore_workspace_state, set_dataset
 
 ACTIVE = "ws_active"
@@ -38,6 +39,8 @@ DELETE_CONFIRM = "ws_delete_confirm"
 UPLOAD = "ws_upload"
 AUTOSAVE_FAILED = "ws_autosave_failed"
 AUTOSAVE_SECONDS = 3
+# Workspaces up to this size on disk are zipped when the panel is drawn, larger ones on click.
+EAGER_EXPORT_BYTES = 50_000_000
 
 log = logging.getLogger("kundenmodell.app")
 
@@ -295,7 +298,7 @@ def workspace_panel() -> None:
             saved = []
         _picker(saved)
         _manage()
-        _transfer(store)
+        _transfer(store, saved)
         _where(store)
 
 
@@ -365,21 +368,28 @@ def _manage() -> None:
         )
 
 
-def _transfer(store: WorkspaceStore) -> None:
+def _transfer(store: WorkspaceStore, saved: list[WorkspaceInfo]) -> None:
     with st.expander(T("workspace.transfer"), icon=":material/swap_vert:"):
-        choice = st.session_state.get(CHOICE)
-        if choice is not None:
-            st.download_button(
-                T("workspace.export", name=choice),
-                data=functools.partial(export_zip, store, choice),
-                file_name=f"{slug(choice)}.zip",
-                mime="application/zip",
-                key="ws_export",
-                icon=":material/download:",
-                on_click="ignore",
-                width="stretch",
-            )
-            st.caption(T("workspace.export_hint"))
+        chosen = [info for info in saved if info.name == st.session_state.get(CHOICE)]
+        if chosen:
+            info = chosen[0]
+            try:
+                download_button(
+                    T("workspace.export", name=info.name),
+                    functools.partial(export_zip, store, info.name),
+                    identity=(str(info.path), info.revision, info.saved_at.isoformat()),
+                    file_name=f"{slug(info.name)}.zip",
+                    mime="application/zip",
+                    key="ws_export",
+                    eager=info.bytes_on_disk <= EAGER_EXPORT_BYTES,
+                    width="stretch",
+                )
+                st.caption(T("workspace.export_hint"))
+            except DataError as error:  # deleted or damaged by another session meanwhile
+                st.warning(error.message(lang()), icon=":material/error:")
+            except OSError:
+                log.exception("exporting workspace %s failed", info.name)
+                st.warning(T("workspace.export_failed"), icon=":material/error:")
         st.file_uploader(T("workspace.import_file"), type=["zip"], key=UPLOAD)
         st.button(
             T("workspace.import"),

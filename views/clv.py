@@ -3,14 +3,13 @@ retention curves and monthly churn. Every figure comes from :mod:`kundenmodell.c
 this page only lays them out, one function per tab."""
 
 import math
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from kundenmodell.clv import analysis, charts
-from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
+from ui.downloads import csv_download_button
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang
 
@@ -62,13 +61,8 @@ def _shortfalls(title_key: str, adequacy) -> None:
 
 
 def _download(label_key: str, frame: pd.DataFrame, suffix: str) -> None:
-    st.download_button(
-        T(label_key),
-        data=partial(to_csv_bytes, frame, language),
-        file_name=f"{data.name}_{suffix}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key=f"clv_download_{suffix}",
+    csv_download_button(
+        T(label_key), frame, file_name=f"{data.name}_{suffix}.csv", key=f"clv_download_{suffix}"
     )
 
 

@@ -1,23 +1,13 @@
 """The active data set: size, column completeness, first rows, validation report, downloads."""
 
-from functools import partial
-
 import streamlit as st
 
 from kundenmodell import overview
-from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.i18n import format_date, format_money, format_number
 from kundenmodell.schema import TABLES, validate
+from ui.downloads import csv_download_button
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang
-
-EAGER_DOWNLOAD_ROWS = 50_000
-
-
-def table_csv(data, table: str, language: str) -> bytes:
-    """The canonical ``table`` of ``data`` as CSV in the language's spreadsheet dialect."""
-    return to_csv_bytes(getattr(data, table), language)
-
 
 st.title(T("dataset.title"))
 data = dataset()
@@ -101,17 +91,9 @@ with guard():
                 hide_index=True,
                 width="stretch",
             )
-            st.download_button(
+            csv_download_button(
                 T("dataset.download", table=T(f"table.{name}")),
-                # Small tables are ready at once (memoised per data set); large ones are
-                # written only when the button is pressed.
-                data=(
-                    derive(table_csv, name, language)
-                    if len(frame) <= EAGER_DOWNLOAD_ROWS
-                    else partial(to_csv_bytes, frame, language)
-                ),
+                frame,
                 file_name=f"{data.name}_{name}.csv",
-                mime="text/csv",
-                icon=":material/download:",
                 key=f"download_{name}",
             )

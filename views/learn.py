@@ -16,6 +16,7 @@ from kundenmodell.learn import (
     quiz_questions,
 )
 from kundenmodell.learn.examples import example_values
+from ui.downloads import download_button
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang, set_dataset
 
@@ -184,12 +185,11 @@ def _presenter_view() -> None:
         mistakes_heading=T("learn.mistakes_title"),
         currency=dataset().currency if dataset() is not None else "EUR",
     )
-    st.download_button(
+    download_button(
         T("learn.download_handout"),
         handout,
         file_name="lesson.md",
         mime="text/markdown",
-        icon=":material/download:",
         key="download_handout",
     )
 

@@ -14,6 +14,7 @@ from kundenmodell.personas import export, image
 from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import feature_label
+from ui.downloads import download_button
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang, workspace_state
 from ui.tables import table_with_download
@@ -252,9 +253,10 @@ with guard():
             with column:
                 st.html(card_html(card, language, compact=True))
                 _edit_form(signature, persona, card)
-                st.download_button(
+                download_button(
                     T("personas.export.png"),
-                    data=partial(image.card_png, card, language),
+                    partial(image.card_png, card, language),
+                    identity=(card, language),
                     file_name=f"persona_{persona.index + 1}.png",
                     mime="image/png",
                     icon=":material/image:",
@@ -347,40 +349,49 @@ with guard():
     with tabs["export"]:
         st.caption(T("personas.export.caption"))
         row = st.columns(3)
-        row[0].download_button(
+        persona_set = (signature, _edits(signature), language)  # what the set's text depends on
+        download_button(
             T("personas.export.markdown"),
-            data=partial(export.to_markdown, result, language),
+            partial(export.to_markdown, result, language),
+            identity=persona_set,
             file_name="buyer_personas.md",
             mime="text/markdown",
             icon=":material/description:",
             key="personas_md",
+            target=row[0],
             width="stretch",
         )
-        row[1].download_button(
+        download_button(
             T("personas.export.json"),
-            data=partial(export.to_json, result, language),
+            partial(export.to_json, result, language),
+            identity=persona_set,
             file_name="buyer_personas.json",
             mime="application/json",
             icon=":material/data_object:",
             key="personas_json",
+            target=row[1],
             width="stretch",
         )
-        row[2].download_button(
+        download_button(
             T("personas.export.pdf"),
-            data=partial(image.cards_pdf, sheets, language),
+            partial(image.cards_pdf, sheets, language),
+            identity=(*sheets, language),
             file_name="buyer_personas.pdf",
             mime="application/pdf",
             icon=":material/picture_as_pdf:",
             key="personas_pdf",
+            target=row[2],
             width="stretch",
         )
         left, right = st.columns([3, 2], vertical_alignment="bottom")
         chosen_card = left.selectbox(
             T("personas.export.pick"), list(names), format_func=names.get, key="persona_png_pick"
         )
-        right.download_button(
+        download_button(
             T("personas.export.png"),
-            data=partial(image.card_png, sheets[chosen_card], language),
+            partial(image.card_png, sheets[chosen_card], language),
+            identity=(sheets[chosen_card], language),
+            target=right,
             file_name=f"persona_{chosen_card + 1}.png",
             mime="image/png",
             icon=":material/image:",

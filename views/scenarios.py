@@ -7,7 +7,7 @@ from functools import partial
 import streamlit as st
 from babel.numbers import get_currency_symbol
 
-from kundenmodell import DataError, csvio, scenarios
+from kundenmodell import DataError, scenarios
 from kundenmodell.i18n import (
     BABEL_LOCALES,
     format_date,
@@ -17,6 +17,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.scenarios import Scenario, Uncertainty
 from kundenmodell.scenarios import charts as scenario_charts
+from ui.downloads import csv_download_button, download_button
 from ui.feedback import guard
 from ui.session import T, dataset, lang, workspace_state
 
@@ -493,25 +494,26 @@ def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict)
     table = scenarios.monthly_table(plan, result.bands)
     table.columns = [T(f"scenarios.column.{name}") for name in table.columns]
     cells = st.columns(3)
-    cells[0].download_button(
+    csv_download_button(
         T("scenarios.download_csv"),
-        csvio.to_csv_bytes(table, language),
+        table,
         file_name=f"{T('scenarios.file_name')}.csv",
-        mime="text/csv",
-        icon=":material/download:",
         key="scn_download_csv",
+        target=cells[0],
     )
     if not scenario_charts.png_available():
         cells[1].caption(T("scenarios.png_unavailable"))
         return
     for cell, (metric, chart) in zip(cells[1:], charts.items(), strict=True):
-        cell.download_button(
+        download_button(
             T(f"scenarios.download_png.{metric}"),
             partial(scenario_charts.chart_png, chart),
+            identity=(chart,),
             file_name=f"{T('scenarios.file_name')}-{T(f'scenarios.file.{metric}')}.png",
             mime="image/png",
             icon=":material/image:",
             key=f"scn_download_{metric}",
+            target=cell,
         )
 
 

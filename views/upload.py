@@ -20,6 +20,7 @@ from kundenmodell import DataError, io
 from kundenmodell.i18n import format_date, format_number
 from kundenmodell.io.mapping import TARGET_TABLE, Mapping, allowed_targets
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
+from ui.downloads import download_button
 from ui.feedback import guard
 from ui.session import T, lang, set_dataset, workspace_state
 
@@ -251,14 +252,14 @@ with guard():
     )
     mapping = mapping.with_targets(chosen)
     mapping = replace(mapping, currency=currency)
-    middle.download_button(
+    download_button(
         T("upload.mapping_save"),
-        data=mapping.to_json().encode("utf-8"),
+        mapping.to_json(),
         file_name=f"{Path(uploaded.name).stem}_mapping.json",
         mime="application/json",
-        icon=":material/download:",
         help=T("upload.mapping_save_help"),
         key="upload_mapping_save",
+        target=middle,
     )
     saved = right.file_uploader(
         T("upload.mapping_load"),

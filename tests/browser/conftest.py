@@ -8,6 +8,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
@@ -102,13 +103,26 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def browser_console_log() -> Iterator[TextIO]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "browser_console.log").open("w") as log:
+        yield log
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request, browser_console_log):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    # The browser's console, next to the server log: read both when a browser test fails.
+    console = browser_console_log
+    console.write(f"--- {request.node.nodeid}\n")
+    page.on("console", lambda message: console.write(f"{message.type}: {message.text}\n"))
+    page.on("pageerror", lambda error: console.write(f"pageerror: {error}\n"))
     yield page
     context.close()
+    console.flush()
 
 
 @pytest.fixture(scope="session")
