@@ -1,14 +1,16 @@
 """Kundenmodell Workbench: entry point. Declares the pages and the shared sidebar."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
 from ui.workspace_panel import workspace_panel
 
-st.set_page_config(
-    page_title="Kundenmodell Workbench", page_icon=":material/groups:", layout="wide"
-)
+# A local favicon: a ":material/…:" page icon makes the browser fetch it from Google's servers.
+FAVICON = Path(__file__).parent / "assets" / "favicon.png"
+st.set_page_config(page_title="Kundenmodell Workbench", page_icon=str(FAVICON), layout="wide")
 
 language_switch()
 navigation = st.navigation(

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from kundenmodell.clv.summary import DAYS_PER_UNIT, as_days
+from kundenmodell.clv.summary import DAYS_PER_UNIT
+from kundenmodell.dates import as_days
 from kundenmodell.errors import DataError
 
 DAYS_PER_MONTH = DAYS_PER_UNIT["M"]

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.clv.bgnbd import BetaGeoModel
-from kundenmodell.clv.summary import as_day, days_per_unit, purchase_days, summarise_days
+from kundenmodell.clv.summary import days_per_unit, purchase_days, summarise_days
+from kundenmodell.dates import as_day
 from kundenmodell.errors import DataError
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
+from kundenmodell.dates import as_day
 from kundenmodell.errors import DataError
 from kundenmodell.schema import CONSUMER_ROLES, CUSTOMERS, INTERACTION_KINDS, STATUSES
 from kundenmodell.synth import sampling as s
@@ -248,16 +249,6 @@ def _is_share(value: Any) -> bool:
     )
 
 
-def _as_date(value: Any) -> dt.date:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as error:
-        raise DataError("error.invalid_period") from error
-    if pd.isna(stamp):
-        raise DataError("error.invalid_period")
-    return stamp.date()
-
-
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -266,8 +257,8 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _period(start: Any, end: Any) -> tuple[dt.date, dt.date]:
-    end_date = DEFAULT_END if end is None else _as_date(end)
-    start_date = _years_before(end_date, DEFAULT_YEARS) if start is None else _as_date(start)
+    end_date = DEFAULT_END if end is None else as_day(end).date()
+    start_date = _years_before(end_date, DEFAULT_YEARS) if start is None else as_day(start).date()
     if not start_date < end_date or start_date.year < 1900:
         raise DataError("error.invalid_period")
     return start_date, end_date

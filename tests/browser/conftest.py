@@ -9,11 +9,13 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", None}  # None: data: and blob: URLs
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -120,9 +122,17 @@ def page(browser, request, browser_console_log):
     console.write(f"--- {request.node.nodeid}\n")
     page.on("console", lambda message: console.write(f"{message.type}: {message.text}\n"))
     page.on("pageerror", lambda error: console.write(f"pageerror: {error}\n"))
+    page.on("requestfailed", lambda r: console.write(f"requestfailed: {r.url} {r.failure}\n"))
+    # Customer data stays on the machine, and the app works offline: nothing may leave it.
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if urlsplit(r.url).hostname not in LOCAL_HOSTS else None,
+    )
     yield page
     context.close()
     console.flush()
+    assert not outside, f"the page asked for something outside this machine: {outside}"
 
 
 @pytest.fixture(scope="session")

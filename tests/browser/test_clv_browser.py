@@ -5,17 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.waiting import screenshot
+
 pytestmark = pytest.mark.browser
-
-
-def _settle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(800)
-
-
-def _shot(page: Page, path) -> None:
-    _settle(page)
-    page.screenshot(path=path, full_page=True)
 
 
 def test_customer_value_page_in_german(page: Page, app_url, artifacts):
@@ -31,12 +23,12 @@ def test_customer_value_page_in_german(page: Page, app_url, artifacts):
     charts = page.get_by_test_id("stVegaLiteChart")
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
     expect(page.get_by_text(re.compile(r"Kundenwert gesamt \(12 Monate\)"))).to_be_visible()
-    _shot(page, artifacts / "clv_01_value_de.png")
+    screenshot(page, artifacts / "clv_01_value_de.png")
 
     tabs = page.get_by_role("tab")
     tabs.filter(has_text="Top-Kunden").click()
     expect(page.get_by_role("heading", name="Die wertvollsten Kunden")).to_be_visible()
-    _shot(page, artifacts / "clv_02_top_de.png")
+    screenshot(page, artifacts / "clv_02_top_de.png")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Kundenwerte aller Kunden herunterladen (CSV)").click()
     text = download_info.value.path().read_bytes().decode("utf-8-sig")
@@ -49,15 +41,15 @@ def test_customer_value_page_in_german(page: Page, app_url, artifacts):
     expect(
         page.get_by_role("heading", name="Wie wahrscheinlich kauft ein Kunde noch?")
     ).to_be_visible()
-    _shot(page, artifacts / "clv_03_alive_de.png")
+    screenshot(page, artifacts / "clv_03_alive_de.png")
 
     tabs.filter(has_text="Modellgüte").click()
     expect(page.get_by_text("Tatsächliche Wiederholungskäufe")).to_be_visible()
-    _shot(page, artifacts / "clv_04_fit_de.png")
+    screenshot(page, artifacts / "clv_04_fit_de.png")
 
     tabs.filter(has_text="Kundenbindung").click()
     expect(page.get_by_role("heading", name=re.compile("Kundenbindung"))).to_be_visible()
-    _shot(page, artifacts / "clv_05_retention_de.png")
+    screenshot(page, artifacts / "clv_05_retention_de.png")
 
 
 def test_customer_value_page_in_english(page: Page, app_url, artifacts):
@@ -75,9 +67,9 @@ def test_customer_value_page_in_english(page: Page, app_url, artifacts):
     expect(
         page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
     ).to_be_visible()
-    _shot(page, artifacts / "clv_06_value_en.png")
+    screenshot(page, artifacts / "clv_06_value_en.png")
     page.get_by_role("tab").filter(has_text="Retention").click()
     expect(
         page.get_by_role("heading", name=re.compile("Retention: who is still buying"))
     ).to_be_visible()
-    _shot(page, artifacts / "clv_07_retention_en.png")
+    screenshot(page, artifacts / "clv_07_retention_en.png")

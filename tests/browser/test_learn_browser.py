@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_workbench import _settle
+from tests.browser.waiting import settle
 
 pytestmark = pytest.mark.browser
 
@@ -16,16 +16,16 @@ def test_presenter_view_steps_through_a_lesson(page: Page, app_url, artifacts):
     sidebar.get_by_role("link", name="Lektionen & Quiz").click()
     expect(page.get_by_role("heading", name="Lektionen & Quiz")).to_be_visible()
     expect(page.get_by_role("heading", name="Häufige Fehler")).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "learn_01_chapter_de.png", full_page=True)
 
     page.get_by_test_id("stMain").get_by_text("Präsentation", exact=True).click()
     expect(page.get_by_text("Folie 1 von 39")).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "learn_02_slide1.png")
     page.get_by_role("button", name="Weiter").click()
     expect(page.get_by_text("Folie 2 von 39")).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "learn_03_slide2.png")
     page.get_by_role("button", name="Weiter").click()
     expect(page.get_by_text("Folie 3 von 39")).to_be_visible()

@@ -6,12 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.waiting import settle
+
 pytestmark = pytest.mark.browser
-
-
-def _settle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(600)
 
 
 def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts):
@@ -30,18 +27,18 @@ def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts)
     comparison = page.locator(".st-key-persona_comparison").get_by_test_id("stVegaLiteChart")
     expect(comparison.first.locator("canvas, svg").first).to_be_visible()
     assert cards.count() >= 5  # five planted types, plus the profile sheet and one customer
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "personas_01_top_de.png")
     page.get_by_role("heading", name="Persona-Steckbriefe").evaluate(
         "element => element.scrollIntoView({block: 'start'})"
     )
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "personas_01_cards_de.png")
 
     # The comparison heatmap, up close.
     heatmap = comparison.first
     heatmap.scroll_into_view_if_needed()
-    _settle(page)
+    settle(page)
     heatmap.screenshot(path=artifacts / "personas_02_comparison_de.png")
 
     # Edit the first persona: the card shows the new name as text, not as markup.
@@ -53,6 +50,7 @@ def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts)
     first_name = page.locator(".km-persona-card .km-persona-name").first
     expect(first_name).to_have_text("<i>Familie</i> Fröhlich")
     assert page.locator(".km-persona-card i").count() == 0
+    settle(page)  # the edit's rerun redraws every card and export
 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Steckbrief als Bild (PNG)").first.click()
@@ -65,7 +63,7 @@ def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts)
     page.get_by_role("tab", name="Steckbrief").click()
     profile = page.get_by_role("tabpanel", name="Steckbrief").locator(".km-persona-card")
     profile.scroll_into_view_if_needed()
-    _settle(page)
+    settle(page)
     profile.screenshot(path=artifacts / "personas_05_profile_de.png")
 
     page.get_by_role("tab", name="Angelegte Typen").click()
@@ -74,5 +72,5 @@ def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts)
         panel.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
     ).to_be_visible()
     panel.scroll_into_view_if_needed()
-    _settle(page)
+    settle(page)
     panel.screenshot(path=artifacts / "personas_04_truth_de.png")

@@ -4,18 +4,9 @@ the explanation with the synthetic example before any data is loaded."""
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.waiting import settle
+
 pytestmark = pytest.mark.browser
-
-
-def _settle(page: Page) -> None:
-    """Wait until the script run is over: no loading skeleton, no element left over from the
-    previous run (Streamlit marks those stale), no "running" indicator."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-testid="stSkeleton"]')
-            && !document.querySelector('[data-stale="true"]')
-            && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')"""
-    )
-    page.wait_for_timeout(800)
 
 
 def _chart_drawn(scope) -> None:
@@ -32,20 +23,20 @@ def test_roles_page_explains_without_data_and_analyses_the_sample(page: Page, ap
     expect(page.get_by_role("heading", name="Kunde vs. Verbraucher")).to_be_visible()
     expect(page.get_by_role("heading", name="Beispiel: ein synthetischer Shop")).to_be_visible()
     _chart_drawn(page)
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "roles_01_example_de.png", full_page=True)
 
     sidebar.get_by_role("button", name="Beispieldaten laden").click()
     expect(page.get_by_text("Aufteilen nach")).to_be_visible()
     expect(page.get_by_role("heading", name="Beispiel: ein synthetischer Shop")).to_have_count(0)
     _chart_drawn(page)
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "roles_02_sample_de.png", full_page=True)
 
     page.get_by_text("Kategorie", exact=True).click()
     panel = page.get_by_role("tabpanel", name="Was folgt fürs Marketing")
     expect(panel.get_by_text("Spielwaren").first).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "roles_03_marketing_de.png", full_page=True)
 
     for index, tab in enumerate(
@@ -56,7 +47,7 @@ def test_roles_page_explains_without_data_and_analyses_the_sample(page: Page, ap
         if tab != "Interne und externe Kunden":
             _chart_drawn(panel)
         panel.scroll_into_view_if_needed()
-        _settle(page)
+        settle(page)
         page.screenshot(path=artifacts / f"roles_04_tab{index + 1}_de.png", full_page=True)
 
     page.get_by_role("tab", name="Nutzer je Gruppe").click()
@@ -71,6 +62,6 @@ def test_roles_page_explains_without_data_and_analyses_the_sample(page: Page, ap
     expect(page.get_by_role("heading", name="Kunde vs. forbruker")).to_be_visible()
     expect(page.get_by_text("Hvem kjøper – hvem bruker")).to_be_visible()
     _chart_drawn(page)
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "roles_05_sample_nb.png", full_page=True)
     expect(page.get_by_role("radio", name="Kategori")).to_be_checked()

@@ -6,18 +6,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.waiting import settle
+
 pytestmark = pytest.mark.browser
-
-
-def _settle(page: Page) -> None:
-    """Wait until the script run is over and every element is drawn."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=90_000,
-    )
-    page.wait_for_timeout(300)
 
 
 def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
@@ -28,7 +19,7 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     expect(page.get_by_role("heading", name="Bindung vs. Gewinnung")).to_be_visible()
     charts = page.get_by_test_id("stVegaLiteChart")
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "scenarios_01_default_de.png", full_page=True)
 
     sidebar.get_by_role("button", name="Beispieldaten laden").click()
@@ -36,24 +27,24 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     page.get_by_role("button", name="Mit meinen Daten starten").click()
     expect(page.get_by_text("Startwerte aus „kunden_de“ übernommen")).to_be_visible()
     page.get_by_text("Wie die Startwerte entstehen").click()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "scenarios_02_calibrated_de.png", full_page=True)
 
-    _settle(page)
+    settle(page)
     page.get_by_role("textbox", name="Name des Szenarios").fill("Heute")
     page.get_by_role("button", name="Szenario speichern").click()
     expect(page.get_by_role("button", name="„Heute“ entfernen")).to_be_visible()
-    _settle(page)
+    settle(page)
     page.get_by_role("button", name="Optimale Aufteilung übernehmen").click()
     expect(page.get_by_role("spinbutton", name="Kundenbindung (€ pro Monat)")).not_to_have_value(
         "0"
     )
-    _settle(page)
+    settle(page)
     page.get_by_role("textbox", name="Name des Szenarios").fill("Beste Aufteilung")
     page.get_by_role("button", name="Szenario speichern").click()
     expect(page.get_by_role("button", name="„Beste Aufteilung“ entfernen")).to_be_visible()
     expect(page.get_by_test_id("stVegaLiteChart")).to_have_count(6)
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "scenarios_03_compare_de.png", full_page=True)
 
     with page.expect_download() as download_info:
@@ -73,5 +64,5 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     expect(
         page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
     ).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "scenarios_04_calibrated_nb.png", full_page=True)

@@ -7,19 +7,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.waiting import screenshot
+
 pytestmark = pytest.mark.browser
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-def _settle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(600)
-
-
-def _shot(page: Page, path: Path) -> None:
-    _settle(page)
-    page.screenshot(path=path, full_page=True)
 
 
 def _open_upload(page: Page, url: str, link: str):
@@ -42,7 +34,7 @@ def _choose_file(page: Page, path: Path) -> None:
 def test_upload_a_german_excel_csv_confirm_and_see_the_data(page: Page, app_url, artifacts):
     sidebar = _open_upload(page, app_url, "Daten hochladen")
     expect(page.get_by_role("heading", name="Eigene Daten hochladen")).to_be_visible()
-    _shot(page, artifacts / "10_upload_empty_de.png")
+    screenshot(page, artifacts / "10_upload_empty_de.png")
 
     _choose_file(page, DATA / "ingest" / "kunden_excel_cp1252.csv")
     expect(page.get_by_role("heading", name="1. Spalten zuordnen")).to_be_visible(timeout=60_000)
@@ -50,20 +42,20 @@ def test_upload_a_german_excel_csv_confirm_and_see_the_data(page: Page, app_url,
     editor = page.get_by_test_id("stDataFrame").filter(visible=True).first  # preview is folded
     expect(editor.locator("canvas").first).to_be_visible()
     expect(page.get_by_text("Keine Auffälligkeiten")).to_be_visible()
-    _shot(page, artifacts / "11_upload_mapping_de.png")
+    screenshot(page, artifacts / "11_upload_mapping_de.png")
 
     page.get_by_role("button", name="Diese Daten verwenden").click()
     expect(page.get_by_text(re.compile(r"kunden_excel_cp1252.*ist geladen"))).to_be_visible()
     expect(sidebar.get_by_text("kunden_excel_cp1252")).to_be_visible()
     expect(sidebar.get_by_text(re.compile(r"5 Kunden · 0 Käufe"))).to_be_visible()
-    _shot(page, artifacts / "12_upload_done_de.png")
+    screenshot(page, artifacts / "12_upload_done_de.png")
 
     # a picture renamed to .csv is explained, and the data loaded before stays
     _choose_file(page, DATA / "hostile" / "png_renamed.csv")
     expect(page.get_by_text(re.compile(r"Das ist keine Tabelle"))).to_be_visible(timeout=60_000)
     expect(sidebar.get_by_text("kunden_excel_cp1252")).to_be_visible()
     expect(page.get_by_role("button", name="Diese Daten verwenden")).to_have_count(0)
-    _shot(page, artifacts / "13_upload_broken_de.png")
+    screenshot(page, artifacts / "13_upload_broken_de.png")
 
     sidebar.get_by_role("link", name="Datensatz").click()
     expect(page.get_by_role("heading", name="Datensatz")).to_be_visible()
@@ -79,7 +71,7 @@ def test_a_two_sheet_workbook_in_norwegian(page: Page, app_url, artifacts):
     main.get_by_test_id("stSelectbox").filter(has_text="Ark").click()
     page.get_by_role("option", name="Käufe").click()
     expect(page.get_by_role("heading", name="1. Koble kolonnene")).to_be_visible(timeout=60_000)
-    _shot(page, artifacts / "14_upload_sheet_nb.png")
+    screenshot(page, artifacts / "14_upload_sheet_nb.png")
     page.get_by_role("button", name="Bruk disse dataene").click()
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text(re.compile(r"2 kunder · 3 kjøp"))).to_be_visible()

@@ -5,18 +5,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.waiting import screenshot, settle
+
 pytestmark = pytest.mark.browser
-
-
-def _settle(page: Page) -> None:
-    """Wait until Streamlit has replaced every loading skeleton with the real element."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(400)
-
-
-def _shot(page: Page, path) -> None:
-    _settle(page)
-    page.screenshot(path=path, full_page=True)
 
 
 def _choose_language(page: Page, name: str) -> None:
@@ -33,7 +24,7 @@ def test_sample_data_language_switch_chart_and_download(page: Page, app_url, art
     ).to_be_visible()
     expect(sidebar.get_by_text("Noch keine Daten geladen.")).to_be_visible()
     expect(page.get_by_test_id("stPageLink").first).to_be_visible()
-    _shot(page, artifacts / "01_start_de.png")
+    screenshot(page, artifacts / "01_start_de.png")
 
     sidebar.get_by_role("button", name="Beispieldaten laden").click()
     expect(sidebar.get_by_text("kunden_de")).to_be_visible()
@@ -45,13 +36,13 @@ def test_sample_data_language_switch_chart_and_download(page: Page, app_url, art
     ).to_be_visible()
     expect(sidebar.get_by_text(re.compile(r"1,000 customers"))).to_be_visible()
     assert "lang=en" in page.url
-    _shot(page, artifacts / "02_start_en.png")
+    screenshot(page, artifacts / "02_start_en.png")
 
     sidebar.get_by_role("link", name="Overview").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     charts = page.get_by_test_id("stVegaLiteChart")
     expect(charts.first.locator("canvas, svg").first).to_be_visible()
-    _shot(page, artifacts / "03_overview_en.png")
+    screenshot(page, artifacts / "03_overview_en.png")
     for index, tab in enumerate(
         ["Actual & regular customers", "RFM segments", "Recommendation (NPS)", "Churn & cohorts"]
     ):
@@ -61,19 +52,19 @@ def test_sample_data_language_switch_chart_and_download(page: Page, app_url, art
             panel.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
         ).to_be_visible()
         panel.scroll_into_view_if_needed()
-        _settle(page)
+        settle(page)
         page.screenshot(path=artifacts / f"03_overview_en_tab{index + 1}.png")
 
     _choose_language(page, "Deutsch")
     expect(page.get_by_role("heading", name="Überblick")).to_be_visible()
     expect(sidebar.get_by_text("kunden_de")).to_be_visible()
-    _shot(page, artifacts / "04_overview_de.png")
+    screenshot(page, artifacts / "04_overview_de.png")
 
     sidebar.get_by_role("link", name="Datensatz").click()
     expect(page.get_by_role("heading", name="Datensatz")).to_be_visible()
     expect(page.get_by_test_id("stDataFrame").first.locator("canvas").first).to_be_visible()
     expect(page.get_by_test_id("stDownloadButton").first).to_be_visible()
-    _shot(page, artifacts / "05_dataset_de.png")
+    screenshot(page, artifacts / "05_dataset_de.png")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Kunden herunterladen (CSV)").click()
     content = download_info.value.path().read_bytes()

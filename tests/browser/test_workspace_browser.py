@@ -7,14 +7,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kundenmodell.store import WorkspaceStore
+from tests.browser.waiting import settle
 
 pytestmark = pytest.mark.browser
 NAME = "Schulung März"
-
-
-def _settle(page: Page) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stSkeleton\"]')")
-    page.wait_for_timeout(400)
 
 
 def _expander(page: Page, title: str) -> None:
@@ -40,13 +36,13 @@ def test_save_reload_open_export_import(page: Page, app_url, artifacts, workspac
     expect(
         sidebar.get_by_text(re.compile(r"1\.000 Kunden · 3\.219 Käufe · gespeichert am"))
     ).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "workspace_01_after_reload_de.png", full_page=True)
     _expander(page, "Was wird wo gespeichert?")
     folder = sidebar.get_by_text(str(workspace_home))
     expect(folder).to_be_visible()
     folder.scroll_into_view_if_needed()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "workspace_02_where_de.png")
 
     sidebar.get_by_role("button", name="Öffnen").click()
@@ -58,7 +54,7 @@ def test_save_reload_open_export_import(page: Page, app_url, artifacts, workspac
     expect(
         page.get_by_test_id("stVegaLiteChart").first.locator("canvas, svg").first
     ).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "workspace_03_opened_overview_de.png", full_page=True)
 
     _expander(page, "Export und Import")
@@ -77,7 +73,7 @@ def test_save_reload_open_export_import(page: Page, app_url, artifacts, workspac
         sidebar.get_by_text(f"Projekt als „{NAME} (2)“ importiert und geöffnet.")
     ).to_be_visible()
     expect(sidebar.get_by_text(f"Geöffnet: {NAME} (2)")).to_be_visible()
-    _settle(page)
+    settle(page)
     page.screenshot(path=artifacts / "workspace_04_imported_de.png", full_page=True)
     names = [info.name for info in WorkspaceStore(workspace_home).workspaces()]
     assert names == [NAME, f"{NAME} (2)"]
