@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 
 from kundenmodell import DataError, io
+from kundenmodell.io import parse
 from kundenmodell.io.parse import Hints, convert_lossless, infer_format, to_dates, to_numbers
 
 
@@ -183,8 +184,12 @@ def test_decimals_parsed_by_pyarrow_fall_back_when_a_later_value_does_not_fit():
     assert late_note["wert"].iloc[-1] == "k. A."
 
 
+@pytest.mark.parametrize("slice_rows", [200_000, 400])  # one slice, or several in threads
 @pytest.mark.parametrize(("pattern", "text_format"), [("dotted", "%d.%m.%Y"), ("us", "%m/%d/%Y")])
-def test_fixed_width_dates_read_from_the_bytes_agree_with_the_calendar(pattern, text_format):
+def test_fixed_width_dates_read_from_the_bytes_agree_with_the_calendar(
+    pattern, text_format, slice_rows, monkeypatch
+):
+    monkeypatch.setattr(parse, "_PARALLEL_ROWS", slice_rows)
     rng = np.random.default_rng(7)
     days = pd.Timestamp("1600-01-01") + pd.to_timedelta(rng.integers(0, 182_000, 3_000), "D")
     text = [day.strftime(text_format) for day in days] + [None, None]
@@ -195,3 +200,25 @@ def test_fixed_width_dates_read_from_the_bytes_agree_with_the_calendar(pattern, 
     converted = convert_lossless(values, fmt)
     expected = [pd.Timestamp(value).to_pydatetime() for value in days] + [None, None]
     assert converted.to_pylist() == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "readable"),
+    [
+        ("29.02.2024", True),  # a leap year
+        ("29.02.2000", True),  # divisible by 400
+        ("29.02.1900", False),  # divisible by 100 only
+        ("29.02.2023", False),
+        ("31.04.2024", False),
+        ("31.12.2024", True),
+        ("00.12.2024", False),
+        ("15.13.2024", False),
+    ],
+)
+def test_fixed_width_dates_reject_days_the_calendar_does_not_have(text, readable):
+    fmt = parse.ColumnFormat("date", date_format="%d.%m.%Y", family="dotted")
+    values = pa.chunked_array([pa.array(["01.01.2024", text], pa.large_string())])
+    dates = parse._fixed_width_dates(values, fmt)
+    assert (dates is not None) == readable
+    if readable:
+        assert dates.to_pylist()[1] == pd.Timestamp(pd.to_datetime(text, dayfirst=True))
