@@ -12,82 +12,46 @@ from ui.workspace_panel import workspace_panel
 FAVICON = Path(__file__).parent / "assets" / "favicon.png"
 st.set_page_config(page_title="Kundenmodell Workbench", page_icon=str(FAVICON), layout="wide")
 
+# Section title key → pages as (script, title key, icon, URL path); the first page is the start.
+PAGES = {
+    "nav.section.data": [
+        ("views/home.py", "page.home", ":material/home:", "start"),
+        ("views/upload.py", "upload.page_title", ":material/upload_file:", "upload"),
+        ("views/generate.py", "page.generate", ":material/auto_awesome:", "generate"),
+        ("views/dataset.py", "page.dataset", ":material/table:", "dataset"),
+    ],
+    "nav.section.analysis": [
+        ("views/overview.py", "page.overview", ":material/monitoring:", "overview"),
+        ("views/clv.py", "clv.page_title", ":material/savings:", "customer-value"),
+        ("views/personas.py", "personas.page_title", ":material/person_pin:", "personas"),
+        (
+            "views/scenarios.py",
+            "scenarios.page_title",
+            ":material/balance:",
+            "retention-vs-acquisition",
+        ),
+        (
+            "views/roles.py",
+            "roles.page_title",
+            ":material/family_restroom:",
+            "customer-vs-consumer",
+        ),
+    ],
+    "nav.section.learn": [
+        ("views/concepts.py", "page.concepts", ":material/school:", "concepts"),
+        ("views/learn.py", "page.learn", ":material/co_present:", "learn"),
+    ],
+}
+START = PAGES["nav.section.data"][0][0]
+
 language_switch()
 navigation = st.navigation(
     {
-        T("nav.section.data"): [
-            st.Page(
-                "views/home.py",
-                title=T("page.home"),
-                icon=":material/home:",
-                url_path="start",
-                default=True,
-            ),
-            st.Page(
-                "views/upload.py",
-                title=T("upload.page_title"),
-                icon=":material/upload_file:",
-                url_path="upload",
-            ),
-            st.Page(
-                "views/generate.py",
-                title=T("page.generate"),
-                icon=":material/auto_awesome:",
-                url_path="generate",
-            ),
-            st.Page(
-                "views/dataset.py",
-                title=T("page.dataset"),
-                icon=":material/table:",
-                url_path="dataset",
-            ),
-        ],
-        T("nav.section.analysis"): [
-            st.Page(
-                "views/overview.py",
-                title=T("page.overview"),
-                icon=":material/monitoring:",
-                url_path="overview",
-            ),
-            st.Page(
-                "views/clv.py",
-                title=T("clv.page_title"),
-                icon=":material/savings:",
-                url_path="customer-value",
-            ),
-            st.Page(
-                "views/personas.py",
-                title=T("personas.page_title"),
-                icon=":material/person_pin:",
-                url_path="personas",
-            ),
-            st.Page(
-                "views/scenarios.py",
-                title=T("scenarios.page_title"),
-                icon=":material/balance:",
-                url_path="retention-vs-acquisition",
-            ),
-            st.Page(
-                "views/roles.py",
-                title=T("roles.page_title"),
-                icon=":material/family_restroom:",
-                url_path="customer-vs-consumer",
-            ),
-        ],
-        T("nav.section.learn"): [
-            st.Page(
-                "views/concepts.py",
-                title=T("page.concepts"),
-                icon=":material/school:",
-                url_path="concepts",
-            ),
-            st.Page(
-                "views/learn.py",
-                title=T("page.learn"),
-                icon=":material/co_present:",
-                url_path="learn",
-            ),
-        ],
+        T(section): [
+            st.Page(script, title=T(title), icon=icon, url_path=url, default=script == START)
+            for script, title, icon, url in pages
+        ]
+        for section, pages in PAGES.items()
     }
 )
 dataset_panel()
