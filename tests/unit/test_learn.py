@@ -52,11 +52,13 @@ def test_example_placeholders_agree_across_languages():
 
 def test_every_cross_link_points_to_a_registered_page():
     tree = ast.parse((ROOT / "app.py").read_text(encoding="utf-8"))
-    registered = {
-        node.args[0].value
+    table = next(
+        node.value
         for node in ast.walk(tree)
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Page"
-    }
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "PAGES"
+    )
+    registered = {script for pages in ast.literal_eval(table).values() for script, *_ in pages}
+    assert len(registered) == 11
     for key, page in EXPLORE_PAGE.items():
         assert page in registered, (key, page)
         assert (ROOT / page).is_file()
