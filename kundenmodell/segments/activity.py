@@ -53,15 +53,7 @@ def classify_activity(
     rules = ActivityRules(active_window_days, regular_min_purchases, regular_window_days)
     as_of = resolve_as_of(transactions, as_of)
     purchases = purchases_until(transactions, as_of)
-    days = purchases[["customer_id", "date"]].drop_duplicates()
-    age = (as_of - days["date"]).dt.days
-    per_customer = pd.DataFrame(
-        {
-            "purchase_days": days.groupby("customer_id").size(),
-            "recent_days": (age < rules.regular_window_days).groupby(days["customer_id"]).sum(),
-            "last_age": age.groupby(days["customer_id"]).min(),
-        }
-    )
+    per_customer = purchase_day_stats(purchases, as_of, rules.regular_window_days)
     classes = np.select(
         [
             per_customer["recent_days"] >= rules.regular_min_purchases,
@@ -77,3 +69,45 @@ def classify_activity(
         result = result.reindex(everyone.union(result.index, sort=False), fill_value="never_bought")
     result.index.name = "customer_id"
     return result.astype(pd.CategoricalDtype(list(ACTIVITY_CLASSES)))
+
+
+def purchase_day_stats(
+    purchases: pd.DataFrame, as_of: pd.Timestamp, recent_window_days: int
+) -> pd.DataFrame:
+    """Per customer (index ``customer_id``): ``purchase_days``, the distinct days with a purchase;
+    ``recent_days``, those less than ``recent_window_days`` before ``as_of``; ``last_age``, the
+    days from the last purchase to ``as_of``. ``purchases`` hold whole days up to ``as_of``.
+
+    With non-negative integer ids (the segment report's codes) each (customer, day) pair is one
+    integer ``customer · span + age``; sorting those and reading runs replaces a two-column
+    ``drop_duplicates`` and three group-bys, several times faster on millions of purchases.
+    """
+    ids = purchases["customer_id"]
+    age = (as_of - purchases["date"]).dt.days.to_numpy()
+    codes = pd.api.types.is_integer_dtype(ids.dtype) and len(ids) and not ids.hasnans
+    if not (codes and ids.min() >= 0):
+        days = ids.to_frame().assign(age=age).drop_duplicates()
+        grouped = days.groupby("customer_id")["age"]
+        recent = days["age"] < recent_window_days
+        return pd.DataFrame(
+            {
+                "purchase_days": grouped.size(),
+                "recent_days": recent.groupby(days["customer_id"]).sum(),
+                "last_age": grouped.min(),
+            }
+        )
+    span = int(age.max()) + 1
+    pairs = np.sort(ids.to_numpy(dtype=np.int64) * span + age)
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+    customer, pair_age = np.divmod(pairs, span)
+    starts = np.flatnonzero(np.r_[True, customer[1:] != customer[:-1]])
+    return pd.DataFrame(
+        {
+            "purchase_days": np.diff(np.r_[starts, len(pairs)]),
+            "recent_days": np.add.reduceat(
+                (pair_age < recent_window_days).astype(np.int64), starts
+            ),
+            "last_age": pair_age[starts],  # ages ascend within a customer: the first is the last
+        },
+        index=pd.Index(customer[starts], name="customer_id"),
+    )

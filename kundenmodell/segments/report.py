@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from kundenmodell.arrays import positions_in
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.overview import Kpis, kpis, monthly_revenue
@@ -57,16 +58,16 @@ def _with_integer_ids(dataset: Dataset) -> tuple[Dataset, pd.Index]:
     transactions = dataset.transactions
     codes, ids = pd.factorize(transactions["customer_id"])
     ids = pd.Index(ids)
-    customer_codes = ids.get_indexer(dataset.customers["customer_id"])
+    customer_codes = positions_in(dataset.customers["customer_id"], ids)
     unseen = customer_codes < 0
     if unseen.any():
-        ids = ids.append(pd.Index(dataset.customers["customer_id"].to_numpy()[unseen]))
+        ids = ids.append(pd.Index(dataset.customers["customer_id"].array[unseen]))
         customer_codes[unseen] = np.arange(len(ids) - int(unseen.sum()), len(ids))
     kept = [c for c in ("customer_id", "date", "amount") if c in transactions.columns]
     encoded_transactions = transactions[kept].assign(customer_id=codes)
     interactions = dataset.interactions
     if interactions is not None and "customer_id" in interactions.columns:
-        interaction_codes = ids.get_indexer(interactions["customer_id"])
+        interaction_codes = positions_in(interactions["customer_id"], ids)
         interactions = interactions.assign(customer_id=interaction_codes)[interaction_codes >= 0]
     return (
         replace(

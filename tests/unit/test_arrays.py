@@ -1,11 +1,14 @@
-"""distinct_sorted equals np.unique, with and without the bitmap."""
+"""distinct_sorted equals np.unique, with and without the bitmap; positions_in equals
+Index.get_indexer for every kind of id."""
 
 import numpy as np
+import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kundenmodell import arrays
-from kundenmodell.arrays import distinct_sorted
+from kundenmodell.arrays import distinct_sorted, positions_in
 
 
 @given(st.lists(st.integers(0, 999), max_size=300))
@@ -18,3 +21,29 @@ def test_large_ranges_fall_back_to_sorting(monkeypatch):
     monkeypatch.setattr(arrays, "_BITMAP_LIMIT", 10)
     keys = np.array([7, 3, 7, 11, 3], dtype=np.int64)
     np.testing.assert_array_equal(distinct_sorted(keys, 1_000), [3, 7, 11])
+
+
+_IDS = st.lists(st.sampled_from(["K1", "K2", "k1", "Ø9", "", "K10"]), max_size=40)
+
+
+@given(_IDS, _IDS)
+def test_positions_in_equals_get_indexer_for_text_ids(values, ids):
+    index = pd.Index(pd.unique(pd.Series(ids, dtype="str")))
+    series = pd.Series(values, dtype="str")
+    np.testing.assert_array_equal(positions_in(series, index), index.get_indexer(series))
+
+
+@pytest.mark.parametrize(
+    ("values", "ids"),
+    [
+        (pd.Series(["b", None, "z", "a"], dtype="str"), pd.Index(["a", "b"], dtype="str")),
+        (pd.Series(["b", None, "z"], dtype="object"), pd.Index(["a", "b"], dtype="str")),
+        (pd.Series([3, 1, 9]), pd.Index([1, 2, 3])),
+        (pd.Series(["a", 1, None], dtype="object"), pd.Index(["a", 1], dtype="object")),
+        (pd.Series(["a"], dtype="string[python]"), pd.Index(["x", "a"], dtype="str")),
+    ],
+)
+def test_positions_in_for_missing_absent_and_mixed_ids(values, ids):
+    found = positions_in(values, ids)
+    np.testing.assert_array_equal(found, ids.get_indexer(values))
+    assert found.dtype == np.intp
