@@ -380,7 +380,7 @@ def _levels(values: pd.Series, keep: Iterable[str] | None = None) -> pd.Categori
     chosen = list(keep) if keep is not None else [str(v) for v in frequency.index[:MAX_LEVELS]]
     chosen = [level for level in chosen if level not in (UNKNOWN, OTHER)]
     mapped = labels.where(labels.isin(chosen) | labels.isna(), OTHER).fillna(UNKNOWN)
-    present = set(mapped[np.unique(codes[codes >= 0])]) | (
+    present = set(mapped[np.flatnonzero(counts.to_numpy())]) | (
         {UNKNOWN} if (codes < 0).any() else set()
     )
     categories = [*chosen, *(extra for extra in (OTHER, UNKNOWN) if extra in present)]
