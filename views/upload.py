@@ -297,7 +297,7 @@ with guard():
         frame,
         mapping,
         name=name,
-        first_row=loaded.first_row,
+        **loaded.mapping_options,
     )
     report = _cached(
         "report", (token, mapping.to_json(), privacy), io.validate_upload, mapped, privacy

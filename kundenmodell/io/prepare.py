@@ -24,6 +24,7 @@ import pandas as pd
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.io.mapping import TARGET_TABLE, Mapping, normalise, value_map
+from kundenmodell.io.notes import ReadNote
 from kundenmodell.io.parse import MISSING_MARKERS, NO_HINTS, Hints, to_dates, to_numbers
 from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, _finding
 
@@ -36,7 +37,8 @@ class Mapped:
 
     ``rows`` holds, per table, the spreadsheet row number of every canonical row (for a
     customer built from several purchase rows: the first of them), so findings can name the
-    rows of the user's file. ``findings`` are the values that could not be converted.
+    rows of the user's file. ``findings`` are the values that could not be converted,
+    ``notes`` the decisions taken while reading the file (:mod:`~kundenmodell.io.notes`).
     """
 
     customers: pd.DataFrame
@@ -46,6 +48,7 @@ class Mapped:
     name: str = "upload"
     findings: list[Finding] = field(default_factory=list)
     id_from_email: bool = False
+    notes: tuple[ReadNote, ...] = ()
 
     def to_dataset(self) -> Dataset:
         """The canonical tables as a :class:`~kundenmodell.Dataset` from an upload."""
@@ -96,10 +99,20 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping, *, name: str = "upload"
 
 
 def map_table(
-    frame: pd.DataFrame, mapping: Mapping, *, name: str = "upload", first_row: int = 2
+    frame: pd.DataFrame,
+    mapping: Mapping,
+    *,
+    name: str = "upload",
+    first_row: int = 2,
+    file_rows: np.ndarray | None = None,
+    notes: tuple[ReadNote, ...] = (),
 ) -> Mapped:
-    """``frame`` converted and split per ``mapping``; ``first_row`` is the spreadsheet row of
-    the frame's first row (for the row numbers in findings)."""
+    """``frame`` converted and split per ``mapping``.
+
+    ``first_row`` is the spreadsheet row of the frame's first row, or ``file_rows`` the row of
+    each frame row (for the row numbers in findings); ``notes`` are the reading's decisions, kept
+    for the report. :attr:`LoadedTable.mapping_options` gives all three for a read file.
+    """
     _check_mapping(frame, mapping)
     targets = mapping.targets
     hints = Hints(decimal=mapping.decimal, dayfirst=mapping.dayfirst)
@@ -114,7 +127,10 @@ def map_table(
         bad["customer_id"] = bad["email"]
     if typed["customer_id"].isna().all():
         raise DataError("error.io.empty_id_column", column=targets.get("customer_id", "E-Mail"))
-    source_rows = np.arange(len(frame), dtype=np.int64) + first_row
+    if file_rows is not None:
+        source_rows = np.asarray(file_rows, dtype=np.int64)
+    else:
+        source_rows = np.arange(len(frame), dtype=np.int64) + first_row
     has_purchases = any(target in typed for target in PURCHASE_COLUMNS)
     customer_names = [n for n in CUSTOMERS.names if n in typed]
     if has_purchases:
@@ -152,6 +168,7 @@ def map_table(
         name=name,
         findings=findings,
         id_from_email=id_from_email,
+        notes=tuple(notes),
     )
 
 

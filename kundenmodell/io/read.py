@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 
 from kundenmodell.errors import DataError
 from kundenmodell.io import excel
+from kundenmodell.io.notes import ReadNote
 from kundenmodell.io.parse import (
     ColumnFormat,
     Hints,
@@ -63,10 +64,21 @@ class LoadedTable:
     dayfirst: bool | None = None
     currency: str | None = None
     formats: dict[str, ColumnFormat] = field(default_factory=dict)
+    notes: tuple[ReadNote, ...] = ()
+    file_rows: np.ndarray | None = None
+
+    @property
+    def mapping_options(self) -> dict[str, Any]:
+        """The keywords :func:`~kundenmodell.io.map_table` needs from the reading:
+        ``io.map_table(loaded.frame, mapping, **loaded.mapping_options)``."""
+        return {"first_row": self.first_row, "file_rows": self.file_rows, "notes": self.notes}
 
     def row_numbers(self, positions: np.ndarray | list[int]) -> np.ndarray:
         """Spreadsheet row numbers of frame positions."""
-        return np.asarray(positions, dtype=np.int64) + self.first_row
+        positions = np.asarray(positions, dtype=np.int64)
+        if self.file_rows is not None:
+            return self.file_rows[positions]
+        return positions + self.first_row
 
 
 def load_table(

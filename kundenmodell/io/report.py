@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from kundenmodell.i18n import format_percent, t
+from kundenmodell.i18n import format_percent, has_key, t
 from kundenmodell.io.prepare import Mapped
 from kundenmodell.io.privacy import IDENTIFIERS, Privacy
 from kundenmodell.schema import LISTED_ROWS, TABLES, Finding, ValidationReport, find_issues
@@ -65,7 +65,7 @@ class UploadReport:
                 {
                     "severity": t(f"validation.severity.{issue.severity}", lang),
                     "table": t(f"table.{issue.table}", lang),
-                    "column": t(f"column.{issue.column}", lang) if issue.column else "",
+                    "column": _column_label(issue.column, lang),
                     "message": t(issue.key, lang, **issue.params),
                     "rows": issue.rows,
                     "examples": ", ".join(issue.examples),
@@ -88,12 +88,21 @@ class UploadReport:
         )
 
 
+def _column_label(column: str | None, lang: str) -> str:
+    """A canonical column's translated name; a file's own column name as written."""
+    if not column:
+        return ""
+    return t(f"column.{column}", lang) if has_key(f"column.{column}", lang) else column
+
+
 def validate_upload(mapped: Mapped, privacy: Privacy = "keep") -> UploadReport:
     """Check mapped upload data; identifiers that will be dropped are not checked."""
     skip = set(IDENTIFIERS) if privacy == "drop" else set()
+    targets = {source: target for target, source in mapped.mapping.targets.items()}
+    notes = [note.finding(targets.get(note.source or "")) for note in mapped.notes]
     findings = [
         _in_file_rows(finding, mapped)
-        for finding in [*mapped.findings, *find_issues(mapped.to_dataset())]
+        for finding in [*notes, *mapped.findings, *find_issues(mapped.to_dataset())]
         if finding.issue.column not in skip
     ]
     return UploadReport(tuple(findings), _profile(mapped, findings, skip))
