@@ -8,7 +8,16 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.i18n import value_label
 from kundenmodell.segments import ActivityRules, SegmentFilter
 from kundenmodell.segments.filters import FILTER_COLUMNS, filter_options
+from ui.number_field import number_field
 from ui.session import T, lang
+
+RULE_DEFAULTS = {
+    "rule_active": 365,
+    "rule_min_purchases": 3,
+    "rule_regular": 365,
+    "rule_inactive_months": 12,
+}
+"""The activity rules' starting values: a year's window, three purchases, a year without."""
 
 
 def segment_controls(data: Dataset) -> tuple[SegmentFilter, ActivityRules, int]:
@@ -32,17 +41,39 @@ def segment_controls(data: Dataset) -> tuple[SegmentFilter, ActivityRules, int]:
             chosen[column] = tuple(picked)
         st.markdown(f"**{T('segments_page.rules')}**")
         left, middle, right, last = st.columns(4)
-        active = left.number_input(
-            T("segments_page.active_window"), 7, 3650, 365, step=30, key="rule_active"
+        for key, value in RULE_DEFAULTS.items():
+            st.session_state.setdefault(key, value)
+        active = number_field(
+            T("segments_page.active_window"),
+            "rule_active",
+            min_value=7,
+            max_value=3650,
+            integer=True,
+            container=left,
         )
-        minimum = middle.number_input(
-            T("segments_page.regular_min"), 2, 50, 3, key="rule_min_purchases"
+        minimum = number_field(
+            T("segments_page.regular_min"),
+            "rule_min_purchases",
+            min_value=2,
+            max_value=50,
+            integer=True,
+            container=middle,
         )
-        regular = right.number_input(
-            T("segments_page.regular_window"), 7, 3650, 365, step=30, key="rule_regular"
+        regular = number_field(
+            T("segments_page.regular_window"),
+            "rule_regular",
+            min_value=7,
+            max_value=3650,
+            integer=True,
+            container=right,
         )
-        inactive = last.number_input(
-            T("segments_page.inactive_months"), 1, 36, 12, key="rule_inactive_months"
+        inactive = number_field(
+            T("segments_page.inactive_months"),
+            "rule_inactive_months",
+            min_value=1,
+            max_value=36,
+            integer=True,
+            container=last,
         )
     rules = ActivityRules(int(active), int(minimum), int(regular))
     return SegmentFilter(**chosen), rules, int(inactive)

@@ -8,6 +8,7 @@ import streamlit as st
 from kundenmodell import synth
 from kundenmodell.i18n import BABEL_LOCALES, format_number
 from ui.feedback import guard
+from ui.number_field import number_field
 from ui.session import T, lang, set_dataset
 
 LOCALES = ("de_DE", "en_US", "nb_NO")
@@ -16,15 +17,18 @@ DEFAULT_END = dt.date(2026, 6, 30)
 st.title(T("generate.title"))
 st.markdown(T("generate.intro"))
 
+st.session_state.setdefault("gen_customers", 10_000)
+st.session_state.setdefault("gen_seed", 0)
 with st.form("generate"):
     left, right = st.columns(2)
-    n_customers = left.number_input(
+    n_customers = number_field(
         T("generate.n_customers"),
+        "gen_customers",
         min_value=100,
         max_value=1_000_000,
-        value=10_000,
-        step=1_000,
+        integer=True,
         help=T("generate.n_customers_help"),
+        container=left,
     )
     locale = right.selectbox(
         T("generate.locale"),
@@ -32,8 +36,14 @@ with st.form("generate"):
         index=LOCALES.index(BABEL_LOCALES[lang()]),
         format_func={code: T(f"locale.{code}") for code in LOCALES}.__getitem__,
     )
-    seed = left.number_input(
-        T("generate.seed"), min_value=0, max_value=2**31 - 1, value=0, help=T("generate.seed_help")
+    seed = number_field(
+        T("generate.seed"),
+        "gen_seed",
+        min_value=0,
+        max_value=2**31 - 1,
+        integer=True,
+        help=T("generate.seed_help"),
+        container=left,
     )
     b2b_share = right.slider(T("generate.b2b_share"), 0.0, 1.0, 0.15, 0.05)
     start = left.date_input(T("generate.start"), DEFAULT_END.replace(year=DEFAULT_END.year - 3))

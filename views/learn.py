@@ -6,7 +6,9 @@ import secrets
 import streamlit as st
 
 from kundenmodell import synth
+from kundenmodell.errors import DataError
 from kundenmodell.i18n import BABEL_LOCALES, format_number
+from kundenmodell.i18n.numbers import example, parse_number
 from kundenmodell.learn import (
     CHAPTERS,
     LEARN_MODES,
@@ -73,6 +75,30 @@ def _chapters_view() -> None:
     st.markdown("\n".join(f"- {mistake}" for mistake in text.mistakes))
 
 
+def _decimals(answer: float) -> int:
+    """Counts are shown as whole numbers, shares and averages with one decimal."""
+    return 0 if float(answer).is_integer() else 1
+
+
+def _read_numbers(questions: list, answers: dict) -> dict:
+    """The typed numeric answers read in the page's language; what cannot be read counts as
+    no answer and is named under the form (never guessed: ``36.4`` is no German number)."""
+    read = dict(answers)
+    for question in questions:
+        if question.kind == "choice":
+            continue
+        text = answers[question.key] or ""
+        if not text.strip():
+            read[question.key] = None
+            continue
+        try:
+            read[question.key] = parse_number(text, lang())
+        except DataError as error:
+            read[question.key] = None
+            st.warning(error.message(lang()), icon=":material/error:")
+    return read
+
+
 def _quiz_view() -> None:
     titles = {key: chapter(key, lang()).title for key in CHAPTERS}
     chosen = st.multiselect(
@@ -100,15 +126,15 @@ def _quiz_view() -> None:
                     label_visibility="collapsed",
                 )
             else:
-                answers[question.key] = st.number_input(
+                answers[question.key] = st.text_input(
                     T("learn.quiz_answer"),
-                    value=None,
-                    step=1.0,
                     key=f"q_{question.key}",
                     label_visibility="collapsed",
+                    placeholder=T("learn.quiz_number.placeholder", example=example(lang())),
                 )
         submitted = st.form_submit_button(T("learn.quiz_submit"), type="primary")
     if submitted:
+        answers = _read_numbers(questions, answers)
         correct = sum(question.is_correct(answers[question.key]) for question in questions)
         st.success(T("learn.quiz_score", correct=correct, total=len(questions)))
         for number, question in enumerate(questions, start=1):
@@ -116,7 +142,7 @@ def _quiz_view() -> None:
             answer = (
                 question.options[int(question.answer)]
                 if question.kind == "choice"
-                else format_number(question.answer, lang(), decimals=1)
+                else format_number(question.answer, lang(), decimals=_decimals(question.answer))
             )
             verdict = T("learn.quiz_right") if right else T("learn.quiz_wrong", answer=answer)
             icon = "✅" if right else "❌"

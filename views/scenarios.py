@@ -19,6 +19,7 @@ from kundenmodell.scenarios import Scenario, Uncertainty
 from kundenmodell.scenarios import charts as scenario_charts
 from ui.downloads import csv_download_button, download_button
 from ui.feedback import guard
+from ui.number_field import number_field
 from ui.session import T, dataset, lang, workspace_state
 
 MAX_SAVED = 3
@@ -223,51 +224,46 @@ def _inputs() -> None:
     base, budgets, effect = st.columns(3)
     with base:
         st.markdown(f"**{T('scenarios.group_base')}**")
-        st.number_input(T("scenarios.field.customers"), min_value=0, step=100, key="scn_customers")
-        st.number_input(
+        number_field(T("scenarios.field.customers"), "scn_customers", min_value=0, integer=True)
+        number_field(
             T("scenarios.field.churn"),
+            "scn_churn_pct",
             min_value=0.0,
             max_value=100.0,
-            step=0.1,
-            format="%.2f",
-            key="scn_churn_pct",
+            decimals=2,
             help=T("scenarios.field.churn_help"),
         )
-        st.number_input(
+        number_field(
             T("scenarios.field.margin", currency=symbol),
-            step=1.0,
-            format="%.2f",
-            key="scn_margin",
+            "scn_margin",
+            decimals=2,
             help=T("scenarios.field.margin_help"),
         )
     with budgets:
         st.markdown(f"**{T('scenarios.group_budgets')}**")
-        st.number_input(
+        number_field(
             T("scenarios.field.acquisition_budget", currency=symbol),
-            step=1_000.0,
-            format="%.0f",
-            key="scn_acq",
+            "scn_acq",
+            decimals=0,
         )
-        st.number_input(
+        number_field(
             T("scenarios.field.retention_budget", currency=symbol),
-            step=1_000.0,
-            format="%.0f",
-            key="scn_ret",
+            "scn_ret",
+            decimals=0,
             help=T("scenarios.field.retention_budget_help"),
         )
-        st.number_input(
+        number_field(
             T("scenarios.field.cac", currency=symbol),
-            step=10.0,
-            format="%.2f",
-            key="scn_cac",
+            "scn_cac",
+            min_value=0.0,
+            decimals=2,
             help=T("scenarios.field.cac_help"),
         )
-        st.number_input(
+        number_field(
             T("scenarios.field.ceiling"),
+            "scn_ceiling",
             min_value=0.0,
-            step=50.0,
-            format="%.0f",
-            key="scn_ceiling",
+            decimals=0,
             help=T("scenarios.field.ceiling_help"),
         )
     with effect:
@@ -281,21 +277,20 @@ def _inputs() -> None:
             key="scn_reduction_pct",
             help=T("scenarios.field.reduction_help"),
         )
-        st.number_input(
+        number_field(
             T("scenarios.field.half_effect", currency=symbol),
-            step=0.05,
-            format="%.3f",
-            key="scn_half",
+            "scn_half",
+            min_value=0.0,
+            decimals=3,
             help=T("scenarios.field.half_effect_help"),
         )
         st.slider(T("scenarios.field.months"), 1, 240, key="scn_months")
-        st.number_input(
+        number_field(
             T("scenarios.field.discount"),
+            "scn_discount_pct",
             min_value=0.0,
             max_value=100.0,
-            step=0.5,
-            format="%.1f",
-            key="scn_discount_pct",
+            decimals=1,
             help=T("scenarios.field.discount_help"),
         )
     with st.expander(T("scenarios.uncertainty_title"), icon=":material/tune:"):
@@ -315,7 +310,7 @@ def _inputs() -> None:
             format_func=lambda value: format_number(value, language),
             key="scn_paths",
         )
-        right.number_input(T("scenarios.seed"), min_value=0, step=1, key="scn_seed")
+        number_field(T("scenarios.seed"), "scn_seed", min_value=0, integer=True, container=right)
 
 
 def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:

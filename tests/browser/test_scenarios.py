@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from kundenmodell.i18n import t
 from tests.browser.waiting import settle
 
 pytestmark = pytest.mark.browser
@@ -36,9 +37,7 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     expect(page.get_by_role("button", name="„Heute“ entfernen")).to_be_visible()
     settle(page)
     page.get_by_role("button", name="Optimale Aufteilung übernehmen").click()
-    expect(page.get_by_role("spinbutton", name="Kundenbindung (€ pro Monat)")).not_to_have_value(
-        "0"
-    )
+    expect(page.get_by_role("textbox", name="Kundenbindung (€ pro Monat)")).not_to_have_value("0")
     settle(page)
     page.get_by_role("textbox", name="Name des Szenarios").fill("Beste Aufteilung")
     page.get_by_role("button", name="Szenario speichern").click()
@@ -66,3 +65,25 @@ def test_scenarios_page_from_sample_data(page: Page, app_url, artifacts):
     ).to_be_visible()
     settle(page)
     page.screenshot(path=artifacts / "scenarios_04_calibrated_nb.png", full_page=True)
+
+
+@pytest.mark.parametrize("lang", ["de", "nb"])
+def test_typed_decimal_comma_is_used_as_typed(page: Page, app_url, lang, artifacts):
+    """Typing ``6,5`` into the German or Norwegian churn field sets 6.5 % (the page shows the
+    loss of 6.5 % a month), not 65 %; ``6.5`` is refused with a message and 6,5 stays."""
+    page.goto(f"{app_url}/retention-vs-acquisition?lang={lang}")
+    field = page.get_by_role("textbox", name=t("scenarios.field.churn", lang))
+    expect(field).to_be_visible()
+    settle(page)
+    field.fill("6,5")
+    field.press("Enter")
+    settle(page)
+    expect(field).to_have_value("6,5")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    field.fill("6.5")
+    field.press("Enter")
+    settle(page)
+    error = page.get_by_test_id("stAlertContentError").first
+    expect(error).to_contain_text("6.5")
+    expect(error).to_contain_text(t("error.number.kept", lang, value="6,5"))
+    page.screenshot(path=artifacts / f"scenarios_05_decimal_comma_{lang}.png", full_page=True)

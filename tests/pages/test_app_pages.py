@@ -84,7 +84,8 @@ def test_every_page_with_sample_data(lang):
 
 def test_generate_page_creates_a_dataset():
     app = _open(_app("de"), "generate")
-    app.number_input[0].set_value(500)
+    assert app.text_input(key="_number_text_gen_customers").value == "10.000"
+    app.text_input(key="_number_text_gen_customers").input("500")
     app.selectbox[0].set_value("nb_NO")
     app.button[0].click().run()  # the form's submit button
     assert not app.exception, app.exception

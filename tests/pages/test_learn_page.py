@@ -44,7 +44,7 @@ def test_quiz_scores_answers():
     right = chapter("nps_groups", "en").question.answer
     app.radio(key="q_nps_groups.choice").set_value(right)
     promoters = int((app.session_state["dataset"].customers["nps_score"] >= 9).sum())
-    app.number_input(key="q_nps_groups.number").set_value(promoters)
+    app.text_input(key="q_nps_groups.number").input(f"{promoters:,}")
     submit = next(b for b in app.button if b.label == t("learn.quiz_submit", "en"))
     submit.click().run()
     assert not app.exception, app.exception
@@ -69,3 +69,23 @@ def test_fresh_data_for_a_group_replaces_the_dataset():
     assert not app.exception, app.exception
     after = app.session_state["dataset"]
     assert after is not before and after.n_customers == 2_000 and after.source == "synthetic"
+
+
+@pytest.mark.parametrize("lang", ["de", "nb"])
+def test_quiz_reads_a_decimal_comma_and_refuses_a_point(lang):
+    app = _learn(lang)
+    app.segmented_control(key="learn_mode").set_value("quiz").run()
+    app.multiselect(key="quiz_chapters").set_value(["nps_groups"]).run()
+    right = chapter("nps_groups", lang).question.answer
+    app.radio(key="q_nps_groups.choice").set_value(right)
+    promoters = int((app.session_state["dataset"].customers["nps_score"] >= 9).sum())
+    app.text_input(key="q_nps_groups.number").input(f"{promoters},0")
+    submit = next(b for b in app.button if b.label == t("learn.quiz_submit", lang))
+    submit.click().run()
+    assert app.success[0].value == t("learn.quiz_score", lang, correct=2, total=2)
+    app.text_input(key="q_nps_groups.number").input(f"{promoters}.5")
+    submit = next(b for b in app.button if b.label == t("learn.quiz_submit", lang))
+    submit.click().run()
+    assert not app.exception, app.exception
+    assert app.success[0].value == t("learn.quiz_score", lang, correct=1, total=2)
+    assert f"{promoters}.5" in app.warning[0].value

@@ -55,7 +55,7 @@ def test_filter_and_rules_change_the_figures():
     b2b = int((data.customers["customer_type"] == "b2b").sum())
     assert _metrics(app)[t("overview.customers", "en")] == format_number(b2b, "en") != before
 
-    app.number_input(key="rule_min_purchases").set_value(10).run()
+    app.text_input(key="_number_text_rule_min_purchases").input("10").run()
     assert not app.exception
     classes = classify_activity(
         data.transactions[

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 import kundenmodell as km
 from kundenmodell.i18n import LANGUAGES, format_money, format_number, t
 from kundenmodell.scenarios import Scenario, Uncertainty, calibrate, monte_carlo, optimise_split
+from ui.number_field import shown_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/scenarios.py"
@@ -25,6 +26,11 @@ def _page(lang: str, *, sample: str | None = None) -> AppTest:
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     return app
+
+
+def _type(app: AppTest, key: str, text: str) -> None:
+    """Type ``text`` into the number field whose number lives in ``key``."""
+    app.text_input(key=f"_number_text_{key}").input(text).run()
 
 
 def _metrics(app: AppTest) -> dict[str, str]:
@@ -62,12 +68,12 @@ def test_bad_parameters_get_translated_messages(lang):
         ("scn_acq", -5_000.0, "error.scenarios.negative_acquisition_budget"),
     ]
     for key, bad, message in cases:
-        good = app.number_input(key=key).value
-        app.number_input(key=key).set_value(bad).run()
+        good = app.session_state[key]
+        _type(app, key, shown_text(bad, lang, 2))
         assert not app.exception, app.exception
         assert [error.value for error in app.error] == [t(message, lang)]
         assert len(app.get("vega_lite_chart")) == 0  # no NaN charts
-        app.number_input(key=key).set_value(good).run()
+        _type(app, key, shown_text(good, lang, 2))
         assert not app.error
         assert len(app.get("vega_lite_chart")) == 4
 
@@ -78,10 +84,10 @@ def test_start_from_my_data_uses_the_calibration():
     app.button(key="scn_from_data").click().run()
     assert not app.exception, app.exception
     plan = calibrate(km.load_sample("de"), margin_rate=0.3)
-    assert app.number_input(key="scn_customers").value == round(plan.customers)
-    assert app.number_input(key="scn_churn_pct").value == round(plan.monthly_churn * 100, 2)
-    assert app.number_input(key="scn_ret").value == 0.0
-    assert app.number_input(key="scn_ceiling").value == round(plan.max_new_customers)
+    assert app.session_state["scn_customers"] == round(plan.customers)
+    assert app.session_state["scn_churn_pct"] == round(plan.monthly_churn * 100, 2)
+    assert app.session_state["scn_ret"] == 0.0
+    assert app.session_state["scn_ceiling"] == round(plan.max_new_customers)
     assert app.success[0].value == t("scenarios.calibrated", "de", name="kunden_de")
     assert t("scenarios.calibration_title", "de") in [item.label for item in app.expander]
     customers = t("scenarios.kpi.customers", "de", months="36")
@@ -92,12 +98,12 @@ def test_optimum_and_named_scenarios_side_by_side():
     app = _page("en")
     split = optimise_split(Scenario())
     app.button(key="scn_apply_optimum").click().run()
-    assert app.number_input(key="scn_ret").value == float(round(split.retention_budget))
-    assert app.number_input(key="scn_acq").value == float(round(split.acquisition_budget))
+    assert app.session_state["scn_ret"] == float(round(split.retention_budget))
+    assert app.session_state["scn_acq"] == float(round(split.acquisition_budget))
 
     app.text_input(key="scn_name").input("Best split").run()
     app.button(key="scn_save").click().run()
-    app.number_input(key="scn_ret").set_value(0.0).run()
+    _type(app, "scn_ret", "0")
     app.text_input(key="scn_name").input("Ads only").run()
     app.button(key="scn_save").click().run()
     app.button(key="scn_save").click().run()  # unnamed: gets "Scenario 3"
@@ -118,3 +124,36 @@ def test_optimum_and_named_scenarios_side_by_side():
         "Scenario 3",
     ]
     assert not app.button(key="scn_save").disabled
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "churn"),
+    [("de", "6,5", 6.5), ("nb", "6,5", 6.5), ("en", "6.5", 6.5), ("de", "0,75 %", 0.75)],
+)
+def test_churn_is_read_with_the_languages_decimal_mark(lang, typed, churn):
+    app = _page(lang)
+    _type(app, "scn_churn_pct", typed)
+    assert not app.exception and not app.error
+    assert app.session_state["scn_churn_pct"] == churn
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("de", "6.5"), ("nb", "6.5"), ("en", "6,5")])
+def test_a_number_in_the_other_languages_form_is_refused_not_guessed(lang, typed):
+    app = _page(lang)
+    before = app.session_state["scn_churn_pct"]
+    _type(app, "scn_churn_pct", typed)
+    assert not app.exception
+    assert app.session_state["scn_churn_pct"] == before  # the last valid value stays
+    assert len(app.error) == 1
+    kept = t("error.number.kept", lang, value=shown_text(before, lang, 2))
+    assert app.error[0].value.endswith(kept)
+    assert typed in app.error[0].value
+
+
+def test_fields_show_numbers_the_german_way():
+    app = _page("de")
+    app.session_state["scn_half"] = 0.43
+    app.session_state["scn_acq"] = 25_000.0
+    app.run()
+    assert app.text_input(key="_number_text_scn_half").value == "0,43"
+    assert app.text_input(key="_number_text_scn_acq").value == "25.000"
