@@ -122,3 +122,23 @@ def column_completeness(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFram
 def table_completeness(dataset: Dataset, table: str) -> pd.DataFrame:
     """:func:`column_completeness` of one of the data set's canonical tables, by name."""
     return column_completeness(getattr(dataset, table), TABLES[table])
+
+
+def labelled_rows(frame: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
+    """``frame`` (rows of canonical table ``table``) with coded values in words: ``reached`` →
+    ``erreicht``, ``email`` → ``E-Mail``, as the catalogue of ``lang`` names them; columns whose
+    values have no labels (names, an upload's own categories) stay as they are."""
+    from kundenmodell.i18n import has_key, value_label
+
+    schema = TABLES[table]
+    labelled = frame.copy()
+    for name in frame.columns:
+        values = frame[name]
+        if name not in schema.names or schema.column(name).kind not in ("category", "text"):
+            continue
+        distinct = values.dropna().unique()
+        if not any(has_key(f"{name}.{value}", lang) for value in distinct[:50]):
+            continue
+        labels = {value: value_label(name, value, lang) for value in distinct}
+        labelled[name] = values.map(labels).astype(object).where(values.notna(), None)
+    return labelled

@@ -7,6 +7,7 @@ from kundenmodell.i18n import format_date, format_money, format_number
 from kundenmodell.schema import TABLES, validate
 from ui.downloads import csv_download_button
 from ui.feedback import guard
+from ui.tables import show_table
 from ui.session import T, dataset, derive, lang
 
 st.title(T("dataset.title"))
@@ -54,7 +55,7 @@ with guard():
         )
         show = st.error if report.errors else st.warning if report.warnings else st.info
         show(summary)
-        st.dataframe(report.to_frame(language), hide_index=True, width="stretch")
+        show_table(report.to_frame(language))
 
     tables = [
         name for name in TABLES if getattr(data, name) is not None and not getattr(data, name).empty
@@ -70,26 +71,22 @@ with guard():
                 column=[T(f"column.{column}") for column in completeness["column"]],
                 filled=completeness["filled"] * 100,
             )
-            st.dataframe(
+            show_table(
                 completeness[["column", "filled", "missing"]],
-                hide_index=True,
-                width="stretch",
                 column_config={
                     "column": T("dataset.column"),
                     "filled": st.column_config.ProgressColumn(
                         T("dataset.filled"), format="%.0f %%", min_value=0, max_value=100
                     ),
-                    "missing": st.column_config.NumberColumn(
-                        T("dataset.missing"), format="localized"
-                    ),
+                    "missing": T("dataset.missing"),
                 },
             )
             st.markdown(f"##### {T('dataset.preview_title')}")
             preview = frame.head(100)
-            st.dataframe(
-                preview.rename(columns={c: T(f"column.{c}") for c in TABLES[name].names}),
-                hide_index=True,
-                width="stretch",
+            show_table(
+                overview.labelled_rows(preview, name, language).rename(
+                    columns={c: T(f"column.{c}") for c in TABLES[name].names}
+                )
             )
             csv_download_button(
                 T("dataset.download", table=T(f"table.{name}")),

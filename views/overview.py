@@ -123,10 +123,7 @@ with guard():
                 },
                 file_name="funnel.csv",
                 key="download_funnel",
-                column_config={
-                    "share": st.column_config.NumberColumn(format="percent"),
-                    "conversion": st.column_config.NumberColumn(format="percent"),
-                },
+                formats={"share": "percent", "conversion": "percent"},
             )
 
     with activity:
@@ -172,11 +169,7 @@ with guard():
                 },
                 file_name="customer_activity.csv",
                 key="download_activity",
-                column_config={
-                    "customer_share": st.column_config.NumberColumn(format="percent"),
-                    "revenue": st.column_config.NumberColumn(format="localized"),
-                    "revenue_share": st.column_config.NumberColumn(format="percent"),
-                },
+                formats={"customer_share": "percent", "revenue": 2, "revenue_share": "percent"},
             )
 
     with rfm:
@@ -214,9 +207,8 @@ with guard():
                 },
                 file_name="rfm_segments.csv",
                 key="download_rfm",
+                formats={"customer_share": "percent", "revenue_share": "percent"},
                 column_config={
-                    "customer_share": st.column_config.NumberColumn(format="percent"),
-                    "revenue_share": st.column_config.NumberColumn(format="percent"),
                     "action": st.column_config.TextColumn(width="large"),
                 },
             )
@@ -247,10 +239,7 @@ with guard():
                     },
                     file_name="nps_by_activity.csv",
                     key="download_nps",
-                    column_config={
-                        name: st.column_config.NumberColumn(format="%.1f")
-                        for name in ("score", "ci_low", "ci_high")
-                    },
+                    formats={"score": 1, "ci_low": 1, "ci_high": 1},
                 )
 
     with churn:
@@ -273,8 +262,5 @@ with guard():
                 },
                 file_name="churn.csv",
                 key="download_churn",
-                column_config={
-                    "period": st.column_config.DateColumn(format="MM/YYYY"),
-                    "churn_rate": st.column_config.NumberColumn(format="percent"),
-                },
+                formats={"period": "month", "churn_rate": "percent"},
             )

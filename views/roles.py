@@ -13,8 +13,6 @@ from ui.feedback import guard
 from ui.session import T, dataset, derive, lang
 from ui.tables import table_with_download
 
-PERCENT = st.column_config.NumberColumn(format="percent")
-MONEY = st.column_config.NumberColumn(format="localized")
 ROLE_SOURCES = ("checkout", "gift", "b2b")
 GROUPING = "roles_grouping"
 ROUNDED = (
@@ -138,7 +136,7 @@ def _implications(report: RoleReport, *, download: bool) -> None:
             {name: T(f"roles.col.{name}") for name in rows[0]},
             file_name="marketing_implications.csv",
             key="roles_download_implications",
-            column_config={"share": PERCENT},
+            formats={"share": "percent"},
         )
 
 
@@ -162,11 +160,11 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
             },
             file_name="revenue_by_consumer.csv",
             key="roles_download_by_role",
-            column_config={
-                "purchase_share": PERCENT,
-                "revenue_share": PERCENT,
-                "revenue": MONEY,
-                "average_purchase": MONEY,
+            formats={
+                "purchase_share": "percent",
+                "revenue_share": "percent",
+                "revenue": 2,
+                "average_purchase": 2,
             },
         )
         return
@@ -203,11 +201,11 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
         },
         file_name="roles_by_group.csv",
         key="roles_download_groups",
-        column_config={
-            "revenue": MONEY,
-            "other_purchase_share": PERCENT,
-            "other_revenue_share": PERCENT,
-            "main_other_share": PERCENT,
+        formats={
+            "revenue": 2,
+            "other_purchase_share": "percent",
+            "other_revenue_share": "percent",
+            "main_other_share": "percent",
         },
     )
     if report.ungrouped_purchases:
@@ -270,11 +268,11 @@ def _kpis(report: RoleReport) -> None:
         },
         file_name="revenue_by_consumer.csv",
         key="roles_download_revenue",
-        column_config={
-            "revenue": MONEY,
-            "revenue_share": PERCENT,
-            "average_purchase": MONEY,
-            "median_buyer_age": st.column_config.NumberColumn(format="%.0f"),
+        formats={
+            "revenue": 2,
+            "revenue_share": "percent",
+            "average_purchase": 2,
+            "median_buyer_age": 0,
         },
     )
 
@@ -302,10 +300,10 @@ def _kpis(report: RoleReport) -> None:
             {name: T(f"roles.col.{name}") for name in repeat.columns},
             file_name="repeat_by_first_role.csv",
             key="roles_download_repeat",
-            column_config={
-                "repeat_rate": PERCENT,
-                "repeat_purchases": st.column_config.NumberColumn(format="%.2f"),
-                "revenue_per_customer": MONEY,
+            formats={
+                "repeat_rate": "percent",
+                "repeat_purchases": 2,
+                "revenue_per_customer": 2,
             },
         )
 
@@ -333,10 +331,10 @@ def _kpis(report: RoleReport) -> None:
             {name: T(f"roles.col.{name}") for name in season.columns},
             file_name="gift_seasonality.csv",
             key="roles_download_season",
-            column_config={
-                "gift_share": PERCENT,
-                "gift_revenue": MONEY,
-                "index": st.column_config.NumberColumn(format="%.2f"),
+            formats={
+                "gift_share": "percent",
+                "gift_revenue": 2,
+                "index": 2,
             },
         )
     _buying_center(report)
@@ -359,10 +357,10 @@ def _buying_center(report: RoleReport) -> None:
         {name: T(f"roles.col.{name}") for name in table.columns} | {"role": T("roles.col.bc_role")},
         file_name="buying_center.csv",
         key="roles_download_bc",
-        column_config={
-            "revenue": MONEY,
-            "purchases_per_contact": st.column_config.NumberColumn(format="%.1f"),
-            "revenue_per_contact": MONEY,
+        formats={
+            "revenue": 2,
+            "purchases_per_contact": 1,
+            "revenue_per_contact": 2,
         },
     )
 
@@ -408,15 +406,12 @@ def _internal(report: RoleReport) -> None:
         {name: T(f"roles.col.{name}") for name in table.columns},
         file_name="internal_external.csv",
         key="roles_download_internal",
-        column_config={
-            "revenue": MONEY,
-            "revenue_per_buyer": MONEY,
-            "other_revenue_share": PERCENT,
-            **{
-                name: st.column_config.NumberColumn(format="%.1f")
-                for name in ("nps", "nps_low", "nps_high")
-            },
-            "nps_answers": st.column_config.NumberColumn(format="%d"),
+        formats={
+            "revenue": 2,
+            "revenue_per_buyer": 2,
+            "other_revenue_share": "percent",
+            **{name: 1 for name in ("nps", "nps_low", "nps_high")},
+            "nps_answers": 0,
         },
     )
 

@@ -119,3 +119,10 @@ def format_percent(share: float, lang: str, *, decimals: int = 0) -> str:
 def format_date(value: dt.date | dt.datetime, lang: str) -> str:
     """A date in the locale's medium form: ``31.12.2024`` (de), ``Dec 31, 2024`` (en)."""
     return _babel_format_date(value, format="medium", locale=BABEL_LOCALES[lang])
+
+
+def format_month(value: dt.date | dt.datetime, lang: str) -> str:
+    """A month with its year, as the locale writes it: ``Dez. 2024`` (de), ``Dec 2024`` (en),
+    ``des. 2024`` (nb)."""
+    pattern = Locale.parse(BABEL_LOCALES[lang]).datetime_skeletons["yMMM"].pattern
+    return _babel_format_date(value, format=pattern, locale=BABEL_LOCALES[lang])
