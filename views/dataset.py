@@ -7,8 +7,8 @@ from kundenmodell.i18n import format_date, format_money, format_number
 from kundenmodell.schema import TABLES, validate
 from ui.downloads import csv_download_button
 from ui.feedback import guard
-from ui.tables import show_table
 from ui.session import T, dataset, derive, lang
+from ui.tables import show_table
 
 st.title(T("dataset.title"))
 data = dataset()
