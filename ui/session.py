@@ -35,6 +35,20 @@ def T(key: str, **params: Any) -> str:  # noqa: N802 - the conventional name of 
     return t(key, lang(), **params)
 
 
+def dataset_title(data: Dataset) -> str:
+    """What the data set is called on the page: a synthetic base by its locale and size in the
+    page's language ("Synthetische Kunden · Norwegen · 10.000"), anything else by its name."""
+    if data.source != "synthetic":
+        return data.name
+    from kundenmodell.i18n import format_number
+
+    return T(
+        "sidebar.synthetic_name",
+        locale=T(f"locale.{data.locale}"),
+        customers=format_number(data.n_customers, lang()),
+    )
+
+
 def dataset() -> Dataset | None:
     """The active data set, or None before anything was loaded."""
     return st.session_state.get(_DATASET)

@@ -14,7 +14,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.sample import SAMPLES
 from ui.loaders import generate_quick_into_session, load_sample_into_session
-from ui.session import LANG_KEY, T, dataset, lang
+from ui.session import LANG_KEY, T, dataset, dataset_title, lang
 
 _WIDGET_KEY = "language_choice"
 
@@ -58,7 +58,8 @@ def dataset_panel() -> None:
         panel.page_link(
             "views/upload.py", label=T("upload.page_title"), icon=":material/upload_file:"
         )
-        labels = {name: T(f"sample.{name}") for name in SAMPLES}
+        own_first = sorted(SAMPLES, key=lambda name: name != lang())  # the page's language first
+        labels = {name: T(f"sample.{name}") for name in own_first}
         choice = panel.selectbox(
             T("sidebar.sample_choice"),
             list(labels),
@@ -82,7 +83,7 @@ def dataset_panel() -> None:
         )
     else:
         panel.caption(T("sidebar.active_dataset"))
-        panel.markdown(f"**{data.name}** · {T(f'source.{data.source}')}")
+        panel.markdown(f"**{dataset_title(data)}** · {T(f'source.{data.source}')}")
         panel.markdown(
             T(
                 "sidebar.size",

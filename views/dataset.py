@@ -7,7 +7,7 @@ from kundenmodell.i18n import format_date, format_money, format_number
 from kundenmodell.schema import TABLES, validate
 from ui.downloads import csv_download_button
 from ui.feedback import guard
-from ui.session import T, dataset, derive, lang
+from ui.session import T, dataset, dataset_title, derive, lang
 from ui.tables import show_table
 
 st.title(T("dataset.title"))
@@ -20,7 +20,7 @@ with guard():
     language = lang()
     period = data.period
     details = [
-        f"{T('dataset.name')}: **{data.name}**",
+        f"{T('dataset.name')}: **{dataset_title(data)}**",
         f"{T('dataset.source')}: {T(f'source.{data.source}')}",
         f"{T('dataset.created')}: {format_date(data.created, language)}",
     ]

@@ -6,13 +6,14 @@ import time
 import streamlit as st
 
 from kundenmodell import synth
-from kundenmodell.i18n import BABEL_LOCALES, format_number
+from kundenmodell.i18n import BABEL_LOCALES, DATE_INPUT_FORMATS, format_number
 from ui.feedback import guard
 from ui.number_field import number_field
 from ui.session import T, lang, set_dataset
 
 LOCALES = ("de_DE", "en_US", "nb_NO")
 DEFAULT_END = dt.date(2026, 6, 30)
+_DONE = "generate_done"
 
 st.title(T("generate.title"))
 st.markdown(T("generate.intro"))
@@ -45,9 +46,13 @@ with st.form("generate"):
         help=T("generate.seed_help"),
         container=left,
     )
-    b2b_share = right.slider(T("generate.b2b_share"), 0.0, 1.0, 0.15, 0.05)
-    start = left.date_input(T("generate.start"), DEFAULT_END.replace(year=DEFAULT_END.year - 3))
-    end = right.date_input(T("generate.end"), DEFAULT_END)
+    b2b_percent = right.slider(T("generate.b2b_share"), 0, 100, 15, 5, format="%d %%")
+    start = left.date_input(
+        T("generate.start"),
+        DEFAULT_END.replace(year=DEFAULT_END.year - 3),
+        format=DATE_INPUT_FORMATS[lang()],
+    )
+    end = right.date_input(T("generate.end"), DEFAULT_END, format=DATE_INPUT_FORMATS[lang()])
     st.caption(T("generate.replace_note"))
     submitted = st.form_submit_button(
         T("generate.button"), type="primary", icon=":material/auto_awesome:"
@@ -63,18 +68,26 @@ if submitted:
             seed=int(seed),
             start=start,
             end=end,
-            b2b_share=b2b_share,
+            b2b_share=b2b_percent / 100,
             progress=lambda fraction: bar.progress(min(fraction, 1.0)),
         )
         set_dataset(data)
-        bar.empty()
-        st.success(
-            T(
-                "generate.done",
-                customers=format_number(data.n_customers, lang()),
-                transactions=format_number(data.n_transactions, lang()),
-                seconds=format_number(time.perf_counter() - started, lang(), decimals=1),
-            ),
-            icon=":material/check_circle:",
-        )
-        st.page_link("views/overview.py", label=T("home.go_overview"), icon=":material/monitoring:")
+        st.session_state[_DONE] = {
+            "customers": data.n_customers,
+            "transactions": data.n_transactions,
+            "seconds": time.perf_counter() - started,
+        }
+        st.rerun()  # the sidebar, drawn before this page, then shows the new data set
+
+done = st.session_state.pop(_DONE, None)
+if done is not None:
+    st.success(
+        T(
+            "generate.done",
+            customers=format_number(done["customers"], lang()),
+            transactions=format_number(done["transactions"], lang()),
+            seconds=format_number(done["seconds"], lang(), decimals=1),
+        ),
+        icon=":material/check_circle:",
+    )
+    st.page_link("views/overview.py", label=T("home.go_overview"), icon=":material/monitoring:")

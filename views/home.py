@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kundenmodell.i18n import format_number
-from ui.session import T, dataset, lang
+from ui.session import T, dataset, dataset_title, lang
 
 st.title(T("home.title"))
 st.markdown(T("home.intro"))
@@ -13,7 +13,7 @@ if data is not None:
     st.success(
         T(
             "home.loaded",
-            name=data.name,
+            name=dataset_title(data),
             customers=format_number(data.n_customers, lang()),
             transactions=format_number(data.n_transactions, lang()),
         ),

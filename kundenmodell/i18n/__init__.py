@@ -25,6 +25,8 @@ LANGUAGES: tuple[str, ...] = ("de", "en", "nb")
 DEFAULT_LANGUAGE = "de"
 LANGUAGE_NAMES: dict[str, str] = {"de": "Deutsch", "en": "English", "nb": "Norsk bokmål"}
 BABEL_LOCALES: dict[str, str] = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
+DATE_INPUT_FORMATS: dict[str, str] = {"de": "DD.MM.YYYY", "en": "MM/DD/YYYY", "nb": "DD.MM.YYYY"}
+"""How a date field shows its date in each language (the forms Streamlit's date input knows)."""
 
 _CATALOGUE_DIR = Path(__file__).parent
 

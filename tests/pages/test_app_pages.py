@@ -93,6 +93,9 @@ def test_generate_page_creates_a_dataset():
     assert data.n_customers == 500
     assert (data.source, data.locale, data.currency) == ("synthetic", "nb_NO", "NOK")
     assert app.success[0].value.startswith("500 Kunden mit")
+    sidebar = [m.value for m in app.sidebar.markdown]  # drawn again with the new data
+    assert t("sidebar.no_data", "de") not in " ".join(sidebar)
+    assert any("Synthetische Kunden · Norwegen (Bokmål, kr) · 500" in m for m in sidebar)
 
 
 def test_switching_language_and_page_keeps_the_data():
