@@ -28,6 +28,7 @@ CALIBRATION = "scenarios_calibration"
 DEFAULT_CURRENCY = {"de": "EUR", "en": "EUR", "nb": "NOK"}
 PATH_CHOICES = (1_000, 2_000, 5_000, 10_000)
 CHANGE = 0.2
+METRICS = {"customers": "customers", "profit": "discounted_cumulative_profit"}
 DEFAULT_UNCERTAINTY = Uncertainty()
 
 
@@ -415,6 +416,7 @@ def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
         T("scenarios.compare_row.customers_median"): [
             format_number(value, language) for value in table["customers_median"]
         ],
+        T("scenarios.compare_row.profit_planned"): [_money(v) for v in table["profit_planned"]],
         T("scenarios.compare_row.profit_median"): [_money(v) for v in table["profit_median"]],
         T("scenarios.compare_row.profit_range"): [
             T("scenarios.range", low=_money(low), high=_money(high))
@@ -465,6 +467,16 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
         return
     bands, table = _compare(tuple(saved.items()), uncertainty, min(n_paths, 5_000), seed)
     st.dataframe(_comparison_table(saved, table), hide_index=True, width="stretch")
+    download = scenarios.comparison_table(saved, table)
+    download = download.rename(
+        columns=lambda name: T(f"scenarios.compare_column.{name}", first=next(iter(saved)))
+    )
+    csv_download_button(
+        T("scenarios.download_compare_csv"),
+        download,
+        file_name=f"{T('scenarios.file_name')}-{T('scenarios.file.comparison')}.csv",
+        key="scn_download_compare",
+    )
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(
         scenario_charts.band_chart(bands, "customers", language, currency), width="stretch"
@@ -486,6 +498,12 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
 
 def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict) -> None:
     st.subheader(T("scenarios.downloads_title"))
+    plan_label = T(
+        "scenarios.png_plan",
+        retention=_money(plan.retention_budget),
+        acquisition=_money(plan.acquisition_budget),
+        months=plan.months,
+    )
     table = scenarios.monthly_table(plan, result.bands)
     table.columns = [T(f"scenarios.column.{name}") for name in table.columns]
     cells = st.columns(3)
@@ -502,8 +520,13 @@ def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict)
     for cell, (metric, chart) in zip(cells[1:], charts.items(), strict=True):
         download_button(
             T(f"scenarios.download_png.{metric}"),
-            partial(scenario_charts.chart_png, chart),
-            identity=(chart,),
+            partial(
+                scenario_charts.chart_png,
+                chart,
+                title=f"{T(f'scenarios.metric.{METRICS[metric]}')} · {plan_label}",
+                subtitle=scenario_charts.band_legend(language),
+            ),
+            identity=(chart, plan_label, language),
             file_name=f"{T('scenarios.file_name')}-{T(f'scenarios.file.{metric}')}.png",
             mime="image/png",
             icon=":material/image:",

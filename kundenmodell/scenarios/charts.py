@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -187,11 +188,35 @@ def png_available() -> bool:
     return importlib.util.find_spec("vl_convert") is not None
 
 
-def chart_png(chart: alt.TopLevelMixin, *, scale: float = 2.0) -> bytes | None:
+def chart_png(
+    chart: alt.TopLevelMixin,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    scale: float = 2.0,
+) -> bytes | None:
     """The chart as PNG bytes, rendered offline by ``vl-convert``; ``None`` when it is not
-    installed, so a page can leave the PNG download out instead of failing."""
+    installed, so a page can leave the PNG download out instead of failing.
+
+    A picture leaves the page that explains it, so ``title`` and ``subtitle`` (e.g. what the
+    line and the bands mean, from :func:`band_legend`) are drawn into it.
+    """
     if not png_available():
         return None
+    if title:
+        chart = titled(chart, title, subtitle)
     buffer = io.BytesIO()
     chart.save(buffer, format="png", scale_factor=scale)
     return buffer.getvalue()
+
+
+def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | None = None) -> Any:
+    """``chart`` with a title and a subtitle line over it, 640 px wide: a chart that will be
+    seen without its page (an exported picture)."""
+    heading = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start")
+    return chart.properties(title=heading, width=640)
+
+
+def band_legend(lang: str) -> str:
+    """What the line and the two bands of :func:`band_chart` show, in one line."""
+    return t("scenarios.png_band_legend", lang)

@@ -13,6 +13,7 @@ from kundenmodell.scenarios.simulate import simulate, summarise
 
 COMPARISON_ROWS = (
     "customers_median",
+    "profit_planned",
     "profit_median",
     "profit_q05",
     "profit_q95",
@@ -33,10 +34,12 @@ def compare(
     """Bands of every plan (with a ``scenario`` column) and a summary table.
 
     The summary has one row per name in ``plans`` and the columns of
-    :data:`COMPARISON_ROWS`: median customers and discounted profit at the horizon with its
-    5 % and 95 % quantiles, break-even month against no spend, cost per retained and per
-    acquired customer, and the probability of beating the first plan (same draws for all;
-    ``NaN`` for the first plan itself and for plans with another horizon).
+    :data:`COMPARISON_ROWS`: median customers at the horizon, the discounted profit of the plan
+    values without uncertainty (the figure :func:`optimise_split` maximises, so a saved best
+    split shows the same number), its median over the uncertain paths with their 5 % and 95 %
+    quantiles, break-even month against no spend, cost per retained and per acquired customer,
+    and the probability of beating the first plan (same draws for all; ``NaN`` for the first
+    plan itself and for plans with another horizon).
     """
     names = list(plans)
     first = plans[names[0]] if names else None
@@ -51,6 +54,7 @@ def compare(
             {
                 "scenario": name,
                 "customers_median": float(np.median(result.final_customers)),
+                "profit_planned": summary.discounted_profit,
                 "profit_median": float(profit[1]),
                 "profit_q05": float(profit[0]),
                 "profit_q95": float(profit[2]),
@@ -72,4 +76,30 @@ def monthly_table(scenario: Scenario, bands: pd.DataFrame) -> pd.DataFrame:
         wide = bands[bands["metric"] == metric].set_index("month")
         for column in ("q05", "q25", "q50", "q75", "q95"):
             frame[f"{prefix}_{column}"] = frame["month"].map(wide[column]).to_numpy()
-    return frame
+    return _rounded(frame)
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Money to the cent, customer counts and rates to four places: a table for people and
+    spreadsheets, not fifteen digits of simulation noise."""
+    money = ("revenue", "cost", "profit")
+    digits = {
+        name: 2 if any(word in name for word in money) else 4
+        for name in frame.columns
+        if pd.api.types.is_float_dtype(frame[name])
+    }
+    return frame.round(digits)
+
+
+def comparison_table(plans: Mapping[str, Scenario], table: pd.DataFrame) -> pd.DataFrame:
+    """The saved scenarios side by side for a download: one row per scenario with its inputs
+    (budgets, horizon) and the figures of :func:`compare`, rounded like :func:`monthly_table`."""
+    inputs = pd.DataFrame(
+        {
+            "scenario": list(plans),
+            "acquisition_budget": [plan.acquisition_budget for plan in plans.values()],
+            "retention_budget": [plan.retention_budget for plan in plans.values()],
+            "months": [plan.months for plan in plans.values()],
+        }
+    )
+    return _rounded(inputs.merge(table, on="scenario", how="left"))

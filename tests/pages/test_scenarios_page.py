@@ -113,6 +113,8 @@ def test_optimum_and_named_scenarios_side_by_side():
     assert saved["Best split"]["retention_budget"] == round(split.retention_budget)
     assert saved["Ads only"]["retention_budget"] == 0
     assert json.loads(json.dumps(saved)) == saved
+    labels = [button.label for button in app.get("download_button")]
+    assert t("scenarios.download_compare_csv", "en") in labels
     assert app.button(key="scn_save").disabled
     table = app.dataframe[0].value
     assert list(table.columns) == ["Figure", "Best split", "Ads only", "Scenario 3"]

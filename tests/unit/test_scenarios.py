@@ -266,3 +266,28 @@ def test_more_retention_spend_never_raises_churn_or_lowers_customers(plan, extra
     spend = np.linspace(0, 100, 201)
     curve = churn_with_spend(plan.monthly_churn, spend, plan.max_reduction, plan.half_effect_spend)
     assert (np.diff(curve) <= 1e-15).all()
+
+
+def test_monthly_table_is_rounded_for_people():
+    from kundenmodell.scenarios import Scenario, monte_carlo, monthly_table
+    from kundenmodell.scenarios.monte_carlo import Uncertainty
+
+    plan = Scenario()
+    table = monthly_table(plan, monte_carlo(plan, Uncertainty(), 200, 0).bands)
+    assert (table["profit"] == table["profit"].round(2)).all()
+    assert (table["customers"] == table["customers"].round(4)).all()
+    assert table["month"].dtype.kind == "i"
+
+
+def test_exported_band_chart_carries_title_and_what_the_bands_mean():
+    from kundenmodell.scenarios import Scenario, monte_carlo
+    from kundenmodell.scenarios import charts as scenario_charts
+    from kundenmodell.scenarios.monte_carlo import Uncertainty
+
+    bands = monte_carlo(Scenario(), Uncertainty(), 200, 0).bands
+    chart = scenario_charts.band_chart(bands, "customers", "de")
+    spec = scenario_charts.titled(chart, "Kunden", scenario_charts.band_legend("de")).to_dict()
+    assert spec["title"]["text"] == "Kunden"
+    assert spec["title"]["subtitle"].startswith("Linie: Median")
+    png = scenario_charts.chart_png(chart, title="Kunden", subtitle="x", scale=1)
+    assert png is None or png[:4] == b"\x89PNG"

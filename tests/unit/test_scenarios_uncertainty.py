@@ -202,3 +202,21 @@ def test_compare_and_monthly_table():
     assert len(monthly) == 36
     assert (monthly["customers_q05"] <= monthly["customers_q95"]).all()
     assert monthly["profit_q50"].iloc[-1] == pytest.approx(np.median(result.final_profit))
+
+
+def test_a_saved_best_split_shows_the_optimisers_profit():
+    """One calculation, one number: the comparison's plan profit of the best split is the
+    profit the optimiser reported for it."""
+    import dataclasses
+
+    from kundenmodell.scenarios import Scenario, Uncertainty, optimise_split
+    from kundenmodell.scenarios.results import compare
+
+    plan = Scenario()
+    split = optimise_split(plan)
+    best = dataclasses.replace(
+        plan, retention_budget=split.retention_budget, acquisition_budget=split.acquisition_budget
+    )
+    _, table = compare({"today": plan, "best": best}, Uncertainty(), n_paths=500, seed=0)
+    assert table.loc[1, "profit_planned"] == pytest.approx(split.discounted_profit, rel=1e-12)
+    assert table.loc[1, "profit_planned"] >= table.loc[0, "profit_planned"]
