@@ -1,6 +1,5 @@
 """Learn mode: chapters with live examples, a quiz on the live data and a presenter view."""
 
-import html
 import secrets
 
 import streamlit as st
@@ -17,12 +16,11 @@ from kundenmodell.learn import (
     live_example,
     quiz_questions,
 )
+from kundenmodell.learn.deck import DeckLabels, lesson_slides, slide_deck_html
 from kundenmodell.learn.examples import example_values
 from ui.downloads import download_button
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang, set_dataset
-
-SLIDE_PARTS = ("definition", "example", "mistakes")
 
 st.title(T("learn.title"))
 st.markdown(T("learn.intro"))
@@ -38,7 +36,7 @@ def _examples():
     return derive(example_values) if dataset() is not None else None
 
 
-def _show_example(key: str, big: bool = False) -> None:
+def _show_example(key: str) -> None:
     data = _examples()
     example = live_example(key, data, lang(), dataset().currency) if data is not None else None
     if data is None:
@@ -46,15 +44,8 @@ def _show_example(key: str, big: bool = False) -> None:
     elif example is None:
         st.info(chapter(key, lang()).no_example, icon=":material/info:")
     else:
-        if big:
-            st.html(
-                f"<div style='font-size:4.5rem;font-weight:700;color:#1f6f8b'>"
-                f"{html.escape(example.headline)}</div>"
-                f"<div style='font-size:1.9rem;line-height:1.35'>{html.escape(example.text)}</div>"
-            )
-        else:
-            st.metric(T("learn.example_title"), example.headline)
-            st.markdown(example.text)
+        st.metric(T("learn.example_title"), example.headline)
+        st.markdown(example.text)
         if example.chart is not None:
             st.altair_chart(example.chart, width="stretch")
 
@@ -149,6 +140,34 @@ def _quiz_view() -> None:
             st.markdown(f"{icon} **{number}.** {verdict} {question.explanation}")
 
 
+_PRESENTING = "learn_presenting"
+_FULL_PAGE = """<style>
+[data-testid="stSidebar"],[data-testid="stHeader"],[data-testid="stToolbar"]{display:none}
+.st-key-slide_deck iframe{position:fixed;inset:0;width:100vw!important;height:100vh!important;
+ z-index:999990;background:#fff;border:0}
+.st-key-deck_exit{position:fixed;top:.6rem;right:.8rem;z-index:999999;width:auto}
+</style>"""
+
+
+def _deck_labels() -> DeckLabels:
+    return DeckLabels(
+        mistakes=T("learn.mistakes_title"),
+        no_example=T("learn.no_data"),
+        previous=T("learn.previous"),
+        next=T("learn.next"),
+        full_screen=T("learn.deck.full_screen"),
+        slide=T("learn.slide", current="{current}", total="{total}"),
+    )
+
+
+def _deck(data, order: tuple[str, ...], language: str) -> str:
+    """The lesson's slides as one HTML page (memoised per data set, order and language)."""
+    examples = example_values(data) if data is not None else None
+    currency = data.currency if data is not None else "EUR"
+    slides = lesson_slides(list(order), examples, language, _deck_labels(), currency=currency)
+    return slide_deck_html(slides, _deck_labels(), lang=language, title=T("learn.handout_title"))
+
+
 def _presenter_view() -> None:
     titles = {key: chapter(key, lang()).title for key in CHAPTERS}
     order = st.multiselect(
@@ -161,46 +180,31 @@ def _presenter_view() -> None:
     if not order:
         st.info(T("learn.empty_lesson"))
         return
-    slides = [(key, part) for key in order for part in SLIDE_PARTS]
-    position = min(st.session_state.get("slide", 0), len(slides) - 1)
-    back, counter, forward = st.columns([1, 3, 1])
-    if back.button(
-        T("learn.previous"),
-        icon=":material/arrow_back:",
-        disabled=position == 0,
-        key="slide_back",
-        width="stretch",
-    ):
-        position -= 1
-    if forward.button(
-        T("learn.next"),
-        icon=":material/arrow_forward:",
-        disabled=position == len(slides) - 1,
-        key="slide_next",
-        width="stretch",
-    ):
-        position += 1
-    st.session_state["slide"] = position
-    counter.caption(T("learn.slide", current=position + 1, total=len(slides)))
-    key, part = slides[position]
-    text = chapter(key, lang())
-    st.html(
-        f"<div style='font-size:3rem;font-weight:700;margin:1rem 0'>{html.escape(text.title)}</div>"
-    )
-    if part == "definition":
-        st.html(
-            f"<div style='font-size:2.4rem;line-height:1.3'>{html.escape(text.definition)}</div>"
-        )
-    elif part == "example":
-        _show_example(key, big=True)
+    deck = derive(_deck, tuple(order), lang())
+    presenting = st.session_state.get(_PRESENTING, False)
+    if presenting:
+        st.html(_FULL_PAGE)
+        with st.container(key="deck_exit"):
+            st.button(
+                T("learn.deck.exit"),
+                icon=":material/close_fullscreen:",
+                on_click=st.session_state.update,
+                kwargs={_PRESENTING: False},
+            )
     else:
-        heading = html.escape(T("learn.mistakes_title"))
-        items = "".join(
-            f"<div style='font-size:2rem;line-height:1.35;margin:.6rem 0'>✗ {html.escape(m)}</div>"
-            for m in text.mistakes
+        st.button(
+            T("learn.deck.start"),
+            type="primary",
+            icon=":material/slideshow:",
+            on_click=st.session_state.update,
+            kwargs={_PRESENTING: True},
+            key="deck_start",
         )
-        st.html(f"<div style='font-size:1.6rem;font-weight:600'>{heading}</div>{items}")
-    st.caption(T("learn.presenter_hint"))
+        st.caption(T("learn.deck.keys"))
+    with st.container(key="slide_deck"):
+        st.iframe(deck, height=540)  # our own page: every text in it is escaped
+    if presenting:
+        return
     data = _examples()
     handout = lesson_markdown(
         order,
@@ -211,12 +215,23 @@ def _presenter_view() -> None:
         mistakes_heading=T("learn.mistakes_title"),
         currency=dataset().currency if dataset() is not None else "EUR",
     )
+    left, right = st.columns(2)
+    download_button(
+        T("learn.deck.download"),
+        deck.encode("utf-8"),
+        file_name="lesson.html",
+        mime="text/html",
+        key="download_deck",
+        target=left,
+        icon=":material/slideshow:",
+    )
     download_button(
         T("learn.download_handout"),
         handout,
         file_name="lesson.md",
         mime="text/markdown",
         key="download_handout",
+        target=right,
     )
 
 
