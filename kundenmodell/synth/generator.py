@@ -26,7 +26,7 @@ from kundenmodell.synth.customers import (
     draw_customers,
     text_columns,
 )
-from kundenmodell.synth.interactions import simulate_interactions
+from kundenmodell.synth.interactions import first_contact, simulate_interactions
 from kundenmodell.synth.locales import LOCALES, LocaleFacts
 from kundenmodell.synth.pools import pools
 from kundenmodell.synth.purchases import simulate_purchases
@@ -144,7 +144,9 @@ def generate(
     # the result does not depend on the timing).
     with ThreadPoolExecutor(max_workers=1) as worker:
         texts = worker.submit(text_columns, streams[3], population, facts, drawn)
-        contacts = worker.submit(_interactions, streams[2], population, end_day, chosen)
+        contacts = worker.submit(
+            _interactions, streams[2], population, (day_number(start), end_day), chosen
+        )
         transactions = _transactions(streams[1], population, end_day, chosen, facts, seasonality)
         report(0.75)
         interactions, email_responses = contacts.result()
@@ -212,12 +214,14 @@ def _transactions(
 def _interactions(
     rng: np.random.Generator,
     population: Population,
-    end_day: int,
+    period: tuple[int, int],
     chosen: Sequence[CustomerType],
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """The interaction table and the replied e-mails per customer."""
+    is_customer = population.status == STATUSES.index("customer")
+    contact = first_contact(rng, population.acquired, is_customer, period[0])
     contacts = simulate_interactions(
-        rng, population.type_index, population.status, population.acquired, end_day, chosen
+        rng, population.type_index, population.status, contact, period[1], chosen
     )
     frame = pd.DataFrame(
         {

@@ -16,6 +16,7 @@ from scipy.special import betaln, gammaln, hyp2f1
 from kundenmodell import i18n
 from kundenmodell.errors import DataError
 from kundenmodell.schema import CONSUMER_ROLES, CUSTOMERS, STATUSES, validate
+from kundenmodell.segments import lifecycle_funnel
 from kundenmodell.synth import CATEGORIES, CUSTOMER_TYPES, LOCALES, CustomerType, generate
 from kundenmodell.synth import pools as pools_module
 from kundenmodell.synth.locales import INDUSTRIES
@@ -370,8 +371,17 @@ def test_nps_answers_and_interactions(mixed):
     merged = interactions.merge(
         customers[["customer_id", "status", "acquired_at"]], on="customer_id"
     )
-    assert (merged["date"] >= merged["acquired_at"]).all()
+    assert (merged["date"] >= pd.Timestamp("2023-06-30")).all()
     assert (merged["date"] <= END).all()
+    # a customer's first contact comes before the first purchase (weeks before, for most)
+    first_touch = interactions.groupby("customer_id")["date"].min()
+    buyers = customers.loc[customers["status"] == "customer", ["customer_id", "acquired_at"]]
+    lag = (buyers["acquired_at"] - first_touch.reindex(buyers["customer_id"]).to_numpy()).dt.days
+    assert (lag >= 0).all()
+    assert 0.75 < (lag > 0).mean() < 0.95
+    assert 10 <= lag.median() <= 35
+    funnel = lifecycle_funnel(customers, interactions)
+    assert funnel.loc[funnel["stage"] == "customer", "median_days_to_customer"].iloc[0] > 0
     assert (merged.loc[merged["outcome"] == "order_placed", "status"] == "customer").all()
     replied = interactions[
         (interactions["kind"] == "email") & (interactions["outcome"] == "replied")
