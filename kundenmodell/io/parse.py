@@ -253,9 +253,7 @@ def _date_format(values: list[str], hints: Hints) -> ColumnFormat | None:
     return replace(main, alternatives=tuple(fmt for fmt in others if fmt is not None))
 
 
-def _family_format(
-    family: str, matches: list[re.Match[str]], hints: Hints
-) -> ColumnFormat | None:
+def _family_format(family: str, matches: list[re.Match[str]], hints: Hints) -> ColumnFormat | None:
     """The format of values that all match ``family``'s pattern."""
     times = _time_forms([match.string for match in matches])
     if family == "iso":
@@ -698,11 +696,17 @@ def _strings(series: pd.Series) -> pa.ChunkedArray:
 
 
 def to_numbers(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.ndarray]:
-    """``series`` as float64, reading text with :func:`infer_format`; and the unreadable rows."""
+    """``series`` as float64, reading text with :func:`infer_format`; and the unreadable rows.
+
+    Infinity (from a file's ``inf`` or an overflowing ``1e309``) is no number: it becomes
+    missing and its rows are returned as unreadable.
+    """
     if pd.api.types.is_bool_dtype(series):
         return series.astype("float64"), np.zeros(len(series), dtype=bool)
     if pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64"), np.zeros(len(series), dtype=bool)
+        numbers = series.astype("float64")
+        infinite = np.isinf(numbers.to_numpy())
+        return numbers.mask(infinite), infinite
     values = _strings(series)
     fmt = infer_format(_numeric_candidates(sample(values)), hints)
     if fmt.kind not in ("integer", "number"):
@@ -723,11 +727,15 @@ def _numeric_candidates(values: list[str]) -> list[str]:
     ]
 
 
-def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.ndarray]:
+def to_dates(
+    series: pd.Series, hints: Hints = NO_HINTS, pivot: int = YEAR_PIVOT
+) -> tuple[pd.Series, np.ndarray]:
     """``series`` as ``datetime64[us]`` days; and the rows whose value is not a date.
 
     Numbers are read as ``20241231`` when every value fits that form, otherwise as Excel
     serial days (``45657`` is 2024-12-31). Times of day are dropped: canonical dates are days.
+    Two-digit years up to ``pivot`` are 20xx, the others 19xx. Values in another form than the
+    sample's are read by their own form where it is unambiguous (ISO, ``dd.mm.yyyy``).
     """
     index = series.index
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -745,6 +753,9 @@ def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.
     if fmt.kind != "date":
         empty = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
         return empty, _bad_mask(values, pa.chunked_array([pa.nulls(len(values), TIMESTAMP)]))
+    fmt = replace(
+        fmt, pivot=pivot, alternatives=tuple(replace(alt, pivot=pivot) for alt in fmt.alternatives)
+    )
     converted = _dates(values, fmt)
     if fmt.family in ("slash", "dash") and not fmt.certain and converted.n_bad:
         other = _dates(values, flip_day_order(fmt))

@@ -25,7 +25,15 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.io.mapping import TARGET_TABLE, Mapping, normalise, value_map
 from kundenmodell.io.notes import ReadNote
-from kundenmodell.io.parse import MISSING_MARKERS, NO_HINTS, Hints, to_dates, to_numbers
+from kundenmodell.io.parse import (
+    MISSING_MARKERS,
+    NO_HINTS,
+    SAFE_INTEGER,
+    YEAR_PIVOT,
+    Hints,
+    to_dates,
+    to_numbers,
+)
 from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, _finding
 
 PURCHASE_COLUMNS = tuple(name for name in TRANSACTIONS.names if name != "customer_id")
@@ -199,9 +207,11 @@ def coerce(
 ) -> tuple[pd.Series, np.ndarray]:
     """``series`` in ``column``'s canonical kind, and the rows whose value did not convert.
 
-    ids and text become trimmed strings (whole numbers without ``.0``); categories are looked up
-    in the value synonyms (``Firmenkunde`` → ``b2b``; unknown values stay for the validation
-    report); dates are days; integers ``Int64`` when whole, numbers ``float64``.
+    ids and text become trimmed strings exactly as written (``00123`` and ``-0`` stay; a whole
+    number cell of a spreadsheet or JSON file loses its ``.0``); categories are looked up in the
+    value synonyms (``Firmenkunde`` → ``b2b``; unknown values stay for the validation report);
+    dates are days (a two-digit birth year is never in the future); integers ``Int64`` when
+    whole, numbers ``float64``.
     """
     no_problem = np.zeros(len(series), dtype=bool)
     if column.kind in ("id", "text", "category"):
@@ -210,7 +220,8 @@ def coerce(
             text = _category(text, column.name)
         return text, no_problem
     if column.kind == "date":
-        return to_dates(series, hints)
+        births = column.name == "birth_date"
+        return to_dates(series, hints, pd.Timestamp.now().year % 100 if births else YEAR_PIVOT)
     numbers, bad = to_numbers(series, hints)
     if column.kind == "integer":
         whole = numbers.dropna()
@@ -220,10 +231,18 @@ def coerce(
 
 
 def _text(series: pd.Series) -> pd.Series:
+    """Trimmed text with blanks and missing markers as missing.
+
+    A float column (only a spreadsheet's or JSON file's number cells give one: read text keeps
+    every spelling) writes its whole numbers without ``.0`` where float64 holds them exactly;
+    larger ones keep their float form (``1.2345678901234568e+16``) rather than invent digits.
+    """
     if pd.api.types.is_float_dtype(series):
-        present = series.dropna()
-        if (present == np.floor(present)).all():
-            series = series.astype("Int64")
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        exact = (values == np.floor(values)) & (np.abs(values) < SAFE_INTEGER)
+        whole = pd.Series(np.where(exact, values, np.nan), index=series.index).astype("Int64")
+        text = series.astype("str").where(series.notna(), None)
+        series = whole.astype("str").where(pd.Series(exact, index=series.index), text)
     if pd.api.types.is_datetime64_any_dtype(series):
         text = series.dt.strftime("%Y-%m-%d")
     else:
