@@ -245,15 +245,11 @@ def _date_format(values: list[str], hints: Hints) -> ColumnFormat | None:
         else:
             return None
     ordered = sorted(forms, key=lambda family: -len(forms[family]))
-    found = [_family_format(family, forms[family], hints) for family in ordered]
-    if any(fmt is None for fmt in found):
-        return None
-    main, *others = found
-    assert main is not None
-    return replace(main, alternatives=tuple(fmt for fmt in others if fmt is not None))
+    main, *others = [_family_format(family, forms[family], hints) for family in ordered]
+    return replace(main, alternatives=tuple(others))
 
 
-def _family_format(family: str, matches: list[re.Match[str]], hints: Hints) -> ColumnFormat | None:
+def _family_format(family: str, matches: list[re.Match[str]], hints: Hints) -> ColumnFormat:
     """The format of values that all match ``family``'s pattern."""
     times = _time_forms([match.string for match in matches])
     if family == "iso":
@@ -263,13 +259,13 @@ def _family_format(family: str, matches: list[re.Match[str]], hints: Hints) -> C
     year = "%Y" if all(len(match.group(3)) == 4 for match in matches) else "%y"
     if family == "dotted":
         return ColumnFormat("date", date_format=f"%d.%m.{year}", times=times, family=family)
-    first = max(int(match.group(1)) for match in matches)
-    second = max(int(match.group(2)) for match in matches)
-    if first > 12 and second > 12:
-        return None
-    certain = first > 12 or second > 12
-    # Without evidence in the values or the file, day first: only the US writes month first.
-    dayfirst = first > 12 if certain else hints.dayfirst is not False
+    days_first = sum(int(match.group(1)) > 12 for match in matches)
+    days_second = sum(int(match.group(2)) > 12 for match in matches)
+    certain = bool(days_first or days_second)
+    # Values that contradict each other (25/12 and 12/25): the order most of them show, the
+    # others are no dates. Without evidence in the values or the file, day first: only the US
+    # writes the month first.
+    dayfirst = days_first >= days_second if certain else hints.dayfirst is not False
     return ColumnFormat(
         "date",
         date_format=_day_order(family, dayfirst) + year,
@@ -661,6 +657,12 @@ def _dates_in(text: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | pa.
     try:
         return pc.cast(text, TIMESTAMP)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    iso = pc.match_substring_regex(text, _DATE_FAMILIES["iso"].pattern)
+    text = pc.if_else(iso, text, pa.scalar(None, text.type))  # a dotted date among ISO ones
+    try:
+        return pc.cast(text, TIMESTAMP)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         series = pd.to_datetime(
             pd.Series(text.to_pylist(), dtype="str"), format="ISO8601", errors="coerce"
         )
@@ -744,8 +746,7 @@ def to_dates(
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return _dates_from_numbers(series.astype("float64"))
     values = _strings(series)
-    candidates = [value for value in sample(values) if _date_like(value)]
-    fmt = infer_format(candidates, hints)
+    fmt = infer_format(_date_candidates(sample(values)), hints)
     if fmt.kind in ("integer", "number"):
         numbers, bad = to_numbers(series, hints)
         dates, bad_dates = _dates_from_numbers(numbers)
@@ -766,10 +767,12 @@ def to_dates(
     return dates, converted.bad
 
 
-def _date_like(value: str) -> bool:
-    return any(pattern.match(value) for pattern in _DATE_FAMILIES.values()) or bool(
-        re.fullmatch(r"\d+(?:[.,]\d+)?", value)
-    )
+def _date_candidates(values: list[str]) -> list[str]:
+    """The sample values written as dates, or as numbers (serial days) where those are more:
+    a stray number or word does not hide the form of the rest."""
+    dated = [value for value in values if any(p.match(value) for p in _DATE_FAMILIES.values())]
+    numbers = [value for value in values if re.fullmatch(r"\d+(?:[.,]\d+)?", value)]
+    return dated if len(dated) >= len(numbers) else numbers
 
 
 def _dates_from_numbers(numbers: pd.Series) -> tuple[pd.Series, np.ndarray]:

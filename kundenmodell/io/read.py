@@ -51,6 +51,7 @@ _BIRTH_HEADERS = re.compile(r"geburt|birth|\bdob\b|født|fødsel|fodsel")
 """Headers of birth dates, whose two-digit years are never in the future."""
 _SLASH_PARTS = r"^\s*(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-]"
 _LISTED = 10  # row numbers kept on a note about a whole column
+_CENTS = re.compile(r"[.,]\d*[1-9]")
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,10 @@ def _read_text(raw: RawFile) -> LoadedTable:
 
 def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
     """Columns whose sniffed values are plain decimals (``12,5``: no thousands mark, no
-    currency), which pyarrow can parse directly with the file's decimal mark."""
+    currency), which pyarrow can parse directly with the file's decimal mark.
+
+    Only amounts: some value has cents, none has a leading zero. A column of ``1,0`` and ``2,0``
+    or with ``0`` and ``-0`` may hold ids, which the text path keeps as written."""
     found: dict[str, ColumnFormat] = {}
     counts = Counter(layout.header)
     for index, name in enumerate(layout.header):
@@ -170,6 +174,8 @@ def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
             continue
         others = "." if fmt.decimal == "," else ","
         if any(others in value or " " in value or "e" in value.lower() for value in values):
+            continue
+        if fmt.codes or not any(_CENTS.search(value) for value in values):
             continue
         found[name] = fmt
     decimals = Counter(fmt.decimal for fmt in found.values())
