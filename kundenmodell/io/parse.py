@@ -408,15 +408,14 @@ def _numbers_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray
 
 def _reads_back(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
     """True when the integers ``numbers`` read from ``values`` give each text back: none at
-    or beyond :data:`SAFE_INTEGER` (float64 would change it), no ``+5`` and no ``-0`` (which
-    would merge with ``5`` and ``0``). Leading zeros are ruled out before."""
+    or beyond :data:`SAFE_INTEGER` (float64 would change it) and no ``-0`` (which would merge
+    with ``0``). Leading zeros are ruled out before, a ``+`` by Arrow's cast or
+    :func:`_as_integers`."""
     bounds = pc.min_max(numbers)
     low, high = bounds["min"].as_py(), bounds["max"].as_py()
     if low is None:
         return True
     if low <= -SAFE_INTEGER or high >= SAFE_INTEGER:
-        return False
-    if pc.any(pc.match_substring_regex(values, r"^\s*\+")).as_py():
         return False
     if low > 0 or high < 0:
         return True
@@ -458,7 +457,9 @@ def _numbers(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
 
 def _as_integers(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> pa.ChunkedArray | None:
     """Whole ``numbers`` (read from ``values``) as int64, or None when one of them would not
-    read back as written (:func:`_reads_back`)."""
+    read back as written (:func:`_reads_back`; ``+7`` would become ``7``)."""
+    if pc.any(pc.match_substring_regex(values, r"^\s*\+")).as_py():
+        return None
     try:
         integers = pc.cast(numbers, pa.int64())
     except pa.ArrowInvalid:

@@ -354,3 +354,17 @@ def test_mapping_reads_a_dotted_date_the_sample_did_not_see():
     contradicting = pd.Series(["25/12/2024", "26/12/2024", "12/27/2024"])
     dates, bad = to_dates(contradicting)
     assert dates.iloc[0] == pd.Timestamp("2024-12-25") and bad.tolist() == [False, False, True]
+
+
+def test_json_overflow_and_infinity_stay_text_and_become_findings():
+    lines = b'{"Nr": 1, "Betrag": 1e309}\n{"Nr": 2, "Betrag": Infinity}\n{"Nr": 3, "Betrag": 2.5}\n'
+    loaded = io.read_table(lines)
+    assert loaded.frame["Betrag"].tolist() == ["inf", "inf", "2.5"]
+    amounts, bad = coerce(loaded.frame["Betrag"], CUSTOMERS.column("income"))
+    assert amounts.iloc[2] == 2.5 and amounts.iloc[:2].isna().all()
+    assert bad.tolist() == [True, True, False]
+
+
+def test_accounting_negatives_in_excel_text_cells():
+    loaded = io.read_table(_xlsx([["Nr", "Saldo"], [1, "(12,50)"], [2, "3,00-"], [3, "4,75"]], {}))
+    assert loaded.frame["Saldo"].tolist() == [-12.5, -3.0, 4.75]
