@@ -16,7 +16,8 @@ of the rest), then the whole column is converted with vectorised Arrow kernels:
 
 Nothing is changed on the way: a column becomes integers only if every value is an integer that
 reads back as written (no leading zero, no ``+``, no ``-0``, below 2**53 so that float64 keeps
-it), otherwise ids and codes stay text; infinity and overflow (``1e309``) never become numbers;
+it), otherwise ids and codes stay text, as do whole numbers written two ways (``1``, ``1.0``);
+infinity and overflow (``1e309``) never become numbers;
 a two-digit year is put in its century by a pivot like Excel's (00-29 → 20xx, 30-99 → 19xx); a
 date column that mixes unambiguous forms (ISO and ``dd.mm.yyyy``) reads each value by its own.
 
@@ -427,10 +428,9 @@ def _spellings_merge(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
     """True when every number is whole and two texts gave the same one (``1`` and ``1.0``,
     ``0`` and ``-0``): such a column holds ids or codes, and as floats they would merge.
     Amounts have cents somewhere and skip the count."""
-    whole = pc.all(pc.equal(pc.floor(numbers), numbers)).as_py()
-    if whole is False:
+    if pc.all(pc.equal(pc.floor(numbers), numbers)).as_py() is False:
         return False
-    texts = pc.count_distinct(pc.utf8_trim_whitespace(values)).as_py()
+    texts = pc.count_distinct(_without_markers(values)).as_py()
     return pc.count_distinct(pc.add(numbers, 0.0)).as_py() < texts  # -0.0 + 0.0 is 0.0
 
 
@@ -677,7 +677,8 @@ def _other_forms(
     rest = text.filter(unread)
     filled = pa.chunked_array([pa.nulls(len(rest), TIMESTAMP)])
     forms = [(_DATE_FAMILIES[alt.family or "iso"].pattern, alt) for alt in fmt.alternatives]
-    for pattern, form in [*forms, *_UNAMBIGUOUS]:
+    forms += [(pattern, replace(form, pivot=fmt.pivot)) for pattern, form in _UNAMBIGUOUS]
+    for pattern, form in forms:
         if form.date_format == fmt.date_format:
             continue
         matching = pc.and_(pc.is_null(filled), pc.match_substring_regex(rest, pattern))

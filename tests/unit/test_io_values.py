@@ -83,10 +83,14 @@ def test_small_plain_integers_are_integers_negative_ones_too():
     assert ids.tolist() == ["1", str(2**53 - 1), "3"]
 
 
-def test_amounts_with_cents_stay_numbers_and_whole_amounts_too():
+def test_amounts_stay_numbers_when_each_value_is_written_one_way():
     loaded = io.read_table(b"Nr;Betrag;Rabatt\n1;12,50;5,00\n2;0,99;10,00\n3;-0,5;0,00\n")
     assert loaded.frame["Betrag"].tolist() == [12.5, 0.99, -0.5]
-    assert loaded.frame["Rabatt"].tolist() == [5.0, 10.0, 0.0]  # each number written one way
+    assert loaded.frame["Rabatt"].tolist() == [5.0, 10.0, 0.0]
+    spelt_twice = io.read_table(b"Nr;Rabatt\n1;5,00\n2;5\n3;-\n")
+    assert spelt_twice.frame["Rabatt"].tolist() == ["5,00", "5", "-"]  # could be ids: as written
+    discount, bad = coerce(spelt_twice.frame["Rabatt"], CUSTOMERS.column("income"), Hints(","))
+    assert discount.tolist()[:2] == [5.0, 5.0] and not bad.any()
 
 
 def test_ids_round_trip_through_our_own_csv_export():
