@@ -677,6 +677,10 @@ def _other_forms(
     rest = text.filter(unread)
     filled = pa.chunked_array([pa.nulls(len(rest), TIMESTAMP)])
     forms = [(_DATE_FAMILIES[alt.family or "iso"].pattern, alt) for alt in fmt.alternatives]
+    if fmt.family in _SEPARATORS and fmt.date_format:  # 03/04/45 beside 03/04/2045
+        year = "%Y" if fmt.date_format.endswith("%y") else "%y"
+        other = replace(fmt, date_format=fmt.date_format[:-2] + year, alternatives=())
+        forms.insert(0, (_DATE_FAMILIES[fmt.family].pattern, other))
     forms += [(pattern, replace(form, pivot=fmt.pivot)) for pattern, form in _UNAMBIGUOUS]
     for pattern, form in forms:
         if form.date_format == fmt.date_format:

@@ -269,6 +269,19 @@ def test_two_digit_years_pivot_like_excel_and_say_so():
     assert dict(note.params) == {"pivot": "29", "after": "30", "example": "01.02.45", "year": 1945}
 
 
+def test_two_and_four_digit_years_in_one_column():
+    loaded = io.read_table(b"Nr,Joined\n1,25/02/2024\n2,03/04/45\n")
+    assert loaded.frame["Joined"].tolist() == [
+        pd.Timestamp("2024-02-25"),
+        pd.Timestamp("1945-04-03"),
+    ]
+    (note,) = _notes(loaded, "read_note.values.two_digit_year")
+    assert note.rows == (3,) and note.examples == ("03/04/45",)
+    dotted, bad = to_dates(pd.Series(["01.02.2024", "03.04.45", "x"]))
+    assert dotted.tolist()[:2] == [pd.Timestamp("2024-02-01"), pd.Timestamp("1945-04-03")]
+    assert bad.tolist() == [False, False, True]
+
+
 def test_two_digit_birth_years_are_never_in_the_future():
     this_year = dt.date.today().year % 100
     next_year = (this_year + 1) % 100
