@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
@@ -114,12 +115,15 @@ def map_table(
     first_row: int = 2,
     file_rows: np.ndarray | None = None,
     notes: tuple[ReadNote, ...] = (),
+    written: dict[str, pa.ChunkedArray] | None = None,
 ) -> Mapped:
     """``frame`` converted and split per ``mapping``.
 
     ``first_row`` is the spreadsheet row of the frame's first row, or ``file_rows`` the row of
     each frame row (for the row numbers in findings); ``notes`` are the reading's decisions, kept
-    for the report. :attr:`LoadedTable.mapping_options` gives all three for a read file.
+    for the report; ``written`` the text of columns read as whole numbers, for ids and text
+    targets (``1.0`` stays ``1.0``). :attr:`LoadedTable.mapping_options` gives them for a read
+    file.
     """
     _check_mapping(frame, mapping)
     targets = mapping.targets
@@ -128,7 +132,15 @@ def map_table(
     bad: dict[str, np.ndarray] = {}
     for target, source in targets.items():
         column = _column(target)
-        typed[target], bad[target] = coerce(frame[source].reset_index(drop=True), column, hints)
+        values = frame[source].reset_index(drop=True)
+        text = (written or {}).get(source)
+        if (
+            column.kind in ("id", "text", "category")
+            and text is not None
+            and len(text) == len(frame)
+        ):
+            values = pd.Series(text.to_pandas(), dtype="str")  # as the file wrote it
+        typed[target], bad[target] = coerce(values, column, hints)
     id_from_email = "customer_id" not in typed
     if id_from_email:
         typed["customer_id"] = typed["email"].str.casefold().astype("str")

@@ -60,6 +60,8 @@ class LoadedTable:
 
     ``first_row`` is the spreadsheet row number of the first data row (2 when the header is
     row 1), so row ``i`` of ``frame`` is row ``first_row + i`` in the user's spreadsheet.
+    ``written`` keeps the text of columns read as whole numbers with a point (``1.0``, ``2.0``):
+    mapped onto a customer number they stay as written, not ``1``.
     """
 
     frame: pd.DataFrame
@@ -76,12 +78,18 @@ class LoadedTable:
     formats: dict[str, ColumnFormat] = field(default_factory=dict)
     notes: tuple[ReadNote, ...] = ()
     file_rows: np.ndarray | None = None
+    written: dict[str, pa.ChunkedArray] = field(default_factory=dict)
 
     @property
     def mapping_options(self) -> dict[str, Any]:
         """The keywords :func:`~kundenmodell.io.map_table` needs from the reading:
         ``io.map_table(loaded.frame, mapping, **loaded.mapping_options)``."""
-        return {"first_row": self.first_row, "file_rows": self.file_rows, "notes": self.notes}
+        return {
+            "first_row": self.first_row,
+            "file_rows": self.file_rows,
+            "notes": self.notes,
+            "written": self.written,
+        }
 
     def row_numbers(self, positions: np.ndarray | list[int]) -> np.ndarray:
         """Spreadsheet row numbers of frame positions."""
@@ -513,11 +521,14 @@ def _finish(
     with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
         results = list(pool.map(typed, formats))
     pending = [note for _, _, notes in results for note in notes]
+    written = {}
     for name, converted, _ in results:
+        values = table.column(name)
         if converted is None:
             formats[name] = ColumnFormat("text")
-            values = table.column(name)
             converted = _unprotect(values) if guarded else values
+        elif pa.types.is_floating(converted.type) and _whole(converted):
+            written[name] = values
         table = table.set_column(table.column_names.index(name), name, converted)
     table, infinite = _without_infinity(table)
     pending += infinite
@@ -534,6 +545,7 @@ def _finish(
         dayfirst=hints.dayfirst,
         currency=currencies.most_common(1)[0][0] if currencies else None,
         formats=formats,
+        written=written,
         **found,
     )
     if not pending:
@@ -650,6 +662,11 @@ def _date_notes(
                 )
             )
     return notes
+
+
+def _whole(numbers: pa.ChunkedArray) -> bool:
+    """Every number whole (``1.0``): the column may be ids that a tool wrote as floats."""
+    return pc.all(pc.equal(pc.floor(numbers), numbers)).as_py() is not False
 
 
 def _without_infinity(table: pa.Table) -> tuple[pa.Table, list[_Pending]]:

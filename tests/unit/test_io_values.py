@@ -93,6 +93,14 @@ def test_amounts_stay_numbers_when_each_value_is_written_one_way():
     assert discount.tolist()[:2] == [5.0, 5.0] and not bad.any()
 
 
+def test_ids_written_as_floats_stay_as_written_when_mapped():
+    loaded = io.read_table(b"Kundennummer;Umsatz\n1.0;2,50\n2.0;3,50\n")
+    assert loaded.frame["Kundennummer"].tolist() == [1.0, 2.0]  # a number column to look at
+    ids = _mapped(loaded, {"Kundennummer": "customer_id"}).customers["customer_id"]
+    assert ids.tolist() == ["1.0", "2.0"]
+    assert list(loaded.written) == ["Kundennummer"]  # amounts with cents keep no text
+
+
 def test_ids_round_trip_through_our_own_csv_export():
     ids = ["00123", "0", "-0", "0.0", "12345678901234567", "123456789012345678901234567890"]
     frame = pd.DataFrame({"customer_id": ids, "first_name": ["A", "B", "C", "D", "E", "F"]})
