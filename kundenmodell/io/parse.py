@@ -380,11 +380,23 @@ def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedAr
 
 
 def _has_leading_zero(values: pa.ChunkedArray) -> bool:
-    starts = pc.and_(pc.starts_with(values, "0"), pc.greater(pc.utf8_length(values), 1))
-    if not pc.any(starts).as_py():
+    """True when a value starts with ``0`` and a digit (``007``, ``01234``), looked up in the
+    bytes of each chunk: the first two bytes of every value, no string kernel."""
+    return any(_leading_zero_chunk(chunk) for chunk in values.chunks)
+
+
+def _leading_zero_chunk(chunk: pa.Array) -> bool:
+    if not pa.types.is_large_string(chunk.type):
+        starts = pc.and_(pc.starts_with(chunk, "0"), pc.greater(pc.utf8_length(chunk), 1))
+        return bool(pc.any(pc.match_substring_regex(chunk.filter(starts), r"^0\d")).as_py())
+    n = len(chunk)
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+    starts = offsets[:-1][_validity(chunk) & (np.diff(offsets) >= 2)]
+    if not len(starts):
         return False
-    trimmed = pc.utf8_trim_whitespace(values.filter(starts))
-    return bool(pc.any(pc.match_substring_regex(trimmed, r"^0\d")).as_py())
+    data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+    second = data[starts + 1] - np.uint8(ord("0"))  # wraps below "0"
+    return bool(((data[starts] == ord("0")) & (second <= 9)).any())
 
 
 def _numbers_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
