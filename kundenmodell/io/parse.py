@@ -391,12 +391,14 @@ def _leading_zero_chunk(chunk: pa.Array) -> bool:
         return bool(pc.any(pc.match_substring_regex(chunk.filter(starts), r"^0\d")).as_py())
     n = len(chunk)
     offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
-    starts = offsets[:-1][_validity(chunk) & (np.diff(offsets) >= 2)]
-    if not len(starts):
+    if not n or offsets[-1] == offsets[0]:
         return False
     data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
-    second = data[starts + 1] - np.uint8(ord("0"))  # wraps below "0"
-    return bool(((data[starts] == ord("0")) & (second <= 9)).any())
+    # The first byte of every value (an empty last value points past the end: clipped), then
+    # only the few values starting with "0" are looked at further.
+    zero = np.flatnonzero(np.take(data, offsets[:-1], mode="clip") == ord("0"))
+    zero = zero[(offsets[zero + 1] - offsets[zero] >= 2) & _validity(chunk)[zero]]
+    return bool((data[offsets[zero] + 1] - np.uint8(ord("0")) <= 9).any())
 
 
 def _numbers_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
