@@ -640,7 +640,7 @@ def _date_notes(
     pivots = {form.pivot for form in forms if "%y" in (form.date_format or "")}
     if pivots:
         pivot = pivots.pop()
-        short = pc.match_substring_regex(values, r"[./-]\d{2}(?:\s|$)")
+        short = pc.match_substring_regex(values, r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2}(?:\D|$)")
         positions = pc.indices_nonzero(pc.fill_null(short, False)).to_numpy()
         if len(positions):
             when = dates[int(positions[0])].as_py()

@@ -212,6 +212,14 @@ def test_json_arrays_keep_the_wall_clock_time_nested_too():
     ]
 
 
+def test_parquet_times_with_a_zone_keep_their_wall_clock_time():
+    utc = pa.array([dt.datetime(2024, 3, 1, 22, 30)], pa.timestamp("us", tz="UTC"))
+    table = pa.table({"id": [1], "t": utc.cast(pa.timestamp("us", tz="Europe/Berlin"))})
+    out = _io.BytesIO()
+    pq.write_table(table, out)
+    assert io.read_table(out.getvalue()).frame["t"].iloc[0] == pd.Timestamp("2024-03-01 23:30")
+
+
 # --- day order ----------------------------------------------------------------------------------
 
 
@@ -285,6 +293,10 @@ def test_two_and_four_digit_years_in_one_column():
     ]
     (note,) = _notes(loaded, "read_note.values.two_digit_year")
     assert note.rows == (3,) and note.examples == ("03/04/45",)
+    mixed = io.read_table(b"Nr;Datum\n1;2024-03-01\n2;03.04.45\n3;2024-03-02\n")
+    assert mixed.frame["Datum"].iloc[1] == pd.Timestamp("1945-04-03")
+    (note,) = _notes(mixed, "read_note.values.two_digit_year")
+    assert note.rows == (3,)  # the ISO dates have four-digit years
     dotted, bad = to_dates(pd.Series(["01.02.2024", "03.04.45", "x"]))
     assert dotted.tolist()[:2] == [pd.Timestamp("2024-02-01"), pd.Timestamp("1945-04-03")]
     assert bad.tolist() == [False, False, True]
