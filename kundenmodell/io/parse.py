@@ -349,8 +349,8 @@ def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedAr
     A fast path casts the text as it is; only when that fails are blanks, missing markers,
     currency signs and thousands marks dealt with. Lost also counts: numbers with a leading zero
     (postcodes, phone and article numbers), integers that do not read back as written (see
-    :func:`_reads_back`), whole numbers written two ways (``1`` and ``1.0``: ids, not
-    amounts), and infinity or overflow (``1e309``).
+    :func:`_reads_back`), whole numbers written two ways (``1`` and ``1.0``) or with an exponent
+    (:func:`_looks_like_ids`), and infinity or overflow (``1e309``).
     """
     if fmt.kind == "text":
         return None
@@ -374,7 +374,7 @@ def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedAr
             fast = _as_integers(values, fast)
             if fast is None:
                 return None
-    if pa.types.is_floating(fast.type) and _spellings_merge(values, fast):
+    if pa.types.is_floating(fast.type) and _looks_like_ids(values, fast):
         return None
     return fast
 
@@ -438,14 +438,19 @@ def _reads_back(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
     return not pc.any(pc.match_substring(values.filter(zeros), "-")).as_py()
 
 
-def _spellings_merge(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
-    """True when every number is whole and two texts gave the same one (``1`` and ``1.0``,
-    ``0`` and ``-0``): such a column holds ids or codes, and as floats they would merge.
-    Amounts have cents somewhere and skip the count."""
+def _looks_like_ids(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
+    """True when every number is whole and either two texts gave the same one (``1`` and
+    ``1.0``, ``0`` and ``-0``: as floats they would merge) or one has 16 digits or more
+    (``1,23457E+16``: a long id that Excel shortened to its 15 digits; no amount is that
+    large). Such a column holds ids or codes. Amounts have cents somewhere and skip the
+    checks."""
     if pc.all(pc.equal(pc.floor(numbers), numbers)).as_py() is False:
         return False
+    largest = pc.max(pc.abs(numbers)).as_py()
+    if largest is not None and largest >= 10**15:
+        return True
     texts = pc.count_distinct(_without_markers(values)).as_py()
-    return pc.count_distinct(pc.add(numbers, 0.0)).as_py() < texts  # -0.0 + 0.0 is 0.0
+    return pc.count_distinct(numbers).as_py() < texts  # -0.0 counts apart from 0.0
 
 
 def _numbers(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:

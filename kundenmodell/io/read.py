@@ -183,6 +183,8 @@ def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
         others = "." if fmt.decimal == "," else ","
         if any(others in value or " " in value or "e" in value.lower() for value in values):
             continue
+        if any("(" in value or value.endswith("-") for value in values):  # accounting negatives
+            continue
         if fmt.codes or not any(_CENTS.search(value) for value in values):
             continue
         found[name] = fmt

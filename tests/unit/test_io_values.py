@@ -60,6 +60,8 @@ def test_long_ids_with_a_placeholder_stay_text_and_distinct_customers():
         ["-0", "5"],
         [str(2**53), "5"],  # float64 would not keep it
         ["123456789012345678901234567890", "n/a", "5"],  # beyond int64, with a placeholder
+        ["1.23457E+16", "1.23458E+16"],  # long ids Excel shortened: the digits are gone
+        ["1,23457E+15", "2,5E+15"],
     ],
 )
 def test_ids_that_would_not_read_back_stay_text_exactly(values):
@@ -91,6 +93,15 @@ def test_amounts_stay_numbers_when_each_value_is_written_one_way():
     assert spelt_twice.frame["Rabatt"].tolist() == ["5,00", "5", "-"]  # could be ids: as written
     discount, bad = coerce(spelt_twice.frame["Rabatt"], CUSTOMERS.column("income"), Hints(","))
     assert discount.tolist()[:2] == [5.0, 5.0] and not bad.any()
+
+
+def test_float_zeros_of_both_signs_stay_numbers_and_ids_as_written():
+    loaded = io.read_table(
+        io.to_csv_bytes(pd.DataFrame({"Nr": ["a", "b"], "Wert": [0.0, -0.0]}), "de")
+    )
+    assert loaded.frame["Wert"].tolist() == [0.0, 0.0]
+    ids = _mapped(loaded, {"Wert": "customer_id"}).customers["customer_id"]
+    assert ids.tolist() == ["0,0", "-0,0"]  # as written, two customers
 
 
 def test_ids_written_as_floats_stay_as_written_when_mapped():
