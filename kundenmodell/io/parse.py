@@ -105,6 +105,7 @@ _DATE_FAMILIES = {
     "ymd_slash": re.compile(rf"^\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME}$"),
 }
 _ZONE_RE2 = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_SLASH_PARTS = r"^\s*(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-]"
 _SEPARATORS = {"dotted": ".", "slash": "/", "dash": "-"}
 _DIGIT_PLACES = np.array([0, 1, 3, 4, 6, 7, 8, 9])  # of dd.mm.yyyy / mm/dd/yyyy
 _PARALLEL_ROWS = 200_000  # per thread: below this, one slice
@@ -280,6 +281,28 @@ def _family_format(family: str, matches: list[re.Match[str]], hints: Hints) -> C
 def _day_order(family: str, dayfirst: bool) -> str:
     separator = "/" if family == "slash" else "-"
     return separator.join(("%d", "%m", "") if dayfirst else ("%m", "%d", ""))
+
+
+def guessed_day_order(
+    values: pa.ChunkedArray, dates: pa.ChunkedArray
+) -> tuple[np.ndarray, dict[str, int | str]] | None:
+    """Where reading ``d/m/y`` text as ``dates`` had to guess the day order: the positions of
+    the values that would read differently the other way round (``03/04/2024``, not
+    ``03/03/2024``) and the example for the note (``03/04/2024`` read as day 3, month 4, 2024).
+    None when a value of the column decides the order (``25/12/2024``) or none is ambiguous.
+    """
+    parts = pc.extract_regex(values, _SLASH_PARTS)
+    first = pc.cast(pc.struct_field(parts, "first"), pa.int64())
+    second = pc.cast(pc.struct_field(parts, "second"), pa.int64())
+    if pc.any(pc.or_(pc.greater(first, 12), pc.greater(second, 12))).as_py():
+        return None
+    ambiguous = pc.and_(pc.not_equal(first, second), pc.is_valid(dates))
+    positions = pc.indices_nonzero(pc.fill_null(ambiguous, False)).to_numpy()
+    if not len(positions):
+        return None
+    when = dates[int(positions[0])].as_py()
+    example = values[int(positions[0])].as_py().strip()
+    return positions, {"example": example, "day": when.day, "month": when.month, "year": when.year}
 
 
 def flip_day_order(fmt: ColumnFormat) -> ColumnFormat:

@@ -32,6 +32,7 @@ from kundenmodell.io.parse import (
     SAFE_INTEGER,
     YEAR_PIVOT,
     Hints,
+    guessed_day_order,
     to_dates,
     to_numbers,
 )
@@ -130,6 +131,7 @@ def map_table(
     hints = Hints(decimal=mapping.decimal, dayfirst=mapping.dayfirst)
     typed: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
+    guessed: dict[str, tuple[np.ndarray, dict]] = {}
     for target, source in targets.items():
         column = _column(target)
         values = frame[source].reset_index(drop=True)
@@ -141,6 +143,10 @@ def map_table(
         ):
             values = pd.Series(text.to_pandas(), dtype="str")  # as the file wrote it
         typed[target], bad[target] = coerce(values, column, hints)
+        if column.kind == "date" and _is_text(values):
+            guess = _day_order_guess(values, typed[target])
+            if guess is not None:
+                guessed[target] = guess
     id_from_email = "customer_id" not in typed
     if id_from_email:
         typed["customer_id"] = typed["email"].str.casefold().astype("str")
@@ -166,18 +172,23 @@ def map_table(
         transactions = pd.DataFrame({n: pd.Series(dtype="object") for n in TRANSACTIONS.names})
         transaction_rows = np.zeros(0, dtype=np.int64)
         is_purchase = np.zeros(len(frame), dtype=bool)
+    problems = [
+        (target, mask, _not_converted(target), None)
+        for target, mask in bad.items()
+        if mask.any() and target != "customer_id"
+    ]
+    problems += [
+        (target, mask, "read_note.values.day_order", params)
+        for target, (mask, params) in guessed.items()
+    ]
     findings = []
-    for target, mask in bad.items():
-        if not mask.any() or target == "customer_id":
-            continue
+    for target, mask, key, params in problems:
         table = TARGET_TABLE[target] if has_purchases else "customers"
         if table == "customers":
             rows_mask = _customer_mask(mask, customers, from_rows)
         else:
             rows_mask = mask[is_purchase]
-        kind = _column(target).kind
-        key = "validation.not_a_date" if kind == "date" else "validation.not_a_number"
-        found = _finding("warning", table, target, key, rows_mask)
+        found = _finding("warning", table, target, key, rows_mask, params=params)
         examples = _examples(frame[targets[target]].reset_index(drop=True)[mask])
         findings.append(Finding(replace(found.issue, examples=examples), found.mask))
     return Mapped(
@@ -190,6 +201,27 @@ def map_table(
         id_from_email=id_from_email,
         notes=tuple(notes),
     )
+
+
+def _not_converted(target: str) -> str:
+    return "validation.not_a_date" if _column(target).kind == "date" else "validation.not_a_number"
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values)
+
+
+def _day_order_guess(text: pd.Series, dates: pd.Series) -> tuple[np.ndarray, dict] | None:
+    """The rows of a text date column whose day order was a guess (``03/04/2024`` in a file
+    that says nothing about it), as a mask, with the example for the finding."""
+    values = pa.chunked_array([pa.array(text, pa.large_string(), from_pandas=True)])
+    guess = guessed_day_order(values, pa.chunked_array([pa.array(dates, from_pandas=True)]))
+    if guess is None:
+        return None
+    positions, params = guess
+    mask = np.zeros(len(text), dtype=bool)
+    mask[positions] = True
+    return mask, params
 
 
 def _check_mapping(frame: pd.DataFrame, mapping: Mapping) -> None:

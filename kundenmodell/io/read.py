@@ -34,6 +34,7 @@ from kundenmodell.io.parse import (
     ColumnFormat,
     Hints,
     convert_lossless,
+    guessed_day_order,
     infer_format,
     sample,
     with_hints,
@@ -49,7 +50,6 @@ _DAY_FIRST_HEADERS = re.compile(
 """Header words of British, German and Norwegian files, which write the day before the month."""
 _BIRTH_HEADERS = re.compile(r"geburt|birth|\bdob\b|født|fødsel|fodsel")
 """Headers of birth dates, whose two-digit years are never in the future."""
-_SLASH_PARTS = r"^\s*(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-]"
 _LISTED = 10  # row numbers kept on a note about a whole column
 _CENTS = re.compile(r"[.,]\d*[1-9]")
 
@@ -618,27 +618,21 @@ def _date_notes(
     where no value in the whole column says it, and the century of two-digit years."""
     notes = []
     forms = [fmt, *fmt.alternatives]
+    guess = None
     if any(form.family in ("slash", "dash") and not form.certain for form in forms):
-        parts = pc.extract_regex(values, _SLASH_PARTS)
-        first = pc.cast(pc.struct_field(parts, "first"), pa.int64())
-        second = pc.cast(pc.struct_field(parts, "second"), pa.int64())
-        decided = pc.any(pc.or_(pc.greater(first, 12), pc.greater(second, 12))).as_py()
-        ambiguous = pc.fill_null(pc.not_equal(first, second), False)
-        positions = pc.indices_nonzero(ambiguous).to_numpy()
-        if not decided and len(positions):
-            when = dates[int(positions[0])].as_py()
-            example = values[int(positions[0])].as_py().strip()
-            params = {"example": example, "day": when.day, "month": when.month, "year": when.year}
-            notes.append(
-                _Pending(
-                    "read_note.values.day_order",
-                    name,
-                    positions[:_LISTED],
-                    len(positions),
-                    params,
-                    (example,),
-                )
+        guess = guessed_day_order(values, dates)
+    if guess is not None:
+        positions, params = guess
+        notes.append(
+            _Pending(
+                "read_note.values.day_order",
+                name,
+                positions[:_LISTED],
+                len(positions),
+                dict(params),
+                (str(params["example"]),),
             )
+        )
     pivots = {form.pivot for form in forms if "%y" in (form.date_format or "")}
     if pivots:
         pivot = pivots.pop()

@@ -416,3 +416,22 @@ def test_json_overflow_and_infinity_stay_text_and_become_findings():
 def test_accounting_negatives_in_excel_text_cells():
     loaded = io.read_table(_xlsx([["Nr", "Saldo"], [1, "(12,50)"], [2, "3,00-"], [3, "4,75"]], {}))
     assert loaded.frame["Saldo"].tolist() == [-12.5, -3.0, 4.75]
+
+
+def test_a_day_order_guessed_at_mapping_is_a_finding_too():
+    loaded = io.read_table(b"Nr,Joined\n1,03/04/2024\n2,soon\n3,05/05/2024\n4,06/07/2024\n")
+    assert loaded.formats["Joined"].kind == "text" and loaded.notes == ()
+    mapped = _mapped(loaded, {"Nr": "customer_id", "Joined": "acquired_at"})
+    assert mapped.customers["acquired_at"].tolist()[::3] == [
+        pd.Timestamp("2024-04-03"),
+        pd.Timestamp("2024-07-06"),
+    ]
+    found = {f.issue.key: f.issue for f in mapped.findings}
+    guess = found["read_note.values.day_order"]
+    assert guess.column == "acquired_at" and guess.rows == 2  # 05/05 reads the same either way
+    assert guess.row_numbers == (1, 4) and guess.examples == ("03/04/2024", "06/07/2024")
+    assert dict(guess.params) == {"example": "03/04/2024", "day": 3, "month": 4, "year": 2024}
+    assert found["validation.not_a_date"].examples == ("soon",)
+    rows = io.validate_upload(mapped).to_frame("en")
+    shown = rows[rows["message"].str.contains("day 3, month 4, 2024")]
+    assert shown["row_numbers"].tolist() == ["2, 5"]  # the file's rows
