@@ -214,7 +214,8 @@ def _is_text(values: pd.Series) -> bool:
 def _day_order_guess(text: pd.Series, dates: pd.Series) -> tuple[np.ndarray, dict] | None:
     """The rows of a text date column whose day order was a guess (``03/04/2024`` in a file
     that says nothing about it), as a mask, with the example for the finding."""
-    values = pa.chunked_array([pa.array(text, pa.large_string(), from_pandas=True)])
+    strings = text.astype("str").where(text.notna(), None)  # a notebook's objects too
+    values = pa.chunked_array([pa.array(strings, pa.large_string(), from_pandas=True)])
     guess = guessed_day_order(values, pa.chunked_array([pa.array(dates, from_pandas=True)]))
     if guess is None:
         return None
