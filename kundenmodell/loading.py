@@ -55,7 +55,7 @@ def load(
         else io.suggest_mapping(loaded.frame.columns, "auto", loaded)
     )
     label = name or Path(loaded.name).stem or "upload"
-    mapped = io.map_table(loaded.frame, chosen, name=label, first_row=loaded.first_row)
+    mapped = io.map_table(loaded.frame, chosen, name=label, **loaded.mapping_options)
     return mapped.to_dataset()
 
 

@@ -4,7 +4,7 @@ The flow of an upload, each step usable on its own in a notebook::
 
     loaded = io.read_table("kunden.csv")              # any CSV/TSV/xlsx/Parquet/JSON lines
     mapping = io.suggest_mapping(loaded.frame.columns, "auto", loaded)
-    mapped = io.map_table(loaded.frame, mapping, first_row=loaded.first_row)
+    mapped = io.map_table(loaded.frame, mapping, **loaded.mapping_options)
     report = io.validate_upload(mapped)               # findings with the file's row numbers
     mapped = mapped.without(report.masks(report.droppable))   # if the user wants that
     data = io.minimise(mapped.to_dataset(), "drop")   # keep only what the analysis needs

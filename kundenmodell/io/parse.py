@@ -11,7 +11,15 @@ of the rest), then the whole column is converted with vectorised Arrow kernels:
   the wall-clock time), ``12/31/2024`` or ``31/12/2024`` — day first when a first part exceeds
   12, month first when a second part does, otherwise the file's hint;
 * Excel serial day numbers (days since 1899-12-30) and ``20241231`` only when the target is known
-  to be a date (:func:`to_dates`), because a plain number column could be anything.
+  to be a date (:func:`to_dates`), because a plain number column could be anything;
+* accounting negatives ``(12,50)`` and ``12,50-`` (SAP, DATEV) as ``-12,50``.
+
+Nothing is changed on the way: a column becomes integers only if every value is an integer that
+reads back as written (no leading zero, no ``+``, no ``-0``, below 2**53 so that float64 keeps
+it), otherwise ids and codes stay text, as do whole numbers written two ways (``1``, ``1.0``);
+infinity and overflow (``1e309``) never become numbers;
+a two-digit year is put in its century by a pivot like Excel's (00-29 → 20xx, 30-99 → 19xx); a
+date column that mixes unambiguous forms (ISO and ``dd.mm.yyyy``) reads each value by its own.
 
 Two modes: *lossless* (:func:`convert_lossless`, used when a file is read) converts a column only
 if every value parses, so nothing the user wrote is lost; *coercing* (:func:`to_numbers`,
@@ -81,6 +89,13 @@ _NUMBER_PATTERNS = {
     ),
 }
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
+SAFE_INTEGER = 2**53
+"""Integers at or beyond this lose digits in float64 (where pandas puts numbers): such ids stay
+text."""
+YEAR_PIVOT = 29
+"""Two-digit years up to this are 20xx, above it 19xx (Excel's rule)."""
+_BRACKETED = r"^\s*\((.*)\)\s*$"
+_TRAILING_MINUS = r"^\s*([^-\s].*\S)\s*-\s*$"
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
 _DATE_FAMILIES = {
     "dotted": re.compile(rf"^(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}|\d{{2}}){_TIME}$"),
@@ -90,6 +105,7 @@ _DATE_FAMILIES = {
     "ymd_slash": re.compile(rf"^\d{{4}}/\d{{1,2}}/\d{{1,2}}{_TIME}$"),
 }
 _ZONE_RE2 = r"\s*(?:Z|UTC|[+-]\d{2}:?\d{2})$"
+_SLASH_PARTS = r"^\s*(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-]"
 _SEPARATORS = {"dotted": ".", "slash": "/", "dash": "-"}
 _DIGIT_PLACES = np.array([0, 1, 3, 4, 6, 7, 8, 9])  # of dd.mm.yyyy / mm/dd/yyyy
 _PARALLEL_ROWS = 200_000  # per thread: below this, one slice
@@ -119,8 +135,10 @@ class ColumnFormat:
     (``12,5`` can only be a decimal comma), False when a hint had to decide. A date column's
     ``date_format`` is the strptime format of its date part (``"ISO"`` for ISO 8601, which
     Arrow casts directly), ``times`` the time parts found (``""`` for none): a column may mix
-    ``01.03.2024`` and ``01.03.2024 12:30``. ``codes`` marks whole numbers written with a
-    leading zero (postcodes, phone numbers): read losslessly they stay text.
+    ``01.03.2024`` and ``01.03.2024 12:30``. ``codes`` marks numbers written with a leading
+    zero (postcodes, phone numbers): read losslessly they stay text. ``pivot`` is the last
+    two-digit year read as 20xx (``%y`` formats); ``alternatives`` are the formats of the other
+    date forms a column mixes in (ISO beside ``dd.mm.yyyy``), each value read by its own form.
     """
 
     kind: Kind
@@ -132,6 +150,8 @@ class ColumnFormat:
     dayfirst: bool | None = None
     certain: bool = True
     codes: bool = False
+    pivot: int = YEAR_PIVOT
+    alternatives: tuple[ColumnFormat, ...] = ()
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -163,8 +183,13 @@ def infer_format(values: list[str], hints: Hints = NO_HINTS) -> ColumnFormat:
     return _number_format(values, hints) or _date_format(values, hints) or TEXT
 
 
+def _accounting(value: str) -> str:
+    """``(12,50)`` and ``12,50-`` (accounting negatives) as ``-12,50``; other text unchanged."""
+    return re.sub(_TRAILING_MINUS, r"-\1", re.sub(_BRACKETED, r"-\1", value))
+
+
 def _split_money(value: str) -> tuple[str, str | None]:
-    match = _MONEY.match(value)
+    match = _MONEY.match(_accounting(value))
     if match is None:
         return value, None
     symbol = match["pre"] or match["post"]
@@ -201,45 +226,83 @@ def _number_format(values: list[str], hints: Hints) -> ColumnFormat | None:
         decimal=decimal,
         currency=currencies.pop() if len(currencies) == 1 else None,
         certain=certain,
-        codes=kind == "integer" and any(_LEADING_ZERO.match(value) for value in values),
+        codes=any(_LEADING_ZERO.match(_split_money(value)[0]) for value in values),
     )
 
 
 def _date_format(values: list[str], hints: Hints) -> ColumnFormat | None:
-    for family, pattern in _DATE_FAMILIES.items():
-        if pattern.match(values[0]) is None:
-            continue
-        matches = [pattern.match(value) for value in values]
-        if not all(matches):
+    """The date format of the values, or None when one of them is no date.
+
+    Values of several forms (ISO beside ``dd.mm.yyyy``) give the format of the most common form
+    with the others as ``alternatives``; day and month order is decided once for all ``d/m``
+    values of the column.
+    """
+    forms: dict[str, list[re.Match[str]]] = {}
+    for value in values:
+        for family, pattern in _DATE_FAMILIES.items():
+            match = pattern.match(value)
+            if match is not None:
+                forms.setdefault(family, []).append(match)
+                break
+        else:
             return None
-        times = _time_forms(values)
-        if family == "iso":
-            return ColumnFormat("date", date_format="ISO", family=family)
-        if family == "ymd_slash":
-            return ColumnFormat("date", date_format="%Y/%m/%d", times=times, family=family)
-        year = "%Y" if all(len(match.group(3)) == 4 for match in matches) else "%y"
-        if family == "dotted":
-            return ColumnFormat("date", date_format=f"%d.%m.{year}", times=times, family=family)
-        first = max(int(match.group(1)) for match in matches)
-        second = max(int(match.group(2)) for match in matches)
-        if first > 12 and second > 12:
-            return None
-        certain = first > 12 or second > 12
-        dayfirst = first > 12 if certain else bool(hints.dayfirst)
-        return ColumnFormat(
-            "date",
-            date_format=_day_order(family, dayfirst) + year,
-            times=times,
-            family=family,
-            dayfirst=dayfirst,
-            certain=certain,
-        )
-    return None
+    ordered = sorted(forms, key=lambda family: -len(forms[family]))
+    main, *others = [_family_format(family, forms[family], hints) for family in ordered]
+    return replace(main, alternatives=tuple(others))
+
+
+def _family_format(family: str, matches: list[re.Match[str]], hints: Hints) -> ColumnFormat:
+    """The format of values that all match ``family``'s pattern."""
+    times = _time_forms([match.string for match in matches])
+    if family == "iso":
+        return ColumnFormat("date", date_format="ISO", family=family)
+    if family == "ymd_slash":
+        return ColumnFormat("date", date_format="%Y/%m/%d", times=times, family=family)
+    year = "%Y" if all(len(match.group(3)) == 4 for match in matches) else "%y"
+    if family == "dotted":
+        return ColumnFormat("date", date_format=f"%d.%m.{year}", times=times, family=family)
+    days_first = sum(int(match.group(1)) > 12 for match in matches)
+    days_second = sum(int(match.group(2)) > 12 for match in matches)
+    certain = bool(days_first or days_second)
+    # Values that contradict each other (25/12 and 12/25): the order most of them show, the
+    # others are no dates. Without evidence in the values or the file, day first: only the US
+    # writes the month first.
+    dayfirst = days_first >= days_second if certain else hints.dayfirst is not False
+    return ColumnFormat(
+        "date",
+        date_format=_day_order(family, dayfirst) + year,
+        times=times,
+        family=family,
+        dayfirst=dayfirst,
+        certain=certain,
+    )
 
 
 def _day_order(family: str, dayfirst: bool) -> str:
     separator = "/" if family == "slash" else "-"
     return separator.join(("%d", "%m", "") if dayfirst else ("%m", "%d", ""))
+
+
+def guessed_day_order(
+    values: pa.ChunkedArray, dates: pa.ChunkedArray
+) -> tuple[np.ndarray, dict[str, int | str]] | None:
+    """Where reading ``d/m/y`` text as ``dates`` had to guess the day order: the positions of
+    the values that would read differently the other way round (``03/04/2024``, not
+    ``03/03/2024``) and the example for the note (``03/04/2024`` read as day 3, month 4, 2024).
+    None when a value of the column decides the order (``25/12/2024``) or none is ambiguous.
+    """
+    parts = pc.extract_regex(values, _SLASH_PARTS)
+    first = pc.cast(pc.struct_field(parts, "first"), pa.int64())
+    second = pc.cast(pc.struct_field(parts, "second"), pa.int64())
+    if pc.any(pc.or_(pc.greater(first, 12), pc.greater(second, 12))).as_py():
+        return None
+    ambiguous = pc.and_(pc.not_equal(first, second), pc.is_valid(dates))
+    positions = pc.indices_nonzero(pc.fill_null(ambiguous, False)).to_numpy()
+    if not len(positions):
+        return None
+    when = dates[int(positions[0])].as_py()
+    example = values[int(positions[0])].as_py().strip()
+    return positions, {"example": example, "day": when.day, "month": when.month, "year": when.year}
 
 
 def flip_day_order(fmt: ColumnFormat) -> ColumnFormat:
@@ -265,7 +328,7 @@ def _time_forms(values: list[str]) -> tuple[str, ...]:
 
 def with_hints(fmt: ColumnFormat, values: list[str], hints: Hints) -> ColumnFormat:
     """Re-decide an uncertain format with the file's hints (certain ones stay)."""
-    if fmt.certain or fmt.kind == "text":
+    if fmt.kind == "text" or (fmt.certain and all(alt.certain for alt in fmt.alternatives)):
         return fmt
     return replace(infer_format(values, hints), certain=False)
 
@@ -307,8 +370,10 @@ def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedAr
     """``values`` converted to ``fmt``'s kind, or None when a single value would be lost.
 
     A fast path casts the text as it is; only when that fails are blanks, missing markers,
-    currency signs and thousands marks dealt with. Integers with a leading zero (postcodes,
-    phone and article numbers) stay text.
+    currency signs and thousands marks dealt with. Lost also counts: numbers with a leading zero
+    (postcodes, phone and article numbers), integers that do not read back as written (see
+    :func:`_reads_back`), whole numbers written two ways (``1`` and ``1.0``) or with an exponent
+    (:func:`_looks_like_ids`), and infinity or overflow (``1e309``).
     """
     if fmt.kind == "text":
         return None
@@ -320,27 +385,48 @@ def convert_lossless(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedAr
         if converted.n_bad and fmt.family in ("slash", "dash") and not fmt.certain:
             converted = _dates(values, flip_day_order(fmt))
         return None if converted.n_bad else converted.values
-    if fmt.kind == "integer" and (fmt.codes or _has_leading_zero(values)):
+    if fmt.codes or _has_leading_zero(values):
         return None
     fast = _numbers_fast(values, fmt)
-    if fast is not None:
-        return fast
-    converted = _numbers(values, fmt)
-    if converted.n_bad:
+    if fast is None:
+        converted = _numbers(values, fmt)
+        if converted.n_bad:
+            return None
+        fast = converted.values
+        if fmt.kind == "integer":
+            fast = _as_integers(values, fast)
+            if fast is None:
+                return None
+    if pa.types.is_floating(fast.type) and _looks_like_ids(values, fast):
         return None
-    return _as_integers(converted.values) if fmt.kind == "integer" else converted.values
+    return fast
 
 
 def _has_leading_zero(values: pa.ChunkedArray) -> bool:
-    starts = pc.and_(pc.starts_with(values, "0"), pc.greater(pc.utf8_length(values), 1))
-    if not pc.any(starts).as_py():
+    """True when a value starts with ``0`` and a digit (``007``, ``01234``), looked up in the
+    bytes of each chunk: the first two bytes of every value, no string kernel."""
+    return any(_leading_zero_chunk(chunk) for chunk in values.chunks)
+
+
+def _leading_zero_chunk(chunk: pa.Array) -> bool:
+    if not pa.types.is_large_string(chunk.type):
+        starts = pc.and_(pc.starts_with(chunk, "0"), pc.greater(pc.utf8_length(chunk), 1))
+        return bool(pc.any(pc.match_substring_regex(chunk.filter(starts), r"^0\d")).as_py())
+    n = len(chunk)
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[chunk.offset : chunk.offset + n + 1]
+    if not n or offsets[-1] == offsets[0]:
         return False
-    trimmed = pc.utf8_trim_whitespace(values.filter(starts))
-    return bool(pc.any(pc.match_substring_regex(trimmed, r"^0\d")).as_py())
+    data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+    # The first byte of every value (an empty last value points past the end: clipped), then
+    # only the few values starting with "0" are looked at further.
+    zero = np.flatnonzero(np.take(data, offsets[:-1], mode="clip") == ord("0"))
+    zero = zero[(offsets[zero + 1] - offsets[zero] >= 2) & _validity(chunk)[zero]]
+    return bool((data[offsets[zero] + 1] - np.uint8(ord("0")) <= 9).any())
 
 
 def _numbers_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
-    """Arrow's own cast where the text is already in its form (the common case)."""
+    """Arrow's own cast where the text is already in its form (the common case), if every
+    number is finite and every integer reads back as written."""
     if fmt.currency is not None:
         return None
     text = values
@@ -349,15 +435,57 @@ def _numbers_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray
             return None
         text = pc.replace_substring(values, ",", ".")
     try:
-        return pc.cast(text, pa.int64() if fmt.kind == "integer" else pa.float64())
+        numbers = pc.cast(text, pa.int64() if fmt.kind == "integer" else pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    if fmt.kind == "integer":
+        return numbers if _reads_back(values, numbers) else None
+    # Arrow reads "inf", "nan" and "1e309" as floats that are no amounts: the slow path decides.
+    return numbers if pc.all(pc.is_finite(numbers)).as_py() is not False else None
+
+
+def _reads_back(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
+    """True when the integers ``numbers`` read from ``values`` give each text back: none at
+    or beyond :data:`SAFE_INTEGER` (float64 would change it) and no ``-0`` (which would merge
+    with ``0``). Leading zeros are ruled out before, a ``+`` by Arrow's cast or
+    :func:`_as_integers`."""
+    bounds = pc.min_max(numbers)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is None:
+        return True
+    if low <= -SAFE_INTEGER or high >= SAFE_INTEGER:
+        return False
+    if low > 0 or high < 0:
+        return True
+    zeros = pc.fill_null(pc.equal(numbers, 0), False)
+    return not pc.any(pc.match_substring(values.filter(zeros), "-")).as_py()
+
+
+def _looks_like_ids(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> bool:
+    """True when every number is whole and either two texts gave the same one (``1`` and
+    ``1.0``, ``0`` and ``-0``: as floats they would merge) or one has 16 digits or more
+    (``1,23457E+16``: a long id that Excel shortened to its 15 digits; no amount is that
+    large). Such a column holds ids or codes. Amounts have cents somewhere and skip the
+    checks."""
+    if pc.all(pc.equal(pc.floor(numbers), numbers)).as_py() is False:
+        return False
+    largest = pc.max(pc.abs(numbers)).as_py()
+    if largest is not None and largest >= 10**15:
+        return True
+    texts = pc.count_distinct(_without_markers(values)).as_py()
+    return pc.count_distinct(numbers).as_py() < texts  # -0.0 counts apart from 0.0
 
 
 def _numbers(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
-    """Every value that reads as a number in ``fmt``'s marks; the others become missing."""
+    """Every value that reads as a finite number in ``fmt``'s marks; the others become
+    missing. Accounting negatives ``(12,50)`` and ``12,50-`` read as ``-12,50``."""
     decimal = fmt.decimal or "."
-    text = pc.replace_substring_regex(_without_markers(values), _MONEY_RE2, r"\1\2")
+    text = _without_markers(values)
+    if pc.any(pc.match_substring(text, "(")).as_py():
+        text = pc.replace_substring_regex(text, _BRACKETED, r"-\1")
+    if pc.any(pc.ends_with(text, "-")).as_py():
+        text = pc.replace_substring_regex(text, _TRAILING_MINUS, r"-\1")
+    text = pc.replace_substring_regex(text, _MONEY_RE2, r"\1\2")
     valid = pc.match_substring_regex(text, _NUMBER_PATTERNS[decimal][1])
     text = pc.replace_substring_regex(text, _SPACES_RE2, "")
     text = pc.replace_substring_regex(text, "[.]" if decimal == "," else "[,]", "")
@@ -365,14 +493,20 @@ def _numbers(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
         text = pc.replace_substring(text, ",", ".")
     text = pc.replace_substring_regex(text, r"^\+", "")
     parsed = pc.cast(pc.if_else(valid, text, pa.scalar(None, text.type)), pa.float64())
+    parsed = pc.if_else(pc.is_finite(parsed), parsed, pa.scalar(None, pa.float64()))
     return Converted(_chunked(parsed), _bad_mask(values, parsed))
 
 
-def _as_integers(values: pa.ChunkedArray) -> pa.ChunkedArray:
+def _as_integers(values: pa.ChunkedArray, numbers: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Whole ``numbers`` (read from ``values``) as int64, or None when one of them would not
+    read back as written (:func:`_reads_back`; ``+7`` would become ``7``)."""
+    if pc.any(pc.match_substring_regex(values, r"^\s*\+")).as_py():
+        return None
     try:
-        return pc.cast(values, pa.int64())
+        integers = pc.cast(numbers, pa.int64())
     except pa.ArrowInvalid:
-        return values
+        return None
+    return integers if _reads_back(values, integers) else None
 
 
 def _dates_fast(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | None:
@@ -492,6 +626,8 @@ def _strptime(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray:
     date is no date, so the day read back must be the day written.
     """
     parsed = [pc.strptime(values, form, "s", error_is_null=True) for form in fmt.formats]
+    if "%y" in (fmt.date_format or ""):
+        parsed = [_pivot_years(_chunked(dates), fmt.pivot) for dates in parsed]
     parsed = parsed[0] if len(parsed) == 1 else pc.coalesce(*parsed)
     suspect = pc.less_equal(pc.day(parsed), 3)  # a rolled-over 29th-31st lands on day 1-3
     positions = pc.indices_nonzero(pc.fill_null(suspect, False)).to_numpy()
@@ -508,23 +644,97 @@ def _strptime(values: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray:
     return pc.if_else(pa.array(mask), pa.scalar(None, parsed.type), parsed)
 
 
+def _pivot_years(dates: pa.ChunkedArray, pivot: int) -> pa.ChunkedArray:
+    """Dates read from two-digit years moved into the century of ``pivot``: ``yy`` up to it
+    is 20yy, above it 19yy (strptime's own rule, 69, would make a 1950 birthday 2050)."""
+    years = pc.fill_null(pc.year(dates), 2000).to_numpy()
+    short = years % 100
+    wanted = np.where(short <= pivot, 2000, 1900) + short
+    if (wanted == years).all():
+        return dates
+    months = pc.fill_null(pc.month(dates), 1).to_numpy()
+    days = pc.fill_null(pc.day(dates), 1).to_numpy()
+    shift = _days_from_civil(wanted, months, days) - _days_from_civil(years, months, days)
+    seconds = pc.fill_null(pc.cast(dates, pa.int64()), 0).to_numpy() + shift * 86_400
+    valid = pc.is_valid(dates).to_numpy(zero_copy_only=False)
+    return _chunked(pa.array(seconds, pa.int64(), mask=~valid).cast(dates.type))
+
+
+_ANY_TIME = ("", " %H:%M", " %H:%M:%S")
+_UNAMBIGUOUS: tuple[tuple[str, ColumnFormat], ...] = (
+    (_DATE_FAMILIES["iso"].pattern, ColumnFormat("date", date_format="ISO", family="iso")),
+    (
+        r"^\d{1,2}\.\d{1,2}\.\d{4}\b",
+        ColumnFormat("date", date_format="%d.%m.%Y", times=_ANY_TIME, family="dotted"),
+    ),
+    (
+        r"^\d{1,2}\.\d{1,2}\.\d{2}\b",
+        ColumnFormat("date", date_format="%d.%m.%y", times=_ANY_TIME, family="dotted"),
+    ),
+    (
+        _DATE_FAMILIES["ymd_slash"].pattern,
+        ColumnFormat("date", date_format="%Y/%m/%d", times=_ANY_TIME, family="ymd_slash"),
+    ),
+)
+"""Date forms that tell day and month apart by themselves, with the pattern of their values:
+a value of one of them among dates of another form is read by its own."""
+
+
 def _dates(values: pa.ChunkedArray, fmt: ColumnFormat) -> Converted:
-    """Every value that reads as a date in ``fmt``; the others become missing."""
+    """Every value that reads as a date in ``fmt``, in one of its ``alternatives`` or in a form
+    that is unambiguous by itself (:data:`_UNAMBIGUOUS`); the others become missing."""
     text = _without_markers(values)
-    if fmt.date_format == "ISO":
-        text = pc.replace_substring_regex(text, _ZONE_RE2, "")
-        text = pc.replace_substring(text, "T", " ")
-        try:
-            parsed = pc.cast(text, TIMESTAMP)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            series = pd.to_datetime(
-                pd.Series(text.to_pylist(), dtype="str"), format="ISO8601", errors="coerce"
-            )
-            parsed = pa.array(series.astype("datetime64[us]"), TIMESTAMP, from_pandas=True)
-    else:
-        parsed = pc.cast(_strptime(text, fmt), TIMESTAMP)
-    parsed = _chunked(parsed)
+    parsed = _chunked(_dates_in(text, fmt))
+    unread = pc.and_(pc.is_valid(text), pc.is_null(parsed))
+    if pc.any(unread).as_py():
+        parsed = _other_forms(text, parsed, unread, fmt)
     return Converted(parsed, _bad_mask(values, parsed))
+
+
+def _dates_in(text: pa.ChunkedArray, fmt: ColumnFormat) -> pa.ChunkedArray | pa.Array:
+    """``text`` (trimmed, markers removed) read in ``fmt`` alone."""
+    if fmt.date_format != "ISO":
+        return pc.cast(_strptime(text, fmt), TIMESTAMP)
+    text = pc.replace_substring_regex(text, _ZONE_RE2, "")  # the wall-clock time is kept
+    text = pc.replace_substring(text, "T", " ")
+    try:
+        return pc.cast(text, TIMESTAMP)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    iso = pc.match_substring_regex(text, _DATE_FAMILIES["iso"].pattern)
+    text = pc.if_else(iso, text, pa.scalar(None, text.type))  # a dotted date among ISO ones
+    try:
+        return pc.cast(text, TIMESTAMP)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        series = pd.to_datetime(
+            pd.Series(text.to_pylist(), dtype="str"), format="ISO8601", errors="coerce"
+        )
+        return pa.array(series.astype("datetime64[us]"), TIMESTAMP, from_pandas=True)
+
+
+def _other_forms(
+    text: pa.ChunkedArray, parsed: pa.ChunkedArray, unread: pa.ChunkedArray, fmt: ColumnFormat
+) -> pa.ChunkedArray:
+    """``parsed`` with the ``unread`` values read by the first other form they match."""
+    rest = text.filter(unread)
+    filled = pa.chunked_array([pa.nulls(len(rest), TIMESTAMP)])
+    forms = [(_DATE_FAMILIES[alt.family or "iso"].pattern, alt) for alt in fmt.alternatives]
+    if fmt.family in _SEPARATORS and fmt.date_format:  # 03/04/45 beside 03/04/2045
+        year = "%Y" if fmt.date_format.endswith("%y") else "%y"
+        other = replace(fmt, date_format=fmt.date_format[:-2] + year, alternatives=())
+        forms.insert(0, (_DATE_FAMILIES[fmt.family].pattern, other))
+    forms += [(pattern, replace(form, pivot=fmt.pivot)) for pattern, form in _UNAMBIGUOUS]
+    for pattern, form in forms:
+        if form.date_format == fmt.date_format:
+            continue
+        matching = pc.and_(pc.is_null(filled), pc.match_substring_regex(rest, pattern))
+        if not pc.any(matching).as_py():
+            continue
+        candidates = pc.if_else(matching, rest, pa.scalar(None, rest.type))
+        filled = pc.coalesce(filled, _chunked(_dates_in(candidates, form)))
+    mask = unread.combine_chunks()
+    whole = parsed.combine_chunks()
+    return _chunked(pc.replace_with_mask(whole, mask, filled.combine_chunks()))
 
 
 # --- coercion to a canonical kind --------------------------------------------------------------
@@ -536,11 +746,17 @@ def _strings(series: pd.Series) -> pa.ChunkedArray:
 
 
 def to_numbers(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.ndarray]:
-    """``series`` as float64, reading text with :func:`infer_format`; and the unreadable rows."""
+    """``series`` as float64, reading text with :func:`infer_format`; and the unreadable rows.
+
+    Infinity (from a file's ``inf`` or an overflowing ``1e309``) is no number: it becomes
+    missing and its rows are returned as unreadable.
+    """
     if pd.api.types.is_bool_dtype(series):
         return series.astype("float64"), np.zeros(len(series), dtype=bool)
     if pd.api.types.is_numeric_dtype(series):
-        return series.astype("float64"), np.zeros(len(series), dtype=bool)
+        numbers = series.astype("float64")
+        infinite = np.isinf(numbers.to_numpy())
+        return numbers.mask(infinite), infinite
     values = _strings(series)
     fmt = infer_format(_numeric_candidates(sample(values)), hints)
     if fmt.kind not in ("integer", "number"):
@@ -561,11 +777,15 @@ def _numeric_candidates(values: list[str]) -> list[str]:
     ]
 
 
-def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.ndarray]:
+def to_dates(
+    series: pd.Series, hints: Hints = NO_HINTS, pivot: int = YEAR_PIVOT
+) -> tuple[pd.Series, np.ndarray]:
     """``series`` as ``datetime64[us]`` days; and the rows whose value is not a date.
 
     Numbers are read as ``20241231`` when every value fits that form, otherwise as Excel
     serial days (``45657`` is 2024-12-31). Times of day are dropped: canonical dates are days.
+    Two-digit years up to ``pivot`` are 20xx, the others 19xx. Values in another form than the
+    sample's are read by their own form where it is unambiguous (ISO, ``dd.mm.yyyy``).
     """
     index = series.index
     if pd.api.types.is_datetime64_any_dtype(series):
@@ -574,8 +794,7 @@ def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return _dates_from_numbers(series.astype("float64"))
     values = _strings(series)
-    candidates = [value for value in sample(values) if _date_like(value)]
-    fmt = infer_format(candidates, hints)
+    fmt = infer_format(_date_candidates(sample(values)), hints)
     if fmt.kind in ("integer", "number"):
         numbers, bad = to_numbers(series, hints)
         dates, bad_dates = _dates_from_numbers(numbers)
@@ -583,6 +802,9 @@ def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.
     if fmt.kind != "date":
         empty = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
         return empty, _bad_mask(values, pa.chunked_array([pa.nulls(len(values), TIMESTAMP)]))
+    fmt = replace(
+        fmt, pivot=pivot, alternatives=tuple(replace(alt, pivot=pivot) for alt in fmt.alternatives)
+    )
     converted = _dates(values, fmt)
     if fmt.family in ("slash", "dash") and not fmt.certain and converted.n_bad:
         other = _dates(values, flip_day_order(fmt))
@@ -593,10 +815,12 @@ def to_dates(series: pd.Series, hints: Hints = NO_HINTS) -> tuple[pd.Series, np.
     return dates, converted.bad
 
 
-def _date_like(value: str) -> bool:
-    return any(pattern.match(value) for pattern in _DATE_FAMILIES.values()) or bool(
-        re.fullmatch(r"\d+(?:[.,]\d+)?", value)
-    )
+def _date_candidates(values: list[str]) -> list[str]:
+    """The sample values written as dates, or as numbers (serial days) where those are more:
+    a stray number or word does not hide the form of the rest."""
+    dated = [value for value in values if any(p.match(value) for p in _DATE_FAMILIES.values())]
+    numbers = [value for value in values if re.fullmatch(r"\d+(?:[.,]\d+)?", value)]
+    return dated if len(dated) >= len(numbers) else numbers
 
 
 def _dates_from_numbers(numbers: pd.Series) -> tuple[pd.Series, np.ndarray]:

@@ -20,12 +20,22 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.io.mapping import TARGET_TABLE, Mapping, normalise, value_map
 from kundenmodell.io.notes import ReadNote
-from kundenmodell.io.parse import MISSING_MARKERS, NO_HINTS, Hints, to_dates, to_numbers
+from kundenmodell.io.parse import (
+    MISSING_MARKERS,
+    NO_HINTS,
+    SAFE_INTEGER,
+    YEAR_PIVOT,
+    Hints,
+    guessed_day_order,
+    to_dates,
+    to_numbers,
+)
 from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, _finding
 
 PURCHASE_COLUMNS = tuple(name for name in TRANSACTIONS.names if name != "customer_id")
@@ -106,21 +116,37 @@ def map_table(
     first_row: int = 2,
     file_rows: np.ndarray | None = None,
     notes: tuple[ReadNote, ...] = (),
+    written: dict[str, pa.ChunkedArray] | None = None,
 ) -> Mapped:
     """``frame`` converted and split per ``mapping``.
 
     ``first_row`` is the spreadsheet row of the frame's first row, or ``file_rows`` the row of
     each frame row (for the row numbers in findings); ``notes`` are the reading's decisions, kept
-    for the report. :attr:`LoadedTable.mapping_options` gives all three for a read file.
+    for the report; ``written`` the text of columns read as whole numbers, for ids and text
+    targets (``1.0`` stays ``1.0``). :attr:`LoadedTable.mapping_options` gives them for a read
+    file.
     """
     _check_mapping(frame, mapping)
     targets = mapping.targets
     hints = Hints(decimal=mapping.decimal, dayfirst=mapping.dayfirst)
     typed: dict[str, pd.Series] = {}
     bad: dict[str, np.ndarray] = {}
+    guessed: dict[str, tuple[np.ndarray, dict]] = {}
     for target, source in targets.items():
         column = _column(target)
-        typed[target], bad[target] = coerce(frame[source].reset_index(drop=True), column, hints)
+        values = frame[source].reset_index(drop=True)
+        text = (written or {}).get(source)
+        if (
+            column.kind in ("id", "text", "category")
+            and text is not None
+            and len(text) == len(frame)
+        ):
+            values = pd.Series(text.to_pandas(), dtype="str")  # as the file wrote it
+        typed[target], bad[target] = coerce(values, column, hints)
+        if column.kind == "date" and _is_text(values):
+            guess = _day_order_guess(values, typed[target])
+            if guess is not None:
+                guessed[target] = guess
     id_from_email = "customer_id" not in typed
     if id_from_email:
         typed["customer_id"] = typed["email"].str.casefold().astype("str")
@@ -146,18 +172,23 @@ def map_table(
         transactions = pd.DataFrame({n: pd.Series(dtype="object") for n in TRANSACTIONS.names})
         transaction_rows = np.zeros(0, dtype=np.int64)
         is_purchase = np.zeros(len(frame), dtype=bool)
+    problems = [
+        (target, mask, _not_converted(target), None)
+        for target, mask in bad.items()
+        if mask.any() and target != "customer_id"
+    ]
+    problems += [
+        (target, mask, "read_note.values.day_order", params)
+        for target, (mask, params) in guessed.items()
+    ]
     findings = []
-    for target, mask in bad.items():
-        if not mask.any() or target == "customer_id":
-            continue
+    for target, mask, key, params in problems:
         table = TARGET_TABLE[target] if has_purchases else "customers"
         if table == "customers":
             rows_mask = _customer_mask(mask, customers, from_rows)
         else:
             rows_mask = mask[is_purchase]
-        kind = _column(target).kind
-        key = "validation.not_a_date" if kind == "date" else "validation.not_a_number"
-        found = _finding("warning", table, target, key, rows_mask)
+        found = _finding("warning", table, target, key, rows_mask, params=params)
         examples = _examples(frame[targets[target]].reset_index(drop=True)[mask])
         findings.append(Finding(replace(found.issue, examples=examples), found.mask))
     return Mapped(
@@ -170,6 +201,28 @@ def map_table(
         id_from_email=id_from_email,
         notes=tuple(notes),
     )
+
+
+def _not_converted(target: str) -> str:
+    return "validation.not_a_date" if _column(target).kind == "date" else "validation.not_a_number"
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(values) or pd.api.types.is_object_dtype(values)
+
+
+def _day_order_guess(text: pd.Series, dates: pd.Series) -> tuple[np.ndarray, dict] | None:
+    """The rows of a text date column whose day order was a guess (``03/04/2024`` in a file
+    that says nothing about it), as a mask, with the example for the finding."""
+    strings = text.astype("str").where(text.notna(), None)  # a notebook's objects too
+    values = pa.chunked_array([pa.array(strings, pa.large_string(), from_pandas=True)])
+    guess = guessed_day_order(values, pa.chunked_array([pa.array(dates, from_pandas=True)]))
+    if guess is None:
+        return None
+    positions, params = guess
+    mask = np.zeros(len(text), dtype=bool)
+    mask[positions] = True
+    return mask, params
 
 
 def _check_mapping(frame: pd.DataFrame, mapping: Mapping) -> None:
@@ -199,9 +252,11 @@ def coerce(
 ) -> tuple[pd.Series, np.ndarray]:
     """``series`` in ``column``'s canonical kind, and the rows whose value did not convert.
 
-    ids and text become trimmed strings (whole numbers without ``.0``); categories are looked up
-    in the value synonyms (``Firmenkunde`` → ``b2b``; unknown values stay for the validation
-    report); dates are days; integers ``Int64`` when whole, numbers ``float64``.
+    ids and text become trimmed strings exactly as written (``00123`` and ``-0`` stay; a whole
+    number cell of a spreadsheet or JSON file loses its ``.0``); categories are looked up in the
+    value synonyms (``Firmenkunde`` → ``b2b``; unknown values stay for the validation report);
+    dates are days (a two-digit birth year is never in the future); integers ``Int64`` when
+    whole, numbers ``float64``.
     """
     no_problem = np.zeros(len(series), dtype=bool)
     if column.kind in ("id", "text", "category"):
@@ -210,7 +265,8 @@ def coerce(
             text = _category(text, column.name)
         return text, no_problem
     if column.kind == "date":
-        return to_dates(series, hints)
+        births = column.name == "birth_date"
+        return to_dates(series, hints, pd.Timestamp.now().year % 100 if births else YEAR_PIVOT)
     numbers, bad = to_numbers(series, hints)
     if column.kind == "integer":
         whole = numbers.dropna()
@@ -220,10 +276,18 @@ def coerce(
 
 
 def _text(series: pd.Series) -> pd.Series:
+    """Trimmed text with blanks and missing markers as missing.
+
+    A float column (only a spreadsheet's or JSON file's number cells give one: read text keeps
+    every spelling) writes its whole numbers without ``.0`` where float64 holds them exactly;
+    larger ones keep their float form (``1.2345678901234568e+16``) rather than invent digits.
+    """
     if pd.api.types.is_float_dtype(series):
-        present = series.dropna()
-        if (present == np.floor(present)).all():
-            series = series.astype("Int64")
+        values = series.to_numpy(dtype="float64", na_value=np.nan)
+        exact = (values == np.floor(values)) & (np.abs(values) < SAFE_INTEGER)
+        whole = pd.Series(np.where(exact, values, np.nan), index=series.index).astype("Int64")
+        text = series.astype("str").where(series.notna(), None)
+        series = whole.astype("str").where(pd.Series(exact, index=series.index), text)
     if pd.api.types.is_datetime64_any_dtype(series):
         text = series.dt.strftime("%Y-%m-%d")
     else:

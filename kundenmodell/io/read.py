@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -30,9 +30,11 @@ from kundenmodell.errors import DataError
 from kundenmodell.io import excel
 from kundenmodell.io.notes import ReadNote
 from kundenmodell.io.parse import (
+    SAFE_INTEGER,
     ColumnFormat,
     Hints,
     convert_lossless,
+    guessed_day_order,
     infer_format,
     sample,
     with_hints,
@@ -42,6 +44,14 @@ from kundenmodell.io.source import DEFAULT_MAX_BYTES, RawFile, detect_format, re
 
 _GUARDED = r"^'([=+\-@\t\r'])"
 _BLOCK_SIZE = 4 << 20
+_DAY_FIRST_HEADERS = re.compile(
+    r"\b(?:post ?code|surname|mobile|county|postleitzahl|plz|postnummer|postnr)\b"
+)
+"""Header words of British, German and Norwegian files, which write the day before the month."""
+_BIRTH_HEADERS = re.compile(r"geburt|birth|\bdob\b|født|fødsel|fodsel")
+"""Headers of birth dates, whose two-digit years are never in the future."""
+_LISTED = 10  # row numbers kept on a note about a whole column
+_CENTS = re.compile(r"[.,]\d*[1-9]")
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,8 @@ class LoadedTable:
 
     ``first_row`` is the spreadsheet row number of the first data row (2 when the header is
     row 1), so row ``i`` of ``frame`` is row ``first_row + i`` in the user's spreadsheet.
+    ``written`` keeps the text of columns read as whole numbers with a point (``1.0``, ``2.0``):
+    mapped onto a customer number they stay as written, not ``1``.
     """
 
     frame: pd.DataFrame
@@ -66,12 +78,18 @@ class LoadedTable:
     formats: dict[str, ColumnFormat] = field(default_factory=dict)
     notes: tuple[ReadNote, ...] = ()
     file_rows: np.ndarray | None = None
+    written: dict[str, pa.ChunkedArray] = field(default_factory=dict)
 
     @property
     def mapping_options(self) -> dict[str, Any]:
         """The keywords :func:`~kundenmodell.io.map_table` needs from the reading:
         ``io.map_table(loaded.frame, mapping, **loaded.mapping_options)``."""
-        return {"first_row": self.first_row, "file_rows": self.file_rows, "notes": self.notes}
+        return {
+            "first_row": self.first_row,
+            "file_rows": self.file_rows,
+            "notes": self.notes,
+            "written": self.written,
+        }
 
     def row_numbers(self, positions: np.ndarray | list[int]) -> np.ndarray:
         """Spreadsheet row numbers of frame positions."""
@@ -151,7 +169,10 @@ def _read_text(raw: RawFile) -> LoadedTable:
 
 def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
     """Columns whose sniffed values are plain decimals (``12,5``: no thousands mark, no
-    currency), which pyarrow can parse directly with the file's decimal mark."""
+    currency), which pyarrow can parse directly with the file's decimal mark.
+
+    Only amounts: some value has cents, none has a leading zero. A column of ``1,0`` and ``2,0``
+    or with ``0`` and ``-0`` may hold ids, which the text path keeps as written."""
     found: dict[str, ColumnFormat] = {}
     counts = Counter(layout.header)
     for index, name in enumerate(layout.header):
@@ -161,6 +182,10 @@ def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
             continue
         others = "." if fmt.decimal == "," else ","
         if any(others in value or " " in value or "e" in value.lower() for value in values):
+            continue
+        if any("(" in value or value.endswith("-") for value in values):  # accounting negatives
+            continue
+        if fmt.codes or not any(_CENTS.search(value) for value in values):
             continue
         found[name] = fmt
     decimals = Counter(fmt.decimal for fmt in found.values())
@@ -302,9 +327,44 @@ def _read_json(data: bytes) -> pa.Table:
         return _records_table(records)
     try:
         table = pa_json.read_json(pa.BufferReader(body))
+        if _has_timestamps(table.schema):
+            # pyarrow's reader moves times with a zone offset to UTC (a date can change): the
+            # times are read again as text and typed like a CSV's, at their wall-clock time.
+            schema = pa.schema([field.with_type(_text_times(field.type)) for field in table.schema])
+            options = pa_json.ParseOptions(explicit_schema=schema)
+            table = pa_json.read_json(pa.BufferReader(body), parse_options=options)
     except pa.ArrowInvalid:
         return _records_table(_json_lines(body))
-    return _flatten(table)
+    table = _flatten(table)
+    if _lost_integers(table):
+        return _records_table(_json_lines(body))
+    return table
+
+
+def _has_timestamps(schema: pa.Schema) -> bool:
+    return any(_text_times(field.type) != field.type for field in schema)
+
+
+def _text_times(type_: pa.DataType) -> pa.DataType:
+    """``type_`` with every timestamp in it (nested too) as text."""
+    if pa.types.is_timestamp(type_) or pa.types.is_date(type_):
+        return pa.string()
+    if pa.types.is_struct(type_):
+        return pa.struct([field.with_type(_text_times(field.type)) for field in type_])
+    if pa.types.is_list(type_):
+        return pa.list_(_text_times(type_.value_type))
+    return type_
+
+
+def _lost_integers(table: pa.Table) -> bool:
+    """True when a float column holds a whole number beyond int64: pyarrow's reader made an
+    integer too large for int64 a float and dropped its last digits (Python's json keeps them)."""
+    for column in table.columns:
+        if pa.types.is_floating(column.type):
+            largest = pc.max(pc.abs(column)).as_py()
+            if largest is not None and largest >= 2**63:
+                return True
+    return False
 
 
 def _json_lines(body: bytes) -> list[dict]:
@@ -341,7 +401,7 @@ def _missing(value: Any) -> bool:
 
 
 def _as_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < SAFE_INTEGER:
         return str(int(value))
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
@@ -388,9 +448,13 @@ def _excel_column(values: list[Any]) -> pa.Array:
     if present and all(isinstance(v, bool) for v in present):
         return pa.array(values, pa.bool_())
     if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
-        if all(float(v).is_integer() for v in present):
+        # Whole numbers become integers only where float64 (pandas) keeps every digit; larger
+        # number cells stay floats, larger integers (from other tools than Excel) exact text.
+        exact = all(isinstance(v, int) or v.is_integer() for v in present)
+        if exact and all(abs(v) < SAFE_INTEGER for v in present):
             return pa.array([None if v is None else int(v) for v in values], pa.int64())
-        return pa.array(values, pa.float64())
+        if all(isinstance(v, float) or abs(v) < SAFE_INTEGER for v in present):
+            return pa.array(values, pa.float64())
     return pa.array([None if v is None else _cell_text(v) for v in values], pa.string())
 
 
@@ -403,7 +467,7 @@ def _timestamp(value: Any) -> dt.datetime | None:
 
 
 def _cell_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < SAFE_INTEGER:
         return str(int(value))
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ")
@@ -443,29 +507,39 @@ def _finish(
         if pa.types.is_large_string(table.column(name).type)
     }
     first = {name: infer_format(values, hints) for name, values in samples.items()}
-    hints = _file_hints([*first.values(), *(known or {}).values()], hints)
-    formats = {name: with_hints(first[name], samples[name], hints) for name in samples}
+    hints = _file_hints([*first.values(), *(known or {}).values()], hints, table.column_names)
+    formats = {
+        name: _with_pivot(name, with_hints(first[name], samples[name], hints)) for name in samples
+    }
 
-    def typed(name: str) -> tuple[str, pa.ChunkedArray | None]:
+    def typed(name: str) -> tuple[str, pa.ChunkedArray | None, list[_Pending]]:
         values = table.column(name)
         converted = convert_lossless(values, formats[name])
-        return name, converted if converted is not None else None
+        if converted is None or formats[name].kind != "date":
+            return name, converted, []
+        return name, converted, _date_notes(name, values, converted, formats[name])
 
     # Arrow's kernels release the GIL: the columns are typed side by side on all cores.
     with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
         results = list(pool.map(typed, formats))
-    for name, converted in results:
+    pending = [note for _, _, notes in results for note in notes]
+    written = {}
+    for name, converted, _ in results:
+        values = table.column(name)
         if converted is None:
             formats[name] = ColumnFormat("text")
-            values = table.column(name)
             converted = _unprotect(values) if guarded else values
+        elif pa.types.is_floating(converted.type) and _whole(converted):
+            written[name] = values
         table = table.set_column(table.column_names.index(name), name, converted)
+    table, infinite = _without_infinity(table)
+    pending += infinite
     frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
     frame = _normalise_times(frame)
     formats = {**(known or {}), **formats}
     kinds = [fmt for fmt in formats.values() if fmt.kind != "text"]
     currencies = Counter(fmt.currency for fmt in kinds if fmt.currency)
-    return LoadedTable(
+    loaded = LoadedTable(
         frame=frame,
         name=raw.name,
         format=format_,
@@ -473,21 +547,150 @@ def _finish(
         dayfirst=hints.dayfirst,
         currency=currencies.most_common(1)[0][0] if currencies else None,
         formats=formats,
+        written=written,
         **found,
     )
+    if not pending:
+        return loaded
+    notes = tuple(
+        ReadNote(
+            note.key,
+            "warning",
+            note.source,
+            note.params,
+            tuple(int(row) for row in loaded.row_numbers(note.positions)),
+            note.count,
+            note.examples,
+        )
+        for note in pending
+    )
+    return replace(loaded, notes=(*loaded.notes, *notes))
 
 
-def _file_hints(formats: Any, hints: Hints) -> Hints:
-    """The decimal mark and day order that the unambiguous columns agree on, else ``hints``."""
+@dataclass(frozen=True)
+class _Pending:
+    """A read note before the rows are numbered: the first ``positions`` of ``count`` rows."""
+
+    key: str
+    source: str
+    positions: np.ndarray
+    count: int
+    params: dict[str, Any]
+    examples: tuple[str, ...] = ()
+
+
+def _file_hints(formats: Any, hints: Hints, names: list[str]) -> Hints:
+    """The decimal mark and day order that the unambiguous columns agree on, else ``hints``.
+
+    Where no date column is certain of its day order the file's other signals decide: a
+    decimal comma, pound or euro amounts, or British, German and Norwegian header words
+    (Postcode, Surname, PLZ, Postnummer) mean day first; dollar amounts alone mean month first.
+    """
     formats = list(formats)
     decimals = Counter(f.decimal for f in formats if f.certain and f.decimal)
     orders = Counter(f.dayfirst for f in formats if f.certain and f.dayfirst is not None)
     dotted = any(f.family == "dotted" for f in formats)
     decimal = decimals.most_common(1)[0][0] if decimals else hints.decimal
     dayfirst = orders.most_common(1)[0][0] if orders else (True if dotted else hints.dayfirst)
-    if dayfirst is None and decimal == ",":
-        dayfirst = True
+    if dayfirst is None:
+        currencies = {f.currency for f in formats if f.currency}
+        headers = any(_DAY_FIRST_HEADERS.search(name.casefold()) for name in names)
+        if decimal == "," or currencies & {"GBP", "EUR"} or headers:
+            dayfirst = True
+        elif currencies == {"USD"}:
+            dayfirst = False
     return Hints(decimal=decimal, dayfirst=dayfirst)
+
+
+def _with_pivot(name: str, fmt: ColumnFormat) -> ColumnFormat:
+    """A birth-date column's two-digit years pivot at this year: nobody is born in 2060."""
+    if fmt.kind != "date" or not _BIRTH_HEADERS.search(name.casefold()):
+        return fmt
+    pivot = dt.date.today().year % 100
+    alternatives = tuple(replace(alt, pivot=pivot) for alt in fmt.alternatives)
+    return replace(fmt, pivot=pivot, alternatives=alternatives)
+
+
+def _date_notes(
+    name: str, values: pa.ChunkedArray, dates: pa.ChunkedArray, fmt: ColumnFormat
+) -> list[_Pending]:
+    """What a converted date column decided without certainty: the day order of ``03/04/2024``
+    where no value in the whole column says it, and the century of two-digit years."""
+    notes = []
+    forms = [fmt, *fmt.alternatives]
+    guess = None
+    if any(form.family in ("slash", "dash") and not form.certain for form in forms):
+        guess = guessed_day_order(values, dates)
+    if guess is not None:
+        positions, params = guess
+        notes.append(
+            _Pending(
+                "read_note.values.day_order",
+                name,
+                positions[:_LISTED],
+                len(positions),
+                dict(params),
+                (str(params["example"]),),
+            )
+        )
+    pivots = {form.pivot for form in forms if "%y" in (form.date_format or "")}
+    if pivots:
+        pivot = pivots.pop()
+        short = pc.match_substring_regex(values, r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2}(?:\D|$)")
+        positions = pc.indices_nonzero(pc.fill_null(short, False)).to_numpy()
+        if len(positions):
+            when = dates[int(positions[0])].as_py()
+            example = values[int(positions[0])].as_py().strip()
+            params = {
+                "pivot": f"{pivot:02d}",
+                "after": f"{(pivot + 1) % 100:02d}",
+                "example": example,
+                "year": when.year,
+            }
+            notes.append(
+                _Pending(
+                    "read_note.values.two_digit_year",
+                    name,
+                    positions[:_LISTED],
+                    len(positions),
+                    params,
+                    (example,),
+                )
+            )
+    return notes
+
+
+def _whole(numbers: pa.ChunkedArray) -> bool:
+    """Every number whole (``1.0``): the column may be ids that a tool wrote as floats."""
+    return pc.all(pc.equal(pc.floor(numbers), numbers)).as_py() is not False
+
+
+def _without_infinity(table: pa.Table) -> tuple[pa.Table, list[_Pending]]:
+    """Number columns without infinity (a JSON or Parquet file's ``inf``, a CSV's ``1e309``
+    that overflowed): such values become missing, with a note naming their rows, so that no
+    total becomes infinite."""
+    notes = []
+    for index, column in enumerate(table.columns):
+        if not pa.types.is_floating(column.type):
+            continue
+        infinite = pc.fill_null(pc.is_inf(column), False)
+        if not pc.any(infinite).as_py():
+            continue
+        positions = pc.indices_nonzero(infinite).to_numpy()
+        cleaned = pc.if_else(infinite, pa.scalar(None, column.type), column)
+        table = table.set_column(index, table.field(index).name, cleaned)
+        shown = tuple(dict.fromkeys(str(v) for v in column.take(positions[:_LISTED]).to_pylist()))
+        notes.append(
+            _Pending(
+                "read_note.values.not_finite",
+                table.column_names[index],
+                positions[:_LISTED],
+                len(positions),
+                {},
+                shown,
+            )
+        )
+    return table, notes
 
 
 def _drop_empty_unnamed(table: pa.Table) -> pa.Table:

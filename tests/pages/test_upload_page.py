@@ -4,6 +4,7 @@ widget, the mapping editor, the privacy choice and the drop list are driven as a
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -205,3 +206,20 @@ def test_the_confirmed_mapping_is_remembered_for_the_next_export_of_the_same_sha
     assert _editor_targets(app)["Bemerkung"] == "industry"
     _upload(app, INGEST / "kunder_norsk.csv")  # another shape: a fresh suggestion
     assert not any(box.value == t("upload.memory.remembered", "de") for box in app.info)
+
+
+def test_a_guessed_day_order_is_shown_in_the_report(tmp_path):
+    path = tmp_path / "uk_customers.csv"
+    rows = [
+        "Customer ID,Surname,Postcode,Joined",
+        "1,Smith,AB1,03/04/2024",
+        "2,Jones,EF3,05/06/2024",
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    app = _upload(_app("en"), path)
+    message = t("read_note.values.day_order", "en", example="03/04/2024", day=3, month=4, year=2024)
+    shown = [frame.value for frame in app.dataframe if "message" in frame.value.columns]
+    assert message in shown[0]["message"].tolist()
+    _use(app)
+    joined = app.session_state["dataset"].customers["acquired_at"]
+    assert joined.tolist() == [pd.Timestamp("2024-04-03"), pd.Timestamp("2024-06-05")]

@@ -109,7 +109,8 @@ def test_dates_in_the_usual_forms(values, expected, dayfirst):
 def test_day_order_without_evidence_follows_the_hint_and_flips_when_a_later_value_says_so():
     ambiguous = ["03/05/2024", "04/06/2024"]
     assert infer_format(ambiguous, Hints(dayfirst=True)).date_format == "%d/%m/%Y"
-    assert infer_format(ambiguous).date_format == "%m/%d/%Y"  # the US default
+    assert infer_format(ambiguous, Hints(dayfirst=False)).date_format == "%m/%d/%Y"  # US
+    assert infer_format(ambiguous).date_format == "%d/%m/%Y"  # no signal: day first
     values = pa.chunked_array([[*ambiguous, "25/12/2024"]])
     converted = convert_lossless(values, infer_format(ambiguous, Hints(dayfirst=False)))
     assert converted.to_pylist()[2] == pd.Timestamp("2024-12-25")
