@@ -23,6 +23,13 @@ from kundenmodell.clv.fitter import MaximumLikelihoodModel
 
 ModelName = Literal["bgnbd", "gamma_gamma"]
 
+MAX_INTERVAL_RATIO = 1_000.0
+"""A parameter whose 95 % interval spans more than this factor (upper / lower) is not pinned
+down by the data: the likelihood is nearly flat along it."""
+MAX_LOG_STANDARD_ERROR = float(np.log(MAX_INTERVAL_RATIO) / (2 * 1.959963984540054))
+"""The same limit on se(ln parameter) = se / parameter (delta method): the interval
+exp(θ ± 1.96 se(θ)) spans exp(3.92 se(θ)), so se(θ) ≤ ln 1000 / 3.92 ≈ 1.76."""
+
 
 class Reason(StrEnum):
     """Why a model's numbers cannot be backed."""
@@ -30,7 +37,8 @@ class Reason(StrEnum):
     AT_BOUND = "at_bound"
     """A parameter ended on the edge of the search box: the data cannot identify it."""
     NO_CURVATURE = "no_curvature"
-    """The Hessian is not invertible: many parameter values fit equally well."""
+    """The Hessian is not invertible, or so flat that a 95 % interval spans more than
+    :data:`MAX_INTERVAL_RATIO`: many parameter values fit equally well."""
     NOT_CONVERGED = "not_converged"
     """The optimiser stopped without reaching an optimum."""
     NOT_FINITE = "not_finite"
@@ -68,14 +76,16 @@ class Trust:
 
 def model_doubts(model_name: ModelName, model: MaximumLikelihoodModel) -> list[Doubt]:
     """Doubts about a fitted model, the most telling one only: parameters on the box
-    (``parameters``: their names), else no curvature (some standard error not finite), else an
-    optimiser that did not succeed. A parameter on the box also leaves the Hessian without
-    information and the optimiser often stops on the flat ridge leading there, so the bound is
-    the explanation of the other two.
+    (``parameters``: their names), else no curvature (some standard error not finite or above
+    :data:`MAX_LOG_STANDARD_ERROR` on the log scale), else an optimiser that did not succeed.
+    A parameter on the box also leaves the Hessian without information and the optimiser
+    often stops on the flat ridge leading there, so the bound explains the other two.
     """
     if model.at_bound_:
         return [Doubt(model_name, Reason.AT_BOUND, {"parameters": ", ".join(model.at_bound_)})]
-    if not np.all(np.isfinite(list(model.standard_errors_.values()))):
+    names = model.parameter_names
+    log_se = np.array([model.standard_errors_[n] / model.params_[n] for n in names])
+    if not np.all(np.isfinite(log_se) & (log_se <= MAX_LOG_STANDARD_ERROR)):
         return [Doubt(model_name, Reason.NO_CURVATURE)]
     if not model.optimiser_success_:
         return [Doubt(model_name, Reason.NOT_CONVERGED)]
