@@ -136,12 +136,14 @@ class MaximumLikelihoodModel:
         self.converged_ = (
             self.optimiser_success_ and not self.at_bound_ and bool(np.all(np.isfinite(se_theta)))
         )
+        with np.errstate(over="ignore"):  # a flat likelihood: the interval is unbounded
+            upper = np.exp(theta + _Z_95 * se_theta)
         self.summary_ = pd.DataFrame(
             {
                 "estimate": params,
                 "standard_error": params * se_theta,
                 "lower_95": np.exp(theta - _Z_95 * se_theta),
-                "upper_95": np.exp(theta + _Z_95 * se_theta),
+                "upper_95": upper,
             },
             index=pd.Index(list(names), name="parameter"),
         )
