@@ -24,7 +24,7 @@ a = 1 is a removable singularity of the last two; there the mean of a = 1 ± 10�
 
 Numerical safety. When the data cannot tell customers apart, the likelihood keeps rising towards
 r, α → ∞ (one purchase rate for all) or a, b → ∞ (one dropout probability for all), and scipy's
-``hyp2f1`` returns NaN or ±inf for such large parameters (from a ≈ 200 on). So:
+``hyp2f1`` returns NaN or ±inf for such large parameters (a of a few hundred and more). So:
 
 - the fit is kept inside r, α, a, b ≤ 10⁵ (:data:`BGNBD_LOG_BOUNDS`); a parameter that ends
   there is reported in ``at_bound_`` (the analysis then does not trust the model);
