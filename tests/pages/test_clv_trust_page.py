@@ -54,6 +54,7 @@ def test_short_histories_show_the_reason_not_nan(lang):
     assert t("clv_trust.advice", lang) in [caption.value for caption in app.caption]
     assert not app.metric  # no customer values the model cannot back
     shown = "\n".join(_texts(app.main) + _texts(app.sidebar))
+    assert t("clv_trust.advice", lang) in shown  # the scan sees the page's texts
     assert not NOT_A_NUMBER.search(shown), NOT_A_NUMBER.search(shown)
     # The model-free retention curves are still there.
     assert app.subheader[0].value == t("clv.retention_title", lang)
