@@ -80,22 +80,21 @@ def test_the_reported_case_reproduced_and_answered():
 
 
 @pytest.mark.parametrize("name", VARIANTS)
-def test_every_variant_gives_finite_values_or_a_reason(name):
+def test_every_variant_is_explained_instead_of_valued(name):
+    # None of these histories can back customer values: each is too thin (a shortfall) or
+    # fitted but doubted (translated reasons), and customer_values refuses either way.
     fit = analysis.fit_dataset(variant(name))
+    assert not fit.trusted
     if not fit.adequacy.ok:
         assert fit.adequacy.shortfalls and fit.bg is None
-        return
-    if not fit.trusted:
+    else:
         assert fit.trust.doubts
         for doubt in fit.trust.doubts:
             for lang in LANGUAGES:
                 assert has_key(doubt.key, lang)
                 assert "{" not in t(doubt.key, lang, **doubt.params)
-        with pytest.raises(DataError):
-            analysis.customer_values(fit)
-        return
-    values = analysis.customer_values(fit)  # pragma: no cover - no variant is trusted today
-    assert np.isfinite(values.select_dtypes("number").to_numpy()).all()
+    with pytest.raises(DataError):
+        analysis.customer_values(fit)
 
 
 def test_variants_get_the_expected_verdicts():
@@ -347,6 +346,6 @@ def test_every_doubt_has_a_message_in_every_language():
 
 def test_holdout_check_carries_the_verdict():
     check = analysis.holdout_check(variant("short"), 3)
-    if check.adequacy.ok:
-        assert not check.trust.ok
-        assert check.comparison is None and check.predicted_total is None
+    assert check.adequacy.ok and not check.trust.ok
+    assert check.trust.doubts[0].model == "bgnbd"
+    assert check.comparison is None and check.tracking is None and check.predicted_total is None
