@@ -177,7 +177,8 @@ def _finding(
     positions = np.flatnonzero(flags)
     examples: tuple[str, ...] = ()
     if values is not None:
-        shown = pd.Series(np.asarray(values, dtype=object)[flags]).dropna()
+        # Only the flagged values are converted: a whole Arrow string column costs seconds.
+        shown = pd.Series(values).iloc[positions].dropna()
         examples = tuple(dict.fromkeys(_example(value) for value in shown.head(50)))[:3]
     issue = Issue(
         severity,
@@ -407,6 +408,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
                 )
             )
 
+    purchase_rows = None  # each purchase's position among the distinct customer ids
     for name in ("transactions", "interactions"):
         frame = getattr(dataset, name)
         if frame is None or frame.empty:
@@ -417,8 +419,10 @@ def find_issues(dataset: Dataset) -> list[Finding]:
         if "customer_id" in frame.columns and "customer_id" in customers.columns:
             # Series.isin on two `str` columns is several times slower than this look-up.
             ids = pd.Index(customers["customer_id"].unique())
-            known = positions_in(frame["customer_id"], ids) >= 0
-            orphans = ~known
+            positions = positions_in(frame["customer_id"], ids)
+            if name == "transactions":
+                purchase_rows = positions
+            orphans = positions < 0
             if orphans.any():
                 findings.append(
                     _finding(
@@ -445,13 +449,13 @@ def find_issues(dataset: Dataset) -> list[Finding]:
                     transactions["amount"],
                 )
             )
-    if transactions is not None and not transactions.empty:
-        findings.extend(_purchases_before_customer(customers, transactions))
+    if purchase_rows is not None:
+        findings.extend(_purchases_before_customer(customers, transactions, purchase_rows))
     return findings
 
 
 def _purchases_before_customer(
-    customers: pd.DataFrame, transactions: pd.DataFrame
+    customers: pd.DataFrame, transactions: pd.DataFrame, rows: np.ndarray
 ) -> list[Finding]:
     """Warnings about purchases dated before their customer existed for the shop.
 
@@ -462,18 +466,15 @@ def _purchases_before_customer(
     - ``validation_dates.before_acquired``: the purchase day lies before ``acquired_at``, the
       customer's first contact.
 
-    Purchases of unknown customers and unreadable dates are left to the other checks. The
-    finding's examples are the customer ids.
+    ``rows`` holds each purchase's position among the distinct customer ids in order of first
+    appearance (−1 for unknown customers), as the unknown-customer check found them. Purchases
+    of unknown customers and unreadable dates are left to the other checks. The finding's
+    examples are the customer ids.
     """
-    if "customer_id" not in customers.columns or not {"customer_id", "date"} <= set(
-        transactions.columns
-    ):
-        return []
     columns = [name for name in ("birth_date", "age", "acquired_at") if name in customers.columns]
-    if not columns:
+    if "date" not in transactions.columns or not columns:
         return []
-    first = customers.drop_duplicates("customer_id")
-    rows = positions_in(transactions["customer_id"], pd.Index(first["customer_id"]))
+    first = customers.drop_duplicates("customer_id")  # rows in the order of ``unique()``
     known = rows >= 0
     day = as_days(transactions["date"])
     limits = {}
