@@ -182,7 +182,8 @@ class BetaGeoModel(MaximumLikelihoodModel):
         T: ArrayLike,  # noqa: N803
     ) -> np.ndarray:
         """Expected repeat purchases in the next ``t`` time units of a customer with history
-        (x, t_x, T) (eq. 10); arguments broadcast against each other."""
+        (x, t_x, T) (eq. 10); arguments broadcast against each other. NaN marks a value that
+        cannot be evaluated (module docstring, "Numerical safety"), never ±inf."""
         r, alpha, a, b = self._param_array()
         t, x, age = np.broadcast_arrays(
             *(np.asarray(v, dtype=np.float64) for v in (t, frequency, T))
