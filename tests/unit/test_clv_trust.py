@@ -349,3 +349,31 @@ def test_holdout_check_carries_the_verdict():
     assert check.adequacy.ok and not check.trust.ok
     assert check.trust.doubts[0].model == "bgnbd"
     assert check.comparison is None and check.tracking is None and check.predicted_total is None
+
+
+def _pathological_fit() -> analysis.ClvFit:
+    """A fit whose BG/NBD cannot evaluate some customers: parameters a fit on nine
+    customers found (a ≈ 7e-5, b ≈ 1.4e4, α ≈ 0.05), for customers first seen today (T = 0),
+    where the series would need more than :data:`SERIES_TERMS` terms at 120 months."""
+    fit = analysis.fit_dataset(load_sample("de"))
+    fit.bg.params_ = {"r": 0.1694, "alpha": 0.05265, "a": 7.337e-05, "b": 13628.7}
+    summary = fit.summary.copy()
+    summary.loc[summary.index[:5], ["frequency", "recency", "T", "monetary_value"]] = 0.0
+    return analysis.ClvFit(summary, fit.adequacy, fit.bg, fit.gg, None)
+
+
+def test_predictions_that_cannot_be_evaluated_become_a_doubt():
+    fit = _pathological_fit()
+    doubts = analysis._prediction_doubts(fit.bg, fit.gg, fit.summary)
+    assert doubts[0].model == "bgnbd" and doubts[0].reason == Reason.NOT_FINITE
+    assert doubts[0].params["customers"] >= 5
+    assert "{" not in t(doubts[0].key, "nb", **doubts[0].params)
+
+
+def test_customer_values_never_pass_on_a_missing_number():
+    # Even a fit wrongly marked as trusted cannot hand a NaN to a page.
+    fit = _pathological_fit()
+    assert fit.trusted
+    with pytest.raises(DataError) as error:
+        analysis.customer_values(fit, months=120)
+    assert error.value.key == "clv_trust.not_computable"
