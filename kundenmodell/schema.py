@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.arrays import positions_in
+from kundenmodell.dates import as_days
 
 if TYPE_CHECKING:
     from kundenmodell.dataset import Dataset
@@ -176,7 +177,8 @@ def _finding(
     positions = np.flatnonzero(flags)
     examples: tuple[str, ...] = ()
     if values is not None:
-        shown = pd.Series(np.asarray(values, dtype=object)[flags]).dropna()
+        # Only the flagged values are converted: a whole Arrow string column costs seconds.
+        shown = pd.Series(values).iloc[positions].dropna()
         examples = tuple(dict.fromkeys(_example(value) for value in shown.head(50)))[:3]
     issue = Issue(
         severity,
@@ -382,7 +384,8 @@ def validate(dataset: Dataset) -> ValidationReport:
     Errors make a column unusable (a required column missing or unparsable); warnings are
     values an analysis will skip or treat with care (unknown categories, out-of-range scores,
     purchases of unknown customers, negative amounts, malformed e-mail addresses, dates before
-    1900); infos are notes (extra columns).
+    1900, purchases before the customer was born or first contacted); infos are notes (extra
+    columns).
     """
     return ValidationReport(tuple(finding.issue for finding in find_issues(dataset)))
 
@@ -405,6 +408,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
                 )
             )
 
+    purchase_rows = None  # each purchase's position among the distinct customer ids
     for name in ("transactions", "interactions"):
         frame = getattr(dataset, name)
         if frame is None or frame.empty:
@@ -415,8 +419,10 @@ def find_issues(dataset: Dataset) -> list[Finding]:
         if "customer_id" in frame.columns and "customer_id" in customers.columns:
             # Series.isin on two `str` columns is several times slower than this look-up.
             ids = pd.Index(customers["customer_id"].unique())
-            known = positions_in(frame["customer_id"], ids) >= 0
-            orphans = ~known
+            positions = positions_in(frame["customer_id"], ids)
+            if name == "transactions":
+                purchase_rows = positions
+            orphans = positions < 0
             if orphans.any():
                 findings.append(
                     _finding(
@@ -442,5 +448,57 @@ def find_issues(dataset: Dataset) -> list[Finding]:
                     negative,
                     transactions["amount"],
                 )
+            )
+    if purchase_rows is not None:
+        findings.extend(_purchases_before_customer(customers, transactions, purchase_rows))
+    return findings
+
+
+def _purchases_before_customer(
+    customers: pd.DataFrame, transactions: pd.DataFrame, rows: np.ndarray
+) -> list[Finding]:
+    """Warnings about purchases dated before their customer existed for the shop.
+
+    - ``validation_dates.before_birth``: the purchase day lies before the customer's
+      ``birth_date``; for customers without one, before the earliest birth date their ``age``
+      allows, (last purchase day in the data) − (age + 1) years. Ages are taken as of the end
+      of the data, so the check only flags purchases that no reading of the age can explain.
+    - ``validation_dates.before_acquired``: the purchase day lies before ``acquired_at``, the
+      customer's first contact.
+
+    ``rows`` holds each purchase's position among the distinct customer ids in order of first
+    appearance (−1 for unknown customers), as the unknown-customer check found them. Purchases
+    of unknown customers and unreadable dates are left to the other checks. The finding's
+    examples are the customer ids.
+    """
+    columns = [name for name in ("birth_date", "age", "acquired_at") if name in customers.columns]
+    if "date" not in transactions.columns or not columns:
+        return []
+    first = customers.drop_duplicates("customer_id")  # rows in the order of ``unique()``
+    known = rows >= 0
+    day = as_days(transactions["date"])
+    limits = {}
+    if "birth_date" in columns or "age" in columns:
+        birth = pd.Series(pd.NaT, index=first.index, dtype="datetime64[ns]")
+        if "birth_date" in columns:
+            birth = as_days(first["birth_date"]).astype("datetime64[ns]")
+        if "age" in columns and day.notna().any():
+            age = pd.to_numeric(first["age"], errors="coerce")
+            years = (age + 1).where(age.between(0, 150))
+            earliest = day.max() - pd.to_timedelta(years * 365.2425, unit="D")
+            birth = birth.fillna(earliest.dt.normalize())
+        limits["validation_dates.before_birth"] = birth
+    if "acquired_at" in columns:
+        limits["validation_dates.before_acquired"] = as_days(first["acquired_at"])
+
+    findings = []
+    purchase_day = day.to_numpy(dtype="datetime64[ns]")
+    for key, limit in limits.items():
+        at_purchase = np.full(len(transactions), np.datetime64("NaT"), dtype="datetime64[ns]")
+        at_purchase[known] = limit.to_numpy(dtype="datetime64[ns]")[rows[known]]
+        early = purchase_day < at_purchase  # NaT on either side compares False
+        if early.any():
+            findings.append(
+                _finding("warning", "transactions", "date", key, early, transactions["customer_id"])
             )
     return findings

@@ -60,6 +60,12 @@ def _shortfalls(title_key: str, adequacy) -> None:
     st.warning("\n".join([f"**{T(title_key)}**", *lines]), icon=":material/data_alert:")
 
 
+def _doubts(title_key: str, trust) -> None:
+    """Why the model cannot be trusted, in plain words, instead of its numbers."""
+    lines = [f"- {T(doubt.key, **doubt.params)}" for doubt in trust.doubts]
+    st.warning("\n".join([f"**{T(title_key)}**", *lines]), icon=":material/warning:")
+
+
 def _download(label_key: str, frame: pd.DataFrame, suffix: str) -> None:
     csv_download_button(
         T(label_key), frame, file_name=f"{data.name}_{suffix}.csv", key=f"clv_download_{suffix}"
@@ -192,6 +198,8 @@ def fit_tab(fit: analysis.ClvFit) -> None:
         )
         if not check.adequacy.ok:
             _shortfalls("clv.thin.holdout_title", check.adequacy)
+        elif not check.trust.ok:
+            _doubts("clv_trust.holdout_title", check.trust)
         else:
             deviation = (
                 check.predicted_total / check.actual_total - 1 if check.actual_total else math.nan
@@ -277,9 +285,14 @@ def retention_tab() -> None:
 with guard():
     with st.spinner(T("clv.progress.fitting")):
         fit = derive(analysis.fit_dataset)
-    if not fit.ok:
+    if not fit.adequacy.ok:
         _shortfalls("clv.thin.title", fit.adequacy)
         st.caption(T("clv.thin.advice"))
+        st.stop()
+    if not fit.trusted:
+        _doubts("clv_trust.title", fit.trust)
+        st.caption(T("clv_trust.advice"))
+        retention_tab()
         st.stop()
 
     settings = st.columns([2, 2, 3])

@@ -16,6 +16,7 @@ True
   :mod:`.gamma_gamma` (Gamma-Gamma) only declare parameters and log-likelihood;
 - :mod:`.value`: discounted CLV; :mod:`.churn`: Kaplan–Meier retention and monthly churn;
 - :mod:`.holdout`: calibration/hold-out check; :mod:`.thin`: is the data enough?;
+  :mod:`.trust`: can a fitted model back its numbers, and if not, why not?;
 - :mod:`.analysis`: the whole analysis of a data set, as the workbench page shows it;
   :mod:`.charts`: its Altair charts.
 """
@@ -27,14 +28,18 @@ from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
 from kundenmodell.clv.summary import summary_from_transactions
 from kundenmodell.clv.thin import Adequacy, Shortfall, check_adequacy, check_holdout
+from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import customer_lifetime_value
 
 __all__ = [
     "Adequacy",
     "BetaGeoModel",
+    "Doubt",
     "GammaGammaModel",
     "MaximumLikelihoodModel",
+    "Reason",
     "Shortfall",
+    "Trust",
     "calibration_and_holdout",
     "check_adequacy",
     "check_holdout",
@@ -43,6 +48,7 @@ __all__ = [
     "customer_lifetimes",
     "holdout_comparison",
     "kaplan_meier",
+    "model_doubts",
     "retention_curves",
     "summary_from_transactions",
     "tracking",

@@ -7,7 +7,7 @@ measured in weeks throughout (the BG/NBD parameters are per week).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
 from kundenmodell.clv.summary import DAYS_PER_UNIT, summary_from_transactions
 from kundenmodell.clv.thin import Adequacy, check_adequacy, check_holdout
+from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import discounted_purchases, expected_purchases_by_month
 from kundenmodell.dataset import Dataset
 from kundenmodell.dates import as_days
@@ -28,6 +29,9 @@ from kundenmodell.segments import classify_activity, rfm
 TIME_UNIT = "W"
 HORIZONS = (3, 6, 12)
 """Months for which the expected purchases are shown."""
+CHECKED_MONTHS = (1, 12, 120)
+"""Horizons (months) at which :func:`fit_dataset` checks that every prediction is finite; 120
+is the longest horizon :func:`customer_values` accepts, which checks its own numbers again."""
 
 SEGMENT_COLUMNS = (
     "customer_type",
@@ -61,8 +65,12 @@ _LABEL_PREFIX = {
 
 @dataclass(frozen=True)
 class ClvFit:
-    """Summary, data check and fitted models of a data set (models are None when too thin).
+    """Summary, data check, fitted models and trust verdict of a data set.
 
+    Models are None when the data is too thin (``adequacy``), Gamma-Gamma also when fewer than
+    two repeat buyers spent a positive amount. ``trust`` says why fitted models cannot back
+    customer values (parameters at the edge of the search box, no curvature, no optimum,
+    predictions that are not finite); only a ``trusted`` fit gives customer values.
     ``spend_correlation`` is the correlation of frequency and mean repeat spend among repeat
     buyers; Gamma-Gamma assumes it is near 0.
     """
@@ -72,14 +80,22 @@ class ClvFit:
     bg: BetaGeoModel | None
     gg: GammaGammaModel | None
     spend_correlation: float | None
+    trust: Trust = field(default_factory=Trust)
 
     @property
     def ok(self) -> bool:
+        """Both models are fitted (they may still not be trusted)."""
         return self.bg is not None and self.gg is not None
+
+    @property
+    def trusted(self) -> bool:
+        """Both models are fitted and there is no doubt about them."""
+        return self.ok and self.trust.ok
 
 
 def fit_dataset(dataset: Dataset) -> ClvFit:
-    """Summarise the purchases (weeks) and fit BG/NBD and Gamma-Gamma when the data suffices."""
+    """Summarise the purchases (weeks), fit BG/NBD and Gamma-Gamma when the data suffices and
+    judge whether the fits can be trusted (see :class:`ClvFit`)."""
     if dataset.transactions.empty:
         raise DataError("error.clv.no_purchases")
     summary = summary_from_transactions(dataset.transactions, time_unit=TIME_UNIT)
@@ -87,10 +103,56 @@ def fit_dataset(dataset: Dataset) -> ClvFit:
     if not adequacy.ok:
         return ClvFit(summary, adequacy, None, None, None)
     bg = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
-    gg = GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
+    doubts = model_doubts("bgnbd", bg)
     repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
-    correlation = float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
-    return ClvFit(summary, adequacy, bg, gg, correlation if np.isfinite(correlation) else None)
+    if len(repeat) < 2:
+        gg = None
+        doubts.append(
+            Doubt("gamma_gamma", Reason.TOO_FEW_SPENDERS, {"buyers": len(repeat), "needed": 2})
+        )
+    else:
+        gg = GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
+        doubts += model_doubts("gamma_gamma", gg)
+        if gg.params_["q"] <= 1:
+            doubts.append(Doubt("gamma_gamma", Reason.SPEND_UNBOUNDED))
+    if gg is not None and not doubts:
+        doubts = _prediction_doubts(bg, gg, summary)
+    with np.errstate(all="ignore"):  # constant columns have no correlation
+        correlation = (
+            float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
+            if len(repeat) > 1
+            else np.nan
+        )
+    return ClvFit(
+        summary,
+        adequacy,
+        bg,
+        gg,
+        correlation if np.isfinite(correlation) else None,
+        Trust(tuple(doubts)),
+    )
+
+
+def _prediction_doubts(bg: BetaGeoModel, gg: GammaGammaModel, summary: pd.DataFrame) -> list[Doubt]:
+    """``not_finite`` doubts (``customers``: how many) when P(alive), the expected purchases
+    at :data:`CHECKED_MONTHS` or the expected spend of some customer is not a finite number."""
+    x, t_x, age = (
+        summary[name].to_numpy(dtype=np.float64) for name in ("frequency", "recency", "T")
+    )
+    weeks = np.asarray(CHECKED_MONTHS) * DAYS_PER_UNIT["M"] / DAYS_PER_UNIT[TIME_UNIT]
+    purchases = bg.conditional_expected_purchases(
+        weeks[None, :], x[:, None], t_x[:, None], age[:, None]
+    )
+    fine = np.isfinite(purchases).all(axis=1) & np.isfinite(bg.p_alive(x, t_x, age))
+    spend = gg.conditional_expected_average_profit(x, summary["monetary_value"].to_numpy())
+    doubts = []
+    broken = ~fine
+    if broken.any():
+        doubts.append(Doubt("bgnbd", Reason.NOT_FINITE, {"customers": int(broken.sum())}))
+    broken = ~np.isfinite(spend)
+    if broken.any():
+        doubts.append(Doubt("gamma_gamma", Reason.NOT_FINITE, {"customers": int(broken.sum())}))
+    return doubts
 
 
 def customer_values(
@@ -98,9 +160,15 @@ def customer_values(
 ) -> pd.DataFrame:
     """Per customer: the summary, ``last_purchase``, ``p_alive``, expected purchases in the
     next 3, 6 and 12 months (``purchases_3m`` …), ``expected_spend`` per purchase and ``clv``
-    over ``months`` (see :mod:`kundenmodell.clv.value`), sorted by CLV, highest first."""
+    over ``months`` (see :mod:`kundenmodell.clv.value`), sorted by CLV, highest first.
+
+    Every number is finite: an untrusted fit raises :class:`DataError`
+    ``clv_trust.not_trusted`` (its reasons are in ``fit.trust``), and a value that is not
+    finite all the same raises ``clv_trust.not_computable`` rather than reaching a page."""
     if not fit.ok:
         raise DataError("error.clv.too_thin")
+    if not fit.trusted:
+        raise DataError("clv_trust.not_trusted")
     if not 1 <= months <= 120:
         raise DataError("error.clv.invalid_horizon", minimum=1, maximum=120)
     if not 0 <= annual_discount_rate <= 1:
@@ -120,6 +188,9 @@ def customer_values(
     values["expected_spend"] = spend
     values["clv"] = spend * discounted_purchases(cumulative[:, : months + 1], annual_discount_rate)
     values.attrs = {}  # a plain table from here on (Arrow cannot store a Timestamp in attrs)
+    numbers = values[["p_alive", *(f"purchases_{h}m" for h in HORIZONS), "expected_spend", "clv"]]
+    if not np.isfinite(numbers.to_numpy(dtype=np.float64)).all():
+        raise DataError("clv_trust.not_computable")
     return values.sort_values("clv", ascending=False)
 
 
@@ -288,6 +359,8 @@ def p_alive_grid(fit: ClvFit, *, max_frequency: int | None = None, steps: int = 
     ``T`` holds the age used. Frequency defaults to the 99th percentile (5 to 40)."""
     if not fit.ok:
         raise DataError("error.clv.too_thin")
+    if not fit.trusted:
+        raise DataError("clv_trust.not_trusted")
     age = float(np.ceil(np.quantile(fit.summary["T"], 0.9)))
     if max_frequency is None:
         max_frequency = int(np.clip(np.quantile(fit.summary["frequency"], 0.99), 5, 40))
@@ -313,7 +386,7 @@ def p_alive_grid(fit: ClvFit, *, max_frequency: int | None = None, steps: int = 
 class HoldoutCheck:
     """Model check on a hold-out period: the calibration fit, the comparison per calibration
     frequency, the weekly tracking and the totals (None when the calibration data is too
-    thin)."""
+    thin, or when ``trust`` has doubts about the calibration fit or its predictions)."""
 
     calibration_end: pd.Timestamp
     observation_end: pd.Timestamp
@@ -323,6 +396,7 @@ class HoldoutCheck:
     tracking: pd.DataFrame | None
     actual_total: float | None
     predicted_total: float | None
+    trust: Trust = field(default_factory=Trust)
 
 
 def holdout_months_range(dataset: Dataset) -> tuple[int, int]:
@@ -351,6 +425,9 @@ def holdout_check(dataset: Dataset, holdout_months: int) -> HoldoutCheck:
     if not adequacy.ok:
         return HoldoutCheck(cut, end, adequacy, None, None, None, None, None)
     bg = BetaGeoModel().fit(calibration["frequency"], calibration["recency"], calibration["T"])
+    doubts = model_doubts("bgnbd", bg)
+    if doubts:
+        return HoldoutCheck(cut, end, adequacy, bg, None, None, None, None, Trust(tuple(doubts)))
     comparison = holdout_comparison(bg, calibration)
     weekly = tracking(bg, dataset.transactions, cut, observation_end=end, time_unit=TIME_UNIT)
     predicted = bg.conditional_expected_purchases(
@@ -359,6 +436,10 @@ def holdout_check(dataset: Dataset, holdout_months: int) -> HoldoutCheck:
         calibration["recency"],
         calibration["T"],
     )
+    broken = ~np.isfinite(predicted)
+    if broken.any() or not np.isfinite(weekly["predicted"]).all():
+        doubt = Doubt("bgnbd", Reason.NOT_FINITE, {"customers": max(int(broken.sum()), 1)})
+        return HoldoutCheck(cut, end, adequacy, bg, None, None, None, None, Trust((doubt,)))
     return HoldoutCheck(
         cut,
         end,

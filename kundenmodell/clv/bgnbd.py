@@ -17,11 +17,33 @@ overflow. Predictions:
 - E[Y(t) | x, t_x, T] = P(alive) · (a+b+x−1)/(a−1) ·
   [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; z)],  z = t/(α+T+t)  (eq. 10),
   evaluated after Euler's transformation ₂F₁(A, B; C; z) = (1−z)^{C−A−B} ₂F₁(C−A, C−B; C; z)
-  as 1 − (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z): the large parameters r+x and b+x
-  disappear, so no term overflows;
+  (DLMF 15.8.1) as 1 − (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z) with scipy's ``hyp2f1``;
 - E[X(t)] for a new customer is the same with x = 0, T = 0 (eq. 9).
 
 a = 1 is a removable singularity of the last two; there the mean of a = 1 ± 10⁻⁵ is used.
+
+Numerical safety. When the data cannot tell customers apart, the likelihood keeps rising towards
+r, α → ∞ (one purchase rate for all) or a, b → ∞ (one dropout probability for all), and scipy's
+``hyp2f1`` returns NaN or ±inf for such large parameters (a of a few hundred and more). So:
+
+- the fit is kept inside r, α, a, b ≤ 10⁵ (:data:`BGNBD_LOG_BOUNDS`); a parameter that ends
+  there is reported in ``at_bound_`` (the analysis then does not trust the model);
+- every value of the bracket is checked against what it must satisfy,
+  0 ≤ E[Y(t) | alive] ≤ (r+x)·t/(α+T) (purchases at the posterior mean rate without dropout:
+  (1 − (1+pu)^{−k})/p ≤ k·u for the integrand of the mixture over p) and, for a > 1,
+  ≤ (a+b+x−1)/(a−1) = E[1/p] (all purchases until dropout); where scipy's value is not
+  finite or breaks a bound, the bracket is computed again from the Gauss series of the
+  *untransformed* ₂F₁ (DLMF 15.2.1), whose terms are all positive for A = r+x, B = b+x,
+  C = a+b+x−1 > 0, summed in log space (the approach of the BTYD R package's ``h2f1``,
+  Dziurzynski, Wadsworth & McCarthy, there in linear space):
+
+      ln ₂F₁ = logsumexp_n Σ_{j<n} ln[(A+j)(B+j) z / ((C+j)(j+1))],
+      bracket = (a+b+x−1)/(a−1) · (−expm1(ln ₂F₁ + (r+x) log1p(−z))),
+
+  so neither ₂F₁ nor (1−z)^{r+x} is formed on its own. As r, α → ∞ with r/α = λ fixed,
+  (1−z)^{r+x} → e^{−λt} and the series turns into the Poisson limit, which it therefore covers
+  without a special case. Where the series does not converge within :data:`SERIES_TERMS`
+  terms (or C ≤ 0), the value is NaN: missing, never a number that cannot be backed.
 """
 
 from __future__ import annotations
@@ -30,12 +52,20 @@ from collections.abc import Sequence
 from typing import Self
 
 import numpy as np
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
+from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, logsumexp
 
 from kundenmodell.clv.fitter import Data, MaximumLikelihoodModel
 from kundenmodell.errors import DataError
 
 ArrayLike = float | Sequence[float] | np.ndarray
+
+BGNBD_LOG_BOUNDS = (-18.0, float(np.log(1e5)))
+"""Box for the log-parameters of BG/NBD: 1.5e-8 … 1e5. Above 1e5 the gamma or beta mixing is a
+point mass for any data set a shop has, and the optimiser only wanders along a flat ridge."""
+
+SERIES_TERMS = 100_000
+"""Most terms of the positive ₂F₁ series summed for one value before it counts as missing."""
+_SERIES_BLOCK = 128
 
 
 class BetaGeoModel(MaximumLikelihoodModel):
@@ -45,6 +75,7 @@ class BetaGeoModel(MaximumLikelihoodModel):
     """
 
     parameter_names = ("r", "alpha", "a", "b")
+    log_bounds = BGNBD_LOG_BOUNDS
 
     def fit(
         self,
@@ -127,7 +158,11 @@ class BetaGeoModel(MaximumLikelihoodModel):
     # ---- predictions ----------------------------------------------------------------------
 
     def p_alive(self, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> np.ndarray:  # noqa: N803
-        """Probability that a customer with history (x, t_x, T) has not dropped out."""
+        """Probability that a customer with history (x, t_x, T) has not dropped out.
+
+        1 / (1 + D) = expit(−ln D), ln D = ln a − ln(b+x−1) + (r+x) log1p((T−t_x)/(α+t_x)),
+        which stays exact for large α (the ratio of α+T to α+t_x is then close to 1).
+        """
         r, alpha, a, b = self._param_array()
         x, t_x, age = np.broadcast_arrays(
             *(np.asarray(v, dtype=np.float64) for v in (frequency, recency, T))
@@ -135,7 +170,7 @@ class BetaGeoModel(MaximumLikelihoodModel):
         log_d = (
             np.log(a)
             - np.log(b + np.maximum(x, 1.0) - 1)
-            + (r + x) * (np.log(alpha + age) - np.log(alpha + t_x))
+            + (r + x) * np.log1p((age - t_x) / (alpha + t_x))
         )
         return np.where(x > 0, expit(-log_d), 1.0)
 
@@ -147,7 +182,8 @@ class BetaGeoModel(MaximumLikelihoodModel):
         T: ArrayLike,  # noqa: N803
     ) -> np.ndarray:
         """Expected repeat purchases in the next ``t`` time units of a customer with history
-        (x, t_x, T) (eq. 10); arguments broadcast against each other."""
+        (x, t_x, T) (eq. 10); arguments broadcast against each other. NaN marks a value that
+        cannot be evaluated (module docstring, "Numerical safety"), never ±inf."""
         r, alpha, a, b = self._param_array()
         t, x, age = np.broadcast_arrays(
             *(np.asarray(v, dtype=np.float64) for v in (t, frequency, T))
@@ -166,15 +202,72 @@ class BetaGeoModel(MaximumLikelihoodModel):
 def _expected_while_alive(
     t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, alpha: float, a: float, b: float
 ) -> np.ndarray:
-    """(a+b+x−1)/(a−1) · [1 − (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z)], z = t/(α+T+t)."""
+    """E[Y(t) | alive] = (a+b+x−1)/(a−1) · [1 − (1−z)^{a−1} ₂F₁(a+b−1−r, a−1; a+b+x−1; z)],
+    z = t/(α+T+t), checked against its bounds and recomputed from the positive series where
+    scipy fails (module docstring); NaN where neither gives a value."""
     if abs(a - 1.0) < 1e-7:
         return (
             _expected_while_alive(t, x, age, r, alpha, 1.0 + 1e-5, b)
             + _expected_while_alive(t, x, age, r, alpha, 1.0 - 1e-5, b)
         ) / 2
+    t, x, age = np.broadcast_arrays(t, x, age)
     z = t / (alpha + age + t)
-    growth = 1.0 - (1.0 - z) ** (a - 1.0) * _hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
-    return (a + b + x - 1.0) / (a - 1.0) * growth
+    factor = (a + b + x - 1.0) / (a - 1.0)
+    with np.errstate(all="ignore"):
+        value = factor * (
+            1.0 - (1.0 - z) ** (a - 1.0) * _hyp2f1(a + b - 1.0 - r, a - 1.0, a + b + x - 1.0, z)
+        )
+        ceiling = (r + x) * t / (alpha + age)
+    if a > 1:
+        ceiling = np.minimum(ceiling, factor)
+    slack = 1e-9 * (1.0 + ceiling)
+    bad = ~np.isfinite(value) | (value < -slack) | (value > ceiling + slack)
+    if bad.any():
+        value = np.array(value, dtype=np.float64)  # a writable copy
+        log_f = _log_hyp2f1_positive(r + x[bad], b + x[bad], a + b + x[bad] - 1.0, z[bad])
+        value[bad] = factor[bad] * -np.expm1(log_f + (r + x[bad]) * np.log1p(-z[bad]))
+    return np.clip(value, 0.0, ceiling)  # NaN stays NaN
+
+
+def _log_hyp2f1_positive(a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """ln ₂F₁(a, b; c; z) from the Gauss series Σ_n (a)_n (b)_n / ((c)_n n!) zⁿ (DLMF 15.2.1)
+    for a, b, c > 0 and 0 ≤ z < 1, where every term is positive, summed in log space.
+
+    Terms are added in blocks; a value is final when the rest of the series is below 10⁻¹⁶ of
+    the sum: for n on, the term ratio (a+n)(b+n)z / ((c+n)(n+1)) is at most
+    ρ = z · max((a+n)/(n+1), 1) · max((b+n)/(c+n), 1) (each factor moves monotonically towards
+    1), so with ρ < 1 the rest is at most term · ρ/(1−ρ). NaN where the series is not final
+    after :data:`SERIES_TERMS` terms or the arguments are outside its domain.
+    """
+    a, b, c, z = (np.asarray(v, dtype=np.float64).ravel() for v in (a, b, c, z))
+    result = np.full(a.shape, np.nan)
+    valid = (a > 0) & (b > 0) & (c > 0) & (z >= 0) & (z < 1)
+    result[valid & (z == 0)] = 0.0
+    todo = np.flatnonzero(valid & (z > 0))
+    log_sum = np.zeros(a.shape)  # ln of the partial sum; the first term is 1
+    log_term = np.zeros(a.shape)  # ln of the last term added
+    offsets = np.arange(_SERIES_BLOCK, dtype=np.float64)
+    for start in range(0, SERIES_TERMS, _SERIES_BLOCK):
+        if not todo.size:
+            break
+        n = start + offsets[None, :]
+        ai, bi, ci, zi = (v[todo, None] for v in (a, b, c, z))
+        log_ratio = np.log(ai + n) + np.log(bi + n) - np.log(ci + n) - np.log1p(n) + np.log(zi)
+        terms = log_term[todo, None] + np.cumsum(log_ratio, axis=1)
+        log_sum[todo] = np.logaddexp(log_sum[todo], logsumexp(terms, axis=1))
+        log_term[todo] = terms[:, -1]
+        following = start + _SERIES_BLOCK
+        bound = (
+            z[todo]
+            * np.maximum((a[todo] + following) / (following + 1.0), 1.0)
+            * np.maximum((b[todo] + following) / (c[todo] + following), 1.0)
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rest = log_term[todo] + np.log(bound) - np.log1p(-bound)
+        done = (bound < 1.0) & (rest < log_sum[todo] - 37.0)
+        result[todo[done]] = log_sum[todo[done]]
+        todo = todo[~done]
+    return result
 
 
 def _hyp2f1(a: float, b: float, c: np.ndarray, z: np.ndarray) -> np.ndarray:

@@ -10,7 +10,8 @@ parametric fitters:
   with day-based recency costs as much as its distinct (x, t_x, T) patterns; with more than
   200,000 distinct rows the search starts from a fit on a random 50,000 of them, and BFGS
   seeded with that fit's inverse Hessian needs only a few evaluations on all rows;
-- all parameters are positive, so the optimiser (L-BFGS-B) works on θ = log(parameter) and
+- all parameters are positive, so the optimiser (L-BFGS-B) works on θ = log(parameter), inside
+  the model's box ``log_bounds`` (default :data:`LOG_BOUNDS`), and
   minimises the mean negative log-likelihood −Σ wᵢ ℓᵢ / Σ wᵢ; the chain rule gives
   ∂/∂θ = parameter · ∂/∂parameter;
 - standard errors come from the observed information: H is the Hessian of the total negative
@@ -47,12 +48,17 @@ class MaximumLikelihoodModel:
 
     Learned attributes after ``fit``: ``params_`` (name → estimate), ``standard_errors_``,
     ``covariance_`` (DataFrame), ``log_likelihood_`` (total at the optimum),
-    ``n_observations_``, ``converged_``, ``at_bound_`` (names of parameters on the search
-    box) and ``summary_`` (estimate, standard error, 95 % interval per parameter).
+    ``n_observations_``, ``converged_`` (optimiser succeeded, no parameter on the box and all
+    standard errors finite), ``optimiser_success_`` (the optimiser's own verdict),
+    ``at_bound_`` (names of parameters on the search box) and ``summary_`` (estimate,
+    standard error, 95 % interval per parameter).
     """
 
     parameter_names: ClassVar[tuple[str, ...]] = ()
     analytic_gradient: ClassVar[bool] = True
+    log_bounds: ClassVar[tuple[float, float]] = LOG_BOUNDS
+    """Box for θ = log(parameter); a model whose likelihood can run off to infinity when the
+    data cannot identify a parameter declares a narrower one."""
 
     params_: dict[str, float]
     standard_errors_: dict[str, float]
@@ -60,6 +66,7 @@ class MaximumLikelihoodModel:
     log_likelihood_: float
     n_observations_: int
     converged_: bool
+    optimiser_success_: bool
     at_bound_: tuple[str, ...]
     summary_: pd.DataFrame
 
@@ -91,7 +98,7 @@ class MaximumLikelihoodModel:
 
     def _fit(self, *columns: object, weights: Sequence[float] | None = None) -> Self:
         data, counts = _merge_identical(self._prepare(*columns), weights)
-        start = np.clip(np.log(self._initial_params(data, counts)), *LOG_BOUNDS)
+        start = np.clip(np.log(self._initial_params(data, counts)), *self.log_bounds)
         curvature = None
         if len(counts) > 4 * WARM_START_ROWS:
             # Most of the way on a random subset; its curvature seeds the last steps on all.
@@ -106,9 +113,8 @@ class MaximumLikelihoodModel:
         mean_nll = self._objective(data, counts)
         result = self._minimise(mean_nll, start, curvature)
         theta = result.x
-        at_bound = np.isclose(theta, LOG_BOUNDS[0], atol=1e-6) | np.isclose(
-            theta, LOG_BOUNDS[1], atol=1e-6
-        )
+        low, high = self.log_bounds
+        at_bound = np.isclose(theta, low, atol=1e-6) | np.isclose(theta, high, atol=1e-6)
         gradient = result.jac if self.analytic_gradient else None
         hessian = total * _hessian(mean_nll, theta, self.analytic_gradient, gradient)
         cov_theta = _inverse_on_free(hessian, ~at_bound)
@@ -126,15 +132,18 @@ class MaximumLikelihoodModel:
         self.log_likelihood_ = -total * float(result.fun)
         self.n_observations_ = round(total)
         self.at_bound_ = tuple(name for name, bound in zip(names, at_bound, strict=True) if bound)
+        self.optimiser_success_ = bool(result.success)
         self.converged_ = (
-            bool(result.success) and not self.at_bound_ and np.all(np.isfinite(se_theta))
+            self.optimiser_success_ and not self.at_bound_ and bool(np.all(np.isfinite(se_theta)))
         )
+        with np.errstate(over="ignore"):  # a flat likelihood: the interval is unbounded
+            upper = np.exp(theta + _Z_95 * se_theta)
         self.summary_ = pd.DataFrame(
             {
                 "estimate": params,
                 "standard_error": params * se_theta,
                 "lower_95": np.exp(theta - _Z_95 * se_theta),
-                "upper_95": np.exp(theta + _Z_95 * se_theta),
+                "upper_95": upper,
             },
             index=pd.Index(list(names), name="parameter"),
         )
@@ -172,7 +181,7 @@ class MaximumLikelihoodModel:
         start: np.ndarray,
         inverse_hessian: np.ndarray | None = None,
     ) -> OptimizeResult:
-        """L-BFGS-B inside :data:`LOG_BOUNDS`; given a good inverse Hessian (from the warm
+        """L-BFGS-B inside ``log_bounds``; given a good inverse Hessian (from the warm
         start), first BFGS seeded with it, which then needs only a few steps."""
         if inverse_hessian is not None:
             result = minimize(
@@ -182,7 +191,8 @@ class MaximumLikelihoodModel:
                 method="BFGS",
                 options={"hess_inv0": inverse_hessian, "gtol": 1e-9, "maxiter": 200},
             )
-            inside = np.all((result.x > LOG_BOUNDS[0]) & (result.x < LOG_BOUNDS[1]))
+            low, high = self.log_bounds
+            inside = np.all((result.x > low) & (result.x < high))
             if result.success and inside:
                 return result
         return minimize(
@@ -190,7 +200,7 @@ class MaximumLikelihoodModel:
             start,
             jac=self.analytic_gradient,
             method="L-BFGS-B",
-            bounds=[LOG_BOUNDS] * len(self.parameter_names),
+            bounds=[self.log_bounds] * len(self.parameter_names),
             options={"maxiter": 2_000, "ftol": 1e-13, "gtol": 1e-9},
         )
 

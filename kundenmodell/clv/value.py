@@ -64,7 +64,10 @@ def customer_lifetime_value(
 
     ``summary`` is a :func:`~kundenmodell.clv.summary.summary_from_transactions` frame;
     ``time_unit`` defaults to the one recorded in its ``attrs`` (weeks otherwise) and must be
-    the unit the BG/NBD model was fitted in. Returns a Series ``clv`` on the summary's index.
+    the unit the BG/NBD model was fitted in. Returns a Series ``clv`` on the summary's index,
+    NaN for a customer whose expected purchases BG/NBD cannot evaluate; whether the models
+    can back these values at all is :func:`~kundenmodell.clv.analysis.fit_dataset`'s
+    ``trust`` verdict.
 
     Raises :class:`DataError` ``error.clv.invalid_horizon`` for months outside 1…120 and
     ``error.clv.invalid_discount_rate`` for a rate outside 0…1.

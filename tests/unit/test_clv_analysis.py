@@ -175,17 +175,30 @@ def test_empty_purchases_are_a_data_error():
     assert error.value.key == "error.clv.no_purchases"
 
 
+def _repeat_buyers(rng: np.random.Generator, n: int, days: int = 500) -> pd.DataFrame:
+    """Purchases of ``n`` customers (integer ids) that differ in how often they buy, when they
+    stop and how much they spend, as BG/NBD and Gamma-Gamma assume: rates ~ Gamma(0.8, 1/20)
+    per day, after each repeat purchase a stop with probability ~ Beta(1, 4), amounts
+    ~ Gamma(4, scale) with a scale per customer."""
+    rows = []
+    for customer in range(n):
+        rate, stop, scale = rng.gamma(0.8, 1 / 20), rng.beta(1.0, 4.0), rng.gamma(3.0, 5.0)
+        day = float(rng.integers(0, days // 2))
+        first = True
+        while day < days:
+            rows.append((customer, int(day), round(float(rng.gamma(4.0, scale)), 2)))
+            if not first and rng.random() < stop:
+                break
+            first = False
+            day += rng.exponential(1 / rate)
+    customer_id, day, amount = zip(*rows, strict=True)
+    dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(np.array(day), "D")
+    return pd.DataFrame({"customer_id": customer_id, "date": dates, "amount": amount})
+
+
 def test_values_survive_odd_customer_ids():
     # Integer ids, an id that looks like a formula, purchases without a customer row.
-    rng = np.random.default_rng(0)
-    n = 3_000
-    purchases = pd.DataFrame(
-        {
-            "customer_id": rng.integers(0, 400, n),
-            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 500, n), "D"),
-            "amount": rng.gamma(2.0, 20.0, n).round(2),
-        }
-    )
+    purchases = _repeat_buyers(np.random.default_rng(0), 400)
     data = Dataset(customers=pd.DataFrame({"customer_id": range(300)}), transactions=purchases)
     fit = analysis.fit_dataset(data)
     assert fit.ok
