@@ -1,0 +1,289 @@
+"""What the values of a column look like, measured for every column of a sample at once.
+
+Two parts of the upload ask the same questions of values: the mapping suggestion (is this column
+of e-mail addresses, of 0–10 integers, of free text, unique per row?) and data minimisation (does
+this column hold e-mail addresses, phone numbers, IP addresses or person names, whatever it was
+mapped to?). Both get their answers here.
+
+:func:`profile` answers them for all columns in one pass: numbers are stacked into one float
+matrix (minimum, maximum, whole numbers, distinct values per column with numpy along the
+columns), texts into one Arrow string array whose distinct values are tested once with RE2
+regular expressions, the results counted back per column with ``np.bincount``. The cost is
+therefore linear in the number of cells, not in the number of columns times a pandas call
+(10,000 columns × 100 rows take well under a second).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+PHONE_PATTERN = r"^\+?[\d\s/().-]{6,24}$"
+PHONE_MIN_DIGITS = 7
+IP_PATTERN = r"^(\d{1,3}\.){3}\d{1,3}$|^([0-9A-Fa-f]{0,4}:){3,7}[0-9A-Fa-f]{0,4}$"
+DATE_PATTERN = r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+NUMBER_PATTERN = r"^[+-]?[\d.,' €$£kr]*\d"
+FREE_TEXT_LENGTH = 40
+FREE_TEXT_WORDS = 4
+NAME_MAX_WORDS = 4
+KNOWN_CURRENCIES = ("EUR", "USD", "NOK", "CHF", "GBP", "SEK", "DKK")
+TEXT_SHAPES = (
+    "email",
+    "phone",
+    "ip",
+    "name",
+    "free_text",
+    "date",
+    "number",
+    "digits",
+    "currency",
+)
+"""What :func:`text_shapes` tests every text value for."""
+
+_NAME_LOCALES = ("de_DE", "en_US", "en_GB", "no_NO")
+
+
+@cache
+def first_names() -> pa.Array:
+    """Common first names (German, English, Norwegian), case-folded: Faker's lists as data."""
+    import importlib
+
+    names: set[str] = set()
+    for locale in _NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute in ("first_names_female", "first_names_male"):
+            names.update(str(name).casefold() for name in getattr(provider, attribute, ()))
+    return pa.array(sorted(names), type=pa.string())
+
+
+def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
+    """For each text value: is it an e-mail address, a phone number, an IP address, a person's
+    name, free text, a date, a number, does it contain a digit, is it a currency code?
+
+    A phone number needs seven digits and a leading ``+``/``0`` or a separator (a bare customer
+    number of eight digits is not a phone number); a date-shaped value is never one. A person's
+    name is one to four words without digits or ``@`` whose first word (after ``Last, First`` is
+    turned round) is a common first name.
+    """
+    values = pc.utf8_trim_whitespace(values.cast(pa.string()))
+    if len(values) == 0:
+        return {shape: np.zeros(0, dtype=bool) for shape in TEXT_SHAPES}
+
+    def matches(pattern: str, text: pa.Array = values) -> np.ndarray:
+        return pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+
+    digit_count = pc.count_substring_regex(values, r"\d").to_numpy(zero_copy_only=False)
+    date = matches(DATE_PATTERN)
+    ip = matches(IP_PATTERN)
+    phone = (
+        matches(PHONE_PATTERN)
+        & (digit_count >= PHONE_MIN_DIGITS)
+        & (matches(r"^(\+|0)") | matches(r"[\s/().-]"))
+        & ~date
+        & ~ip
+    )
+    spaces = pc.count_substring(values, " ").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(values).to_numpy(zero_copy_only=False)
+    free_text = (spaces + 1 >= FREE_TEXT_WORDS) | ((length > FREE_TEXT_LENGTH) & (spaces > 0))
+    turned = pc.replace_substring_regex(values, r"^([^,]+),\s*(.+)$", r"\2 \1")
+    first_word = pc.list_element(pc.split_pattern(turned, " "), 0)
+    known = pc.is_in(pc.utf8_lower(first_word), value_set=first_names())
+    name = (
+        known.to_numpy(zero_copy_only=False)
+        & (digit_count == 0)
+        & (spaces + 1 <= NAME_MAX_WORDS)
+        & ~matches("@")
+    )
+    currency = pc.is_in(pc.utf8_upper(values), value_set=pa.array(KNOWN_CURRENCIES))
+    return {
+        "email": matches(EMAIL_PATTERN),
+        "phone": phone,
+        "ip": ip,
+        "name": name,
+        "free_text": free_text,
+        "date": date,
+        "number": matches(NUMBER_PATTERN),
+        "digits": digit_count > 0,
+        "currency": currency.to_numpy(zero_copy_only=False),
+    }
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Per column of a sample, aligned with ``columns``.
+
+    ``kind`` is ``"text"``, ``"integer"`` (whole numbers), ``"number"``, ``"date"``, ``"bool"``
+    or ``"empty"``; ``present`` counts the values that are not missing, ``distinct`` the
+    different ones; ``minimum``/``maximum`` are NaN for anything but numbers; ``shares`` holds,
+    per :data:`TEXT_SHAPES` entry, the share of a text column's values of that shape (0 for
+    other columns).
+    """
+
+    columns: tuple[str, ...]
+    rows: int
+    kind: tuple[str, ...]
+    present: np.ndarray
+    distinct: np.ndarray
+    minimum: np.ndarray
+    maximum: np.ndarray
+    shares: dict[str, np.ndarray]
+
+    def share(self, shape: str, index: int) -> float:
+        """The share of column ``index``'s values that have ``shape``."""
+        return float(self.shares[shape][index])
+
+
+def profile(frame: pd.DataFrame) -> Profile:
+    """The :class:`Profile` of every column of ``frame`` (use a sample of rows: it is all read).
+
+    Columns are converted per dtype, a block at a time (one pandas call for all integer columns,
+    one for all text columns, ...), never one pandas call per column.
+    """
+    columns = tuple(str(column) for column in frame.columns)
+    n = len(columns)
+    kind = ["empty"] * n
+    present = np.zeros(n, dtype=np.int64)
+    distinct = np.zeros(n, dtype=np.int64)
+    minimum = np.full(n, np.nan)
+    maximum = np.full(n, np.nan)
+    shares = {shape: np.zeros(n) for shape in TEXT_SHAPES}
+    groups: dict[object, list[int]] = {}
+    for index, dtype in enumerate(frame.dtypes):
+        groups.setdefault(dtype, []).append(index)
+    numbers: list[np.ndarray] = []
+    number_at: list[int] = []
+    texts: list[pa.Array] = []
+    text_at: list[int] = []
+    for dtype, positions in groups.items():
+        block = frame.iloc[:, positions]
+        dtype_kind = getattr(dtype, "kind", "O")
+        if dtype_kind in "iufbMm":
+            numbers.append(_as_floats(block, dtype_kind))
+            number_at.extend(positions)
+            label = {"b": "bool", "M": "date", "m": "date"}.get(dtype_kind, "")
+            for index in positions:
+                kind[index] = label
+        else:
+            texts.append(_arrow_text(block))
+            text_at.extend(positions)
+    if numbers:
+        _number_profile(
+            np.hstack(numbers), np.asarray(number_at), kind, present, distinct, minimum, maximum
+        )
+    if texts:
+        _text_profile(
+            pa.chunked_array(texts, type=pa.string()).combine_chunks(),
+            len(frame),
+            np.asarray(text_at),
+            kind,
+            present,
+            distinct,
+            shares,
+        )
+    return Profile(columns, len(frame), tuple(kind), present, distinct, minimum, maximum, shares)
+
+
+def _as_floats(block: pd.DataFrame, dtype_kind: str) -> np.ndarray:
+    """Numbers, booleans and dates (as ticks) of a block of one dtype as floats, missing as NaN."""
+    if dtype_kind not in "Mm":
+        return block.to_numpy(dtype="float64", na_value=np.nan)
+    values = block.to_numpy()
+    if values.dtype == object:  # dates with a time zone: their ticks column by column
+        ticks = np.column_stack([series.array.asi8 for _, series in block.items()])
+        missing = block.isna().to_numpy()
+    else:
+        ticks, missing = values.view("int64"), np.isnat(values)
+    return np.where(missing, np.nan, ticks.astype("float64"))
+
+
+def _arrow_text(block: pd.DataFrame) -> pa.Array:
+    """A block of text columns of one dtype as one Arrow string array, column after column.
+
+    Arrow-backed text is taken as it is; values that are not text (numbers in an object column)
+    are spelt as text.
+    """
+    if pd.api.types.is_string_dtype(block.dtypes.iloc[0]) and hasattr(
+        block.iloc[:, 0].array, "__arrow_array__"
+    ):
+        chunks = [
+            chunk for _, series in block.items() for chunk in series.array.__arrow_array__().chunks
+        ]
+        return pa.chunked_array(chunks, type=chunks[0].type).combine_chunks().cast(pa.string())
+    values = block.to_numpy(dtype=object).T.ravel()
+    missing = pd.isna(values)
+    try:
+        return pa.array(values, type=pa.string(), mask=missing)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        spelt = np.where(missing, None, values.astype("str"))
+        return pa.array(spelt, type=pa.string(), mask=missing)
+
+
+def _number_profile(
+    matrix: np.ndarray,
+    at: np.ndarray,
+    kind: list[str],
+    present: np.ndarray,
+    distinct: np.ndarray,
+    minimum: np.ndarray,
+    maximum: np.ndarray,
+) -> None:
+    """Count, range, wholeness and distinct values of every numeric column (rows × columns)."""
+    known = ~np.isnan(matrix)
+    counts = known.sum(axis=0)
+    present[at] = counts
+    with np.errstate(invalid="ignore"):
+        whole = np.where(known, matrix == np.floor(matrix), True).all(axis=0)
+    filled = counts > 0
+    if filled.any():
+        minimum[at[filled]] = np.nanmin(matrix[:, filled], axis=0)
+        maximum[at[filled]] = np.nanmax(matrix[:, filled], axis=0)
+    ordered = np.sort(matrix, axis=0)  # NaN last
+    changes = np.diff(ordered, axis=0) != 0
+    changes &= ~np.isnan(ordered[1:])
+    distinct[at] = np.where(counts > 0, 1 + changes.sum(axis=0), 0)
+    numeric = ~np.isin(np.asarray([kind[index] for index in at]), ["bool", "date"])
+    minimum[at[~numeric]] = np.nan
+    maximum[at[~numeric]] = np.nan
+    for position, index in enumerate(at):
+        if counts[position] == 0:
+            kind[index] = "empty"
+        elif numeric[position]:
+            kind[index] = "integer" if whole[position] else "number"
+
+
+def _text_profile(
+    stacked: pa.Array,
+    rows: int,
+    at: np.ndarray,
+    kind: list[str],
+    present: np.ndarray,
+    distinct: np.ndarray,
+    shares: dict[str, np.ndarray],
+) -> None:
+    """Shapes and distinct values of the text columns ``at``, stacked column after column
+    (``rows`` values each) in ``stacked``: each distinct value is tested once."""
+    width = len(at)
+    owner = np.repeat(np.arange(width), rows)
+    stacked = pc.utf8_trim_whitespace(stacked)
+    valid = pc.fill_null(pc.not_equal(stacked, ""), False).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(stacked.filter(pa.array(valid)))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    owner = owner[valid]
+    counts = np.bincount(owner, minlength=width)
+    present[at] = counts
+    stride = len(encoded.dictionary) + 1
+    pairs = np.unique(owner * stride + codes)
+    distinct[at] = np.bincount(pairs // stride, minlength=width)
+    shapes = text_shapes(encoded.dictionary)
+    safe = np.maximum(counts, 1)
+    for shape, flags in shapes.items():
+        hits = np.bincount(owner, weights=flags[codes], minlength=width)
+        shares[shape][at] = hits / safe
+    for position, index in enumerate(at):
+        kind[index] = "text" if counts[position] else "empty"
