@@ -53,6 +53,7 @@ MIN_CONFIDENCE = 0.3
 SURE = 0.7
 """A customer number suggested with less confidence than this is asked about."""
 SAMPLE_ROWS = 2_000
+SAMPLE_CELLS = 2_000_000
 FORMAT_VERSION = 1
 LANGUAGE_SOURCES = {"de": "de", "en": "en", "nb": "nb"}
 CURRENCY_BY_LANGUAGE = {"de": "EUR", "en": "USD", "nb": "NOK"}
@@ -422,12 +423,15 @@ def _currency_column(frame: pd.DataFrame | None, facts: Profile | None) -> str |
 
 
 def _sample_frame(sample: Any) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    """The rows looked at: the first :data:`SAMPLE_ROWS`, fewer for very wide files (at most
+    :data:`SAMPLE_CELLS` cells, at least 100 rows), plus the reader's hints."""
     if sample is None:
         return None, {}
+    frame = sample if isinstance(sample, pd.DataFrame) else sample.frame
+    rows = min(SAMPLE_ROWS, max(100, SAMPLE_CELLS // max(len(frame.columns), 1)))
     if isinstance(sample, pd.DataFrame):
-        return sample.head(SAMPLE_ROWS), {}
-    frame = sample.frame.head(SAMPLE_ROWS)
-    return frame, {
+        return frame.head(rows), {}
+    return frame.head(rows), {
         "currency": sample.currency,
         "decimal": sample.decimal,
         "dayfirst": sample.dayfirst,
@@ -516,9 +520,11 @@ def _value_evidence(facts: Profile, i: int, found: Offers, values: pd.Series) ->
 
 
 def _is_nps(facts: Profile, i: int) -> bool:
-    """Whole numbers from 0 to 10 that use more than a 1–5 rating does."""
+    """Whole numbers from 0 to 10 (nearly all of them) that use more than a 1–5 rating does;
+    a few values off the scale are left for the validation to report."""
     low, high = facts.minimum[i], facts.maximum[i]
-    return bool(facts.kind[i] == "integer" and low >= 0 and high <= 10 and (low == 0 or high > 5))
+    rating = low >= 1 and high <= 5
+    return bool(facts.on_scale[i] >= 0.5 and not rating)
 
 
 def _agreement(target: str, facts: Profile, i: int, values: pd.Series) -> float:
@@ -653,6 +659,8 @@ def _id_confidence(
     """
     kind = facts.kind[i]
     present = facts.present[i] / max(facts.rows, 1)
+    if kind == "empty":  # nothing to judge: applying the mapping names the empty column
+        return confidence
     if kind not in ("text", "integer") or present < 0.5:
         return None
     if kind == "text" and (

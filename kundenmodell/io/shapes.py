@@ -120,7 +120,8 @@ class Profile:
 
     ``kind`` is ``"text"``, ``"integer"`` (whole numbers), ``"number"``, ``"date"``, ``"bool"``
     or ``"empty"``; ``present`` counts the values that are not missing, ``distinct`` the
-    different ones; ``minimum``/``maximum`` are NaN for anything but numbers; ``shares`` holds,
+    different ones; ``minimum``/``maximum`` are NaN for anything but numbers, ``on_scale`` is
+    the share of a numeric column's values that are whole numbers from 0 to 10; ``shares`` holds,
     per :data:`TEXT_SHAPES` entry, the share of a text column's values of that shape (0 for
     other columns).
     """
@@ -132,6 +133,7 @@ class Profile:
     distinct: np.ndarray
     minimum: np.ndarray
     maximum: np.ndarray
+    on_scale: np.ndarray
     shares: dict[str, np.ndarray]
 
     def share(self, shape: str, index: int) -> float:
@@ -152,6 +154,7 @@ def profile(frame: pd.DataFrame) -> Profile:
     distinct = np.zeros(n, dtype=np.int64)
     minimum = np.full(n, np.nan)
     maximum = np.full(n, np.nan)
+    on_scale = np.zeros(n)
     shares = {shape: np.zeros(n) for shape in TEXT_SHAPES}
     groups: dict[object, list[int]] = {}
     for index, dtype in enumerate(frame.dtypes):
@@ -174,7 +177,12 @@ def profile(frame: pd.DataFrame) -> Profile:
             text_at.extend(positions)
     if numbers:
         _number_profile(
-            np.hstack(numbers), np.asarray(number_at), kind, present, distinct, minimum, maximum
+            np.hstack(numbers),
+            np.asarray(number_at),
+            kind,
+            present,
+            distinct,
+            (minimum, maximum, on_scale),
         )
     if texts:
         _text_profile(
@@ -186,7 +194,9 @@ def profile(frame: pd.DataFrame) -> Profile:
             distinct,
             shares,
         )
-    return Profile(columns, len(frame), tuple(kind), present, distinct, minimum, maximum, shares)
+    return Profile(
+        columns, len(frame), tuple(kind), present, distinct, minimum, maximum, on_scale, shares
+    )
 
 
 def _as_floats(block: pd.DataFrame, dtype_kind: str) -> np.ndarray:
@@ -230,15 +240,19 @@ def _number_profile(
     kind: list[str],
     present: np.ndarray,
     distinct: np.ndarray,
-    minimum: np.ndarray,
-    maximum: np.ndarray,
+    ranges: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> None:
-    """Count, range, wholeness and distinct values of every numeric column (rows × columns)."""
+    """Count, range (minimum, maximum, share on a 0–10 scale), wholeness and distinct values of
+    every numeric column of ``matrix`` (rows × columns)."""
+    minimum, maximum, on_scale = ranges
     known = ~np.isnan(matrix)
     counts = known.sum(axis=0)
     present[at] = counts
     with np.errstate(invalid="ignore"):
-        whole = np.where(known, matrix == np.floor(matrix), True).all(axis=0)
+        whole_values = matrix == np.floor(matrix)
+        whole = np.where(known, whole_values, True).all(axis=0)
+        scale = (whole_values & (matrix >= 0) & (matrix <= 10)).sum(axis=0)
+    on_scale[at] = scale / np.maximum(counts, 1)
     filled = counts > 0
     if filled.any():
         minimum[at[filled]] = np.nanmin(matrix[:, filled], axis=0)
@@ -250,6 +264,7 @@ def _number_profile(
     numeric = ~np.isin(np.asarray([kind[index] for index in at]), ["bool", "date"])
     minimum[at[~numeric]] = np.nan
     maximum[at[~numeric]] = np.nan
+    on_scale[at[~numeric]] = 0.0
     for position, index in enumerate(at):
         if counts[position] == 0:
             kind[index] = "empty"
