@@ -72,27 +72,31 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORDS = re.compile(r"[\W_]+")
 
 
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "o", "å": "a"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def normalise(text: str) -> str:
     """Fold a header or value for matching: ``"Kunden-Nr."`` → ``"kundennr"``."""
-    text = str(text).casefold().strip()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("æ", "ae")):
-        text = text.replace(umlaut, spelled)
-    text = text.replace("ø", "o").replace("å", "a")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]", "", text)
+    text = str(text).casefold().strip().translate(_FOLD)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return _NOT_ALNUM.sub("", text)
 
 
 @dataclass(frozen=True)
 class Synonyms:
-    """The synonym table: normalised header → (target, rank, source list), value maps, and per
-    target the header-word patterns that rule it out or make it a second choice."""
+    """The synonym table: normalised header → (target, rank, source list), value maps, per
+    target the header-word patterns that rule it out or make it a second choice, and two
+    indexes for fast matching: synonyms (of four letters or more) by their first four letters,
+    and synonyms by each of their one-letter deletions."""
 
     headers: dict[str, tuple[str, int, str]]
     values: dict[str, dict[str, str]]
     exclude: dict[str, re.Pattern[str]]
     second_choice: dict[str, re.Pattern[str]]
-    lengths: tuple[int, ...]
+    by_start: dict[str, tuple[str, ...]]
     deletions: dict[str, tuple[str, ...]]
 
 
@@ -120,7 +124,10 @@ def synonyms() -> Synonyms:
         }
         for column, table in data.get("values", {}).items()
     }
-    lengths = tuple(sorted({len(key) for key in headers if len(key) >= 4}, reverse=True))
+    by_start: dict[str, list[str]] = {}
+    for key in headers:
+        if len(key) >= 4:
+            by_start.setdefault(key[:4], []).append(key)
     deletions: dict[str, set[str]] = {}
     for key in headers:
         for position in range(len(key)):
@@ -130,7 +137,7 @@ def synonyms() -> Synonyms:
         values,
         {target: _word_pattern(words) for target, words in data["exclude"].items()},
         {target: _word_pattern(words) for target, words in data["second_choice"].items()},
-        lengths,
+        {start: tuple(keys) for start, keys in by_start.items()},
         {variant: tuple(sorted(keys)) for variant, keys in deletions.items()},
     )
 
@@ -348,7 +355,7 @@ def suggest_mapping(
         if match is not None:
             offers[match[0]] = match[1:]
         if facts is not None and column in where:
-            _value_evidence(facts, where[column], offers, frame[column])
+            _value_evidence(facts, where[column], offers, frame)
         for target in [t for t in offers if t in rules.exclude]:
             if rules.exclude[target].search(header):
                 del offers[target]
@@ -429,9 +436,11 @@ def _sample_frame(sample: Any) -> tuple[pd.DataFrame | None, dict[str, Any]]:
         return None, {}
     frame = sample if isinstance(sample, pd.DataFrame) else sample.frame
     rows = min(SAMPLE_ROWS, max(100, SAMPLE_CELLS // max(len(frame.columns), 1)))
+    if len(frame) > rows:
+        frame = frame.head(rows)
     if isinstance(sample, pd.DataFrame):
-        return frame.head(rows), {}
-    return frame.head(rows), {
+        return frame, {}
+    return frame, {
         "currency": sample.currency,
         "decimal": sample.decimal,
         "dayfirst": sample.dayfirst,
@@ -443,7 +452,7 @@ def _header_offer(column: str) -> tuple[str, float, Reason, str | None] | None:
     table = synonyms()
     headers = table.headers
     key = normalise(column)
-    leaf = normalise(column.rsplit(".", 1)[-1])  # nested JSON fields: "address.zip" → "zip"
+    leaf = normalise(column.rsplit(".", 1)[-1]) if "." in column else key  # "address.zip"
     if key not in headers and leaf in headers:
         target, _, source = headers[leaf]
         return target, 0.9, "header", LANGUAGE_SOURCES.get(source)
@@ -453,18 +462,21 @@ def _header_offer(column: str) -> tuple[str, float, Reason, str | None] | None:
         return target, confidence, "header", LANGUAGE_SOURCES.get(source)
     if not key:
         return None
-    for length in table.lengths:  # the longest synonym inside the header
-        if length > len(key):
-            continue
-        hits = [
-            (length, headers[part][0], headers[part][2])
-            for part in {key[i : i + length] for i in range(len(key) - length + 1)}
-            if part in headers
-        ]
-        if hits:
-            _, target, source = max(hits)
-            confidence = 0.8 if length * 2 >= len(key) else 0.6  # "kunde" in a long header
-            return target, confidence, "contains", LANGUAGE_SOURCES.get(source)
+    inside = [  # synonyms inside the header, found by their first four letters
+        synonym
+        for start in range(len(key) - 3)
+        for synonym in table.by_start.get(key[start : start + 4], ())
+        if key.startswith(synonym, start)
+    ]
+    if inside:
+        length = max(map(len, inside))
+        _, target, source = max(
+            (length, headers[synonym][0], headers[synonym][2])
+            for synonym in inside
+            if len(synonym) == length
+        )
+        confidence = 0.8 if length * 2 >= len(key) else 0.6  # "kunde" in a long header
+        return target, confidence, "contains", LANGUAGE_SOURCES.get(source)
     close = _near_miss(key)
     if close is None:
         return None
@@ -485,7 +497,7 @@ def _near_miss(key: str) -> str | None:
     return max(scored)[1] if scored else None
 
 
-def _value_evidence(facts: Profile, i: int, found: Offers, values: pd.Series) -> None:
+def _value_evidence(facts: Profile, i: int, found: Offers, frame: pd.DataFrame) -> None:
     """Add what the values of column ``i`` say; lower (or drop) header guesses they contradict."""
     kind = facts.kind[i]
     if kind == "empty":
@@ -512,7 +524,7 @@ def _value_evidence(facts: Profile, i: int, found: Offers, values: pd.Series) ->
     for target, (confidence, reason, language) in list(found.items()):
         if reason == "values":
             continue
-        factor = _agreement(target, facts, i, values)
+        factor = _agreement(target, facts, i, frame)
         if factor:
             found[target] = (round(confidence * factor, 3), reason, language)
         else:
@@ -527,7 +539,7 @@ def _is_nps(facts: Profile, i: int) -> bool:
     return bool(facts.on_scale[i] >= 0.5 and not rating)
 
 
-def _agreement(target: str, facts: Profile, i: int, values: pd.Series) -> float:
+def _agreement(target: str, facts: Profile, i: int, frame: pd.DataFrame) -> float:
     """1 when the values fit ``target``; less when they contradict the header's guess; 0 when
     they rule it out (a 1–5 rating is no NPS, a price no quantity)."""
     kind = facts.kind[i]
@@ -545,7 +557,7 @@ def _agreement(target: str, facts: Profile, i: int, values: pd.Series) -> float:
     if column_kind in ("integer", "number") and is_text:
         return 1.0 if facts.share("number", i) >= 0.5 else 0.5
     if column_kind == "category" and value_map(target):
-        return 1.0 if _known_share(values, target) >= 0.5 else 0.3
+        return 1.0 if _known_share(frame.iloc[:, i], target) >= 0.5 else 0.3
     if target in _NAMES:
         named = is_text and facts.share("digits", i) <= 0.5
         return 1.0 if named else 0.25 if target in _PERSON_NAMES else 0.5
@@ -562,9 +574,13 @@ def _known_share(values: pd.Series, target: str) -> float:
     return float(counts.to_numpy()[hits].sum() / counts.sum())
 
 
+_KINDS = {
+    column.name: column.kind for schema in (TRANSACTIONS, CUSTOMERS) for column in schema.columns
+}
+
+
 def _column_kind(target: str) -> str:
-    schema = CUSTOMERS if target in CUSTOMERS.names else TRANSACTIONS
-    return schema.column(target).kind
+    return _KINDS[target]
 
 
 # --- the customer number --------------------------------------------------------------------------
