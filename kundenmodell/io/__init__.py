@@ -15,7 +15,7 @@ table back in the user's spreadsheet dialect, safe against formula injection.
 
 from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.io.export import to_xlsx_bytes
-from kundenmodell.io.mapping import Mapping, Suggestion, suggest_mapping
+from kundenmodell.io.mapping import IdQuestion, Mapping, Suggestion, suggest_mapping
 from kundenmodell.io.prepare import Mapped, apply_mapping, map_table
 from kundenmodell.io.privacy import PRIVACY_CHOICES, Privacy, minimise, new_key, pseudonymise
 from kundenmodell.io.read import LoadedTable, load_table, read_table, sheet_names
@@ -25,6 +25,7 @@ from kundenmodell.io.source import DEFAULT_MAX_BYTES
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "PRIVACY_CHOICES",
+    "IdQuestion",
     "LoadedTable",
     "Mapped",
     "Mapping",

@@ -513,6 +513,7 @@ def _value_evidence(facts: Profile, i: int, found: Offers, frame: pd.DataFrame) 
         offer("phone", 0.6)
     if (
         kind == "integer"
+        and facts.on_scale[i] == 1.0  # without a header, every value must be on the scale
         and _is_nps(facts, i)
         and facts.distinct[i] >= 3
         and "nps_score" not in found
@@ -603,8 +604,8 @@ def _judge_ids(
     Columns the header names a customer number are judged; so are, without such a header, the
     complete text or whole-number columns that nothing else claims and that look like numbers
     (unique in a customer file, repeating in a purchase file), best :data:`FALLBACK_IDS` only.
-    A phone number is the customer number only when nothing else can be: no e-mail address and
-    no other candidate.
+    A column of phone numbers is the customer number only when nothing else can be: no e-mail
+    address and no other candidate.
     """
     if facts is None or frame is None:
         return
@@ -628,22 +629,26 @@ def _judge_ids(
             fallback.append((-confidence, index))
     for negative, index in sorted(fallback)[:FALLBACK_IDS]:
         found[index]["customer_id"] = (-negative, "values", None)
-    phones: list[int] = []
     for index, column in enumerate(columns):
         if "customer_id" not in found[index] or column not in where:
             continue
         confidence, reason, language = found[index]["customer_id"]
-        i = where[column]
-        if facts.kind[i] == "text" and facts.share("phone", i) >= 0.5:
-            phones.append(index)
-        judged = _id_confidence(confidence, facts, i, frame, person, purchases)
+        judged = _id_confidence(confidence, facts, where[column], frame, person, purchases)
         if judged is None or judged < MIN_CONFIDENCE:
             del found[index]["customer_id"]
         else:
             found[index]["customer_id"] = (round(judged, 3), reason, language)
-    nothing_else = not _has_offer(found, "customer_id") and not _has_offer(found, "email")
-    if phones and nothing_else:
-        found[phones[0]]["customer_id"] = (0.4, "values", None)
+    if _has_offer(found, "customer_id") or _has_offer(found, "email"):
+        return
+    phones = [  # nothing else identifies the customer: the phone number does
+        (facts.share("phone", where[column]), -index)
+        for index, column in enumerate(columns)
+        if column in where and facts.share("phone", where[column]) >= 0.8
+    ]
+    if phones:
+        index = -max(phones)[1]
+        found[index].pop("phone", None)
+        found[index]["customer_id"] = (0.4, "values", None)
 
 
 def _person_column(facts: Profile) -> int | None:
