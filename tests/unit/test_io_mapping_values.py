@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the exports below are written out line by line, as the systems write them)
 """Mapping suggestions that look at the values: real-shaped exports (Shopify, WooCommerce,
 Mailchimp, HubSpot, Salesforce, a DATEV/Lexware-like German export, a Norwegian and a UK shop),
 the question asked when the customer number is unsure, privacy by values, and the speed on a
@@ -289,7 +290,7 @@ PURCHASES_WITHOUT_REPEATS = "Kunden-Nr.;Kaufdatum;Betrag\n" + "".join(
 
 
 def test_an_id_that_never_repeats_in_a_purchase_file_is_asked_about():
-    loaded, mapping = _suggest(PURCHASES_WITHOUT_REPEATS)
+    _, mapping = _suggest(PURCHASES_WITHOUT_REPEATS)
     entry = mapping.entries[0]
     assert entry.target == "customer_id" and entry.confidence == pytest.approx(0.6)
     assert mapping.id_question() == io.IdQuestion("Kunden-Nr.", ("Kunden-Nr.",), None)
