@@ -562,6 +562,8 @@ def _agreement(target: str, facts: Profile, i: int, frame: pd.DataFrame) -> floa
     if target in _NAMES:
         named = is_text and facts.share("digits", i) <= 0.5
         return 1.0 if named else 0.25 if target in _PERSON_NAMES else 0.5
+    if column_kind in ("text", "category") and kind in ("integer", "number"):
+        return 0.5  # prices are no product category (codes can be, so not ruled out)
     return 1.0
 
 
