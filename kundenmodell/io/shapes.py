@@ -224,7 +224,9 @@ def _arrow_text(block: pd.DataFrame) -> pa.Array:
         chunks = [
             chunk for _, series in block.items() for chunk in series.array.__arrow_array__().chunks
         ]
-        return pa.chunked_array(chunks, type=chunks[0].type).combine_chunks().cast(pa.string())
+        if chunks:
+            return pa.chunked_array(chunks, type=chunks[0].type).combine_chunks().cast(pa.string())
+        return pa.array([], type=pa.string())
     values = block.to_numpy(dtype=object).T.ravel()
     missing = pd.isna(values)
     try:
