@@ -367,7 +367,7 @@ def suggest_mapping(
     if purchases:  # acquired_at only from a real "customer since" header in a purchase file
         for offers in found:
             offer = offers.get("acquired_at")
-            if offer is not None and (offer[1] == "values" or offer[0] < 0.4):
+            if offer is not None and (offer[1] == "values" or offer[0] <= _second_choice(1.0)):
                 del offers["acquired_at"]
     if "customer_id" in allowed:
         _judge_ids(columns, words, found, facts, where, frame, purchases)
@@ -382,12 +382,10 @@ def suggest_mapping(
     languages = Counter(
         offer[2] for offers in found for offer in offers.values() if offer[2] is not None
     )
-    candidates = sorted(
-        (
-            (-offers["customer_id"][0], index)
-            for index, offers in enumerate(found)
-            if "customer_id" in offers and chosen.get(index, ("customer_id",))[0] == "customer_id"
-        ),
+    candidates = sorted(  # could-be customer numbers not taken for anything else, best first
+        (-offers["customer_id"][0], index)
+        for index, offers in enumerate(found)
+        if "customer_id" in offers and chosen.get(index, ("customer_id",))[0] == "customer_id"
     )
     entries = tuple(
         Suggestion(column, *chosen[index]) if index in chosen else Suggestion(column, None)
