@@ -15,6 +15,7 @@ therefore linear in the number of cells, not in the number of columns times a pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -72,45 +73,58 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
     turned round) is a common first name.
     """
     values = pc.utf8_trim_whitespace(values.cast(pa.string()))
-    if len(values) == 0:
-        return {shape: np.zeros(0, dtype=bool) for shape in TEXT_SHAPES}
+    count = len(values)
 
-    def matches(pattern: str, text: pa.Array = values) -> np.ndarray:
-        return pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+    def numpy(array: pa.Array) -> np.ndarray:
+        return np.asarray(array.to_numpy(zero_copy_only=False))
 
-    digit_count = pc.count_substring_regex(values, r"\d").to_numpy(zero_copy_only=False)
-    date = matches(DATE_PATTERN)
-    ip = matches(IP_PATTERN)
-    phone = (
-        matches(PHONE_PATTERN)
-        & (digit_count >= PHONE_MIN_DIGITS)
-        & (matches(r"^(\+|0)") | matches(r"[\s/().-]"))
-        & ~date
-        & ~ip
+    def where(candidates: np.ndarray, test: Callable[[pa.Array], pa.Array]) -> np.ndarray:
+        """``test`` run only on the candidate values (regular expressions cost per value)."""
+        hits = np.zeros(count, dtype=bool)
+        chosen = np.flatnonzero(candidates)
+        if len(chosen):
+            hits[chosen] = numpy(test(values.take(pa.array(chosen))))
+        return hits
+
+    def regex(pattern: str) -> Callable[[pa.Array], pa.Array]:
+        return lambda text: pc.match_substring_regex(text, pattern)
+
+    digits = numpy(pc.count_substring_regex(values, r"\d"))
+    spaces = numpy(pc.count_substring(values, " "))
+    length = numpy(pc.utf8_length(values))
+    at_sign = numpy(pc.match_substring(values, "@"))
+    words = spaces + 1
+    date = where(digits >= 2, regex(DATE_PATTERN))
+    ip = where((digits >= 4) & (spaces == 0), regex(IP_PATTERN))
+    phone = where(
+        (digits >= PHONE_MIN_DIGITS) & ~date & ~ip & ~at_sign,
+        lambda text: pc.and_(
+            pc.match_substring_regex(text, PHONE_PATTERN),
+            pc.match_substring_regex(text, r"^(\+|0)|[\s/().-]"),
+        ),
     )
-    spaces = pc.count_substring(values, " ").to_numpy(zero_copy_only=False)
-    length = pc.utf8_length(values).to_numpy(zero_copy_only=False)
-    free_text = (spaces + 1 >= FREE_TEXT_WORDS) | ((length > FREE_TEXT_LENGTH) & (spaces > 0))
-    turned = pc.replace_substring_regex(values, r"^([^,]+),\s*(.+)$", r"\2 \1")
-    first_word = pc.list_element(pc.split_pattern(turned, " "), 0)
-    known = pc.is_in(pc.utf8_lower(first_word), value_set=first_names())
-    name = (
-        known.to_numpy(zero_copy_only=False)
-        & (digit_count == 0)
-        & (spaces + 1 <= NAME_MAX_WORDS)
-        & ~matches("@")
+    free_text = (words >= FREE_TEXT_WORDS) | ((length > FREE_TEXT_LENGTH) & (spaces > 0))
+
+    def first_name(text: pa.Array) -> pa.Array:
+        turned = pc.replace_substring_regex(text, r"^([^,]+),\s*(.+)$", r"\2 \1")
+        first_word = pc.list_element(pc.split_pattern(turned, " "), 0)
+        return pc.is_in(pc.utf8_lower(first_word), value_set=first_names())
+
+    name = where((digits == 0) & (words <= NAME_MAX_WORDS) & ~at_sign, first_name)
+    currency = where(
+        length == 3,
+        lambda text: pc.is_in(pc.utf8_upper(text), value_set=pa.array(KNOWN_CURRENCIES)),
     )
-    currency = pc.is_in(pc.utf8_upper(values), value_set=pa.array(KNOWN_CURRENCIES))
     return {
-        "email": matches(EMAIL_PATTERN),
+        "email": where(at_sign & (spaces == 0), regex(EMAIL_PATTERN)),
         "phone": phone,
         "ip": ip,
         "name": name,
         "free_text": free_text,
         "date": date,
-        "number": matches(NUMBER_PATTERN),
-        "digits": digit_count > 0,
-        "currency": currency.to_numpy(zero_copy_only=False),
+        "number": where(digits > 0, regex(NUMBER_PATTERN)),
+        "digits": digits > 0,
+        "currency": currency,
     }
 
 
@@ -295,8 +309,10 @@ def _text_profile(
     counts = np.bincount(owner, minlength=width)
     present[at] = counts
     stride = len(encoded.dictionary) + 1
-    pairs = np.unique(owner * stride + codes)
-    distinct[at] = np.bincount(pairs // stride, minlength=width)
+    pairs = np.sort(owner * stride + codes)  # (column, value) pairs; sorting beats hashing here
+    first = np.ones(len(pairs), dtype=bool)
+    first[1:] = pairs[1:] != pairs[:-1]
+    distinct[at] = np.bincount(pairs[first] // stride, minlength=width)
     shapes = text_shapes(encoded.dictionary)
     safe = np.maximum(counts, 1)
     for shape, flags in shapes.items():
