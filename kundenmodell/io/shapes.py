@@ -5,12 +5,13 @@ of e-mail addresses, of 0–10 integers, of free text, unique per row?) and data
 this column hold e-mail addresses, phone numbers, IP addresses or person names, whatever it was
 mapped to?). Both get their answers here.
 
-:func:`profile` answers them for all columns in one pass: numbers are stacked into one float
-matrix (minimum, maximum, whole numbers, distinct values per column with numpy along the
-columns), texts into one Arrow string array whose distinct values are tested once with RE2
-regular expressions, the results counted back per column with ``np.bincount``. The cost is
-therefore linear in the number of cells, not in the number of columns times a pandas call
-(10,000 columns × 100 rows take well under a second).
+:func:`profile` answers them for all columns in one pass: columns are taken a dtype block at a
+time, numbers stacked into one float matrix (minimum, maximum, whole numbers, distinct values
+per column with numpy along the columns), texts into one Arrow string array whose distinct
+values are tested once (RE2 regular expressions, each only on the values that can match), the
+results counted back per column with ``np.bincount``. The cost grows linearly with the number
+of cells: 10,000 mixed columns × 100 rows take about 0.7 s of CPU for the whole suggestion,
+10,000 text columns of a million different values about 3 s.
 """
 
 from __future__ import annotations
