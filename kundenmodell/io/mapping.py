@@ -588,6 +588,8 @@ def _column_kind(target: str) -> str:
 
 FALLBACK_IDS = 5
 """How many header-less columns are judged as a customer number at most (best first)."""
+REPEATED_ROWS = 0.1
+"""Repeats on fewer rows than this share are no evidence of how an id behaves."""
 
 
 def _judge_ids(
@@ -726,11 +728,17 @@ def _id_behaviour(ids: pd.Series, people: pd.Series) -> tuple[float, float]:
 
 
 def _share_with_several(codes: np.ndarray, paired: np.ndarray) -> float:
-    """Among the codes seen on several rows, the share that are paired with several partners."""
+    """Among the codes seen on several rows, the share that are paired with several partners.
+
+    NaN when the repeated codes cover less than :data:`REPEATED_ROWS` of the rows: a few
+    duplicates in a customer list (one person entered twice) say nothing about the column.
+    """
     rows = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
     partners = np.bincount(paired, minlength=len(rows))
     repeated = rows > 1
-    return float((partners[repeated] > 1).mean()) if repeated.any() else float("nan")
+    if rows[repeated].sum() < REPEATED_ROWS * max(len(codes), 1):
+        return float("nan")
+    return float((partners[repeated] > 1).mean())
 
 
 # --- assignment ---------------------------------------------------------------------------------

@@ -450,6 +450,16 @@ def test_phone_numbers_identify_customers_only_when_nothing_else_can():
     assert mapping.targets["email"] == "Mail" and "customer_id" not in mapping.targets
 
 
+def test_a_person_entered_twice_in_a_customer_list_does_not_disqualify_the_number():
+    numbers = [f"K-{100 + row}" for row in range(30)]
+    emails = [f"kunde{row}@example.de" for row in range(30)]
+    emails[29] = emails[3]  # the same person under a second customer number
+    frame = pd.DataFrame({"Kundennummer": numbers, "E-Mail": emails})
+    mapping = io.suggest_mapping(frame.columns, "auto", frame)
+    assert mapping.targets["customer_id"] == "Kundennummer"
+    assert mapping.entries[0].confidence == 1.0 and mapping.id_question() is None
+
+
 # --- privacy by values --------------------------------------------------------------------------
 
 
