@@ -266,9 +266,10 @@ with guard():
         source: None if target == IGNORE else target
         for source, target in zip(editor["source"], editor["target"], strict=True)
     }
-    question = mapping.with_targets(chosen).id_question()
+    edited = mapping.with_targets(chosen)
+    question = edited.id_question()
     if question is not None:
-        _ask_id(question, mapping.with_targets(chosen), token)
+        _ask_id(question, edited, token)
     left, middle, right = st.columns([1, 1, 1])
     currency = left.selectbox(
         T("upload.currency"),
