@@ -12,7 +12,8 @@ of evidence and assigns each canonical column at most once, best score first:
   subtotal is the amount only without a total);
 * the values, when a sample is given (see :mod:`kundenmodell.io.shapes`): e-mail addresses,
   phone numbers, 0–10 integers that use more than 1–5 (NPS), small whole numbers (quantities),
-  dates. Values that contradict a header (an "E-Mail" column without addresses) lower its score.
+  dates, ISO country codes. Values that contradict a header (an "E-Mail" column without
+  addresses) lower its score.
 
 The customer number gets the closest look, because a wrong one silently turns every order into
 a customer: it must not be free text, an IP address, an e-mail address or a phone number, must
@@ -520,6 +521,8 @@ def _value_evidence(facts: Profile, i: int, found: Offers, frame: pd.DataFrame) 
     if kind == "date" and not found:
         offer("date", 0.4)
         offer("acquired_at", 0.3)
+    if facts.share("country", i) >= 0.9 and not found:
+        offer("country", 0.5)
     for target, (confidence, reason, language) in list(found.items()):
         if reason == "values":
             continue

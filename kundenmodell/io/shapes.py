@@ -45,10 +45,19 @@ TEXT_SHAPES = (
     "number",
     "digits",
     "currency",
+    "country",
 )
 """What :func:`text_shapes` tests every text value for."""
 
 _NAME_LOCALES = ("de_DE", "en_US", "en_GB", "no_NO")
+
+
+@cache
+def country_codes() -> pa.Array:
+    """The ISO 3166 two-letter country codes (Faker's list as data)."""
+    from faker.providers.address import Provider
+
+    return pa.array(sorted(Provider.alpha_2_country_codes), type=pa.string())
 
 
 @cache
@@ -66,7 +75,8 @@ def first_names() -> pa.Array:
 
 def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
     """For each text value: is it an e-mail address, a phone number, an IP address, a person's
-    name, free text, a date, a number, does it contain a digit, is it a currency code?
+    name, free text, a date, a number, does it contain a digit, is it a currency code or a
+    two-letter country code (in capitals: ``DE``, not ``de``)?
 
     A phone number needs seven digits and a leading ``+``/``0`` or a separator (a bare customer
     number of eight digits is not a phone number); a date-shaped value is never one. A person's
@@ -126,6 +136,7 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
         "number": where(digits > 0, regex(NUMBER_PATTERN)),
         "digits": digits > 0,
         "currency": currency,
+        "country": where(length == 2, lambda text: pc.is_in(text, value_set=country_codes())),
     }
 
 
