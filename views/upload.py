@@ -18,7 +18,7 @@ import streamlit as st
 
 from kundenmodell import DataError, io
 from kundenmodell.i18n import format_date, format_number
-from kundenmodell.io.mapping import TARGET_TABLE, Mapping, allowed_targets
+from kundenmodell.io.mapping import TARGET_TABLE, IdQuestion, Mapping, allowed_targets
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from ui.downloads import download_button
 from ui.feedback import guard
@@ -109,6 +109,29 @@ def _remembered(columns: list[str]) -> Mapping | None:
         return Mapping.from_json(text).for_columns(columns)
     except DataError:
         return None
+
+
+def _ask_id(question: IdQuestion, mapping: Mapping, token: tuple) -> None:
+    """Ask which column is the customer number; the answer becomes the mapping of this file."""
+    labels = {column: column for column in question.candidates}
+    if question.email:  # "": none of them, the e-mail address identifies the customer
+        labels[""] = T("upload.mapping_check.use_email", column=question.email)
+    st.warning(
+        T("upload.mapping_check.id_question", candidates=", ".join(question.candidates)),
+        icon=":material/help:",
+    )
+    answer = st.radio(
+        T("upload.mapping_check.id_choice"),
+        list(labels),
+        index=None,
+        format_func=labels.__getitem__,
+        help=T("upload.mapping_check.id_choice_help"),
+        horizontal=True,
+        key=f"upload_id_answer_{hash(token)}",
+    )
+    if answer is not None:
+        st.session_state[_MAPPING] = (token, mapping.answer_id(answer or None))
+        st.rerun()
 
 
 def _shape(columns: list[str]) -> str:
@@ -243,6 +266,10 @@ with guard():
         source: None if target == IGNORE else target
         for source, target in zip(editor["source"], editor["target"], strict=True)
     }
+    edited = mapping.with_targets(chosen)
+    question = edited.id_question()
+    if question is not None:
+        _ask_id(question, edited, token)
     left, middle, right = st.columns([1, 1, 1])
     currency = left.selectbox(
         T("upload.currency"),

@@ -7,10 +7,20 @@ of evidence and assigns each canonical column at most once, best score first:
   umlaut spellings and punctuation (``Kunden-Nr.`` = ``kundennr``): an exact synonym scores 1.0
   (a little less for synonyms listed later, so Shopify's ``Total`` beats ``Subtotal``), a header
   that contains a synonym 0.8 (0.6 when the synonym is less than half of it), a near miss
-  (typo) 0.6;
-* the values, when a sample is given: e-mail addresses, phone numbers, 0–10 integers (NPS),
-  dates, and a unique column as a last resort for the customer number. Values that contradict a
-  header (an "E-Mail" column without addresses) halve its score.
+  (one typo) 0.6. Header words can rule a column out (``[exclude]``: an order number is no
+  customer number, a discount no quantity) or make it a second choice (``[second_choice]``: a
+  subtotal is the amount only without a total);
+* the values, when a sample is given (see :mod:`kundenmodell.io.shapes`): e-mail addresses,
+  phone numbers, 0–10 integers that use more than 1–5 (NPS), small whole numbers (quantities),
+  dates, ISO country codes. Values that contradict a header (an "E-Mail" column without
+  addresses) lower its score.
+
+The customer number gets the closest look, because a wrong one silently turns every order into
+a customer: it must not be free text, an IP address, an e-mail address or a phone number, must
+not split one person (the same e-mail address on several rows) into several ids (that is an
+order or line number) and, in a purchase file, should repeat for repeat buyers. Whatever
+remains below :data:`SURE` is asked, not assumed: :meth:`Mapping.id_question` names the
+candidate columns for the page to ask about.
 
 A :class:`Mapping` is plain data: the user corrects it in the page, saves it as JSON and applies
 it to the next export of the same shape (:meth:`Mapping.for_columns`).
@@ -29,9 +39,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from kundenmodell.errors import DataError
+from kundenmodell.io.shapes import Profile, profile
 from kundenmodell.schema import CUSTOMERS, TRANSACTIONS
 
 Reason = Literal["header", "contains", "similar", "values", "user", "none"]
@@ -39,11 +51,14 @@ TableChoice = Literal["customers", "transactions", "auto"]
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.toml")
 MIN_CONFIDENCE = 0.3
+SURE = 0.7
+"""A customer number suggested with less confidence than this is asked about."""
+SAMPLE_ROWS = 2_000
+SAMPLE_CELLS = 2_000_000
 FORMAT_VERSION = 1
 LANGUAGE_SOURCES = {"de": "de", "en": "en", "nb": "nb"}
 CURRENCY_BY_LANGUAGE = {"de": "EUR", "en": "USD", "nb": "NOK"}
 LOCALE_BY_LANGUAGE = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
-KNOWN_CURRENCIES = ("EUR", "USD", "NOK", "CHF", "GBP", "SEK", "DKK")
 
 TARGET_TABLE: dict[str, str] = {
     **{name: "customers" for name in CUSTOMERS.names},
@@ -51,29 +66,39 @@ TARGET_TABLE: dict[str, str] = {
 }
 """Every canonical column an upload can map onto and the table it belongs to."""
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-PHONE = re.compile(r"^\+?[\d\s/().-]{6,24}$")
 _ID_WORDS = re.compile(r"(^|[^a-z])(id|nr|no|nummer|number|num|code|key|kennung)([^a-z]|$)")
 _NAMES = frozenset({"first_name", "last_name", "city", "company", "industry"})
+_PERSON_NAMES = frozenset({"first_name", "last_name"})
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_WORDS = re.compile(r"[\W_]+")
+
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "o", "å": "a"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def normalise(text: str) -> str:
     """Fold a header or value for matching: ``"Kunden-Nr."`` → ``"kundennr"``."""
-    text = str(text).casefold().strip()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"), ("æ", "ae")):
-        text = text.replace(umlaut, spelled)
-    text = text.replace("ø", "o").replace("å", "a")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[^a-z0-9]", "", text)
+    text = str(text).casefold().strip().translate(_FOLD)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return _NOT_ALNUM.sub("", text)
 
 
 @dataclass(frozen=True)
 class Synonyms:
-    """The synonym table: normalised header → (target, rank, source list) and value maps."""
+    """The synonym table: normalised header → (target, rank, source list), value maps, per
+    target the header-word patterns that rule it out or make it a second choice, and two
+    indexes for fast matching: synonyms (of four letters or more) by their first four letters,
+    and synonyms by each of their one-letter deletions."""
 
     headers: dict[str, tuple[str, int, str]]
     values: dict[str, dict[str, str]]
+    exclude: dict[str, re.Pattern[str]]
+    second_choice: dict[str, re.Pattern[str]]
+    by_start: dict[str, tuple[str, ...]]
+    deletions: dict[str, tuple[str, ...]]
 
 
 @cache
@@ -83,7 +108,7 @@ def synonyms() -> Synonyms:
         data = tomllib.load(handle)
     headers: dict[str, tuple[str, int, str]] = {}
     for target, sources in data.items():
-        if target == "values":
+        if target in ("values", "exclude", "second_choice"):
             continue
         if target not in TARGET_TABLE:
             raise ValueError(f"synonyms.toml names unknown column {target!r}")
@@ -100,7 +125,37 @@ def synonyms() -> Synonyms:
         }
         for column, table in data.get("values", {}).items()
     }
-    return Synonyms(headers, values)
+    by_start: dict[str, list[str]] = {}
+    for key in headers:
+        if len(key) >= 4:
+            by_start.setdefault(key[:4], []).append(key)
+    deletions: dict[str, set[str]] = {}
+    for key in headers:
+        for position in range(len(key)):
+            deletions.setdefault(key[:position] + key[position + 1 :], set()).add(key)
+    return Synonyms(
+        headers,
+        values,
+        {target: _word_pattern(words) for target, words in data["exclude"].items()},
+        {target: _word_pattern(words) for target, words in data["second_choice"].items()},
+        {start: tuple(keys) for start, keys in by_start.items()},
+        {variant: tuple(sorted(keys)) for variant, keys in deletions.items()},
+    )
+
+
+def _word_pattern(words: list[str]) -> re.Pattern[str]:
+    """A pattern finding header words that begin with one of ``words`` or, for words of five
+    letters or more, end with it; it runs on :func:`header_words` joined by spaces."""
+    folded = sorted({normalise(word) for word in words}, key=len, reverse=True)
+    starts = "|".join(map(re.escape, folded))
+    ends = "|".join(re.escape(word) for word in folded if len(word) >= 5)
+    pattern = f"(?:^| )(?:{starts})"
+    return re.compile(f"{pattern}|(?:{ends})(?: |$)" if ends else pattern)
+
+
+def header_words(column: str) -> str:
+    """A header's words, normalised and joined by spaces: ``"OrderID"`` → ``"order id"``."""
+    return " ".join(word for word in map(normalise, _WORDS.split(_CAMEL.sub(" ", column))) if word)
 
 
 @dataclass(frozen=True)
@@ -114,12 +169,24 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class IdQuestion:
+    """The question about the customer number: ``chosen`` is the suggested column (``None``:
+    the e-mail address identifies the customer), ``candidates`` the columns to choose from,
+    ``email`` the e-mail column that can identify the customer instead (if there is one)."""
+
+    chosen: str | None
+    candidates: tuple[str, ...]
+    email: str | None
+
+
+@dataclass(frozen=True)
 class Mapping:
     """Source columns → canonical columns, plus what reading the values needs.
 
     ``columns`` is the shape of the file the mapping was made for (all its columns in order);
     ``decimal``/``dayfirst`` read text that the loader left untyped; ``currency`` and ``locale``
-    describe the data set that comes out.
+    describe the data set that comes out. ``id_candidates`` are the columns that could be the
+    customer number, best first (see :meth:`id_question`).
     """
 
     entries: tuple[Suggestion, ...]
@@ -129,6 +196,7 @@ class Mapping:
     decimal: str | None = None
     dayfirst: bool | None = None
     columns: tuple[str, ...] = field(default=())
+    id_candidates: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         if not self.columns:
@@ -149,6 +217,38 @@ class Mapping:
             if entry.source not in chosen or chosen[entry.source] == entry.target
             else Suggestion(entry.source, chosen[entry.source], 1.0, "user")
             for entry in self.entries
+        )
+        return replace(self, entries=entries)
+
+    def id_question(self) -> IdQuestion | None:
+        """What to ask the user about the customer number, or ``None`` when there is no doubt.
+
+        There is doubt when candidate columns exist, the suggested customer number (if any)
+        has a confidence below :data:`SURE`, and the user has not decided about it yet.
+        """
+        if not self.id_candidates:
+            return None
+        decided = {e.source for e in self.entries if e.reason == "user"}
+        chosen = next((e for e in self.entries if e.target == "customer_id"), None)
+        if decided & {*self.id_candidates, *([chosen.source] if chosen else [])}:
+            return None
+        if chosen is not None and chosen.confidence >= SURE:
+            return None
+        email = self.targets.get("email")
+        return IdQuestion(chosen.source if chosen else None, self.id_candidates, email)
+
+    def answer_id(self, source: str | None) -> Mapping:
+        """The mapping with the user's answer to :meth:`id_question`: ``source`` is the
+        customer number; ``None`` means none of the candidates is (the e-mail address
+        identifies the customer)."""
+        current = self.targets.get("customer_id")
+        asked = {*self.id_candidates, *([current] if current else [])}
+        chosen: dict[str, str | None] = {column: None for column in asked}
+        if source is not None:
+            chosen[source] = "customer_id"
+        entries = tuple(
+            Suggestion(e.source, chosen[e.source], 1.0, "user") if e.source in chosen else e
+            for e in self.entries
         )
         return replace(self, entries=entries)
 
@@ -185,6 +285,7 @@ class Mapping:
                 for entry in data.pop("entries")
             )
             data["columns"] = tuple(str(column) for column in data.get("columns", ()))
+            data["id_candidates"] = tuple(str(c) for c in data.get("id_candidates", ()))
             return cls(entries=entries, **data)
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise DataError("error.io.bad_mapping") from error
@@ -201,7 +302,8 @@ class Mapping:
             raise DataError("error.io.mapping_mismatch", columns=", ".join(missing))
         known = {entry.source: entry for entry in self.entries}
         entries = tuple(known.get(column, Suggestion(column, None)) for column in columns)
-        return replace(self, entries=entries, columns=tuple(columns))
+        candidates = tuple(column for column in self.id_candidates if column in columns)
+        return replace(self, entries=entries, columns=tuple(columns), id_candidates=candidates)
 
 
 def _checked_target(target: Any) -> str | None:
@@ -213,6 +315,9 @@ def _checked_target(target: Any) -> str | None:
 
 
 # --- suggestion ---------------------------------------------------------------------------------
+
+Offers = dict[str, tuple[float, Reason, str | None]]
+"""Target → (confidence, reason, language of the matched synonym) for one source column."""
 
 
 def allowed_targets(table: TableChoice) -> tuple[str, ...]:
@@ -233,26 +338,56 @@ def suggest_mapping(
 
     ``table`` is ``"customers"``, ``"transactions"`` or ``"auto"`` (both: a file with one row
     per purchase and the customer's columns repeated). ``sample`` is the file's DataFrame (or
-    the :class:`~kundenmodell.io.LoadedTable`), used for the value evidence.
+    the :class:`~kundenmodell.io.LoadedTable`), used for the value evidence; its first
+    :data:`SAMPLE_ROWS` rows are looked at. The customer number is judged by its values (see the
+    module doc); when it stays unsure, :meth:`Mapping.id_question` says what to ask.
     """
     frame, hints = _sample_frame(sample)
     columns = [str(column) for column in columns]
     allowed = set(allowed_targets(table))
-    scored: list[tuple[float, int, str, Reason]] = []
-    languages: Counter[str] = Counter()
-    for index, column in enumerate(columns):
-        values = frame[column] if frame is not None and column in frame.columns else None
-        for target, confidence, reason, language in _candidates(column, values):
-            if target in allowed:
-                scored.append((confidence, index, target, reason))
-                if language:
-                    languages[language] += 1
-    chosen = _assign(scored)
-    if "customer_id" not in {target for target, _, _ in chosen.values()} and frame is not None:
-        fallback = _id_fallback(columns, frame, chosen)
-        if fallback is not None:
-            chosen[fallback[0]] = ("customer_id", fallback[1], "values")
-    _complete_purchases(chosen, allowed)
+    facts = profile(frame) if frame is not None else None
+    where = {name: i for i, name in enumerate(facts.columns)} if facts is not None else {}
+    rules = synonyms()
+    words = [header_words(column) for column in columns]
+    found: list[Offers] = []
+    for column, header in zip(columns, words, strict=True):
+        offers: Offers = {}
+        match = _header_offer(column)
+        if match is not None:
+            offers[match[0]] = match[1:]
+        if facts is not None and column in where:
+            _value_evidence(facts, where[column], offers, frame)
+        for target in [t for t in offers if t in rules.exclude]:
+            if rules.exclude[target].search(header):
+                del offers[target]
+        for target in [t for t in offers if t in rules.second_choice]:
+            if offers[target][1] != "values" and rules.second_choice[target].search(header):
+                offers[target] = (_second_choice(offers[target][0]), *offers[target][1:])
+        found.append({target: offer for target, offer in offers.items() if target in allowed})
+    purchases = "date" in allowed and _has_offer(found, "date") and _has_offer(found, "amount")
+    if purchases:  # acquired_at only from a real "customer since" header in a purchase file
+        for offers in found:
+            offer = offers.get("acquired_at")
+            if offer is not None and (offer[1] == "values" or offer[0] <= _second_choice(1.0)):
+                del offers["acquired_at"]
+    if "customer_id" in allowed:
+        _judge_ids(columns, words, found, facts, where, frame, purchases)
+    chosen = _assign(
+        [
+            (offer[0], index, target, offer[1])
+            for index, offers in enumerate(found)
+            for target, offer in offers.items()
+        ]
+    )
+    _complete_purchases(chosen, allowed, words)
+    languages = Counter(
+        offer[2] for offers in found for offer in offers.values() if offer[2] is not None
+    )
+    candidates = sorted(  # could-be customer numbers not taken for anything else, best first
+        (-offers["customer_id"][0], index)
+        for index, offers in enumerate(found)
+        if "customer_id" in offers and chosen.get(index, ("customer_id",))[0] == "customer_id"
+    )
     entries = tuple(
         Suggestion(column, *chosen[index]) if index in chosen else Suggestion(column, None)
         for index, column in enumerate(columns)
@@ -261,34 +396,49 @@ def suggest_mapping(
     return Mapping(
         entries=entries,
         table=table,
-        currency=hints.get("currency") or _currency_column(frame) or CURRENCY_BY_LANGUAGE[language],
+        currency=hints.get("currency")
+        or _currency_column(frame, facts)
+        or CURRENCY_BY_LANGUAGE[language],
         locale=LOCALE_BY_LANGUAGE[language],
         decimal=hints.get("decimal"),
         dayfirst=hints.get("dayfirst"),
         columns=tuple(columns),
+        id_candidates=tuple(columns[index] for _, index in candidates),
     )
 
 
-def _currency_column(frame: pd.DataFrame | None) -> str | None:
+def _has_offer(found: list[Offers], target: str) -> bool:
+    return any(target in offers and offers[target][0] >= MIN_CONFIDENCE for offers in found)
+
+
+def _second_choice(confidence: float) -> float:
+    """A second choice's confidence: just above :data:`MIN_CONFIDENCE`, below any first choice,
+    keeping the order among second choices."""
+    return round(MIN_CONFIDENCE + (max(confidence, MIN_CONFIDENCE) - MIN_CONFIDENCE) * 0.1, 3)
+
+
+def _currency_column(frame: pd.DataFrame | None, facts: Profile | None) -> str | None:
     """The currency named in a column of ISO codes (Shopify's ``Currency``), if there is one."""
-    if frame is None:
+    if frame is None or facts is None:
         return None
-    for name in frame.columns:
-        values = frame[name].dropna()
-        if values.empty or pd.api.types.is_numeric_dtype(values):
-            continue
-        codes = values.astype("str").str.strip().str.upper()
-        if codes.isin(KNOWN_CURRENCIES).mean() >= 0.9:
-            return str(codes.mode().iloc[0])
-    return None
+    columns = np.flatnonzero(facts.shares["currency"] >= 0.9)
+    if not len(columns):
+        return None
+    codes = frame.iloc[:, int(columns[0])].dropna().astype("str").str.strip().str.upper()
+    return str(codes.mode().iloc[0])
 
 
 def _sample_frame(sample: Any) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    """The rows looked at: the first :data:`SAMPLE_ROWS`, fewer for very wide files (at most
+    :data:`SAMPLE_CELLS` cells, at least 100 rows), plus the reader's hints."""
     if sample is None:
         return None, {}
+    frame = sample if isinstance(sample, pd.DataFrame) else sample.frame
+    rows = min(SAMPLE_ROWS, max(100, SAMPLE_CELLS // max(len(frame.columns), 1)))
+    if len(frame) > rows:
+        frame = frame.head(rows)
     if isinstance(sample, pd.DataFrame):
-        return sample.head(2_000), {}
-    frame = sample.frame.head(2_000)
+        return frame, {}
     return frame, {
         "currency": sample.currency,
         "decimal": sample.decimal,
@@ -296,97 +446,305 @@ def _sample_frame(sample: Any) -> tuple[pd.DataFrame | None, dict[str, Any]]:
     }
 
 
-def _candidates(
-    column: str, values: pd.Series | None
-) -> list[tuple[str, float, Reason, str | None]]:
-    """(target, confidence, reason, language of the matched synonym) for one source column."""
-    table = synonyms().headers
+def _header_offer(column: str) -> tuple[str, float, Reason, str | None] | None:
+    """(target, confidence, reason, language) the header alone suggests, if any."""
+    table = synonyms()
+    headers = table.headers
     key = normalise(column)
-    found: dict[str, tuple[float, Reason, str | None]] = {}
+    leaf = normalise(column.rsplit(".", 1)[-1]) if "." in column else key  # "address.zip"
+    if key not in headers and leaf in headers:
+        target, _, source = headers[leaf]
+        return target, 0.9, "header", LANGUAGE_SOURCES.get(source)
+    if key in headers:
+        target, rank, source = headers[key]
+        confidence = round(1.0 - 0.005 * min(rank, 20), 3)
+        return target, confidence, "header", LANGUAGE_SOURCES.get(source)
+    if not key:
+        return None
+    inside = [  # synonyms inside the header, found by their first four letters
+        synonym
+        for start in range(len(key) - 3)
+        for synonym in table.by_start.get(key[start : start + 4], ())
+        if key.startswith(synonym, start)
+    ]
+    if inside:
+        length = max(map(len, inside))
+        _, target, source = max(
+            (length, headers[synonym][0], headers[synonym][2])
+            for synonym in inside
+            if len(synonym) == length
+        )
+        confidence = 0.8 if length * 2 >= len(key) else 0.6  # "kunde" in a long header
+        return target, confidence, "contains", LANGUAGE_SOURCES.get(source)
+    close = _near_miss(key)
+    if close is None:
+        return None
+    target, _, source = headers[close]
+    return target, 0.6, "similar", LANGUAGE_SOURCES.get(source)
 
-    def offer(target: str, confidence: float, reason: Reason, language: str | None) -> None:
-        if target not in found or found[target][0] < confidence:
-            found[target] = (confidence, reason, language)
 
-    leaf = normalise(column.rsplit(".", 1)[-1])  # nested JSON fields: "address.zip" → "zip"
-    if key not in table and leaf in table:
-        target, _, source = table[leaf]
-        offer(target, 0.9, "header", LANGUAGE_SOURCES.get(source))
-    elif key in table:
-        target, rank, source = table[key]
-        offer(target, round(1.0 - 0.005 * min(rank, 20), 3), "header", LANGUAGE_SOURCES.get(source))
-    elif key:
-        contained = [
-            (len(synonym), target, source)
-            for synonym, (target, _, source) in table.items()
-            if len(synonym) >= 4 and synonym in key
-        ]
-        if contained:
-            length, target, source = max(contained)
-            confidence = 0.8 if length * 2 >= len(key) else 0.6  # "kunde" in a long header
-            offer(target, confidence, "contains", LANGUAGE_SOURCES.get(source))
-        else:
-            close = difflib.get_close_matches(key, list(table), n=1, cutoff=0.85)
-            if close:
-                target, _, source = table[close[0]]
-                offer(target, 0.6, "similar", LANGUAGE_SOURCES.get(source))
-    if values is not None:
-        _value_evidence(values, found, offer)
-    return [(target, *details) for target, details in found.items()]
+def _near_miss(key: str) -> str | None:
+    """The synonym one typo away from ``key`` (a letter more, less, wrong or swapped) with a
+    similarity of at least 0.85, found through the synonyms' one-letter deletions."""
+    table = synonyms()
+    variants = {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+    close = {variant for variant in variants if variant in table.headers}
+    for variant in variants:
+        close.update(table.deletions.get(variant, ()))
+    scored = [(difflib.SequenceMatcher(None, key, other).ratio(), other) for other in close]
+    scored = [item for item in scored if item[0] >= 0.85]
+    return max(scored)[1] if scored else None
 
 
-def _value_evidence(values: pd.Series, found: dict, offer: Any) -> None:
-    """Add what the values say; halve header guesses the values contradict."""
-    present = values.dropna()
-    if present.empty:
+def _value_evidence(facts: Profile, i: int, found: Offers, frame: pd.DataFrame) -> None:
+    """Add what the values of column ``i`` say; lower (or drop) header guesses they contradict."""
+    kind = facts.kind[i]
+    if kind == "empty":
         return
-    text = present.astype("str").str.strip()
-    is_text = not (
-        pd.api.types.is_numeric_dtype(present) or pd.api.types.is_datetime64_any_dtype(present)
-    )
-    email_share = float(text.str.match(EMAIL.pattern).mean()) if is_text else 0.0
-    if email_share >= 0.8:
-        offer("email", 0.95 if "email" in found else 0.9, "values", None)
-    digits = text.str.count(r"\d")
-    phone_share = float((text.str.match(PHONE.pattern) & (digits >= 7)).mean()) if is_text else 0
-    if phone_share >= 0.8 and "phone" not in found:
-        offer("phone", 0.6, "values", None)
-    if pd.api.types.is_integer_dtype(present) and not pd.api.types.is_bool_dtype(present):
-        in_scale = present.between(0, 10).all() and present.nunique() >= 3
-        if in_scale and "nps_score" not in found:
-            offer("nps_score", 0.5 if not found else 0.35, "values", None)
-    if pd.api.types.is_datetime64_any_dtype(present) and not found:
-        offer("date", 0.4, "values", None)
-        offer("acquired_at", 0.3, "values", None)
+
+    def offer(target: str, confidence: float) -> None:
+        if target not in found or found[target][0] < confidence:
+            found[target] = (confidence, "values", None)
+
+    if facts.share("email", i) >= 0.8:
+        offer("email", 0.95 if "email" in found else 0.9)
+    if facts.share("phone", i) >= 0.8 and "phone" not in found:
+        offer("phone", 0.6)
+    if (
+        kind == "integer"
+        and facts.on_scale[i] == 1.0  # without a header, every value must be on the scale
+        and _is_nps(facts, i)
+        and facts.distinct[i] >= 3
+        and "nps_score" not in found
+    ):
+        offer("nps_score", 0.5 if not found else 0.35)
+    if kind == "date" and not found:
+        offer("date", 0.4)
+        offer("acquired_at", 0.3)
+    if facts.share("country", i) >= 0.9 and not found:
+        offer("country", 0.5)
     for target, (confidence, reason, language) in list(found.items()):
-        if reason != "values":
-            factor = _agreement(target, present, text, is_text, email_share)
+        if reason == "values":
+            continue
+        factor = _agreement(target, facts, i, frame)
+        if factor:
             found[target] = (round(confidence * factor, 3), reason, language)
+        else:
+            del found[target]
 
 
-def _agreement(
-    target: str, present: pd.Series, text: pd.Series, is_text: bool, email_share: float
-) -> float:
-    """1 when the values fit ``target``; less when they contradict the header's guess."""
+def _is_nps(facts: Profile, i: int) -> bool:
+    """Whole numbers from 0 to 10 (nearly all of them) that use more than a 1–5 rating does;
+    a few values off the scale are left for the validation to report."""
+    low, high = facts.minimum[i], facts.maximum[i]
+    rating = low >= 1 and high <= 5
+    return bool(facts.on_scale[i] >= 0.5 and not rating)
+
+
+def _agreement(target: str, facts: Profile, i: int, frame: pd.DataFrame) -> float:
+    """1 when the values fit ``target``; less when they contradict the header's guess; 0 when
+    they rule it out (a 1–5 rating is no NPS, a price no quantity)."""
+    kind = facts.kind[i]
+    is_text = kind == "text"
     if target == "email":
-        return 1.0 if email_share >= 0.5 else 0.5
-    kind = _column_kind(target)
-    if kind == "date" and is_text:
-        return 1.0 if text.str.match(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}").mean() >= 0.5 else 0.5
-    if kind in ("integer", "number") and is_text:
-        return 1.0 if text.str.match(r"^[+-]?[\d.,' €$£kr]*\d").mean() >= 0.5 else 0.5
-    if kind == "category" and value_map(target):
-        known = value_map(target)
-        share = float(text.map(lambda value: normalise(value) in known).mean())
-        return 1.0 if share >= 0.5 else 0.3
+        return 1.0 if facts.share("email", i) >= 0.5 else 0.5
+    if target == "nps_score" and kind in ("integer", "number"):
+        return 1.0 if _is_nps(facts, i) else 0.0
+    if target == "quantity" and kind in ("integer", "number"):
+        small = kind == "integer" and facts.minimum[i] >= 0 and facts.maximum[i] <= 10_000
+        return 1.0 if small else 0.0
+    column_kind = _column_kind(target)
+    if column_kind == "date" and is_text:
+        return 1.0 if facts.share("date", i) >= 0.5 else 0.5
+    if column_kind in ("integer", "number") and is_text:
+        return 1.0 if facts.share("number", i) >= 0.5 else 0.5
+    if column_kind == "category" and value_map(target):
+        return 1.0 if _known_share(frame.iloc[:, i], target) >= 0.5 else 0.3
     if target in _NAMES:
-        return 1.0 if is_text and float(text.str.contains(r"\d").mean()) <= 0.5 else 0.5
+        named = is_text and facts.share("digits", i) <= 0.5
+        return 1.0 if named else 0.25 if target in _PERSON_NAMES else 0.5
+    if column_kind in ("text", "category") and kind in ("integer", "number"):
+        return 0.5  # prices are no product category (codes can be, so not ruled out)
     return 1.0
 
 
+def _known_share(values: pd.Series, target: str) -> float:
+    """The share of values the value synonyms of ``target`` know (each distinct value once)."""
+    counts = values.dropna().astype("str").str.strip().value_counts()
+    if counts.empty:
+        return 0.0
+    known = value_map(target)
+    hits = np.fromiter((normalise(value) in known for value in counts.index), dtype=bool)
+    return float(counts.to_numpy()[hits].sum() / counts.sum())
+
+
+_KINDS = {
+    column.name: column.kind for schema in (TRANSACTIONS, CUSTOMERS) for column in schema.columns
+}
+
+
 def _column_kind(target: str) -> str:
-    schema = CUSTOMERS if target in CUSTOMERS.names else TRANSACTIONS
-    return schema.column(target).kind
+    return _KINDS[target]
+
+
+# --- the customer number --------------------------------------------------------------------------
+
+FALLBACK_IDS = 5
+"""How many header-less columns are judged as a customer number at most (best first)."""
+REPEATED_ROWS = 0.1
+"""Repeats on fewer rows than this share are no evidence of how an id behaves."""
+
+
+def _judge_ids(
+    columns: list[str],
+    words: list[str],
+    found: list[Offers],
+    facts: Profile | None,
+    where: dict[str, int],
+    frame: pd.DataFrame | None,
+    purchases: bool,
+) -> None:
+    """Set every column's ``customer_id`` confidence from how its values behave.
+
+    Columns the header names a customer number are judged; so are, without such a header, the
+    complete text or whole-number columns that nothing else claims and that look like numbers
+    (unique in a customer file, repeating in a purchase file), best :data:`FALLBACK_IDS` only.
+    A column of phone numbers is the customer number only when nothing else can be: no e-mail
+    address and no other candidate.
+    """
+    if facts is None or frame is None:
+        return
+    person = _person_column(facts)
+    rows = max(facts.rows, 1)
+    exclude = synonyms().exclude["customer_id"]
+    fallback: list[tuple[float, int]] = []
+    for index, column in enumerate(columns):
+        if "customer_id" in found[index] or column not in where:
+            continue
+        i = where[column]
+        claimed = any(offer[0] >= MIN_CONFIDENCE for offer in found[index].values())
+        if claimed or facts.present[i] < rows or exclude.search(words[index]):
+            continue
+        looks_like_number = facts.kind[i] == "integer" or (
+            facts.kind[i] == "text" and facts.share("digits", i) >= 0.9
+        )
+        unique = facts.distinct[i] == facts.present[i]
+        if looks_like_number and facts.rows >= 2 and unique != purchases:
+            confidence = 0.5 if _ID_WORDS.search(column.casefold()) else 0.35
+            fallback.append((-confidence, index))
+    for negative, index in sorted(fallback)[:FALLBACK_IDS]:
+        found[index]["customer_id"] = (-negative, "values", None)
+    for index, column in enumerate(columns):
+        if "customer_id" not in found[index] or column not in where:
+            continue
+        confidence, reason, language = found[index]["customer_id"]
+        judged = _id_confidence(confidence, facts, where[column], frame, person, purchases)
+        if judged is None or judged < MIN_CONFIDENCE:
+            del found[index]["customer_id"]
+        else:
+            found[index]["customer_id"] = (round(judged, 3), reason, language)
+    if _has_offer(found, "customer_id") or _has_offer(found, "email"):
+        return
+    phones = [  # nothing else identifies the customer: the phone number does
+        (facts.share("phone", where[column]), -index)
+        for index, column in enumerate(columns)
+        if column in where and facts.share("phone", where[column]) >= 0.8
+    ]
+    if phones:
+        index = -max(phones)[1]
+        found[index].pop("phone", None)
+        found[index]["customer_id"] = (0.4, "values", None)
+
+
+def _person_column(facts: Profile) -> int | None:
+    """The column of e-mail addresses (else of phone numbers) that tells one person's rows."""
+    for shape in ("email", "phone"):
+        shares = facts.shares[shape]
+        if len(shares) and shares.max() >= 0.8:
+            return int(shares.argmax())
+    return None
+
+
+def _id_confidence(
+    confidence: float,
+    facts: Profile,
+    i: int,
+    frame: pd.DataFrame,
+    person: int | None,
+    purchases: bool,
+) -> float | None:
+    """``confidence`` as a customer number after looking at column ``i``'s values; ``None``
+    when they rule it out.
+
+    Ruled out: dates, decimal numbers, yes/no, mostly empty columns, free text, IP addresses,
+    e-mail addresses (the e-mail column identifies the customer then), phone numbers (see
+    :func:`_judge_ids`), and ids that give one person (one e-mail address) several numbers.
+    Lowered: person names (at most 0.45), gaps, ids shared by several people (an account or
+    household number, × 0.7) and, in a purchase file of 20 rows or more, an id that never
+    repeats while no e-mail column can show whether it should (at most 0.6).
+    """
+    kind = facts.kind[i]
+    present = facts.present[i] / max(facts.rows, 1)
+    if kind == "empty":  # nothing to judge: applying the mapping names the empty column
+        return confidence
+    if kind not in ("text", "integer") or present < 0.5:
+        return None
+    if kind == "text" and (
+        facts.share("free_text", i) >= 0.3
+        or facts.share("ip", i) >= 0.5
+        or facts.share("email", i) >= 0.5
+        or facts.share("phone", i) >= 0.5
+    ):
+        return None
+    if kind == "text" and facts.share("name", i) >= 0.5:
+        confidence = min(confidence, 0.45)
+    if present < 0.95:
+        confidence *= 0.8
+    split, merged = (np.nan, np.nan)
+    if person is not None and person != i:
+        split, merged = _id_behaviour(frame.iloc[:, i], frame.iloc[:, person])
+    if split >= 0.5:
+        return None
+    if merged >= 0.5:
+        confidence *= 0.7
+    never_repeats = facts.distinct[i] == facts.present[i]
+    if purchases and never_repeats and facts.present[i] >= 20 and np.isnan(split):
+        confidence = min(confidence, 0.6)
+    return confidence
+
+
+def _id_behaviour(ids: pd.Series, people: pd.Series) -> tuple[float, float]:
+    """How ``ids`` behave against the person each row belongs to (``people``: e-mail addresses).
+
+    Returns (split, merged): the share of people seen on several rows who carry more than one
+    id (an order or line number does that), and the share of ids seen on several rows that
+    carry more than one person (an account or household number does that); NaN without repeats.
+    """
+    both = ids.notna().to_numpy() & people.notna().to_numpy()
+    person_codes, _ = pd.factorize(people[both].astype("str").str.strip().str.casefold())
+    id_codes, _ = pd.factorize(ids[both].astype("str").str.strip())
+    pairs = np.unique(np.stack([person_codes, id_codes]), axis=1)
+    return (
+        _share_with_several(person_codes, pairs[0]),
+        _share_with_several(id_codes, pairs[1]),
+    )
+
+
+def _share_with_several(codes: np.ndarray, paired: np.ndarray) -> float:
+    """Among the codes seen on several rows, the share that are paired with several partners.
+
+    NaN when the repeated codes cover less than :data:`REPEATED_ROWS` of the rows: a few
+    duplicates in a customer list (one person entered twice) say nothing about the column.
+    """
+    rows = np.bincount(codes) if len(codes) else np.zeros(0, dtype=np.int64)
+    partners = np.bincount(paired, minlength=len(rows))
+    repeated = rows > 1
+    if rows[repeated].sum() < REPEATED_ROWS * max(len(codes), 1):
+        return float("nan")
+    return float((partners[repeated] > 1).mean())
+
+
+# --- assignment ---------------------------------------------------------------------------------
 
 
 def _assign(scored: list[tuple[float, int, str, Reason]]) -> dict[int, tuple[str, float, Reason]]:
@@ -401,29 +759,13 @@ def _assign(scored: list[tuple[float, int, str, Reason]]) -> dict[int, tuple[str
     return chosen
 
 
-def _id_fallback(
-    columns: list[str], frame: pd.DataFrame, chosen: dict[int, tuple[str, float, Reason]]
-) -> tuple[int, float] | None:
-    """A column whose values are unique and complete, preferring an id-like header."""
-    best: tuple[float, int] | None = None
-    for index, column in enumerate(columns):
-        if index in chosen or column not in frame.columns:
-            continue
-        values = frame[column]
-        if values.isna().any() or not values.is_unique or len(values) < 2:
-            continue
-        if pd.api.types.is_float_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-            continue
-        confidence = 0.5 if _ID_WORDS.search(column.casefold()) else 0.35
-        if best is None or confidence > best[0]:
-            best = (confidence, index)
-    return (best[1], best[0]) if best else None
-
-
-def _complete_purchases(chosen: dict[int, tuple[str, float, Reason]], allowed: set[str]) -> None:
+def _complete_purchases(
+    chosen: dict[int, tuple[str, float, Reason]], allowed: set[str], words: list[str]
+) -> None:
     """Purchases need a date and an amount; without both, no purchase column is suggested.
 
-    A date without any purchase column beside it is when the customer came (``acquired_at``);
+    A date without any purchase column beside it is when the customer came (``acquired_at``),
+    a second choice when its header names another moment (a contract start, a confirmation);
     other purchase guesses in a customer file (``Umsatz 2024`` as an amount) are dropped, so the
     suggestion can always be applied as it is.
     """
@@ -431,11 +773,15 @@ def _complete_purchases(chosen: dict[int, tuple[str, float, Reason]], allowed: s
     purchase_columns = set(TRANSACTIONS.names) - {"customer_id"}
     if {"date", "amount"} <= set(targets) or not purchase_columns & set(targets):
         return
+    later = synonyms().second_choice["acquired_at"]
     for target in purchase_columns & set(targets):
         index = targets[target]
         if target == "date" and "acquired_at" in allowed and "acquired_at" not in targets:
             _, confidence, reason = chosen[index]
-            chosen[index] = ("acquired_at", min(confidence, 0.5), reason)
+            confidence = min(confidence, 0.5)
+            if later.search(words[index]):
+                confidence = _second_choice(confidence)
+            chosen[index] = ("acquired_at", confidence, reason)
         else:
             del chosen[index]
 

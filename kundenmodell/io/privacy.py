@@ -14,6 +14,13 @@ phone) can therefore be
   never stored with the data;
 * ``"keep"``-t as they are.
 
+Whatever a column was mapped to, its values decide as well: a column whose values are mostly
+e-mail addresses, phone numbers, IP addresses or person names (:func:`personal_columns`, measured
+with :mod:`kundenmodell.io.shapes`) is dropped or pseudonymised like the identifiers, so an IP
+address mapped as the customer number or a sole trader's name as the company does not slip
+through. The customer number itself is never dropped: when its values identify a person, it is
+pseudonymised in every table (also on ``"drop"``), so purchases still find their customer.
+
 Hashing is one HMAC call per distinct value (no vectorised HMAC exists); at about a microsecond
 per value this is a fraction of a second for 100,000 customers.
 """
@@ -29,12 +36,17 @@ from typing import Literal
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
+from kundenmodell.io.shapes import profile
 from kundenmodell.schema import TABLES
 
 Privacy = Literal["keep", "drop", "pseudonymise"]
 PRIVACY_CHOICES: tuple[Privacy, ...] = ("drop", "pseudonymise", "keep")
 KEY_BYTES = 32
 PSEUDONYM_HEX = 16
+PERSONAL_SHAPES = ("email", "phone", "ip", "name")
+PERSONAL_SHARE = 0.5
+"""A column is personal when at least this share of its values has one of the shapes."""
+SAMPLE_ROWS = 2_000
 
 IDENTIFIERS: tuple[str, ...] = tuple(
     column.name for schema in TABLES.values() for column in schema.columns if column.identifier
@@ -75,39 +87,62 @@ def minimise(
 ) -> Dataset:
     """A copy of ``dataset`` with its direct identifiers dropped, pseudonymised or kept.
 
-    ``id_is_identifier`` says the customer number itself is personal (it was derived from the
-    e-mail address); then it is pseudonymised in every table unless ``mode`` is ``"keep"``.
+    Direct identifiers are the schema's identifier columns and every column whose values
+    identify a person (:func:`personal_columns`). ``id_is_identifier`` says the customer number
+    is personal whatever its values look like (it was derived from the e-mail address); a
+    personal customer number is pseudonymised in every table unless ``mode`` is ``"keep"``.
     """
     if mode == "keep":
         return dataset
     if mode == "pseudonymise" and key is None:
-        raise ValueError("pseudonymisation needs a key (see new_key())")
-    customers = dataset.customers.copy()
-    present = [name for name in IDENTIFIERS if name in customers.columns]
-    if mode == "drop":
-        customers = customers.drop(columns=present)
-    else:
-        assert key is not None
-        for name in present:
-            customers[name] = pseudonymise(customers[name], key, name)
-    transactions = dataset.transactions
-    interactions = dataset.interactions
-    if id_is_identifier:
-        id_key = key if key is not None else new_key()
-        customers["customer_id"] = pseudonymise(customers["customer_id"], id_key, "customer_id")
-        transactions = _pseudonymise_ids(transactions, id_key)
-        interactions = _pseudonymise_ids(interactions, id_key)
-    return replace(
-        dataset, customers=customers, transactions=transactions, interactions=interactions
+        raise ValueError("pseudonymising needs a key (io.new_key())")
+    tables = {
+        "customers": dataset.customers,
+        "transactions": dataset.transactions,
+        "interactions": dataset.interactions,
+    }
+    personal = {
+        name: personal_columns(frame) for name, frame in tables.items() if frame is not None
+    }
+    id_is_identifier = id_is_identifier or any(
+        "customer_id" in found for found in personal.values()
     )
+    id_key = key if key is not None else new_key()
+    minimal: dict[str, pd.DataFrame | None] = {}
+    for name, frame in tables.items():
+        columns = [column for column in personal.get(name, []) if column != "customer_id"]
+        hide_id = id_is_identifier and frame is not None and "customer_id" in frame.columns
+        if frame is None or not (columns or hide_id):
+            minimal[name] = frame
+            continue
+        if mode == "drop":
+            frame = frame.drop(columns=columns)
+        else:
+            assert key is not None
+            frame = frame.assign(
+                **{column: pseudonymise(frame[column], key, column) for column in columns}
+            )
+        if hide_id:
+            frame = frame.assign(
+                customer_id=pseudonymise(frame["customer_id"], id_key, "customer_id")
+            )
+        minimal[name] = frame
+    return replace(dataset, **minimal)
 
 
-def _pseudonymise_ids(frame: pd.DataFrame | None, key: bytes) -> pd.DataFrame | None:
-    if frame is None or "customer_id" not in frame.columns:
-        return frame
-    frame = frame.copy()
-    frame["customer_id"] = pseudonymise(frame["customer_id"], key, "customer_id")
-    return frame
+def personal_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of ``frame`` that identify a person: the schema's identifiers, and the
+    columns whose values are mostly e-mail addresses, phone numbers, IP addresses or person
+    names (judged on the first :data:`SAMPLE_ROWS` rows)."""
+    named = [name for name in IDENTIFIERS if name in frame.columns]
+    if frame.empty:
+        return named
+    facts = profile(frame.head(SAMPLE_ROWS))
+    share = sum(facts.shares[shape] for shape in PERSONAL_SHAPES)
+    by_values = [
+        name for name, value in zip(facts.columns, share, strict=True) if value >= PERSONAL_SHARE
+    ]
+    return [*named, *(name for name in by_values if name not in named)]
 
 
 def contains_identifiers(frame: pd.DataFrame) -> list[str]:

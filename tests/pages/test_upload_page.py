@@ -223,3 +223,37 @@ def test_a_guessed_day_order_is_shown_in_the_report(tmp_path):
     _use(app)
     joined = app.session_state["dataset"].customers["acquired_at"]
     assert joined.tolist() == [pd.Timestamp("2024-04-03"), pd.Timestamp("2024-06-05")]
+
+MAILCHIMP = (
+    "Email Address,First Name,OPTIN_IP,LEID,EUID\n"
+    "anna@example.com,Anna,192.168.10.21,101,a1b2c3d4e5\n"
+    "ben@example.org,Ben,10.0.0.7,102,b2c3d4e5f6\n"
+    "cara@example.net,Cara,2001:db8::1,103,c3d4e5f6g7\n"
+)
+
+
+@pytest.mark.parametrize("answer", ["EUID", ""])
+def test_an_unsure_customer_number_is_asked_about(tmp_path, answer):
+    path = tmp_path / "members_export.csv"
+    path.write_text(MAILCHIMP, encoding="utf-8")
+    app = _upload(_app("en"), path)
+    assert app.warning[0].value == t(
+        "upload.mapping_check.id_question", "en", candidates="LEID, EUID"
+    )
+    question = app.radio(key=next(r.key for r in app.radio if r.key.startswith("upload_id")))
+    email = t("upload.mapping_check.use_email", "en", column="Email Address")
+    assert question.options == ["LEID", "EUID", email]
+    assert _editor_targets(app)["LEID"] == "customer_id"  # suggested, but asked
+    question.set_value(answer).run()
+    assert not app.exception, app.exception
+    assert not any(r.key.startswith("upload_id") for r in app.radio)  # answered
+    targets = _editor_targets(app)
+    assert targets["OPTIN_IP"] == "ignore"
+    assert targets["LEID"] == "ignore"
+    assert targets["EUID"] == ("customer_id" if answer else "ignore")
+    _use(app)
+    ids = app.session_state["dataset"].customers["customer_id"]
+    if answer:
+        assert list(ids) == ["a1b2c3d4e5", "b2c3d4e5f6", "c3d4e5f6g7"]
+    else:  # the e-mail address identifies the customer, pseudonymised by the default "drop"
+        assert ids.str.fullmatch(r"p[0-9a-f]{16}").all() and ids.is_unique
