@@ -52,8 +52,13 @@ def _value(value: Any) -> Any:
     return value if isinstance(value, (int, float, str, bool)) else str(value)
 
 
-def run_pipeline(path: str, options: dict, spots: list[dict], forbidden: list[str],
-                 forbidden_text: list[str] = ()) -> dict:
+def run_pipeline(
+    path: str,
+    options: dict,
+    spots: list[dict],
+    forbidden: list[str],
+    forbidden_text: list[str] = (),
+) -> dict:
     """The page's upload flow on ``path``; never raises."""
     from kundenmodell import DataError, io
 
@@ -158,8 +163,14 @@ def _spot(customers, purchases, spot: dict) -> Any:
     return _value(rows[column].iloc[0])
 
 
-def _child(connection, path: str, options: dict, spots: list[dict], forbidden: list[str],
-           forbidden_text: list[str]) -> None:
+def _child(
+    connection,
+    path: str,
+    options: dict,
+    spots: list[dict],
+    forbidden: list[str],
+    forbidden_text: list[str],
+) -> None:
     connection.send(run_pipeline(path, options, spots, forbidden, forbidden_text))
     connection.close()
 
@@ -171,21 +182,34 @@ def context() -> multiprocessing.context.BaseContext:
     global _CONTEXT
     if _CONTEXT is None:
         _CONTEXT = multiprocessing.get_context("forkserver")
-        _CONTEXT.set_forkserver_preload(["tests.unit.corpus_worker", "kundenmodell.io",
-                                         "kundenmodell.segments.report",
-                                         "kundenmodell.clv.analysis"])
+        _CONTEXT.set_forkserver_preload(
+            [
+                "tests.unit.corpus_worker",
+                "kundenmodell.io",
+                "kundenmodell.segments.report",
+                "kundenmodell.clv.analysis",
+            ]
+        )
     return _CONTEXT
 
 
-def run_isolated(path: str | Path, *, options: dict | None = None, spots: list | None = None,
-                 forbidden: list | None = None, forbidden_text: list | None = None,
-                 timeout: float = 30.0) -> dict:
+def run_isolated(
+    path: str | Path,
+    *,
+    options: dict | None = None,
+    spots: list | None = None,
+    forbidden: list | None = None,
+    forbidden_text: list | None = None,
+    timeout: float = 30.0,
+) -> dict:
     """``run_pipeline`` in a fresh child; a crash, a hang or a memory blow-up becomes a result."""
     ctx = context()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(send, str(path), options or {}, spots or [],
-                                               forbidden or [], forbidden_text or []),
-                          daemon=True)
+    process = ctx.Process(
+        target=_child,
+        args=(send, str(path), options or {}, spots or [], forbidden or [], forbidden_text or []),
+        daemon=True,
+    )
     started = time.perf_counter()
     process.start()
     send.close()
@@ -219,8 +243,13 @@ def run_isolated(path: str | Path, *, options: dict | None = None, spots: list |
     if result is None:
         code = process.exitcode
         reason = killed or f"child died with exit code {code}"
-        return {"outcome": "crash", "exception": reason, "seconds": elapsed,
-                "maxrss_mb": round(peak / 2**20, 1), "exitcode": code}
+        return {
+            "outcome": "crash",
+            "exception": reason,
+            "seconds": elapsed,
+            "maxrss_mb": round(peak / 2**20, 1),
+            "exitcode": code,
+        }
     result["wall_seconds"] = elapsed
     return result
 

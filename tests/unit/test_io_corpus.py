@@ -124,8 +124,10 @@ def _print_table(results: dict[str, dict]) -> None:
     print(f"\n{'file':44} {'outcome':10} {'MB peak':>8} {'s':>6}  detail")
     for name, run in sorted(results.items()):
         detail = run.get("key") or run.get("exception", "")
-        print(f"{name:44} {run['outcome']:10} {run.get('maxrss_mb', 0):8.1f} "
-              f"{run.get('seconds', 0):6.2f}  {detail[:70]}")
+        print(
+            f"{name:44} {run['outcome']:10} {run.get('maxrss_mb', 0):8.1f} "
+            f"{run.get('seconds', 0):6.2f}  {detail[:70]}"
+        )
 
 
 # -- the corpora themselves ------------------------------------------------------------------------
@@ -193,16 +195,18 @@ def _check_data(run: dict, truth: dict) -> list[str]:
         if not run.get("id_from_email"):
             problems.append(f"customer id: expected e-mail as id, got {targets.get('customer_id')}")
     elif "customer_id" in truth and targets.get("customer_id") != truth["customer_id"]:
-        problems.append(f"customer id: expected {truth['customer_id']}, "
-                        f"got {targets.get('customer_id')}")
+        problems.append(
+            f"customer id: expected {truth['customer_id']}, got {targets.get('customer_id')}"
+        )
     if "customers" in truth and run.get("distinct_ids") != truth["customers"]:
         problems.append(f"customers: expected {truth['customers']}, got {run.get('distinct_ids')}")
     if "purchases" in truth and run.get("purchases") != truth["purchases"]:
         problems.append(f"purchases: expected {truth['purchases']}, got {run.get('purchases')}")
     if "revenue" in truth:
         revenue = run.get("revenue")
-        if revenue is None or not math.isclose(revenue, truth["revenue"], rel_tol=1e-9,
-                                                abs_tol=REVENUE_TOLERANCE):
+        if revenue is None or not math.isclose(
+            revenue, truth["revenue"], rel_tol=1e-9, abs_tol=REVENUE_TOLERANCE
+        ):
             problems.append(f"revenue: expected {truth['revenue']}, got {revenue}")
     if "currency" in truth and run.get("currency") != truth["currency"]:
         problems.append(f"currency: expected {truth['currency']}, got {run.get('currency')}")
@@ -215,8 +219,10 @@ def _check_data(run: dict, truth: dict) -> list[str]:
     if truth.get("clv_finite"):
         clv = run.get("clv") or {}
         if clv.get("finite") != truth["customers"]:
-            problems.append(f"CLV finite for {clv.get('finite')} of {truth['customers']} customers"
-                            f" ({run.get('analysis_error') or clv})")
+            problems.append(
+                f"CLV finite for {clv.get('finite')} of {truth['customers']} customers"
+                f" ({run.get('analysis_error') or clv})"
+            )
     return problems
 
 

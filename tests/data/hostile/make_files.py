@@ -231,7 +231,8 @@ def _cell(ref: str, value: object) -> str:
 
 def _sheet_xml(rows: list[list[object]], dimension: str | None, doctype: str = "") -> str:
     body = "".join(
-        f'<row r="{r}">' + "".join(_cell(f"{COLUMNS[c]}{r}", v) for c, v in enumerate(row))
+        f'<row r="{r}">'
+        + "".join(_cell(f"{COLUMNS[c]}{r}", v) for c, v in enumerate(row))
         + "</row>"
         for r, row in enumerate(rows, start=1)
     )
@@ -269,8 +270,9 @@ XXE = (
 LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE sst [<!ENTITY lol "lol">'
     + "".join(
-        f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">' if i > 1 else '<!ENTITY lol1 "'
-        + "&lol;" * 10 + '">'
+        f'<!ENTITY lol{i} "' + f"&lol{i - 1};" * 10 + '">'
+        if i > 1
+        else '<!ENTITY lol1 "' + "&lol;" * 10 + '">'
         for i in range(1, 10)
     )
     + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
@@ -281,7 +283,8 @@ LAUGHS = (
 def _laughs_xlsx() -> bytes:
     rows = [["Kundennummer", "Name"], [1, "Meier"], [2, "Schulz"]]
     body = "".join(
-        f'<row r="{r}">' + "".join(_cell(f"{COLUMNS[c]}{r}", v) for c, v in enumerate(row))
+        f'<row r="{r}">'
+        + "".join(_cell(f"{COLUMNS[c]}{r}", v) for c, v in enumerate(row))
         + "</row>"
         for r, row in enumerate(rows, start=1)
     )
@@ -293,12 +296,15 @@ def _laughs_xlsx() -> bytes:
 def _xxe_xlsx() -> bytes:
     rows = [["Kundennummer", "Name"], [1, "Meier"], ["&xxe;", "&host;"], [3, "Becker"]]
     body = "".join(
-        f'<row r="{r}">' + "".join(_cell(f"{COLUMNS[c]}{r}", v) for c, v in enumerate(row))
+        f'<row r="{r}">'
+        + "".join(_cell(f"{COLUMNS[c]}{r}", v) for c, v in enumerate(row))
         + "</row>"
         for r, row in enumerate(rows, start=1)
     )
-    return _xlsx(SHEET_HEAD.replace("\n", "\n" + XXE + "\n", 1)
-                 + f"<sheetData>{body}</sheetData></worksheet>")
+    return _xlsx(
+        SHEET_HEAD.replace("\n", "\n" + XXE + "\n", 1)
+        + f"<sheetData>{body}</sheetData></worksheet>"
+    )
 
 
 def _two_row_header_xlsx() -> bytes:
@@ -326,8 +332,9 @@ def _repeated_header() -> bytes:
     for index in range(24):
         if index and index % 10 == 0:  # every printed page starts with the header again
             lines += ["", header]
-        lines.append(f"{2001 + index % 8};Kunde {index % 8};{(index % 28) + 1:02d}.05.2024;"
-                     f"{10 + index},50")
+        lines.append(
+            f"{2001 + index % 8};Kunde {index % 8};{(index % 28) + 1:02d}.05.2024;{10 + index},50"
+        )
     return _lines(*lines, encoding="cp1252")
 
 
@@ -364,14 +371,41 @@ def _zip_with(members: dict[str, bytes], bomb_name: str, bomb: tuple[bytes, int,
     packed, crc, size = bomb
     name = bomb_name.encode()
     offset = len(out)
-    out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(packed), size,
-                       len(name), 0) + name + packed
-    entry = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc,
-                        len(packed), size, len(name), 0, 0, 0, 0, 0, offset) + name
+    out += (
+        struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(packed), size, len(name), 0
+        )
+        + name
+        + packed
+    )
+    entry = (
+        struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            8,
+            0,
+            0x21,
+            crc,
+            len(packed),
+            size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        + name
+    )
     start = len(out)
     out += directory + entry
-    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count + 1, count + 1,
-                       len(directory) + len(entry), start, 0)
+    out += struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, count + 1, count + 1, len(directory) + len(entry), start, 0
+    )
     return bytes(out)
 
 
@@ -400,8 +434,8 @@ def sheet_bomb(path: str) -> None:
 def shared_strings_bomb(path: str) -> None:
     """Three rows of data whose sharedStrings part expands to 1 GiB (one giant string)."""
     sheet = _sheet_xml([["Kundennummer", "Name"], [1, "Meier"]], "A1:B3").replace(
-        "</sheetData>", '<row r="3"><c r="A3"><v>2</v></c><c r="B3" t="s"><v>0</v></c></row>'
-        "</sheetData>"
+        "</sheetData>",
+        '<row r="3"><c r="A3"><v>2</v></c><c r="B3" t="s"><v>0</v></c></row></sheetData>',
     )
     head = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://'
@@ -415,16 +449,18 @@ def shared_strings_bomb(path: str) -> None:
 def ten_thousand_columns(path: str) -> None:
     """A CSV 10,000 columns wide (a pivot gone wrong), 50 rows."""
     header = ";".join(["Kundennummer"] + [f"Tag {i}" for i in range(1, 10_000)])
-    rows = [";".join([str(1000 + r)] + [str((r * i) % 97) for i in range(1, 10_000)])
-            for r in range(50)]
+    rows = [
+        ";".join([str(1000 + r)] + [str((r * i) % 97) for i in range(1, 10_000)]) for r in range(50)
+    ]
     Path(path).write_bytes(_lines(header, *rows))
 
 
 def long_header_line(path: str) -> None:
     """A header line of 200 KiB (a column name that is a pasted text) over three rows."""
     name = "Bemerkung " + "x" * (200 * 1024)
-    Path(path).write_bytes(_lines(f"Kundennummer;Name;{name}", "1;Meier;a", "2;Schulz;b",
-                                  "3;Becker;c"))
+    Path(path).write_bytes(
+        _lines(f"Kundennummer;Name;{name}", "1;Meier;a", "2;Schulz;b", "3;Becker;c")
+    )
 
 
 GENERATED = {
@@ -455,8 +491,13 @@ ISSUE_17: dict[str, bytes] = {
     "billion_laughs.xlsx": _laughs_xlsx(),
     # class 3: cost
     "cr_only.csv": _lines(
-        "Kundennummer;Name;Ort;Umsatz", "1001;Meier;Kiel;120,50", "1002;Schulz;Bonn;80,00",
-        "1003;Becker;Jena;42,25", "1004;Krause;Gera;10,00", end="\r", encoding="mac_roman"
+        "Kundennummer;Name;Ort;Umsatz",
+        "1001;Meier;Kiel;120,50",
+        "1002;Schulz;Bonn;80,00",
+        "1003;Becker;Jena;42,25",
+        "1004;Krause;Gera;10,00",
+        end="\r",
+        encoding="mac_roman",
     ),
     # class 4: identifiers a number type would change
     "ids_17_digits_blank.csv": _lines(
@@ -468,8 +509,12 @@ ISSUE_17: dict[str, bytes] = {
         "40012345678901234,Meier,12.00,2024-02-02",
     ),
     "ids_zero_forms.csv": _lines(
-        "Kundennummer;Name;Umsatz", "0;Anna;1,00", "00;Ben;2,00", "-0;Cem;3,00",
-        "0.0;Dora;4,00", "000;Emil;5,00",
+        "Kundennummer;Name;Umsatz",
+        "0;Anna;1,00",
+        "00;Ben;2,00",
+        "-0;Cem;3,00",
+        "0.0;Dora;4,00",
+        "000;Emil;5,00",
     ),
     "ids_beyond_int64.csv": _lines(
         "customer_id,name,amount,date",
@@ -480,46 +525,81 @@ ISSUE_17: dict[str, bytes] = {
     ),
     # class 5: values changed silently
     "overflow_1e309.csv": _lines(
-        "customer_id,date,amount", "A1,2024-01-02,10.00", "A2,2024-01-03,1e309",
+        "customer_id,date,amount",
+        "A1,2024-01-02,10.00",
+        "A2,2024-01-03,1e309",
         "A3,2024-01-04,5.50",
     ),
     "accounting_negatives.csv": _lines(
-        "Kundennummer;Datum;Betrag", "1;02.01.2024;100,00", "1;05.01.2024;(12,50)",
-        "2;07.01.2024;1.250,00", "2;09.01.2024;(1.000,00)", encoding="cp1252",
+        "Kundennummer;Datum;Betrag",
+        "1;02.01.2024;100,00",
+        "1;05.01.2024;(12,50)",
+        "2;07.01.2024;1.250,00",
+        "2;09.01.2024;(1.000,00)",
+        encoding="cp1252",
     ),
     "mixed_date_forms.csv": _lines(
-        "customer_id,date,amount", "A1,2024-03-01,10.00", "A2,2024-03-02,20.00",
-        "A3,05.03.2024,30.00", "A1,2024-03-09,40.00", "A2,2024-03-11,50.00",
+        "customer_id,date,amount",
+        "A1,2024-03-01,10.00",
+        "A2,2024-03-02,20.00",
+        "A3,05.03.2024,30.00",
+        "A1,2024-03-09,40.00",
+        "A2,2024-03-11,50.00",
     ),
     "two_digit_years.csv": _lines(
-        "Kundennummer;Name;Geburtsdatum;Kaufdatum;Betrag", "1;Meier;03.02.68;15.03.24;10,00",
-        "2;Schulz;24.12.91;02.04.24;20,00", "3;Becker;01.07.05;30.04.24;30,00",
+        "Kundennummer;Name;Geburtsdatum;Kaufdatum;Betrag",
+        "1;Meier;03.02.68;15.03.24;10,00",
+        "2;Schulz;24.12.91;02.04.24;20,00",
+        "3;Becker;01.07.05;30.04.24;30,00",
         encoding="cp1252",
     ),
     # class 6: report rows taken for data
     "totals_rows.csv": _lines(
-        "Customer ID,Order Date,Amount", "C-1,2024-01-02,10.00", "C-2,2024-01-03,20.00",
-        "Subtotal,,30.00", "C-3,2024-02-01,5.00", "C-1,2024-02-03,15.00", "Subtotal,,20.00",
-        "Total,,50.00", end="\n",
+        "Customer ID,Order Date,Amount",
+        "C-1,2024-01-02,10.00",
+        "C-2,2024-01-03,20.00",
+        "Subtotal,,30.00",
+        "C-3,2024-02-01,5.00",
+        "C-1,2024-02-03,15.00",
+        "Subtotal,,20.00",
+        "Total,,50.00",
+        end="\n",
     ),
     "repeated_header.csv": _repeated_header(),
     "generated_by_footer.csv": _lines(
-        "Kundennummer;Name;Ort", "1;Meier;Kiel", "2;Schulz;Bonn", "3;Becker;Jena", "",
-        "Generated by SAP Business One on 31.12.2024 10:00", "Seite 1 von 1",
+        "Kundennummer;Name;Ort",
+        "1;Meier;Kiel",
+        "2;Schulz;Bonn",
+        "3;Becker;Jena",
+        "",
+        "Generated by SAP Business One on 31.12.2024 10:00",
+        "Seite 1 von 1",
     ),
     "title_lines.csv": _lines(
-        "Customer report", "Period: 01/01/2024 - 31/12/2024", "", "Customer ID,Name,Town",
-        "C-1,Smith,London", "C-2,Jones,Leeds", end="\n",
+        "Customer report",
+        "Period: 01/01/2024 - 31/12/2024",
+        "",
+        "Customer ID,Name,Town",
+        "C-1,Smith,London",
+        "C-2,Jones,Leeds",
+        end="\n",
     ),
     "anzahl_footer.csv": _lines(
-        "Kundennummer;Name;Umsatz", "1;Meier;10,00", "2;Schulz;20,00", "Anzahl: 2;;",
-        "Summe;;30,00", encoding="cp1252",
+        "Kundennummer;Name;Umsatz",
+        "1;Meier;10,00",
+        "2;Schulz;20,00",
+        "Anzahl: 2;;",
+        "Summe;;30,00",
+        encoding="cp1252",
     ),
     "two_row_header.xlsx": _two_row_header_xlsx(),
     "two_row_header.csv": _lines(
-        "Kunde;;;Umsatz 2024;", "Kundennummer;Name;Ort;Datum;Betrag",
-        "K-1;Meier;Kiel;02.01.2024;120,50", "K-2;Schulz;Bonn;15.02.2024;80,00",
-        "K-1;Meier;Kiel;20.03.2024;42,25", encoding="cp1252",
+        "Kunde;;;Umsatz 2024;",
+        "Kundennummer;Name;Ort;Datum;Betrag",
+        "K-1;Meier;Kiel;02.01.2024;120,50",
+        "K-2;Schulz;Bonn;15.02.2024;80,00",
+        "K-1;Meier;Kiel;20.03.2024;42,25",
+        encoding="cp1252",
     ),
 }
 FILES.update(ISSUE_17)
