@@ -21,9 +21,11 @@ writes a minimal valid one with the stream names Excel uses (``Workbook`` for .x
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import io
 import random
+import re
 import struct
 import sys
 import zipfile
@@ -84,11 +86,26 @@ def _cfb(streams: dict[str, bytes]) -> bytes:
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
+    """A zip of ``members`` with a fixed date, so the generator writes the same bytes each run."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            archive.writestr(
+                zipfile.ZipInfo(name, (2024, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
     return buffer.getvalue()
+
+
+def _rezip(data: bytes) -> bytes:
+    """An archive written by openpyxl again with fixed dates (see :func:`_zip`)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members["docProps/core.xml"] = re.sub(  # openpyxl stamps the time of saving
+        rb"(<dcterms:modified[^>]*>)[^<]*",
+        rb"\g<1>2024-01-01T00:00:00Z",
+        members["docProps/core.xml"],
+    )
+    return _zip(members)
 
 
 def _docx() -> bytes:
@@ -107,9 +124,10 @@ def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
         sheet = workbook.create_sheet(title)
         for row in rows:
             sheet.append(row)
+    workbook.properties.created = workbook.properties.modified = dt.datetime(2024, 1, 1)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _rezip(buffer.getvalue())
 
 
 CUSTOMERS = "Kundennummer;Name;E-Mail\r\n1001;Müller;m@web.de\r\n1002;Schäfer;s@gmx.de\r\n"

@@ -30,6 +30,8 @@ import datetime as dt
 import io
 import json
 import random
+import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -387,9 +389,23 @@ def workbook_bytes(
                 for cell in cells:
                     if isinstance(cell.value, (int, float, dt.datetime, dt.date)):
                         cell.number_format = number_format
+    book.properties.created = book.properties.modified = dt.datetime(2025, 1, 3)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer) as saved:  # again with fixed dates: the same bytes each run
+        members = {name: saved.read(name) for name in saved.namelist()}
+    members["docProps/core.xml"] = re.sub(  # openpyxl stamps the time of saving
+        rb"(<dcterms:modified[^>]*>)[^<]*",
+        rb"\g<1>2025-01-03T00:00:00Z",
+        members["docProps/core.xml"],
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(
+                zipfile.ZipInfo(name, (2025, 1, 3, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
+            )
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- Shopify
