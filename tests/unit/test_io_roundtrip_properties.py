@@ -42,8 +42,8 @@ def _settings(default: int) -> settings:
 LANGS = ("de", "en", "nb")
 # Ids a careless reader changes: every one must come back as exactly this text.
 PENDING_IDS = (
-    "pending: class 4 - ids such as -0, 0.0 or 20-digit numbers are not kept as their text "
-    "(read as numbers today)"
+    "pending: class 4 - a 20-digit id raises TypeError (cast to int64); 0, 00, -0 and 0.0 are "
+    "read as numbers and merge"
 )
 
 leading_zero_ids = st.from_regex(r"\A0[0-9]{1,12}\Z")
