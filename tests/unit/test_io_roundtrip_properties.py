@@ -136,9 +136,12 @@ def _only_data_errors(data: bytes) -> None:
     try:
         _pipeline(data)
     except DataError as error:
+        values = sorted((str(value) for value in error.params.values()), key=len, reverse=True)
         for lang in LANGS:
             message = error.message(lang)
-            assert message and "{" not in message, (error.key, lang)
+            for value in values:  # a "{" quoted from the file is no placeholder left open
+                message = message.replace(value, "")
+            assert message and "{" not in message, (error.key, lang, error.message(lang))
 
 
 GARBAGE_LINES = st.lists(
