@@ -11,7 +11,10 @@ from kundenmodell import DataError, io
 from kundenmodell.i18n import LANGUAGES
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile"
-EXPECTED: dict[str, dict] = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
+LISTED: dict[str, dict] = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
+# the files with an exact error key; the issue-17 entries (with a `class`, some generated at test
+# time) are run in child processes by tests/unit/test_io_corpus.py
+EXPECTED = {name: spec for name, spec in LISTED.items() if "class" not in spec}
 SCAFFOLDING = {"make_files.py", "expected.toml"}
 
 
@@ -24,7 +27,7 @@ def _upload(path: Path, sheet: str | None = None, max_bytes: int = io.DEFAULT_MA
 
 def test_the_corpus_is_big_enough_and_every_file_has_an_expectation():
     files = {path.name for path in CORPUS.iterdir()} - SCAFFOLDING
-    assert files == set(EXPECTED)
+    assert files == {name for name, spec in LISTED.items() if not spec.get("generated")}
     assert len(files) >= 25
     assert len({spec["key"] for spec in EXPECTED.values()}) >= 20  # many different failures
 
