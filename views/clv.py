@@ -8,10 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from kundenmodell.clv import analysis, charts
+from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
 from ui.downloads import csv_download_button
 from ui.feedback import guard
+from ui.number_field import number_field
 from ui.session import T, dataset, derive, lang
+from ui.tables import show_table
 
 HORIZON_CHOICES = (3, 6, 12, 24, 36)
 INACTIVITY_CHOICES = (90, 180, 365)
@@ -69,6 +72,36 @@ def _doubts(title_key: str, trust) -> None:
 def _download(label_key: str, frame: pd.DataFrame, suffix: str) -> None:
     csv_download_button(
         T(label_key), frame, file_name=f"{data.name}_{suffix}.csv", key=f"clv_download_{suffix}"
+    )
+
+
+CALL_LIST_SHOWN, CALL_LIST_FILE = 15, 200
+
+
+def call_list_section(values: pd.DataFrame, months: int) -> None:
+    """Valuable customers who are probably leaving, first on the page, with a CRM download."""
+    st.subheader(T("clv_call.title"))
+    calls = call_list(values, data, count=CALL_LIST_FILE)
+    if calls.empty:
+        st.info(T("clv_call.none", share=_percent(LIKELY_LEAVING)), icon=":material/info:")
+        return
+    st.caption(T("clv_call.caption", months=months, count=_number(len(calls))))
+    calls = calls.assign(stage=[T(f"clv_call.stage_{stage}") for stage in calls["stage"]])
+    headers = {
+        name: T("column.customer_id") if name == "customer_id" else T(f"clv_call.col_{name}")
+        for name in calls.columns
+    }
+    shown = calls.head(CALL_LIST_SHOWN)
+    show_table(
+        shown,
+        formats={"p_alive": "percent", "revenue": 2, "value_if_kept": 2, "at_stake": 2},
+        column_config={name: header for name, header in headers.items()},
+    )
+    csv_download_button(
+        T("clv_call.download"),
+        calls.rename(columns=headers),
+        file_name=f"{data.name}_call_list.csv",
+        key="clv_download_call_list",
     )
 
 
@@ -134,7 +167,10 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
 
 def top_tab(values: pd.DataFrame, months: int) -> None:
     st.subheader(T("clv.top_title"))
-    count = st.number_input(T("clv.top_count"), 5, 500, 25, step=5, key="clv_top_count")
+    st.session_state.setdefault("clv_top_count", 25)
+    count = number_field(
+        T("clv.top_count"), "clv_top_count", min_value=5, max_value=500, integer=True
+    )
     top = analysis.top_customers(values, data.customers, int(count))
     shown = top.assign(
         clv=[_money(value) for value in top["clv"]],
@@ -303,15 +339,15 @@ with guard():
         format_func=lambda value: T("clv.months", months=value),
         key="clv_horizon",
     )
-    discount = settings[1].number_input(
+    st.session_state.setdefault("clv_discount", 10.0)
+    discount = number_field(
         T("clv.discount"),
+        "clv_discount",
         min_value=0.0,
         max_value=30.0,
-        value=10.0,
-        step=1.0,
-        format="%.0f",
+        decimals=1,
         help=T("clv.discount_help"),
-        key="clv_discount",
+        container=settings[1],
     )
     values = analysis.customer_values(fit, months=months, annual_discount_rate=discount / 100)
 
@@ -333,6 +369,8 @@ with guard():
             ":material/warning: "
             + T("clv.correlation_note", value=_number(fit.spend_correlation, 2))
         )
+
+    call_list_section(values, months)
 
     tabs = st.tabs(
         [

@@ -57,7 +57,11 @@ def test_page_with_sample_data(lang):
     assert t("clv.holdout_deviation", lang) in metrics
     # value: distribution and segments; P(alive) heatmap; tracking and hold-out; retention
     assert len(app.get("vega_lite_chart")) == 6
-    assert len(app.get("download_button")) == 3
+    assert len(app.get("download_button")) == 4  # call list, values, parameters, retention
+    # the call list comes first, before the tabs, with its download for the CRM
+    assert app.subheader[0].value == t("clv_call.title", lang)
+    labels = [button.label for button in app.get("download_button")]
+    assert labels[0] == t("clv_call.download", lang)
     tabs = [tab.label for tab in app.tabs]
     assert tabs == [
         t(f"clv.tab.{name}", lang) for name in ("value", "top", "alive", "fit", "retention")
@@ -71,12 +75,12 @@ def test_horizon_discount_and_choices_recompute():
     assert not app.exception, app.exception
     total_24 = _metrics(app)[t("clv.total_value", "de", months=24)]
     assert _amount(total_24) > _amount(total_12)
-    app.number_input(key="clv_discount").set_value(0.0).run()
+    app.text_input(key="_number_text_clv_discount").input("0").run()
     assert _amount(_metrics(app)[t("clv.total_value", "de", months=24)]) > _amount(total_24)
 
     app.selectbox(key="clv_segment").set_value("customer_type").run()
     assert not app.exception, app.exception
-    labels = set(app.dataframe[0].value.iloc[:, 0])
+    labels = set(app.dataframe[1].value.iloc[:, 0])  # [0] is the call list
     assert labels == {t("customer_type.b2b", "de"), t("customer_type.b2c", "de")}
 
     app.select_slider(key="clv_holdout").set_value(3).run()
