@@ -37,10 +37,10 @@ def call_list(
     """The ``count`` customers with ``p_alive < max_p_alive`` and the most value at stake.
 
     ``values`` is :func:`~kundenmodell.clv.analysis.customer_values` (indexed by customer id).
-    Columns: ``customer_id``, ``name`` and the contact columns the customer table has,
-    ``last_purchase``, ``purchases`` (purchase days so far), ``revenue`` (so far), ``p_alive``,
-    ``value_if_kept`` (V above), ``at_stake`` and ``stage``: ``"leaving"``, or ``"gone"``
-    below :data:`PROBABLY_GONE` (a case for a win-back offer).
+    Columns, what to act on first: ``customer_id``, ``name``, ``at_stake``, ``stage``
+    (``"leaving"``, or ``"gone"`` below :data:`PROBABLY_GONE`: a case for a win-back offer),
+    ``p_alive``, ``value_if_kept`` (V above), then ``last_purchase``, ``purchases`` (purchase
+    days so far), ``revenue`` (so far) and the contact columns the customer table has.
     """
     leaving = values[(values["p_alive"] < max_p_alive) & (values["p_alive"] > 0)]
     kept = leaving["clv"] / leaving["p_alive"]
@@ -58,9 +58,9 @@ def call_list(
     table["stage"] = np.where(table["p_alive"] < PROBABLY_GONE, "gone", "leaving")
     table.insert(3, "revenue", _revenue(dataset, table["customer_id"]))
     people = _people(dataset.customers, table["customer_id"])
-    for position, column in enumerate(people.columns, start=1):
-        table.insert(position, column, people[column].to_numpy())
-    return table
+    table = pd.concat([table, people], axis=1)
+    first = ["customer_id", "name", "at_stake", "stage", "p_alive", "value_if_kept"]
+    return table[[*first, *(name for name in table.columns if name not in first)]]
 
 
 def _revenue(dataset: Dataset, ids: pd.Series) -> np.ndarray:
