@@ -45,6 +45,7 @@ from kundenmodell.io.source import DEFAULT_MAX_BYTES, RawFile, detect_format, re
 _GUARDED = r"^'([=+\-@\t\r'])"
 _BLOCK_SIZE = 4 << 20
 _TAIL_BYTES = 64 << 10
+_THREADED_ROWS = 10_000
 _UNNAMED = re.compile(r"column \d+|")
 
 
@@ -584,9 +585,13 @@ def _finish(
         converted = convert_lossless(values, formats[name])
         return name, converted if converted is not None else None
 
-    # Arrow's kernels release the GIL: the columns are typed side by side on all cores.
-    with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
-        results = list(pool.map(typed, formats))
+    # Arrow's kernels release the GIL: the columns of a long table are typed side by side on
+    # all cores; for a short one the hand-over costs more than the typing (10,000 columns).
+    if table.num_rows < _THREADED_ROWS:
+        results = [typed(name) for name in formats]
+    else:
+        with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
+            results = list(pool.map(typed, formats))
     columns = dict(zip(table.column_names, table.columns, strict=True))
     for name, converted in results:
         if converted is None:

@@ -217,10 +217,7 @@ def sniff_layout(head: str, header_row: int | None = None) -> Layout:
         scan = _records(lines, delimiter)
         if not scan.records:
             continue
-        counts = [len(record) for record in scan.records]
-        mode, frequency = Counter(counts).most_common(1)[0]
-        share = frequency / len(counts)
-        score = (mode > 1, share >= 0.9, mode, share)
+        score = _score([len(record) for record in scan.records])
         if best is None or score > best[0]:
             best = (score, delimiter, scan)
     if best is None:
@@ -250,6 +247,27 @@ def sniff_layout(head: str, header_row: int | None = None) -> Layout:
         data_offset=offsets[scan.ends[start]],
         preamble=preamble,
     )
+
+
+def _score(counts: list[int]) -> tuple[bool, bool, int, float]:
+    """How well a delimiter splits records with ``counts`` fields: whether it gives columns,
+    whether 90 % of the table's records have the same count, that count and its share.
+
+    The table runs up to the last record with the most common count above one; records below
+    it with fewer fields are a footer, so a report whose footer lines outnumber its few data
+    lines still has columns.
+    """
+    several = Counter(count for count in counts if count > 1)
+    if not several:
+        return (False, False, 1, 1.0)
+    mode, frequency = max(several.items(), key=lambda item: (item[1], item[0]))
+    first = counts.index(mode)
+    last = len(counts) - 1 - counts[::-1].index(mode)
+    share = frequency / (last + 1)
+    footer = all(count < mode for count in counts[last + 1 :])
+    framed = first <= _PREAMBLE_LINES and footer and frequency >= 2
+    columns = frequency * 2 >= len(counts) or framed
+    return (columns, share >= 0.9, mode, share)
 
 
 def _records(lines: list[str], delimiter: str) -> _Scan:
