@@ -118,7 +118,7 @@ def _totals(table: pa.Table, header: Sequence[str]) -> np.ndarray:
         for empty in others:
             label = pc.and_(label, empty)
         hits = pc.or_(hits, label)
-    return np.flatnonzero(pc.fill_null(hits, False).to_numpy(zero_copy_only=False))
+    return np.flatnonzero(hits.to_numpy(zero_copy_only=False))
 
 
 def _id_columns(header: Sequence[str]) -> list[int]:
@@ -131,8 +131,8 @@ def _is_text(kind: pa.DataType) -> bool:
 
 
 def _matches(texts: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Which texts are totals labels (Arrow's RE2 on the whole column)."""
-    return pc.match_substring_regex(texts, _TOTALS_PATTERN, ignore_case=True)
+    """Which texts are totals labels (Arrow's RE2 on the whole column; blanks are not)."""
+    return pc.fill_null(pc.match_substring_regex(texts, _TOTALS_PATTERN, ignore_case=True), False)
 
 
 def _repeated_header(table: pa.Table, header: Sequence[str]) -> np.ndarray:

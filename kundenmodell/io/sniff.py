@@ -296,15 +296,17 @@ def _filled(record: list[str]) -> int:
 
 def _header_index(records: list[list[str]], mode: int) -> int:
     """The record that holds the column names: the first with more than one filled cell,
-    moved down over group rows (:func:`_group_row`)."""
-    start = next(
-        (index for index, record in enumerate(records[:_PREAMBLE_LINES]) if _filled(record) > 1),
-        0,
-    )
-    while start + 2 < len(records) and start < _PREAMBLE_LINES:
-        if not _group_row(records[start], records[start + 1], records[start + 2 :], mode):
+    moved down over title and group rows (:func:`_group_row`) to the next such record."""
+    several = [index for index, record in enumerate(records) if _filled(record) > 1]
+    if not several or several[0] >= _PREAMBLE_LINES:
+        return 0
+    start = several[0]
+    for lower in several[1:]:
+        if lower > _PREAMBLE_LINES or lower + 1 >= len(records):
             break
-        start += 1
+        if not _group_row(records[start], records[lower], records[lower + 1 :], mode):
+            break
+        start = lower
     return start
 
 
