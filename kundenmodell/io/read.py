@@ -159,7 +159,10 @@ def _read_text(raw: RawFile, header_row: int | None = None) -> LoadedTable:
     lines = {"title": list(layout.preamble), "footer": footer}
     first_row = layout.skip_lines + 1
     file_rows = None
-    if found or decoded.contains(b"\n\n", layout.data_offset):
+    blank_lines = decoded.contains(b"\n\n", layout.data_offset) or decoded.contains(
+        b"\n\r\n", layout.data_offset
+    )
+    if found or blank_lines:  # the parser skips blank lines: the row numbers need counting
         file_rows = _record_lines(decoded, layout, end, table.num_rows)
     if file_rows is None and found:
         file_rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)

@@ -212,7 +212,8 @@ def _filled(table: pa.Table, position: int, limit: int) -> list[str]:
 
 
 def _footer(table: pa.Table) -> np.ndarray:
-    """Trailing rows with at most one filled cell, from the first blank or footer row on."""
+    """Trailing rows with at most one filled cell, from the first blank or footer row on
+    (when some of them are filled)."""
     block: list[tuple[int, list[str]]] = []
     for position in range(table.num_rows - 1, max(table.num_rows - _TAIL_ROWS, 0) - 1, -1):
         filled = _filled(table, position, 2)
@@ -228,8 +229,8 @@ def _footer(table: pa.Table) -> np.ndarray:
         ),
         None,
     )
-    if first is None:
-        return np.empty(0, np.int64)
+    if first is None or not any(filled for _, filled in block[first:]):
+        return np.empty(0, np.int64)  # empty rows alone are no footer: left as they were
     return np.asarray([position for position, _ in block[first:]], dtype=np.int64)
 
 

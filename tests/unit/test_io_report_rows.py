@@ -388,3 +388,10 @@ def test_ten_thousand_columns_read_in_seconds():
     assert loaded.frame.shape == (rows, columns)
     assert loaded.frame["Spalte 1"].iloc[3] == 3.5
     assert seconds < 60  # was 88 s before; about 3 s on a quiet machine
+
+
+def test_empty_rows_at_the_end_alone_are_no_footer_and_blank_lines_keep_row_numbers():
+    loaded = io.read_table(b"id;name\r\n1;Anna\r\n\r\n2;Ben\r\n;\r\n;\r\n")
+    assert list(loaded.frame["name"].fillna("")) == ["Anna", "Ben", "", ""]
+    assert loaded.notes == ()
+    assert list(loaded.file_rows) == [2, 4, 5, 6]  # the blank line 3 counted
