@@ -1,6 +1,7 @@
 """Sniffing a text table: its encoding, its delimiter and where its header is.
 
-Only the head of the file is looked at (``HEAD_BYTES``); the full read is pyarrow's. The rules
+Only the head of the file is looked at (``HEAD_BYTES``, more when a line is longer than that;
+old Mac files' bare ``\\r`` line ends become ``\\n``); the full read is pyarrow's. The rules
 follow what spreadsheets really write: German Excel saves ``;``-separated cp1252 or UTF-8 with a
 byte order mark, "Unicode text" is tab-separated UTF-16 with a BOM, English tools write ``,``.
 """
