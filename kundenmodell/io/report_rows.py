@@ -99,11 +99,13 @@ def find_report_rows(
 
 
 def _texts(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A column as text (both readers make blank cells missing already)."""
-    return column if _is_text(column.type) else column.cast(pa.large_string())
+    """A column as ``large_string`` text (both readers make blank cells missing already)."""
+    return column if pa.types.is_large_string(column.type) else column.cast(pa.large_string())
 
 
 def _totals(table: pa.Table, header: Sequence[str]) -> np.ndarray:
+    """Rows whose first filled cell, or whose id cell with the other ids empty, is a totals
+    word (only those: "Total Logistics GmbH" or a customer "Summe" in the name column stay)."""
     first = _texts(table.column(0))
     for column in table.columns[1:]:  # the first filled cell; most rows stop at column 1
         if first.null_count == 0:
