@@ -116,6 +116,8 @@ def read_table(
 ) -> LoadedTable:
     """Like :func:`load_table`, but also returns encoding, delimiter, sheet and formats found,
     and the rows set aside as notes (:attr:`LoadedTable.notes`) with their row numbers."""
+    if header_row is not None and header_row < 1:
+        raise ValueError(f"header_row is a spreadsheet row number from 1, not {header_row}")
     raw = read_source(source, max_bytes=max_bytes)
     kind = detect_format(raw)
     if kind == "xlsx":

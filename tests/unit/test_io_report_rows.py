@@ -266,6 +266,8 @@ def test_header_row_says_where_the_header_is():
     with pytest.raises(DataError) as caught:
         io.read_table(TWO_ROW_HEADER, header_row=40)
     assert caught.value.key == "error.io.no_rows"
+    with pytest.raises(ValueError, match="from 1"):
+        io.read_table(TWO_ROW_HEADER, header_row=0)
 
 
 def _workbook(rows: list[list[object]]) -> bytes:
