@@ -100,6 +100,19 @@ def _target_label(target: str) -> str:
     return f"{label} ({table})" if table and TARGET_TABLE[target] == "transactions" else label
 
 
+def _header_row_input(target: Any, key: str) -> None:
+    """The row the header is in: the detected one until the user enters another (the file is
+    then read again with ``header_row``)."""
+    target.number_input(
+        T("upload.header_row.label"),
+        min_value=1,
+        value=st.session_state[f"{key}_detected"],
+        step=1,
+        help=T("upload.header_row.help"),
+        key=key,
+    )
+
+
 def _remembered(columns: list[str]) -> Mapping | None:
     """The mapping confirmed last time for a file with exactly these columns, if any."""
     text = workspace_state("upload").get("mappings", {}).get(_shape(columns))
@@ -201,8 +214,27 @@ with guard():
         if sheet is None:
             st.info(T("upload.sheet_needed", count=len(sheets)), icon=":material/tab:")
             st.stop()
-    token = (*file_token, sheet)
-    loaded = _cached("loaded", token, io.read_table, uploaded, sheet=sheet, max_bytes=max_bytes)
+    header_key = f"upload_header_row_{uploaded.file_id}_{sheet}"
+    detected = st.session_state.get(f"{header_key}_detected")
+    header_row = st.session_state.get(header_key)
+    header_row = None if header_row == detected else header_row  # None: the reader finds it
+    token = (*file_token, sheet, header_row)
+    try:
+        loaded = _cached(
+            "loaded",
+            token,
+            io.read_table,
+            uploaded,
+            sheet=sheet,
+            header_row=header_row,
+            max_bytes=max_bytes,
+        )
+    except DataError:
+        if header_row is not None:  # the chosen row does not work: keep the choice at hand
+            _header_row_input(st, header_key)
+        raise
+    if header_row is None:
+        st.session_state[f"{header_key}_detected"] = loaded.first_row - 1
     frame = loaded.frame
     details = [
         T(f"io.format.{loaded.format}"),
@@ -220,7 +252,10 @@ with guard():
         )
     if loaded.decimal:
         details.append(T("upload.decimal", mark=loaded.decimal))
-    st.caption(T("upload.detected") + " " + " · ".join(details))
+    about, header_column = st.columns([4, 1], vertical_alignment="center")
+    about.caption(T("upload.detected") + " " + " · ".join(details))
+    if loaded.format in ("csv", "xlsx"):
+        _header_row_input(header_column, header_key)
     with st.expander(T("upload.preview_title")):
         st.dataframe(frame.head(50), hide_index=True, width="stretch")
 

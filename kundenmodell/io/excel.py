@@ -82,8 +82,9 @@ def sheet_names(data: bytes) -> list[str]:
         workbook.close()
 
 
-def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
-    """The table on ``sheet``; without a name, the only sheet that holds values.
+def read_sheet(data: bytes, sheet: str | None = None, header_row: int | None = None) -> Sheet:
+    """The table on ``sheet``; without a name, the only sheet that holds values. ``header_row``
+    (1-based) is the row the user says holds the header; without it, the header is found.
 
     A workbook with several filled sheets and no name raises ``error.io.several_sheets`` so that
     the caller can ask which one (the page shows a picker from :func:`sheet_names`).
@@ -104,15 +105,21 @@ def read_sheet(data: bytes, sheet: str | None = None) -> Sheet:
         rows = list(_rows(workbook[sheet]))
     finally:
         workbook.close()
-    return _table(sheet, tuple(names), rows)
+    return _table(sheet, tuple(names), rows, header_row)
 
 
-def _table(name: str, sheets: tuple[str, ...], rows: list[tuple[Any, ...]]) -> Sheet:
+def _table(
+    name: str, sheets: tuple[str, ...], rows: list[tuple[Any, ...]], header_row: int | None = None
+) -> Sheet:
     filled = [sum(value is not None for value in row) for row in rows]
     start = next(
         (index for index, count in enumerate(filled[:_PREAMBLE_ROWS]) if count > 1),
         None,
     )
+    if header_row is not None:
+        if not 0 < header_row < len(rows):
+            raise DataError("error.io.no_rows")
+        start = header_row - 1
     if start is None:
         first = next(row for row in rows if any(value is not None for value in row))
         column = next(str(value) for value in first if value is not None)
@@ -127,7 +134,8 @@ def _table(name: str, sheets: tuple[str, ...], rows: list[tuple[Any, ...]]) -> S
         for row in [rows[start], *body]
     )
     header = [rows[start][index] if index < len(rows[start]) else None for index in range(width)]
-    check_header([_header_text(cell) for cell in header])
+    if header_row is None:
+        check_header([_header_text(cell) for cell in header])
     columns = [[row[index] if index < len(row) else None for row in body] for index in range(width)]
     return Sheet(name, sheets, header, columns, first_row=start + 2)
 

@@ -10,6 +10,7 @@ ends in a :class:`~kundenmodell.DataError` with an ``error.io.*`` key.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -27,7 +28,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from kundenmodell.errors import DataError
-from kundenmodell.io import excel
+from kundenmodell.io import excel, report_rows
 from kundenmodell.io.notes import ReadNote
 from kundenmodell.io.parse import (
     SAFE_INTEGER,
@@ -39,6 +40,7 @@ from kundenmodell.io.parse import (
     sample,
     with_hints,
 )
+from kundenmodell.io.report_rows import find_report_rows, is_footer, is_totals
 from kundenmodell.io.sniff import Decoded, Layout, decode, recode_cp1252, sniff_layout
 from kundenmodell.io.source import DEFAULT_MAX_BYTES, RawFile, detect_format, read_source
 
@@ -52,6 +54,9 @@ _BIRTH_HEADERS = re.compile(r"geburt|birth|\bdob\b|født|fødsel|fodsel")
 """Headers of birth dates, whose two-digit years are never in the future."""
 _LISTED = 10  # row numbers kept on a note about a whole column
 _CENTS = re.compile(r"[.,]\d*[1-9]")
+_TAIL_BYTES = 64 << 10
+_THREADED_ROWS = 10_000
+_UNNAMED = re.compile(r"column \d+|")
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,11 @@ class LoadedTable:
 
 
 def load_table(
-    source: Any, *, sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    source: Any,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> pd.DataFrame:
     """Read a customer or purchase file into a DataFrame with typed columns.
 
@@ -108,24 +117,34 @@ def load_table(
     CSV/TSV/TXT (any of ``;`` ``,`` tab ``|``; UTF-8 with or without BOM, Windows-1252, UTF-16),
     Excel ``.xlsx`` (``sheet`` names the worksheet when there are several), Parquet and JSON
     lines are read. Number and date columns are converted when every value parses; anything
-    else stays text. See :func:`read_table` for what is learned about the file on the way.
+    else stays text. The header is found below title lines and group rows; ``header_row`` (the
+    spreadsheet row number, 1-based) says where it is instead. Rows of a report that are not
+    data (totals, a repeated header, a footer) are set aside. See :func:`read_table` for what is
+    learned about the file on the way.
     """
-    return read_table(source, sheet=sheet, max_bytes=max_bytes).frame
+    return read_table(source, sheet=sheet, header_row=header_row, max_bytes=max_bytes).frame
 
 
 def read_table(
-    source: Any, *, sheet: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+    source: Any,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> LoadedTable:
-    """Like :func:`load_table`, but also returns encoding, delimiter, sheet and formats found."""
+    """Like :func:`load_table`, but also returns encoding, delimiter, sheet and formats found,
+    and the rows set aside as notes (:attr:`LoadedTable.notes`) with their row numbers."""
+    if header_row is not None and header_row < 1:
+        raise ValueError(f"header_row is a spreadsheet row number from 1, not {header_row}")
     raw = read_source(source, max_bytes=max_bytes)
     kind = detect_format(raw)
     if kind == "xlsx":
-        return _read_excel(raw, sheet)
+        return _read_excel(raw, sheet, header_row)
     if kind == "parquet":
         return _finish(_read_parquet(raw.data), raw, "parquet", Hints())
     if kind == "json":
         return _finish(_read_json(raw.data), raw, "json", Hints())
-    return _read_text(raw)
+    return _read_text(raw, header_row)
 
 
 def sheet_names(source: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
@@ -137,23 +156,50 @@ def sheet_names(source: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]
 # --- text ---------------------------------------------------------------------------------------
 
 
-def _read_text(raw: RawFile) -> LoadedTable:
+def _read_text(raw: RawFile, header_row: int | None = None) -> LoadedTable:
     decoded = decode(raw.data)
-    layout = sniff_layout(decoded.head)
+    layout = sniff_layout(decoded.head, header_row)
     hints = Hints(
         decimal="," if layout.delimiter == ";" else "." if layout.delimiter == "," else None,
         dayfirst=True if layout.delimiter == ";" else None,
     )
     numbers = _decimal_columns(layout, hints)
     try:
-        table = _parse_text(decoded, layout, numbers)
+        end, footer = _footer_lines(decoded, layout)
+        table = _parse_text(decoded, layout, numbers, end)
     except _NotUtf8Error:
         decoded = recode_cp1252(raw.data)
-        table = _parse_text(decoded, layout, numbers)
+        layout = sniff_layout(decoded.head, header_row)
+        numbers = _decimal_columns(layout, hints)
+        end, footer = _footer_lines(decoded, layout)
+        table = _parse_text(decoded, layout, numbers, end)
     if table.num_rows == 0:
         raise DataError("error.io.no_rows")
-    known = {name: fmt for name, fmt in numbers.items() if name in table.column_names}
-    known = {name: fmt for name, fmt in known.items() if pa.types.is_floating(table[name].type)}
+    found = find_report_rows(table, layout.header, hints)
+    lines = {"title": list(layout.preamble), "footer": footer}
+    first_row = layout.skip_lines + 1
+    file_rows = None
+    blank_lines = decoded.contains(b"\n\n", layout.data_offset) or decoded.contains(
+        b"\n\r\n", layout.data_offset
+    )
+    if found or blank_lines:  # the parser skips blank lines: the row numbers need counting
+        file_rows = _record_lines(decoded, layout, end, table.num_rows)
+    if file_rows is None and found:
+        file_rows = np.arange(first_row, first_row + table.num_rows, dtype=np.int64)
+    notes = report_rows.notes(table, found, lambda: file_rows, lines)
+    if found:
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[np.concatenate(list(found.values()))] = False
+        table = table.filter(pa.array(keep))
+        file_rows = file_rows[keep]
+        if table.num_rows == 0:
+            raise DataError("error.io.no_rows")
+    types = dict(zip(table.column_names, table.schema.types, strict=True))
+    known = {
+        name: fmt
+        for name, fmt in numbers.items()
+        if name in types and pa.types.is_floating(types[name])
+    }
     return _finish(
         table,
         raw,
@@ -163,8 +209,75 @@ def _read_text(raw: RawFile) -> LoadedTable:
         known=known,
         encoding=decoded.encoding,
         delimiter=layout.delimiter,
-        first_row=layout.skip_lines + 1,
+        first_row=first_row,
+        notes=notes,
+        file_rows=file_rows,
     )
+
+
+def _footer_lines(decoded: Decoded, layout: Layout) -> tuple[int, list[tuple[int, str]]]:
+    """Where the data of a text file ends, and the footer lines after it (line, text).
+
+    A report footer ends the file with lines of far fewer fields than the header ("Total",
+    "Copyright (c) … salesforce.com", "Generated By: …"), or of fewer fields that say what
+    they are ("Generated by Jane, Doe" unquoted): read as data they would fail as ragged rows.
+    Only the file's last lines are looked at (``_TAIL_BYTES``).
+    """
+    body = decoded.body
+    size = len(body)
+    start = max(layout.data_offset, size - _TAIL_BYTES)
+    tail = bytes(body[start:])
+    if start > layout.data_offset:  # begin at a line start
+        skip = tail.find(b"\n") + 1
+        start, tail = start + skip, tail[skip:]
+    lines = tail.split(b"\n")
+    width = len(layout.header)
+    limit = min(width - 1, max(2, width // 2))
+    first = None
+    for index in range(len(lines) - 1, -1, -1):
+        text = lines[index].decode("utf-8", "replace").rstrip("\r")
+        if not text.strip():
+            continue
+        if text.count('"') % 2:
+            break
+        fields = next(csv.reader([text], delimiter=layout.delimiter))
+        worded = is_footer(text) or is_totals(next((cell for cell in fields if cell.strip()), ""))
+        if len(fields) > limit and not (len(fields) < width and worded):
+            break  # a data row (or a ragged one, which the parser reports)
+        first = index
+    if first is None or (first == 0 and start == layout.data_offset):
+        return size, []
+    end = start + sum(len(line) + 1 for line in lines[:first])
+    line = 1 + int(np.count_nonzero(np.frombuffer(body, dtype=np.uint8, count=end) == ord("\n")))
+    footer = []
+    for offset, raw_line in enumerate(lines[first:]):
+        text = raw_line.decode("utf-8", "replace").rstrip("\r")
+        cells = next(csv.reader([text], delimiter=layout.delimiter))
+        text = " ".join(cell.strip() for cell in cells if cell.strip())
+        if text:
+            footer.append((line + offset, text))
+    return (end, footer) if footer else (size, [])  # short empty lines alone: ragged rows
+
+
+def _record_lines(decoded: Decoded, layout: Layout, end: int, rows: int) -> np.ndarray | None:
+    """The physical line number of each data row (blank lines, which the parser skips, and
+    line breaks inside quotes counted), or None when that does not come out at ``rows`` rows.
+
+    Vectorised over the bytes: a line break is inside a quoted value when an odd number of
+    quotes comes before it.
+    """
+    data = np.frombuffer(decoded.body, dtype=np.uint8, count=end)[layout.data_offset :]
+    breaks = np.flatnonzero(data == ord("\n"))
+    ends = breaks
+    if decoded.contains(b'"'):
+        quotes = np.flatnonzero(data == ord('"'))
+        ends = breaks[np.searchsorted(quotes, breaks) % 2 == 0]
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    length = stops - starts
+    blank = (length == 0) | ((length == 1) & (data[np.minimum(starts, len(data) - 1)] == 13))
+    lines = layout.skip_lines + 1 + np.searchsorted(breaks, starts[~blank])
+    return lines.astype(np.int64) if len(lines) == rows else None
 
 
 def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
@@ -175,8 +288,7 @@ def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
     or with ``0`` and ``-0`` may hold ids, which the text path keeps as written."""
     found: dict[str, ColumnFormat] = {}
     counts = Counter(layout.header)
-    for index, name in enumerate(layout.header):
-        values = layout.column(index)
+    for name, values in zip(layout.header, layout.columns(), strict=True):
         fmt = infer_format(values, hints)
         if counts[name] > 1 or fmt.kind != "number" or not fmt.certain or fmt.currency:
             continue
@@ -195,15 +307,17 @@ def _decimal_columns(layout: Layout, hints: Hints) -> dict[str, ColumnFormat]:
     return {name: fmt for name, fmt in found.items() if fmt.decimal == decimal}
 
 
-def _parse_text(decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat]) -> pa.Table:
+def _parse_text(
+    decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat], end: int
+) -> pa.Table:
     """One pass with the decimal columns parsed by pyarrow; if a later value does not fit
     (a thousands mark, a note in a number column), everything is read as text instead."""
     if numbers:
         try:
-            return _parse_csv(decoded, layout, numbers)
+            return _parse_csv(decoded, layout, numbers, end)
         except _NotANumberError:
             pass
-    return _parse_csv(decoded, layout, {})
+    return _parse_csv(decoded, layout, {}, end)
 
 
 class _NotUtf8Error(Exception):
@@ -226,9 +340,16 @@ def _unique_names(header: list[str]) -> list[str]:
     return names
 
 
-def _parse_csv(decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat]) -> pa.Table:
+def _parse_csv(
+    decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat], end: int
+) -> pa.Table:
     """pyarrow's CSV reader with every column as text (nothing is lost before typing), but for
-    the ``numbers`` columns, which are parsed as decimals with their decimal mark."""
+    the ``numbers`` columns, which are parsed as decimals with their decimal mark.
+
+    The reader gets the bytes from the line after the header up to ``end`` (a footer is cut
+    off) and the header's names; its blocks hold at least four header lines, so that a line of
+    any length fits into one.
+    """
     bad_rows: list[Any] = []
 
     def on_bad_row(row: Any) -> str:
@@ -237,10 +358,12 @@ def _parse_csv(decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat
 
     quoted = decoded.contains(b'"')
     try:
+        data = pa.py_buffer(decoded.body).slice(layout.data_offset, end - layout.data_offset)
         table = pa_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(decoded.body)),
+            pa.BufferReader(data),
             read_options=pa_csv.ReadOptions(
-                skip_rows=layout.skip_lines - 1, block_size=_BLOCK_SIZE
+                column_names=list(layout.header),
+                block_size=max(_BLOCK_SIZE, 4 * (layout.data_offset - layout.offset)),
             ),
             parse_options=pa_csv.ParseOptions(
                 delimiter=layout.delimiter,
@@ -258,6 +381,8 @@ def _parse_csv(decoded: Decoded, layout: Layout, numbers: dict[str, ColumnFormat
             ),
         )
     except pa.ArrowInvalid as error:
+        if "Empty CSV file" in str(error):  # nothing but the header (and blank lines)
+            raise DataError("error.io.no_rows") from error
         if "invalid UTF8" in str(error) and decoded.encoding == "utf-8":
             raise _NotUtf8Error from error
         if numbers and "conversion error" in str(error):
@@ -286,7 +411,10 @@ def _ragged(bad_rows: list[Any], decoded: Decoded, layout: Layout, expected: int
     if '"' in text and "\n" in text:
         return DataError("error.io.unclosed_quote")
     body = bytes(decoded.body)
-    position = body.find(text.encode("utf-8")) if text else -1
+    # the first whole line that is the row's text (a short row such as ";" is part of others)
+    whole = re.compile(rb"(?m)^" + re.escape(text.encode("utf-8")) + rb"\r?$")
+    found = whole.search(body, layout.data_offset) if text else None
+    position = found.start() if found else -1
     line = body.count(b"\n", 0, position) + 1 if position >= 0 else layout.skip_lines + 1
     return DataError(
         "error.io.ragged_rows",
@@ -425,11 +553,20 @@ def _flatten(table: pa.Table) -> pa.Table:
 # --- excel --------------------------------------------------------------------------------------
 
 
-def _read_excel(raw: RawFile, sheet: str | None) -> LoadedTable:
-    found = excel.read_sheet(raw.data, sheet)
+def _read_excel(raw: RawFile, sheet: str | None, header_row: int | None = None) -> LoadedTable:
+    found = excel.read_sheet(raw.data, sheet, header_row=header_row)
     names = _unique_names(found.header)
     arrays = [_excel_column(values) for values in found.columns]
-    table = pa.table(dict(zip(names, arrays, strict=True)))
+    table = pa.Table.from_arrays(arrays, names=names)
+    header = [_excel_header(cell) for cell in found.header]
+    aside = find_report_rows(table, header)
+    rows = np.arange(found.first_row, found.first_row + table.num_rows, dtype=np.int64)
+    notes = report_rows.notes(table, aside, lambda: rows)
+    file_rows = None
+    if aside:
+        keep = np.ones(table.num_rows, dtype=bool)
+        keep[np.concatenate(list(aside.values()))] = False
+        table, file_rows = table.filter(pa.array(keep)), rows[keep]
     return _finish(
         table,
         raw,
@@ -438,7 +575,14 @@ def _read_excel(raw: RawFile, sheet: str | None) -> LoadedTable:
         sheet=found.name,
         sheets=found.sheets,
         first_row=found.first_row,
+        notes=notes,
+        file_rows=file_rows,
     )
+
+
+def _excel_header(cell: Any) -> str:
+    """A header cell as text, as a repeated header row holds it (numbers without ``.0``)."""
+    return "" if cell is None else _cell_text(cell)
 
 
 def _excel_column(values: list[Any]) -> pa.Array:
@@ -519,23 +663,31 @@ def _finish(
             return name, converted, []
         return name, converted, _date_notes(name, values, converted, formats[name])
 
-    # Arrow's kernels release the GIL: the columns are typed side by side on all cores.
-    with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
-        results = list(pool.map(typed, formats))
+    # Arrow's kernels release the GIL: the columns of a long table are typed side by side on
+    # all cores; for a short one the hand-over costs more than the typing (10,000 columns).
+    if table.num_rows < _THREADED_ROWS:
+        results = [typed(name) for name in formats]
+    else:
+        with ThreadPoolExecutor(max_workers=min(pa.cpu_count(), max(len(formats), 1))) as pool:
+            results = list(pool.map(typed, formats))
     pending = [note for _, _, notes in results for note in notes]
     written = {}
+    columns = dict(zip(table.column_names, table.columns, strict=True))
     for name, converted, _ in results:
-        values = table.column(name)
+        values = columns[name]
         if converted is None:
             formats[name] = ColumnFormat("text")
             converted = _unprotect(values) if guarded else values
         elif pa.types.is_floating(converted.type) and _whole(converted):
             written[name] = values
-        table = table.set_column(table.column_names.index(name), name, converted)
+        columns[name] = converted
+    # One new table from all columns: replacing them one by one costs columns² (each
+    # replacement copies the list of columns), 90 s for a sheet 10,000 columns wide.
+    arrays = [_naive_time(values) for values in columns.values()]
+    table = pa.Table.from_arrays(arrays, names=list(columns))
     table, infinite = _without_infinity(table)
     pending += infinite
     frame = table.to_pandas(types_mapper=_pandas_type, self_destruct=True)
-    frame = _normalise_times(frame)
     formats = {**(known or {}), **formats}
     kinds = [fmt for fmt in formats.values() if fmt.kind != "text"]
     currencies = Counter(fmt.currency for fmt in kinds if fmt.currency)
@@ -695,10 +847,11 @@ def _without_infinity(table: pa.Table) -> tuple[pa.Table, list[_Pending]]:
 
 def _drop_empty_unnamed(table: pa.Table) -> pa.Table:
     """Excel writes a trailing ``;`` on every line for an empty last column: drop such columns."""
+    rows = table.num_rows
     keep = [
         index
-        for index, name in enumerate(table.column_names)
-        if not (re.fullmatch(r"column \d+|", name) and table.column(index).null_count == len(table))
+        for index, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True))
+        if not (_UNNAMED.fullmatch(name) and column.null_count == rows)
     ]
     return table.select(keep) if len(keep) < table.num_columns else table
 
@@ -706,10 +859,13 @@ def _drop_empty_unnamed(table: pa.Table) -> pa.Table:
 def _large_strings(table: pa.Table) -> pa.Table:
     """Text columns as ``large_string``, the type pandas keeps its ``str`` columns in (so the
     hand-over to pandas needs no cast); the CSV reader produces it directly."""
-    for index, column in enumerate(table.columns):
-        if pa.types.is_string(column.type):
-            table = table.set_column(index, table.field(index).name, column.cast(pa.large_string()))
-    return table
+    if not any(pa.types.is_string(kind) for kind in table.schema.types):
+        return table
+    arrays = [
+        column.cast(pa.large_string()) if pa.types.is_string(column.type) else column
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(arrays, names=table.column_names)
 
 
 def _unprotect(values: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -731,12 +887,12 @@ def _pandas_type(arrow_type: pa.DataType) -> Any:
     return None
 
 
-def _normalise_times(frame: pd.DataFrame) -> pd.DataFrame:
-    """Every date column as naive ``datetime64[us]`` (time zones keep their wall-clock time)."""
-    for name in frame.columns:
-        values = frame[name]
-        if isinstance(values.dtype, pd.DatetimeTZDtype):
-            frame[name] = values.dt.tz_localize(None)
-        if pd.api.types.is_datetime64_any_dtype(frame[name]):
-            frame[name] = frame[name].astype("datetime64[us]")
-    return frame
+def _naive_time(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A timestamp column as naive microseconds, pandas' ``datetime64[us]`` (time zones keep
+    their wall-clock time); done in Arrow, column by column in pandas costs columns²."""
+    kind = values.type
+    if not pa.types.is_timestamp(kind) or (kind.unit == "us" and kind.tz is None):
+        return values
+    if kind.tz is not None:
+        values = pc.local_timestamp(values)
+    return values.cast(pa.timestamp("us"), safe=False)

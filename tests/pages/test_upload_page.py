@@ -257,3 +257,43 @@ def test_an_unsure_customer_number_is_asked_about(tmp_path, answer):
         assert list(ids) == ["a1b2c3d4e5", "b2c3d4e5f6", "c3d4e5f6g7"]
     else:  # the e-mail address identifies the customer, pseudonymised by the default "drop"
         assert ids.str.fullmatch(r"p[0-9a-f]{16}").all() and ids.is_unique
+
+def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
+    path = tmp_path / "umsatz_gruppen.csv"
+    path.write_bytes(
+        b";Kunde;;Umsatz;\n"
+        b"Kundennummer;Name;Ort;Betrag;Datum\n"
+        b"1;Meier;Hamburg;12,50;01.01.2024\n"
+        b"2;Schulz;Kiel;13,50;02.01.2024\n"
+        b"3;Weber;Bonn;14,00;03.01.2024\n"
+    )
+    app = _upload(_app("de"), path)
+    choice = app.number_input[0]
+    assert (choice.label, choice.value) == (t("upload.header_row.label", "de"), 2)
+    assert list(app.data_editor[0].value["source"]) == [
+        "Kundennummer",
+        "Name",
+        "Ort",
+        "Betrag",
+        "Datum",
+    ]
+    choice.set_value(1).run()
+    assert not app.exception, app.exception
+    assert list(app.data_editor[0].value["source"])[:4] == [
+        "column 1",
+        "Kunde",
+        "column 3",
+        "Umsatz",
+    ]
+    app.number_input[0].set_value(40).run()  # no rows below: explained, the choice stays at hand
+    assert app.error[0].value == t("error.io.no_rows", "de")
+    app.number_input[0].set_value(2).run()
+    assert not app.error, app.error[0].value
+    assert app.number_input[0].value == 2
+    assert list(app.data_editor[0].value["source"]) == [
+        "Kundennummer",
+        "Name",
+        "Ort",
+        "Betrag",
+        "Datum",
+    ]
