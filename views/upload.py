@@ -164,7 +164,7 @@ if uploaded is None:
 
 with guard():
     file_token = (uploaded.file_id, uploaded.name, uploaded.size)
-    sheets = _cached("sheets", file_token, io.sheet_names, uploaded, max_bytes=max_bytes)
+    sheets = _cached("sheets", file_token, io.sheet_names_guarded, uploaded, max_bytes=max_bytes)
     sheet = None
     if len(sheets) > 1:
         sheet = st.selectbox(
@@ -179,7 +179,9 @@ with guard():
             st.info(T("upload.sheet_needed", count=len(sheets)), icon=":material/tab:")
             st.stop()
     token = (*file_token, sheet)
-    loaded = _cached("loaded", token, io.read_table, uploaded, sheet=sheet, max_bytes=max_bytes)
+    loaded = _cached(
+        "loaded", token, io.read_table_guarded, uploaded, sheet=sheet, max_bytes=max_bytes
+    )
     frame = loaded.frame
     details = [
         T(f"io.format.{loaded.format}"),

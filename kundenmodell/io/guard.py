@@ -21,19 +21,28 @@ Design choices:
   own thread. :data:`WORKERS` workers serve the calls; a call takes an idle worker (or waits for
   one), so two sessions never share a pipe and never see each other's results, and one slow
   file does not hold up everybody else's upload.
-- **Memory cap per call.** Before each call the worker lowers its ``RLIMIT_AS`` (address space)
-  to what it uses now plus the call's budget (by default :func:`memory_budget`: ten times the
-  file plus 1.5 GiB) plus :data:`THREAD_RESERVE` for each thread the readers may start (Arrow's
-  CPU and I/O pools and the column-typing pool), because each thread reserves address space
-  for its stack and its malloc arena before it uses any memory. The cap is lifted again after
-  the call. An allocation beyond it fails with ``MemoryError`` and becomes
-  ``error.io.guard.memory``; a worker whose resident memory grew by more than
-  :data:`RETIRE_GROWTH` (allocators keep freed memory) ends after answering and is replaced.
+- **Memory cap per call.** For each call the worker lowers its ``RLIMIT_AS`` (address space)
+  to its size when it started plus the call's budget, so what earlier calls left mapped counts
+  against it. The budget is :func:`memory_budget` (ten times the file plus 1.5 GiB) plus what
+  threads reserve before they use any memory: a stack of :data:`THREAD_RESERVE` for each thread
+  the readers may start (Arrow's CPU and I/O pools and the column-typing pool) and 64 MiB for
+  each of glibc's malloc arenas, which the worker limits to :data:`MALLOC_ARENAS` (else every
+  thread could reserve its own, and the cap would measure the number of cores, not memory).
+  The worker gives pyarrow the system allocator instead of mimalloc: mimalloc reserves address
+  space a gigabyte at a time and keeps it (measured: 200 MB of buffers grew the address space
+  by 1,025 MB, still 1,025 MB after freeing them), which the cap would count as used; malloc
+  maps large buffers as they come and unmaps them when freed. The cap is lifted after the
+  call. An allocation beyond it fails with ``MemoryError`` and becomes
+  ``error.io.guard.memory``; a worker whose address space grew by more than
+  :data:`RETIRE_GROWTH` beyond the threads' reserve ends after answering and is replaced, so
+  leftovers never eat much of the next call's budget.
 - **Wall-clock timeout.** The caller waits ``timeout`` seconds for the answer; then the worker
   is killed (a hang in C code cannot be interrupted otherwise) and ``error.io.guard.timeout``
   is raised. A worker that dies (a segmentation fault, an abort, the kernel's out-of-memory
-  killer) gives ``error.io.guard.crashed`` (``memory`` for ``SIGKILL``). Either way a new
-  worker is started at once, so the next call finds one ready.
+  killer) gives ``error.io.guard.crashed`` (``memory`` for ``SIGKILL`` and for an abort
+  after a failed allocation, which Arrow does in places instead of raising: the worker's
+  stderr, kept in a small file, says so and is logged). Either way a new worker is started at
+  once, so the next call finds one ready.
 - **Transfer by pickle.** The request is the path (the worker maps the file itself) or the
   bytes of the upload; the answer is the pickled :class:`~kundenmodell.io.LoadedTable`. Its
   text columns are Arrow-backed, so pickling them writes Arrow buffers, not Python strings.
@@ -50,11 +59,16 @@ multiprocessing, a script that calls these functions needs ``if __name__ == "__m
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import ctypes
+import logging
 import multiprocessing as mp
 import os
 import pickle
 import resource
 import signal
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable
@@ -71,12 +85,20 @@ DEFAULT_TIMEOUT = 120.0
 """Seconds a read may take before the worker is stopped."""
 WORKERS = 2
 """Worker processes serving calls side by side."""
-THREAD_RESERVE = 72 << 20
-"""Address space one reader thread may reserve: an 8 MiB stack and a 64 MiB malloc arena."""
-RETIRE_GROWTH = 512 << 20
-"""A worker whose resident memory grew by more than this since it started is replaced."""
+THREAD_RESERVE = 8 << 20
+"""Address space one reader thread reserves for its stack."""
+MALLOC_ARENAS = 2
+"""glibc malloc arenas in a worker, each reserving 64 MiB of address space."""
+RETIRE_GROWTH = 256 << 20
+"""A worker whose address space grew by more than this (beyond the threads' reserve) since it
+started is replaced."""
 
 _MIB = 1 << 20
+_ARENA = 64 << 20
+_M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
+_STDERR_TAIL = 4096
+_OUT_OF_MEMORY = ("out of memory", "bad_alloc", "cannot allocate memory")
+_log = logging.getLogger(__name__)
 _CONTEXT = mp.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["__main__", "kundenmodell.io"])
 R = TypeVar("R")
@@ -109,7 +131,7 @@ def read_table_guarded(
         options["header_row"] = header_row
     options.update(sheet=sheet, max_bytes=max_bytes)
     budget = memory_budget(_size(payload)) if memory is None else memory
-    return _call(read_table, payload, options, timeout=timeout, memory=budget)
+    return _call(read_table, payload, options, timeout=timeout, memory=budget + _reserve())
 
 
 def sheet_names_guarded(
@@ -122,7 +144,15 @@ def sheet_names_guarded(
     """:func:`~kundenmodell.io.sheet_names` in a worker process (see :func:`read_table_guarded`)."""
     payload = _payload(source, max_bytes)
     budget = memory_budget(_size(payload)) if memory is None else memory
-    return _call(sheet_names, payload, {"max_bytes": max_bytes}, timeout=timeout, memory=budget)
+    return _call(
+        sheet_names, payload, {"max_bytes": max_bytes}, timeout=timeout, memory=budget + _reserve()
+    )
+
+
+def _reserve() -> int:
+    """Address space the reader threads reserve before they use any memory (see above)."""
+    threads = 2 * pa.cpu_count() + pa.io_thread_count()
+    return threads * THREAD_RESERVE + MALLOC_ARENAS * _ARENA
 
 
 def _payload(source: Any, max_bytes: int) -> str | RawFile:
@@ -147,7 +177,7 @@ def _call(
     memory: int,
 ) -> R:
     """``function(payload, **kwargs)`` in a worker of the pool within ``timeout`` seconds and
-    ``memory`` bytes; its answer or its error here.
+    ``memory`` more bytes of address space; its answer or its error here.
 
     ``function`` must be importable by name. Only this module's public functions choose it,
     so nothing reachable from the page runs anything but a reader; the tests pass functions
@@ -180,8 +210,10 @@ class _Worker:
     """One worker process and the caller's end of its pipe."""
 
     def __init__(self) -> None:
+        descriptor, self.stderr = tempfile.mkstemp(prefix="kundenmodell-reader-", suffix=".log")
+        os.close(descriptor)
         self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(child,), daemon=True)
+        self.process = _CONTEXT.Process(target=_serve, args=(child, self.stderr), daemon=True)
         self.process.start()
         child.close()
 
@@ -190,12 +222,23 @@ class _Worker:
         self.process.kill()
         self.process.join()
         self.connection.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.stderr)
 
     def death(self, memory: int) -> DataError:
-        """The error to show for a worker that stopped answering: it crashed, or it was killed
-        (by the kernel when memory ran out; nothing else kills a busy worker)."""
+        """The error to show for a worker that stopped answering.
+
+        It was killed (by the kernel when memory ran out: nothing else kills a busy worker), a
+        C library aborted on a failed allocation (Arrow does that in places instead of raising;
+        what it wrote to stderr says so), or it crashed. What it wrote is logged for the admin.
+        """
         self.process.join(5)
-        if self.process.exitcode == -signal.SIGKILL:
+        with open(self.stderr, "rb") as handle:
+            handle.seek(max(os.fstat(handle.fileno()).st_size - _STDERR_TAIL, 0))
+            said = handle.read().decode("utf-8", "replace")
+        _log.warning("reader process ended with %s: %s", self.process.exitcode, said.strip())
+        lowered = said.lower()
+        if self.process.exitcode == -signal.SIGKILL or any(w in lowered for w in _OUT_OF_MEMORY):
             return DataError("error.io.guard.memory", limit=memory // _MIB)
         return DataError("error.io.guard.crashed")
 
@@ -231,6 +274,14 @@ class _Pool:
                 self._changed.notify()
             raise
 
+    def close(self) -> None:
+        """Stop the idle workers (at exit: their stderr files are removed with them)."""
+        with self._changed:
+            idle, self._idle = self._idle, []
+            self._started -= len(idle)
+        for worker in idle:
+            worker.stop()
+
     def release(self, worker: _Worker, *, healthy: bool) -> None:
         """Give ``worker`` back; an unhealthy one is stopped and replaced at once."""
         replacement: _Worker | None = worker
@@ -249,21 +300,30 @@ class _Pool:
 
 
 _POOL = _Pool(WORKERS)
+atexit.register(_POOL.close)
 
 
 # --- in the worker ------------------------------------------------------------------------------
 
 
-def _serve(connection: Connection) -> None:
-    """Answer calls until the pipe closes or the worker has grown too large to keep."""
-    start = _resident()
+def _serve(connection: Connection, stderr: str) -> None:
+    """Answer calls until the pipe closes or the worker has grown too large to keep.
+
+    The worker's stderr goes to the file ``stderr``, emptied before each call, so that the
+    caller can tell why the worker died during a call.
+    """
+    os.dup2(os.open(stderr, os.O_WRONLY | os.O_APPEND), 2)
+    _limit_malloc_arenas()
+    pa.set_memory_pool(pa.system_memory_pool())
+    start = _address_space()
     while True:
         try:
             function, payload, kwargs, budget = connection.recv()
         except EOFError:
             return
-        status, value = _run(function, payload, kwargs, budget)
-        retire = status == "memory" or _resident() - start > RETIRE_GROWTH
+        os.ftruncate(2, 0)
+        status, value = _run(function, payload, kwargs, start + budget)
+        retire = status == "memory" or _address_space() - start > _reserve() + RETIRE_GROWTH
         try:
             connection.send((status, value, retire))
         except (pickle.PicklingError, TypeError, AttributeError) as error:
@@ -272,12 +332,10 @@ def _serve(connection: Connection) -> None:
             return
 
 
-def _run(function: Callable[..., Any], payload: Any, kwargs: dict, budget: int) -> tuple:
-    """One call under the memory cap: ``(status, value)`` with status ok, data_error (the key
-    and parameters: a DataError does not pickle), memory or error."""
+def _run(function: Callable[..., Any], payload: Any, kwargs: dict, cap: int) -> tuple:
+    """One call with at most ``cap`` bytes of address space: ``(status, value)`` with status
+    ok, data_error (the key and parameters: a DataError does not pickle), memory or error."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    threads = 2 * pa.cpu_count() + pa.io_thread_count()
-    cap = _address_space() + budget + threads * THREAD_RESERVE
     resource.setrlimit(
         resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard)
     )
@@ -294,16 +352,14 @@ def _run(function: Callable[..., Any], payload: Any, kwargs: dict, budget: int) 
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
-def _statm(field: int) -> int:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
+def _limit_malloc_arenas() -> None:
+    """At most :data:`MALLOC_ARENAS` glibc malloc arenas (Linux); other C libraries have none."""
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def _address_space() -> int:
-    """Bytes of address space the process has mapped now."""
-    return _statm(0)
-
-
-def _resident() -> int:
-    """Bytes of the process in memory now."""
-    return _statm(1)
+    """Bytes of address space the process has mapped now (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
