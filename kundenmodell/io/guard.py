@@ -14,9 +14,10 @@ Design choices:
 - **Long-lived workers from a fork server.** Workers are started with multiprocessing's
   ``forkserver`` context, whose server process has imported :mod:`kundenmodell.io` once
   (pandas, pyarrow, openpyxl: about two seconds). A worker is a fork of it, so it starts in
-  milliseconds, and it serves call after call, so a call costs a round trip through a pipe,
-  not an import. Forking the Streamlit process itself is not an option: it runs many threads
-  (Tornado, every session's script), and a fork copies their locks in whatever state they are.
+  milliseconds, and it serves call after call, so a call costs a round trip through a pipe
+  and two files in shared memory, not an import. Forking the Streamlit process itself is not
+  an option: it runs many threads (Tornado, every session's script), and a fork copies their
+  locks in whatever state they are.
 - **A small pool, one call per worker at a time.** Streamlit runs each session's script in its
   own thread. :data:`WORKERS` workers serve the calls; a call takes an idle worker (or waits for
   one), so two sessions never share a pipe and never see each other's results, and one slow
@@ -50,9 +51,9 @@ Design choices:
   strings). The pipe carries only the small request and "done". Through the pipe itself a
   50 MB CSV took 3.5 s more than in process on a busy two-core machine, 64 KiB per wake-up of
   the other side; see ``python -m bench guard`` for the figures with files.
-  A :class:`~kundenmodell.DataError` raised in the worker is raised again in the caller with
-  the same key and parameters; any other exception is raised again as it was, with the
-  worker's traceback as a note.
+- **Errors as in process.** A :class:`~kundenmodell.DataError` raised in the worker is raised
+  again in the caller with the same key and parameters; any other exception is raised again
+  as it was, with the worker's traceback as a note.
 
 The fork server imports :mod:`kundenmodell.io` from the working directory or ``PYTHONPATH``
 (the app runs from the repository root); if that fails, each worker imports it when it starts.
@@ -130,9 +131,12 @@ def read_table_guarded(
     **options: Any,
 ) -> LoadedTable:
     """:func:`~kundenmodell.io.read_table` in a worker process, within ``timeout`` seconds and
-    ``memory`` bytes (default :func:`memory_budget` of the file's size).
+    ``memory`` bytes (default :func:`memory_budget` of the file's size) plus what the reader
+    threads reserve.
 
-    ``header_row`` is passed on only when given; ``options`` are passed on unchanged.
+    ``header_row`` is passed on only when given; ``options`` are passed on unchanged. Raises
+    what :func:`~kundenmodell.io.read_table` raises, and ``error.io.guard.*`` when the worker
+    crashes, runs out of time or out of memory.
     """
     payload = _payload(source, max_bytes)
     if header_row is not None:
