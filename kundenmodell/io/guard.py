@@ -48,7 +48,8 @@ Design choices:
   file itself) or a file in ``/dev/shm`` holding the upload's bytes, which the worker maps
   without a copy; the answer is the :class:`~kundenmodell.io.LoadedTable` pickled into another
   such file (its text columns are Arrow-backed, so pickling writes Arrow buffers, not Python
-  strings). The pipe carries only the small request and "done". Through the pipe itself a
+  strings); when ``/dev/shm`` lacks room, the temporary folder is used. The pipe carries only
+  the small request and "done". Through the pipe itself a
   50 MB CSV took 3.5 s more than in process on a busy two-core machine, 64 KiB per wake-up of
   the other side; see ``python -m bench guard`` for the figures with files.
 - **Errors as in process.** A :class:`~kundenmodell.DataError` raised in the worker is raised
@@ -187,18 +188,30 @@ class _Upload:
     name: str
 
 
+def _folder(size: int) -> str | None:
+    """``/dev/shm`` when it has room for an upload of ``size`` bytes and its answer (four times
+    the file and 64 MiB to spare: a container's is often only 64 MB), else the temporary
+    folder."""
+    if _SHARED is None:
+        return None
+    free = os.statvfs(_SHARED)
+    return _SHARED if free.f_bavail * free.f_frsize > 4 * size + _ARENA else None
+
+
 @contextlib.contextmanager
-def _exchange(payload: Any) -> Iterator[tuple[Any, str]]:
-    """The request to send for ``payload`` and a file for the answer, removed afterwards.
+def _exchange(payload: Any, size: int) -> Iterator[tuple[Any, str]]:
+    """The request to send for ``payload`` (of ``size`` bytes) and a file for the answer,
+    removed afterwards.
 
     Both go through files in shared memory (``/dev/shm``) instead of the pipe: a pipe moves
     64 KiB per wake-up of the other process, which took seconds for a 50 MB upload on a busy
     machine, while a file in memory is one copy.
     """
     paths: list[str] = []
+    folder = _folder(size)
 
     def new_file() -> tuple[int, str]:
-        descriptor, path = tempfile.mkstemp(prefix="kundenmodell-", dir=_SHARED)
+        descriptor, path = tempfile.mkstemp(prefix="kundenmodell-", dir=folder)
         paths.append(path)
         return descriptor, path
 
@@ -233,7 +246,8 @@ def _call(
     so nothing reachable from the page runs anything but a reader; the tests pass functions
     that crash, hang or hoard memory.
     """
-    with _exchange(payload) as (request, answer):
+    size = _size(payload) if isinstance(payload, str | RawFile) else 0
+    with _exchange(payload, size) as (request, answer):
         worker = _POOL.acquire()
         healthy = False
         try:

@@ -247,3 +247,14 @@ def test_four_sessions_at_once_each_get_their_own_file():
         assert frame["Kundennummer"].iloc[0] == seed * 1_000_000 + 1
         assert frame.equals(io.read_table(files[seed]).frame)
     assert sorted(results) == [0, 1, 2, 3]
+
+
+def test_uploads_go_through_shared_memory_only_when_it_has_room(monkeypatch):
+    class Free:
+        f_frsize = 4096
+        f_bavail = (100 << 20) // 4096  # 100 MiB free, as in a small container
+
+    monkeypatch.setattr(guard, "_SHARED", "/dev/shm")
+    monkeypatch.setattr(guard.os, "statvfs", lambda _: Free())
+    assert guard._folder(1 << 20) == "/dev/shm"
+    assert guard._folder(50 << 20) is None  # the temporary folder on disk
