@@ -9,10 +9,12 @@ an address inside a record), so :func:`check_depth` refuses anything deeper than
 The count is linear and vectorised. Three passes of C string code reduce the text to its
 structure: escaped backslashes and escaped quotes are removed (``\\\\`` pairs from left to right,
 exactly as JSON reads them, then ``\\"``), then every byte but quotes, brackets and line ends is
-deleted. What remains is a few percent of the file; numpy walks it in blocks with two cumulative
-sums (quotes seen, levels opened), carrying the open levels and whether a string is open from
-block to block, so the memory used stays small whatever the file size. Broken JSON (a string
-running into a line end, a closing bracket too many) takes a slower path that is still linear.
+deleted. What remains is a few percent of the file; numpy walks it in blocks: an exclusive-or
+accumulation over the quotes tells for every byte whether a string is open, and a cumulative
+sum over the brackets outside strings gives the levels. The open levels and whether a string
+is open are carried from block to block, so the memory used stays small whatever the size.
+Broken JSON (a string running into a line end, a closing bracket too many) takes a slower path
+that is still linear.
 """
 
 from __future__ import annotations
@@ -47,22 +49,25 @@ def json_depth(data: bytes | memoryview, *, stop_above: int | None = None) -> in
     depth = deepest = 0
     for start in range(0, len(values), _BLOCK):
         block = values[start : start + _BLOCK]
-        quotes = (block == _QUOTE).view(np.int8)
-        # Quotes before each byte; a string still open from the previous block counts as one.
-        seen = np.cumsum(quotes, dtype=np.int32) - quotes + in_string
+        # Whether a string is open after each byte: the quotes so far, odd or even (with the
+        # string left open by the previous block).
+        open_after = np.bitwise_xor.accumulate((block == _QUOTE).view(np.uint8))
+        open_after ^= in_string
         newlines = block == _NEWLINE
-        if (seen[newlines] & 1).any():  # broken JSON: a line end closes the open string
-            seen -= np.maximum.accumulate(np.where(newlines, seen, 0))
-        last = len(block) - 1
-        in_string = not newlines[last] and bool((seen[last] + quotes[last]) & 1)
+        if open_after[newlines].any():  # broken JSON: a line end closes the open string
+            line_end = np.maximum.accumulate(np.where(newlines, np.arange(len(block)), -1))
+            open_after ^= open_after[np.maximum(line_end, 0)] * (line_end >= 0)
+        in_string = bool(open_after[-1])
         folded = block | 0x20  # '[' -> '{', ']' -> '}'
-        steps = (folded == _OPEN).view(np.int8) - (folded == _CLOSE).view(np.int8)
-        steps *= (seen & 1 == 0).view(np.int8)  # brackets inside strings do not count
-        levels = depth + np.cumsum(steps, dtype=np.int32)
+        brackets = np.flatnonzero((folded == _OPEN) | (folded == _CLOSE))
+        brackets = brackets[open_after[brackets] == 0]  # brackets inside strings do not count
+        if len(brackets) == 0:
+            continue
+        levels = depth + np.cumsum(np.where(folded[brackets] == _OPEN, 1, -1), dtype=np.int64)
         if levels.min() < 0:  # broken JSON: a stray closing bracket is not a level
             levels -= np.minimum(np.minimum.accumulate(levels), 0)
         deepest = max(deepest, int(levels.max()))
-        depth = int(levels[last])
+        depth = int(levels[-1])
         if stop_above is not None and deepest > stop_above:
             break
     return deepest
