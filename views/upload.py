@@ -152,6 +152,7 @@ if done is not None:
 
 language = lang()
 max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+io.start_workers()  # the file readers start while the user picks a file
 uploaded = st.file_uploader(
     T("upload.file_label"),
     type=sorted(SUPPORTED_EXTENSIONS),

@@ -17,7 +17,7 @@ library cannot stop a shared server.
 
 from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.io.export import to_xlsx_bytes
-from kundenmodell.io.guard import read_table_guarded, sheet_names_guarded
+from kundenmodell.io.guard import read_table_guarded, sheet_names_guarded, start_workers
 from kundenmodell.io.mapping import Mapping, Suggestion, suggest_mapping
 from kundenmodell.io.prepare import Mapped, apply_mapping, map_table
 from kundenmodell.io.privacy import PRIVACY_CHOICES, Privacy, minimise, new_key, pseudonymise
@@ -44,6 +44,7 @@ __all__ = [
     "read_table_guarded",
     "sheet_names",
     "sheet_names_guarded",
+    "start_workers",
     "suggest_mapping",
     "to_csv_bytes",
     "to_xlsx_bytes",

@@ -164,6 +164,13 @@ def sheet_names_guarded(
     )
 
 
+def start_workers() -> None:
+    """Start the workers in the background, so that the first upload does not wait for the
+    fork server's imports (two seconds and more on a busy machine). Cheap once they run."""
+    if not _POOL.full():
+        threading.Thread(target=_POOL.fill, name="kundenmodell-readers", daemon=True).start()
+
+
 def _reserve() -> int:
     """Address space the reader threads reserve before they use any memory (see above)."""
     threads = 2 * pa.cpu_count() + pa.io_thread_count()
@@ -341,6 +348,28 @@ class _Pool:
                 self._started -= 1
                 self._changed.notify()
             raise
+
+    def full(self) -> bool:
+        """Whether every worker the pool may have is started (or being started)."""
+        with self._changed:
+            return self._started >= self._size
+
+    def fill(self) -> None:
+        """Start workers until the pool has ``size``."""
+        with self._changed:
+            missing = self._size - self._started
+            self._started += missing
+        for _ in range(missing):
+            try:
+                worker = _Worker()
+            except OSError:  # no process now: a call starts one when it needs it
+                with self._changed:
+                    self._started -= 1
+                    self._changed.notify()
+                continue
+            with self._changed:
+                self._idle.append(worker)
+                self._changed.notify()
 
     def close(self) -> None:
         """Stop the idle workers (at exit: their stderr files are removed with them)."""

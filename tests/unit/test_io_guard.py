@@ -258,3 +258,15 @@ def test_uploads_go_through_shared_memory_only_when_it_has_room(monkeypatch):
     monkeypatch.setattr(guard.os, "statvfs", lambda _: Free())
     assert guard._folder(1 << 20) == "/dev/shm"
     assert guard._folder(50 << 20) is None  # the temporary folder on disk
+
+
+def test_the_workers_can_be_started_ahead_of_the_first_upload():
+    io.start_workers()
+    deadline = time.monotonic() + 60
+    while len(guard._POOL._idle) < guard.WORKERS and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert guard._POOL.full()
+    assert len(guard._POOL._idle) == guard.WORKERS
+    assert all(worker.process.is_alive() for worker in guard._POOL._idle)
+    io.start_workers()  # nothing more to start
+    assert guard._POOL._started == guard.WORKERS
