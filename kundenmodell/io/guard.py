@@ -112,7 +112,7 @@ _SHARED = "/dev/shm" if os.path.isdir("/dev/shm") else None  # else the temporar
 _OUT_OF_MEMORY = ("out of memory", "bad_alloc", "cannot allocate memory")
 _log = logging.getLogger(__name__)
 _CONTEXT = mp.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["__main__", "kundenmodell.io"])
+_PRELOAD = ["__main__", "kundenmodell.io"]
 R = TypeVar("R")
 
 
@@ -285,6 +285,10 @@ class _Worker:
     """One worker process and the caller's end of its pipe."""
 
     def __init__(self) -> None:
+        # Asked for at a worker's start, not when kundenmodell.io is imported: the fork server
+        # is one per process, and code that never reads guarded keeps its own choice. It takes
+        # effect when this start launches the fork server; one already running stays as it is.
+        _CONTEXT.set_forkserver_preload(_PRELOAD)
         descriptor, self.stderr = tempfile.mkstemp(prefix="kundenmodell-reader-", suffix=".log")
         os.close(descriptor)
         self.connection, child = _CONTEXT.Pipe()
