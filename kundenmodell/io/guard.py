@@ -63,6 +63,10 @@ The fork server imports :mod:`kundenmodell.io` from the working directory or ``P
 It also imports the main script once (under Streamlit that is Streamlit's command line), which
 multiprocessing would otherwise run again in every new worker; as everywhere with
 multiprocessing, a script that calls these functions needs ``if __name__ == "__main__":``.
+
+The server is meant to run on Linux. On macOS (no ``/proc``) the worker reads without the memory
+cap, with the timeout and the crash isolation; Windows has no fork server, so there only
+:func:`~kundenmodell.io.read_table` works (this module still imports, for notebooks).
 """
 
 from __future__ import annotations
@@ -76,7 +80,6 @@ import mmap
 import multiprocessing as mp
 import os
 import pickle
-import resource
 import signal
 import tempfile
 import threading
@@ -111,7 +114,6 @@ _STDERR_TAIL = 4096
 _SHARED = "/dev/shm" if os.path.isdir("/dev/shm") else None  # else the temporary folder
 _OUT_OF_MEMORY = ("out of memory", "bad_alloc", "cannot allocate memory")
 _log = logging.getLogger(__name__)
-_CONTEXT = mp.get_context("forkserver")
 _PRELOAD = ["__main__", "kundenmodell.io"]
 R = TypeVar("R")
 
@@ -288,11 +290,14 @@ class _Worker:
         # Asked for at a worker's start, not when kundenmodell.io is imported: the fork server
         # is one per process, and code that never reads guarded keeps its own choice. It takes
         # effect when this start launches the fork server; one already running stays as it is.
-        _CONTEXT.set_forkserver_preload(_PRELOAD)
+        # The context is asked for here, not at import: Windows has no fork server, and
+        # kundenmodell.io stays importable there for notebooks.
+        context = mp.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
         descriptor, self.stderr = tempfile.mkstemp(prefix="kundenmodell-reader-", suffix=".log")
         os.close(descriptor)
-        self.connection, child = _CONTEXT.Pipe()
-        self.process = _CONTEXT.Process(target=_serve, args=(child, self.stderr), daemon=True)
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, self.stderr), daemon=True)
         self.process.start()
         child.close()
 
@@ -423,8 +428,9 @@ def _serve(connection: Connection, stderr: str) -> None:
         except EOFError:
             return
         os.ftruncate(2, 0)
-        outcome = _run(function, request, kwargs, start + budget)
-        retire = outcome[0] == "memory" or _address_space() - start > _reserve() + RETIRE_GROWTH
+        outcome = _run(function, request, kwargs, None if start is None else start + budget)
+        grown = 0 if start is None else (_address_space() or 0) - start
+        retire = outcome[0] == "memory" or grown > _reserve() + RETIRE_GROWTH
         with open(answer, "wb") as handle:
             try:
                 pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -437,13 +443,17 @@ def _serve(connection: Connection, stderr: str) -> None:
             return
 
 
-def _run(function: Callable[..., Any], request: Any, kwargs: dict, cap: int) -> tuple:
-    """One call with at most ``cap`` bytes of address space: ``(status, value)`` with status
-    ok, data_error (the key and parameters: a DataError does not pickle), memory or error."""
+def _run(function: Callable[..., Any], request: Any, kwargs: dict, cap: int | None) -> tuple:
+    """One call with at most ``cap`` bytes of address space (no cap for ``None``):
+    ``(status, value)`` with status ok, data_error (the key and parameters: a DataError does not
+    pickle), memory or error."""
+    import resource  # Unix only, like the fork server: imported where the worker runs
+
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(
-        resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard)
-    )
+    if cap is not None:
+        resource.setrlimit(
+            resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard)
+        )
     try:
         return "ok", function(_opened(request), **kwargs)
     except DataError as error:
@@ -475,7 +485,11 @@ def _limit_malloc_arenas() -> None:
         mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
 
 
-def _address_space() -> int:
-    """Bytes of address space the process has mapped now (Linux)."""
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+def _address_space() -> int | None:
+    """Bytes of address space the process has mapped now; ``None`` without ``/proc`` (macOS),
+    where the worker reads without a memory cap and only the timeout holds."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return None

@@ -270,3 +270,10 @@ def test_the_workers_can_be_started_ahead_of_the_first_upload():
     assert all(worker.process.is_alive() for worker in guard._POOL._idle)
     io.start_workers()  # nothing more to start
     assert guard._POOL._started == guard.WORKERS
+
+
+def test_without_a_measured_address_space_a_call_runs_without_a_cap():
+    assert guard._address_space() > 0  # Linux: /proc/self/statm
+    assert guard._run(len, b"abc", {}, None) == ("ok", 3)
+    status, error = guard._run(int, "x", {}, None)
+    assert status == "error" and isinstance(error, ValueError)
