@@ -188,6 +188,7 @@ if done is not None:
 
 language = lang()
 max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+io.start_workers()  # the file readers start while the user picks a file
 uploaded = st.file_uploader(
     T("upload.file_label"),
     type=sorted(SUPPORTED_EXTENSIONS),
@@ -200,7 +201,7 @@ if uploaded is None:
 
 with guard():
     file_token = (uploaded.file_id, uploaded.name, uploaded.size)
-    sheets = _cached("sheets", file_token, io.sheet_names, uploaded, max_bytes=max_bytes)
+    sheets = _cached("sheets", file_token, io.sheet_names_guarded, uploaded, max_bytes=max_bytes)
     sheet = None
     if len(sheets) > 1:
         sheet = st.selectbox(
@@ -223,7 +224,7 @@ with guard():
         loaded = _cached(
             "loaded",
             token,
-            io.read_table,
+            io.read_table_guarded,
             uploaded,
             sheet=sheet,
             header_row=header_row,

@@ -14,10 +14,13 @@ The flow of an upload, each step usable on its own in a notebook::
 
 ``load_table`` and ``apply_mapping`` are the one-call versions; ``to_csv_bytes`` writes any
 table back in the user's spreadsheet dialect, safe against formula injection.
+``read_table_guarded`` reads in a worker process, so that a file that crashes or floods a C
+library cannot stop a shared server.
 """
 
 from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.io.export import to_xlsx_bytes
+from kundenmodell.io.guard import read_table_guarded, sheet_names_guarded, start_workers
 from kundenmodell.io.mapping import IdQuestion, Mapping, Suggestion, suggest_mapping
 from kundenmodell.io.prepare import Mapped, apply_mapping, map_table
 from kundenmodell.io.privacy import PRIVACY_CHOICES, Privacy, minimise, new_key, pseudonymise
@@ -42,7 +45,10 @@ __all__ = [
     "new_key",
     "pseudonymise",
     "read_table",
+    "read_table_guarded",
     "sheet_names",
+    "sheet_names_guarded",
+    "start_workers",
     "suggest_mapping",
     "to_csv_bytes",
     "to_xlsx_bytes",

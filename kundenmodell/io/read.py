@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from kundenmodell.errors import DataError
 from kundenmodell.io import excel, report_rows
+from kundenmodell.io.depth import check_depth
 from kundenmodell.io.notes import ReadNote
 from kundenmodell.io.parse import (
     SAFE_INTEGER,
@@ -445,6 +446,7 @@ def _read_json(data: bytes) -> pa.Table:
     """JSON lines (one object per line) or a JSON array of objects."""
     text = decode(data)
     body = bytes(text.body)
+    check_depth(body)  # before any parser: deep nesting crashes them
     if body.lstrip().startswith(b"["):
         try:
             records = json.loads(body)

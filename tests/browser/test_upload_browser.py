@@ -75,3 +75,18 @@ def test_a_two_sheet_workbook_in_norwegian(page: Page, app_url, artifacts):
     page.get_by_role("button", name="Bruk disse dataene").click()
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text(re.compile(r"2 kunder · 3 kjøp"))).to_be_visible()
+
+
+def test_a_json_nested_twenty_thousand_levels_deep_is_explained_and_the_server_lives(
+    page: Page, app_url, tmp_path
+):
+    deep = tmp_path / "verschachtelt.json"  # 120 KB that used to crash the whole server
+    deep.write_bytes(b'{"id": 1, "x": ' + b'{"a": ' * 20_000 + b"1" + b"}" * 20_000 + b"}\n")
+    _open_upload(page, app_url, "Daten hochladen")
+    _choose_file(page, deep)
+    expect(page.get_by_text(re.compile(r"tiefer als 64 Ebenen"))).to_be_visible(timeout=60_000)
+
+    page.reload()  # the same server still reads the next file
+    _open_upload(page, app_url, "Daten hochladen")
+    _choose_file(page, DATA / "ingest" / "kunden_excel_cp1252.csv")
+    expect(page.get_by_role("heading", name="1. Spalten zuordnen")).to_be_visible(timeout=60_000)
