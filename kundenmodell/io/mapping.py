@@ -75,6 +75,11 @@ _WORDS = re.compile(r"[\W_]+")
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "o", "å": "a"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_INCLUDED_TAX = re.compile(
+    r"\b(?:incl|inkl|including|inklusive|inkludert|med)(?: \w+)? (?:vat|tax|mwst|ust|mva|moms)\b"
+)
+"""A tax that an amount includes ("Beløp inkl. mva", "Total incl. VAT"): no reason to rule the
+column out as the amount, as a tax column would be."""
 
 
 def normalise(text: str) -> str:
@@ -358,7 +363,7 @@ def suggest_mapping(
         if facts is not None and column in where:
             _value_evidence(facts, where[column], offers, frame)
         for target in [t for t in offers if t in rules.exclude]:
-            if rules.exclude[target].search(header):
+            if rules.exclude[target].search(_INCLUDED_TAX.sub(" ", header)):
                 del offers[target]
         for target in [t for t in offers if t in rules.second_choice]:
             if offers[target][1] != "values" and rules.second_choice[target].search(header):
