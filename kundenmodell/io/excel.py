@@ -59,11 +59,7 @@ _CHUNK = 1024 * 1024
 _EXCEL_ERRORS = frozenset(
     {"#N/A", "#NV", "#DIV/0!", "#VALUE!", "#WERT!", "#REF!", "#BEZUG!", "#NAME?", "#NUM!", "#ZAHL!"}
 )
-_NAMESPACES = (
-    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "http://purl.oclc.org/ooxml/spreadsheetml/main",
-)
-_TAGS = {f"{ns} {tag}": tag for ns in _NAMESPACES for tag in ("row", "c", "v", "is", "t", "rPh")}
+_TAGS = ("row", "c", "v", "is", "t", "rPh")
 _DIGITS = "0123456789"
 _BROKEN = (
     zipfile.BadZipFile,
@@ -290,38 +286,48 @@ class _SheetReader:
 
     Finished rows collect in :attr:`done` as (row number, values up to the last filled cell);
     a row without values is an empty list. Every ``<c>`` counts towards :data:`MAX_CELLS`.
+    expat runs without namespace processing (twice as fast): the sheet's prefix, if any
+    (``<x:worksheet>``), is taken from the root element.
     """
 
     def __init__(self, workbook: _Workbook) -> None:
         self.workbook = workbook
+        self.dates = {str(style) for style in workbook.dates}
+        self.durations = {str(style) for style in workbook.durations}
         self.done: list[tuple[int, list[Any]]] = []
+        self.tags: dict[str, str] = {}
         self.cells = 0
         self.number = 0
         self.row: list[Any] = []
         self.column = 0
         self.kind = "n"
-        self.style = 0
-        self.text: list[str] = []
+        self.style: str | None = None
+        self.text = ""
         self.collect = False
         self.inline = False
         self.phonetic = False
         self.columns: dict[str, int] = {}
-        parser = expat.ParserCreate(namespace_separator=" ")
+        parser = expat.ParserCreate()
         parser.buffer_text = True
         parser.buffer_size = 64 * 1024
-        parser.StartElementHandler = self.start
+        parser.StartElementHandler = self.root
         parser.EndElementHandler = self.end
         parser.CharacterDataHandler = self.characters
         self.parser = parser
 
+    def root(self, name: str, _attributes: dict[str, str]) -> None:
+        prefix = name[: name.find(":") + 1]
+        self.tags = {prefix + tag: tag for tag in _TAGS}
+        self.parser.StartElementHandler = self.start
+
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        tag = _TAGS.get(name)
+        tag = self.tags.get(name)
         if tag == "c":
             reference = attributes.get("r")
             self.column = self._column(reference) if reference else self.column + 1
             self.kind = attributes.get("t", "n")
-            self.style = int(attributes.get("s", 0))
-            self.text = []
+            self.style = attributes.get("s")
+            self.text = ""
         elif tag == "v":
             self.collect = True
         elif tag == "row":
@@ -340,7 +346,7 @@ class _SheetReader:
             self.phonetic = True
 
     def end(self, name: str) -> None:
-        tag = _TAGS.get(name)
+        tag = self.tags.get(name)
         if tag == "c":
             self.cells += 1
             value = self._value() if self.text else None
@@ -366,7 +372,7 @@ class _SheetReader:
 
     def characters(self, data: str) -> None:
         if self.collect:
-            self.text.append(data)
+            self.text += data
 
     def _column(self, reference: str) -> int:
         letters = reference.rstrip(_DIGITS)
@@ -377,12 +383,11 @@ class _SheetReader:
 
     def _value(self) -> Any:
         """The cell's value as Excel showed it; blanks and error values are ``None``."""
-        text = "".join(self.text)
-        kind = self.kind
+        text, kind = self.text, self.kind
         if kind == "n":
             number = float(text) if "." in text or "E" in text or "e" in text else int(text)
-            if self.style in self.workbook.dates:
-                duration = self.style in self.workbook.durations
+            if self.style in self.dates:
+                duration = self.style in self.durations
                 try:
                     return from_excel(number, self.workbook.epoch, timedelta=duration)
                 except (OverflowError, ValueError):
