@@ -163,7 +163,7 @@ class _Workbook:
             raise DataError("error.io.broken_excel") from error
         self.paths = {name: target for name, _state, target in sheets}
         self.visible = [name for name, state, _target in sheets if state in (None, "visible")]
-        self.strings: list[Any] = reader.shared_strings
+        self.strings: list[str | None] = [_clean(text) for text in reader.shared_strings]
         self.dates: set[int] = set(reader.wb._date_formats)
         self.durations: set[int] = set(reader.wb._timedelta_formats)
         self.epoch: dt.datetime = reader.wb.epoch
@@ -394,7 +394,7 @@ class _SheetReader:
                     return None  # a date Excel itself shows as ########
             return number
         if kind == "s":
-            return _clean(self.workbook.strings[int(text)])
+            return self.workbook.strings[int(text)]
         if kind == "str" or kind == "inlineStr":
             return _clean(text)
         if kind == "b":
@@ -404,11 +404,10 @@ class _SheetReader:
         return None  # "e": #NV, #DIV/0! and friends
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        stripped = value.strip()
-        return None if not stripped or stripped in _EXCEL_ERRORS else value
-    return value
+def _clean(text: str) -> str | None:
+    """``None`` for a blank text or an error value typed as text (``#NV``), else ``text``."""
+    stripped = text.strip()
+    return None if not stripped or stripped in _EXCEL_ERRORS else text
 
 
 # --- the table ----------------------------------------------------------------------------------

@@ -353,8 +353,8 @@ def _flatten(table: pa.Table) -> pa.Table:
 # --- excel --------------------------------------------------------------------------------------
 
 
-def _read_excel(raw: RawFile, sheet: str | None) -> LoadedTable:
-    found = excel.read_sheet(raw.data, sheet)
+def _read_excel(raw: RawFile, sheet: str | None, header_row: int | None = None) -> LoadedTable:
+    found = excel.read_sheet(raw.data, sheet, header_row)
     names = _unique_names(found.header)
     arrays = [_excel_column(values) for values in found.columns]
     table = pa.table(dict(zip(names, arrays, strict=True)))

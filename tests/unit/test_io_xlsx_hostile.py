@@ -139,7 +139,36 @@ CUSTOMERS = [
     [2, "Bernd", 20],
     [3, "Clara", 7],
 ]
-BASE = _workbook([["x", "y"], [1, 2]])
+
+
+def _base() -> bytes:
+    """openpyxl's workbook with its texts moved to a shared-strings part, as Excel stores them
+    (so that a payload in that part is really read)."""
+    members = _members(_workbook([[1, 2], [3, 4]]))
+    kind = "officedocument.spreadsheetml.sharedStrings"
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>",
+        f'<Override PartName="/{STRINGS}" ContentType="application/vnd.openxmlformats-{kind}+xml"/>'
+        "</Types>".encode(),
+    )
+    relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdS" Type="{relation}" Target="sharedStrings.xml"/>'
+        "</Relationships>".encode(),
+    )
+    members[STRINGS] = (
+        f'<?xml version="1.0"?><sst xmlns="{MAIN}" count="2" uniqueCount="2">'
+        "<si><t>Kundennummer</t></si><si><t>Name</t></si></sst>"
+    ).encode()
+    members[SHEET] = _sheet_xml(
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        '<row r="2"><c r="A2"><v>1</v></c><c r="B2"><v>2</v></c></row>'
+    )
+    return _zip(members)
+
+
+BASE = _base()
 BILLION_LAUGHS = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + b"".join(
@@ -232,6 +261,21 @@ def test_the_limits_name_their_figures():
         excel.sheet_names(files["xxe.xlsx"][0])
     assert caught.value.params == {"part": STRINGS}
     assert "DOCTYPE" in caught.value.message("de")
+
+
+def test_a_zip_of_more_parts_than_any_workbook_is_refused_before_it_is_listed():
+    parts = {f"xl/media/{index}.xml": b"" for index in range(10_001)}
+    data = _zip(_members(BASE) | parts)
+    with pytest.raises(DataError) as caught:
+        io.sheet_names(data)
+    assert caught.value.key == "error.io.xlsx.too_many_parts"
+    assert caught.value.params == {"count": len(_members(BASE)) + 10_001, "limit": 10_000}
+    lying = bytearray(data)
+    lying[-14:-10] = struct.pack("<2H", 9, 9)  # the record claims 9 files
+    with pytest.raises(DataError) as caught:
+        io.sheet_names(bytes(lying))
+    assert caught.value.key == "error.io.xlsx.too_many_parts"
+    assert caught.value.params["count"] > 10_011  # the directory's size tells the truth
 
 
 def test_a_doctype_in_any_part_is_refused_even_without_entities():

@@ -1,0 +1,163 @@
+"""Hostile and normal Excel workbooks: time and peak memory of listing the sheets and reading.
+
+``python -m bench xlsx [--rows 100000] [--timeout 60] [--before PATH]``
+
+Builds, in a temporary folder, the workbooks a tester sent (sizes as theirs): a shared-strings
+bomb and a sheet bomb of a few MB that unpack to about 4 GB, a 1.5 KB workbook whose
+``<dimension>`` claims ``A1:XFD1048576`` for 3 rows, XXE and billion-laughs payloads, and a
+normal workbook of ``--rows`` rows × 10 columns (numbers, texts, dates, booleans). Each file is
+read in a fresh process (``io.sheet_names`` then ``io.read_table``, as the upload page does)
+that may use at most 6 GB of address space and ``--timeout`` seconds; its wall time, CPU time,
+peak RSS and outcome are printed. ``--before`` names another checkout's root (e.g. an exported
+older commit) to run the same files against for comparison. Figures go to
+``bench/results/xlsx.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from tests.unit.test_io_xlsx_hostile import (
+    BASE,
+    BILLION_LAUGHS,
+    MAIN,
+    XXE,
+    _bomb,
+    _cells,
+    _sheet_xml,
+    _with,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "xlsx.json"
+ADDRESS_SPACE = 6 * 1024**3
+SCRIPT = textwrap.dedent(
+    """
+    import json, resource, sys, time
+    from kundenmodell import DataError, io
+    figures = {}
+    for step, call in (("names", io.sheet_names), ("read", io.read_table)):
+        started = time.perf_counter()
+        try:
+            result = call(sys.argv[1])
+            outcome = result if step == "names" else list(result.frame.shape)
+        except DataError as error:
+            outcome = error.key
+        except Exception as error:  # the point of "before": what escaped as a traceback
+            outcome = type(error).__name__ + ": " + str(error)[:80]
+        figures[step] = {"seconds": round(time.perf_counter() - started, 2), "outcome": outcome}
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    figures["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
+    figures["peak_mb"] = round(usage.ru_maxrss / 1024)
+    print(json.dumps(figures))
+    """
+)
+
+
+def hostile() -> dict[str, bytes]:
+    """The tester's files, at their sizes."""
+    sst = f'<?xml version="1.0"?><sst xmlns="{MAIN}">'.encode()
+    sheet = f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>'.encode()
+    strings = b"<si><t>" + b"A" * 65_536 + b"</t></si>"
+    row = b"<row>" + b"<c><v>1</v></c>" * 2000 + b"</row>"
+    return {
+        "strings_bomb.xlsx": _with(BASE, strings=_bomb(sst, strings, 60_000, b"</sst>")),
+        "sheet_bomb.xlsx": _with(
+            BASE, sheet=_bomb(sheet, row, 60_000, b"</sheetData></worksheet>")
+        ),
+        "dimension_xfd.xlsx": _with(
+            BASE,
+            sheet=_sheet_xml(
+                _cells([["Kundennummer", "Name"], [1, "Anna"], [2, "Bernd"]]), "A1:XFD1048576"
+            ),
+        ),
+        "xxe.xlsx": _with(BASE, strings=XXE),
+        "billion_laughs.xlsx": _with(BASE, strings=BILLION_LAUGHS),
+    }
+
+
+def normal(rows: int) -> bytes:
+    """``rows`` customer rows × 10 columns, written by openpyxl as a CRM export would be."""
+    rng = random.Random(1)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Kunden")
+    header = "Kundennummer Vorname Nachname E-Mail Ort PLZ Geburtsdatum Umsatz Käufe Aktiv"
+    sheet.append(header.split())
+    cities = ["Berlin", "München", "Köln", "Hamburg", "Oslo", "Bergen", "Dresden"]
+    names = ["Anna", "Bernd", "Clara", "Dieter", "Eva", "Frank", "Greta", "Hans"]
+    for i in range(rows):
+        sheet.append(
+            [
+                10_000 + i,
+                rng.choice(names),
+                f"Name{i % 5000}",
+                f"kunde{i}@example.de",
+                rng.choice(cities),
+                f"{rng.randint(1000, 99999):05d}",
+                dt.datetime(1950, 1, 1) + dt.timedelta(days=rng.randint(0, 20_000)),
+                round(rng.random() * 1000, 2),
+                rng.randint(0, 50),
+                rng.random() < 0.5,
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def measure(root: Path, path: Path, timeout: float) -> dict:
+    """Figures of one file read in a fresh process with ``root`` as the repository."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(path)],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=timeout,
+            preexec_fn=limit,
+        )
+    except subprocess.TimeoutExpired:
+        return {"outcome": f"still running after {timeout:.0f} s (killed)"}
+    if done.returncode:
+        return {"outcome": f"process died: {done.stderr.strip().splitlines()[-1][:100]}"}
+    return json.loads(done.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench xlsx")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--before", type=Path, help="root of another checkout to compare")
+    args = parser.parse_args(argv)
+    roots = {"after": ROOT} | ({"before": args.before} if args.before else {})
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        files = hostile() | {f"normal_{args.rows}x10.xlsx": normal(args.rows)}
+        for name, data in files.items():
+            path = Path(folder) / name
+            path.write_bytes(data)
+            results[name] = {"bytes": len(data)}
+            for label, root in roots.items():
+                figures = measure(root, path, args.timeout)
+                results[name][label] = figures
+                print(f"{name} ({len(data):,} bytes) {label}: {json.dumps(figures)}", flush=True)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return 0
