@@ -119,25 +119,34 @@ def normal(rows: int) -> bytes:
 
 
 def measure(root: Path, path: Path, timeout: float) -> dict:
-    """Figures of one file read in a fresh process with ``root`` as the repository."""
+    """Figures of one file read in a fresh process with ``root`` as the repository; a process
+    still running after ``timeout`` seconds is killed after its peak RSS so far is noted."""
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
 
+    process = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        preexec_fn=limit,
+    )
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(path)],
-            capture_output=True,
-            text=True,
-            cwd=root,
-            timeout=timeout,
-            preexec_fn=limit,
-        )
+        out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        return {"outcome": f"still running after {timeout:.0f} s (killed)"}
-    if done.returncode:
-        return {"outcome": f"process died: {done.stderr.strip().splitlines()[-1][:100]}"}
-    return json.loads(done.stdout)
+        status = Path(f"/proc/{process.pid}/status").read_text()
+        peak = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+        process.kill()
+        process.communicate()
+        return {
+            "outcome": f"still running after {timeout:.0f} s (killed)",
+            "peak_mb": round(int(peak.split()[1]) / 1024),
+        }
+    if process.returncode:
+        return {"outcome": f"process died: {err.strip().splitlines()[-1][:100]}"}
+    return json.loads(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

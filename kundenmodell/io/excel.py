@@ -11,6 +11,8 @@ and parse cells slowly. Here openpyxl reads only the workbook's small parts (man
 list, styles, shared strings); each sheet is streamed with expat, its size taken from the cells
 really present. Limits are checked before any work, in this order:
 
+0. (when the format is detected, :mod:`kundenmodell.io.source`) at most
+   :data:`~kundenmodell.io.source.MAX_ZIP_MEMBERS` files in the zip;
 1. the zip's central directory: at most :data:`MAX_UNPACKED_BYTES` unpacked in total and no
    member above :data:`RATIO_CHECK_BYTES` that unpacks to more than :data:`MAX_RATIO` times its
    packed size (a zip bomb; real exports pack their XML 5–30:1). Python's ``zipfile`` never
@@ -28,7 +30,7 @@ import io as _io
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from xml.parsers import expat
 
@@ -129,21 +131,18 @@ def read_sheet(
 # --- the workbook -------------------------------------------------------------------------------
 
 
-@dataclass
 class _Workbook:
-    """An open workbook whose limits are checked: sheet paths, shared strings, date styles."""
+    """An open workbook whose limits are checked: sheet paths, shared strings, date styles.
 
-    data: bytes | memoryview
-    archive: zipfile.ZipFile = field(init=False)
-    paths: dict[str, str] = field(init=False)
-    visible: list[str] = field(init=False)
+    Style ids are kept as the text of the ``s`` attribute, as the sheet reader meets them.
+    """
 
-    def __enter__(self) -> _Workbook:
+    def __init__(self, data: bytes | memoryview) -> None:
         try:  # reads only the central directory
-            reader = ExcelReader(_io.BytesIO(self.data), read_only=True, data_only=True)
+            reader = ExcelReader(_io.BytesIO(data), read_only=True, data_only=True)
         except _BROKEN as error:
             raise DataError("error.io.broken_excel") from error
-        self.archive = reader.archive
+        self.archive: zipfile.ZipFile = reader.archive
         try:
             _check_members(self.archive)
             reader.read_manifest()
@@ -164,9 +163,11 @@ class _Workbook:
         self.paths = {name: target for name, _state, target in sheets}
         self.visible = [name for name, state, _target in sheets if state in (None, "visible")]
         self.strings: list[str | None] = [_clean(text) for text in reader.shared_strings]
-        self.dates: set[int] = set(reader.wb._date_formats)
-        self.durations: set[int] = set(reader.wb._timedelta_formats)
+        self.dates = {str(style) for style in reader.wb._date_formats}
+        self.durations = {str(style) for style in reader.wb._timedelta_formats}
         self.epoch: dt.datetime = reader.wb.epoch
+
+    def __enter__(self) -> _Workbook:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -292,8 +293,8 @@ class _SheetReader:
 
     def __init__(self, workbook: _Workbook) -> None:
         self.workbook = workbook
-        self.dates = {str(style) for style in workbook.dates}
-        self.durations = {str(style) for style in workbook.durations}
+        self.dates = workbook.dates
+        self.durations = workbook.durations
         self.done: list[tuple[int, list[Any]]] = []
         self.tags: dict[str, str] = {}
         self.cells = 0
