@@ -5,11 +5,12 @@
 Builds, in a temporary folder, the workbooks a tester sent (sizes as theirs): a shared-strings
 bomb and a sheet bomb of a few MB that unpack to about 4 GB, a 1.5 KB workbook whose
 ``<dimension>`` claims ``A1:XFD1048576`` for 3 rows, XXE and billion-laughs payloads, and a
-normal workbook of ``--rows`` rows × 10 columns (numbers, texts, dates, booleans). Each file is
-read in a fresh process (``io.sheet_names`` then ``io.read_table``, as the upload page does)
-that may use at most 6 GB of address space and ``--timeout`` seconds; its wall time, CPU time,
-peak RSS and outcome are printed. ``--before`` names another checkout's root (e.g. an exported
-older commit) to run the same files against for comparison. Figures go to
+normal workbook of ``--rows`` rows × 10 columns (numbers, texts, dates, booleans), once with
+inline strings (as openpyxl and many CRMs write) and once with shared strings (as Excel does).
+Each file is read in a fresh process (``io.sheet_names`` then ``io.read_table``, as the upload
+page does) that may use at most 6 GB of address space and ``--timeout`` seconds; its wall time,
+CPU time, peak RSS and outcome are printed. ``--before`` names another checkout's root (e.g. an
+exported older commit) to run the same files against for comparison. Figures go to
 ``bench/results/xlsx.json``.
 """
 
@@ -20,6 +21,7 @@ import datetime as dt
 import io
 import json
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -27,6 +29,7 @@ import tempfile
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 
@@ -34,16 +37,23 @@ from tests.unit.test_io_xlsx_hostile import (
     BASE,
     BILLION_LAUGHS,
     MAIN,
+    SHEET,
+    STRINGS,
     XXE,
     _bomb,
     _cells,
+    _members,
     _sheet_xml,
     _with,
+    _zip,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "xlsx.json"
 ADDRESS_SPACE = 6 * 1024**3
+INLINE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"( s="[0-9]+")? t="inlineStr"><is><t[^>]*>([^<]*)</t></is></c>'
+)
 SCRIPT = textwrap.dedent(
     """
     import json, resource, sys, time
@@ -118,6 +128,23 @@ def normal(rows: int) -> bytes:
     return buffer.getvalue()
 
 
+def as_excel_saves_it(data: bytes) -> bytes:
+    """``data`` with its inline strings moved to a shared-strings part, as Excel writes texts."""
+    members = _members(data)
+    index: dict[str, int] = {}
+
+    def shared(match: re.Match[bytes]) -> bytes:
+        number = index.setdefault(match[3].decode(), len(index))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match[1], match[2] or b"", number)
+
+    members[SHEET] = INLINE.sub(shared, members[SHEET])
+    texts = "".join(f"<si><t>{escape(text)}</t></si>" for text in index)
+    members[STRINGS] = f'<?xml version="1.0"?><sst xmlns="{MAIN}">{texts}</sst>'.encode()
+    members["[Content_Types].xml"] = _members(BASE)["[Content_Types].xml"]
+    members["xl/_rels/workbook.xml.rels"] = _members(BASE)["xl/_rels/workbook.xml.rels"]
+    return _zip(members)
+
+
 def measure(root: Path, path: Path, timeout: float) -> dict:
     """Figures of one file read in a fresh process with ``root`` as the repository; a process
     still running after ``timeout`` seconds is killed after its peak RSS so far is noted."""
@@ -158,7 +185,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     roots = {"after": ROOT} | ({"before": args.before} if args.before else {})
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as folder:
-        files = hostile() | {f"normal_{args.rows}x10.xlsx": normal(args.rows)}
+        table = normal(args.rows)
+        files = hostile() | {
+            f"normal_{args.rows}x10_inline_strings.xlsx": table,
+            f"normal_{args.rows}x10_shared_strings.xlsx": as_excel_saves_it(table),
+        }
         for name, data in files.items():
             path = Path(folder) / name
             path.write_bytes(data)
