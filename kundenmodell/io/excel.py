@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io as _io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -39,6 +40,7 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from kundenmodell.errors import DataError
 from kundenmodell.io.sniff import check_header
@@ -63,6 +65,7 @@ _EXCEL_ERRORS = frozenset(
 )
 _TAGS = ("row", "c", "v", "is", "t", "rPh")
 _DIGITS = "0123456789"
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 _BROKEN = (
     zipfile.BadZipFile,
     zlib.error,
@@ -146,7 +149,10 @@ class _Workbook:
         try:
             _check_members(self.archive)
             reader.read_manifest()
-            reader.read_strings()
+            strings = reader.package.find(SHARED_STRINGS)
+            self.strings: list[str | None] = (
+                _read_strings(self.archive, strings.PartName[1:]) if strings else []
+            )
             reader.read_workbook()
             apply_stylesheet(self.archive, reader.wb)
             sheets = [
@@ -162,7 +168,6 @@ class _Workbook:
             raise DataError("error.io.broken_excel") from error
         self.paths = {name: target for name, _state, target in sheets}
         self.visible = [name for name, state, _target in sheets if state in (None, "visible")]
-        self.strings: list[str | None] = [_clean(text) for text in reader.shared_strings]
         self.dates = {str(style) for style in reader.wb._date_formats}
         self.durations = {str(style) for style in reader.wb._timedelta_formats}
         self.epoch: dt.datetime = reader.wb.epoch
@@ -273,6 +278,64 @@ def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> N
             raise DataError("error.io.xlsx.xml_declarations", part=member.filename) from None
         except expat.ExpatError:
             raise DataError("error.io.broken_excel") from None
+
+
+def _read_strings(archive: zipfile.ZipFile, path: str) -> list[str | None]:
+    """The shared-strings table, cleaned as :func:`_clean` does; at most :data:`MAX_CELLS` texts.
+
+    Streamed with expat and nothing kept but the texts (openpyxl's reader keeps every parsed
+    element until the end, about 100 bytes for each text). Rich-text runs are joined; phonetic
+    guides (``<rPh>``, Japanese reading aids) are not part of the text.
+    """
+    strings: list[str | None] = []
+    parts: list[str] = []
+    state = {"collect": False, "phonetic": False}
+    tags: dict[str, str] = {}
+
+    def root(name: str, _attributes: dict[str, str]) -> None:
+        prefix = name[: name.find(":") + 1]
+        tags.update({prefix + tag: tag for tag in ("si", "t", "rPh")})
+        parser.StartElementHandler = start
+
+    def start(name: str, _attributes: dict[str, str]) -> None:
+        tag = tags.get(name)
+        if tag == "t":
+            state["collect"] = not state["phonetic"]
+        elif tag == "si":
+            parts.clear()
+        elif tag == "rPh":
+            state["phonetic"] = True
+
+    def end(name: str) -> None:
+        tag = tags.get(name)
+        if tag == "t":
+            state["collect"] = False
+        elif tag == "si":
+            strings.append(_clean(_unescape("".join(parts))))
+            if len(strings) > MAX_CELLS:
+                raise DataError("error.io.xlsx.too_many_cells", limit=MAX_CELLS // 1_000_000)
+        elif tag == "rPh":
+            state["phonetic"] = False
+
+    def characters(data: str) -> None:
+        if state["collect"]:
+            parts.append(data)
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler = root
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    with archive.open(path) as stream:
+        while chunk := stream.read(_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    return strings
+
+
+def _unescape(text: str) -> str:
+    """Excel's ``_xHHHH_`` escapes (``_x000D_`` for a carriage return) as the characters."""
+    return _ESCAPE.sub(lambda match: chr(int(match[1], 16)), text) if "_x" in text else text
 
 
 def _megabytes(size: int) -> int:

@@ -438,6 +438,34 @@ def test_error_cells_rich_text_and_a_prefixed_namespace():
     assert found.columns == [[7, 8], [None, "Ole"]]
 
 
+def test_shared_strings_join_rich_text_drop_phonetic_guides_and_unescape():
+    strings = (
+        f'<?xml version="1.0"?><x:sst xmlns:x="{MAIN}">'
+        "<x:si><x:t>Kundennummer</x:t></x:si>"
+        "<x:si><x:r><x:t>Na</x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t>me</x:t></x:r>"
+        "<x:rPh><x:t>ナメ</x:t></x:rPh></x:si>"
+        "<x:si><x:t>Zeile 1_x000D_\nZeile 2, _x005F_x000D_ bleibt</x:t></x:si>"
+        "<x:si><x:t>  </x:t></x:si></x:sst>"
+    ).encode()
+    rows = (
+        '<row r="1"><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row>'
+        '<row r="2"><c><v>1</v></c><c t="s"><v>2</v></c></row>'
+        '<row r="3"><c><v>2</v></c><c t="s"><v>3</v></c></row>'
+    )
+    found = excel.read_sheet(_with(BASE, strings=strings, sheet=_sheet_xml(rows)))
+    assert found.header == ["Kundennummer", "Name"]
+    assert found.columns[1] == ["Zeile 1\r\nZeile 2, _x000D_ bleibt", None]
+
+
+def test_more_shared_strings_than_cells_allowed_stop_while_reading(monkeypatch):
+    monkeypatch.setattr(excel, "MAX_CELLS", 100)
+    texts = "".join(f"<si><t>{index}</t></si>" for index in range(101))
+    strings = f'<?xml version="1.0"?><sst xmlns="{MAIN}">{texts}</sst>'.encode()
+    with pytest.raises(DataError) as caught:
+        excel.sheet_names(_with(BASE, strings=strings))
+    assert caught.value.key == "error.io.xlsx.too_many_cells"
+
+
 # --- header_row ---------------------------------------------------------------------------------
 
 
