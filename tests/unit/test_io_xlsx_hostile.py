@@ -1,6 +1,9 @@
 """Excel workbooks that are bombs or lie: every one ends in its exact ``error.io.*`` key or in the
 right data, in bounded time and memory, from the very first call (listing the sheets).
 
+Time bounds are CPU seconds of the process (``time.process_time``): the machine running the
+tests is shared, so wall time says more about the neighbours than about the code.
+
 The files are built here byte by byte: a zip bomb is one deflate block, flushed so that it can be
 repeated, written many times under a central directory that declares the unpacked size.
 """
@@ -239,10 +242,10 @@ def test_hostile_workbook_ends_in_its_key_from_the_first_call(name, tmp_path):
         assert io.sheet_names(path) == ["Kunden"]
         calls = calls[1:]
     for call in calls:
-        started = time.perf_counter()
+        started = time.process_time()
         with pytest.raises(DataError) as caught:
             call()
-        assert time.perf_counter() - started < 3
+        assert time.process_time() - started < 3
         assert caught.value.key == key
         for lang in LANGUAGES:
             message = caught.value.message(lang)
@@ -311,13 +314,13 @@ def test_bombs_stay_within_time_and_memory_in_a_fresh_process(tmp_path):
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         keys, seconds = {}, {}
         for path in sys.argv[1:]:
-            started = time.perf_counter()
+            started = time.process_time()
             for call in (io.sheet_names, io.read_table):
                 try:
                     call(path)
                 except DataError as error:
                     keys[path] = error.key
-            seconds[path] = time.perf_counter() - started
+            seconds[path] = time.process_time() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(json.dumps({"keys": keys, "seconds": seconds, "before": before, "peak": peak}))
         """
@@ -345,13 +348,30 @@ def test_bombs_stay_within_time_and_memory_in_a_fresh_process(tmp_path):
 @pytest.mark.parametrize("dimension", ["A1:XFD1048576", "A1:B2", "A1", None])
 def test_the_dimension_tag_is_ignored(dimension):
     data = _with(BASE, sheet=_sheet_xml(_cells(CUSTOMERS), dimension))
-    started = time.perf_counter()
+    started = time.process_time()
     assert excel.sheet_names(data) == ["Kunden"]
     found = excel.read_sheet(data)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert found.header == ["Kundennummer", "Name", "Umsatz"]
     assert found.columns == [[1, 2, 3], ["Anna", "Bernd", "Clara"], [10.5, 20, 7]]
     assert found.first_row == 2
+
+
+def test_a_few_kilobytes_claiming_every_column_for_many_rows_read_quickly():
+    """The tester's file: 50,000 short rows under ``A1:XFD1048576`` used to be padded to 16,384
+    cells each (800 million values) by openpyxl."""
+    head = (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><dimension ref="A1:XFD1048576"/>'
+        '<sheetData><row><c t="s"><v>0</v></c><c t="s"><v>1</v></c></row>'
+    )
+    rows = "<row><c><v>1</v></c><c><v>2</v></c></row>" * 50_000
+    data = _with(BASE, sheet=f"{head}{rows}</sheetData></worksheet>".encode())
+    assert len(data) < 16_000  # the sheet itself packs to 3 KB
+    started = time.process_time()
+    found = excel.read_sheet(data)
+    assert time.process_time() - started < 5
+    assert found.header == ["Kundennummer", "Name"]
+    assert found.columns == [[1] * 50_000, [2] * 50_000]
 
 
 def test_a_dimension_smaller_than_the_data_loses_no_row():
@@ -370,9 +390,9 @@ def test_formatted_empty_rows_down_to_the_last_row_end_the_table_quickly():
     empty = "".join(f'<row r="{n}" s="1" customFormat="1"/>' for n in range(5, 50_001))
     sheet = _sheet_xml(_cells(CUSTOMERS) + empty, "A1:C1048576")
     data = _with(BASE, sheet=sheet)
-    started = time.perf_counter()
+    started = time.process_time()
     found = excel.read_sheet(data)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert found.columns[0] == [1, 2, 3]
 
 
