@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import io
 import json
+import os
 import random
 import re
 import resource
@@ -175,10 +176,12 @@ def measure(root: Path, path: Path, timeout: float) -> dict:
     except subprocess.TimeoutExpired:
         status = Path(f"/proc/{process.pid}/status").read_text()
         peak = next(line for line in status.splitlines() if line.startswith("VmHWM"))
+        ticks = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13]
         process.kill()
         process.communicate()
         return {
             "outcome": f"still running after {timeout:.0f} s (killed)",
+            "cpu_seconds": round(sum(map(int, ticks)) / os.sysconf("SC_CLK_TCK"), 2),
             "peak_mb": round(int(peak.split()[1]) / 1024),
         }
     if process.returncode:

@@ -60,6 +60,8 @@ about 1 GB of memory as Python values. Bigger tables belong in a CSV file."""
 _PREAMBLE_ROWS = 10
 _NAME_SCAN_ROWS = 1_000
 _CHUNK = 1024 * 1024
+_PROLOG_CHUNK = 64 * 1024
+_UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
 _EXCEL_ERRORS = frozenset(
     {"#N/A", "#NV", "#DIV/0!", "#VALUE!", "#WERT!", "#REF!", "#BEZUG!", "#NAME?", "#NUM!", "#ZAHL!"}
 )
@@ -237,7 +239,7 @@ def _check_members(archive: zipfile.ZipFile) -> None:
                 limit=MAX_RATIO,
             )
     for member in members:
-        if not member.is_dir() and member.filename.lower().endswith((".xml", ".rels", ".vml")):
+        if not member.is_dir():
             _refuse_declarations(archive, member)
 
 
@@ -254,7 +256,9 @@ def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> N
 
     Entities (external ones for XXE, nested ones for billion laughs) can only be declared in a
     DTD, and a DTD can only stand before the root element, so reading up to the root suffices:
-    usually the first few hundred bytes.
+    usually the first few hundred bytes. Every part is looked at, whatever its name (the
+    workbook's content types may route any name to the XML parsers); a part whose first
+    character is not ``<`` is not XML and is skipped.
     """
 
     def declared(*_: object) -> None:
@@ -268,9 +272,14 @@ def _refuse_declarations(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> N
     parser.EntityDeclHandler = declared
     parser.StartElementHandler = started
     with archive.open(member) as stream:
+        chunk = stream.read(_PROLOG_CHUNK)
+        text = chunk.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if text and not text.startswith(b"<") and not chunk.startswith(_UTF16_MARKS):
+            return  # not XML: an image, a printer setting, a macro project
         try:
-            while chunk := stream.read(64 * 1024):
+            while chunk:
                 parser.Parse(chunk, False)
+                chunk = stream.read(_PROLOG_CHUNK)
             parser.Parse(b"", True)
         except _RootReachedError:
             return

@@ -288,6 +288,13 @@ def test_a_doctype_in_any_part_is_refused_even_without_entities():
     with pytest.raises(DataError) as caught:
         excel.sheet_names(_with(BASE, sheet=sheet))
     assert caught.value.params == {"part": SHEET}
+    hidden = b" " * 100_000 + b"<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>"  # past the first chunk
+    members = _members(BASE) | {"xl/media/image1.png": b"\x89PNG\r\n", "xl/odd.bin": hidden}
+    with pytest.raises(DataError) as caught:
+        excel.sheet_names(_zip(members))
+    assert caught.value.params == {"part": "xl/odd.bin"}
+    del members["xl/odd.bin"]
+    assert excel.sheet_names(_zip(members)) == ["Kunden"]  # the image is no XML, and harmless
 
 
 def test_real_exports_pack_well_below_the_ratio_limit():
