@@ -67,6 +67,7 @@ _EXCEL_ERRORS = frozenset(
 )
 _TAGS = ("row", "c", "v", "is", "t", "rPh")
 _DIGITS = "0123456789"
+_LAST_COLUMN = 16_384
 _ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 _BROKEN = (
     zipfile.BadZipFile,
@@ -358,7 +359,9 @@ class _SheetReader:
     """expat handlers that turn ``<row>`` elements into lists of Python values.
 
     Finished rows collect in :attr:`done` as (row number, values up to the last filled cell);
-    a row without values is an empty list. Every ``<c>`` counts towards :data:`MAX_CELLS`.
+    a row without values is an empty list. Every ``<c>`` counts towards :data:`MAX_CELLS`,
+    checked at the end of each row (a row has at most 16,384 cells, or 18,278 when references
+    run past Excel's last column, so the check overshoots by no more than one row).
     expat runs without namespace processing (twice as fast): the sheet's prefix, if any
     (``<x:worksheet>``), is taken from the root element.
     """
@@ -397,7 +400,12 @@ class _SheetReader:
         tag = self.tags.get(name)
         if tag == "c":
             reference = attributes.get("r")
-            self.column = self._column(reference) if reference else self.column + 1
+            if reference:
+                self.column = self._column(reference)
+            elif self.column < _LAST_COLUMN:
+                self.column += 1
+            else:  # beyond XFD: with references, column_index_from_string refuses it
+                raise ValueError("a row longer than Excel's 16,384 columns")
             self.kind = attributes.get("t", "n")
             self.style = attributes.get("s")
             self.text = ""

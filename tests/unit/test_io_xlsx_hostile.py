@@ -424,6 +424,18 @@ def test_a_sheet_with_more_real_cells_than_the_limit_stops_while_streaming(monke
     assert len(excel.read_sheet(small).columns[0]) == 200
 
 
+def test_a_row_of_more_cells_than_excel_has_columns_is_a_broken_workbook():
+    data = _with(BASE, sheet=_sheet_xml("<row>" + "<c><v>1</v></c>" * 16_385 + "</row>"))
+    with pytest.raises(DataError) as caught:
+        excel.sheet_names(data)
+    assert caught.value.key == "error.io.broken_excel"
+    fits = _with(
+        BASE,
+        sheet=_sheet_xml(_cells([["a", "b"]]) + "<row>" + "<c><v>1</v></c>" * 16_384 + "</row>"),
+    )
+    assert len(excel.read_sheet(fits).columns) == 16_384
+
+
 def test_rows_out_of_order_are_a_broken_workbook():
     rows = '<row r="3"><c><v>1</v></c><c><v>2</v></c></row><row r="2"><c><v>3</v></c></row>'
     with pytest.raises(DataError) as caught:
