@@ -5,12 +5,12 @@ What the user saw in Excel is read: cached formula results, Excel error values (
 missing, dates as dates. Hidden sheets, chart sheets and sheets without a single value are not
 offered.
 
-Why not openpyxl's read-only worksheets: they trust the ``<dimension ref>`` tag (a 1.5 KB file
-claiming ``A1:XFD1048576`` becomes a billion padded cells; a tag smaller than the data drops rows)
-and parse cells slowly. Here openpyxl reads only the workbook's small parts (manifest, sheet
-list, styles); shared strings and each sheet are streamed with expat, a sheet's size taken from
-the cells really present (3.5–5 times less CPU than openpyxl's read-only mode). Limits are
-checked before any work, in this order:
+Why not openpyxl's read-only worksheets: they trust the ``<dimension ref>`` tag (under a claimed
+``A1:XFD1048576`` every row is padded to 16,384 cells, so a 2 KB file of 50,000 short rows takes
+gigabytes; a tag smaller than the data drops rows) and parse cells slowly. Here openpyxl reads
+only the workbook's small parts (manifest, sheet list, styles); shared strings and each sheet are
+streamed with expat, a sheet's size taken from the cells really present (3.5–5 times less CPU
+than openpyxl's read-only mode). Limits are checked before any work, in this order:
 
 0. (when the format is detected, :mod:`kundenmodell.io.source`) at most
    :data:`~kundenmodell.io.source.MAX_ZIP_MEMBERS` files in the zip;
