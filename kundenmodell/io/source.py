@@ -158,7 +158,41 @@ def detect_format(raw: RawFile) -> Format:
     return "text"
 
 
+MAX_ZIP_MEMBERS = 10_000
+"""At most 10,000 files in a zip: a workbook with hundreds of sheets, charts and comments has a
+few thousand; ``zipfile`` spends about a kilobyte of memory on each entry it lists."""
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+
+
+def _zip_members(data: bytes | memoryview) -> int | None:
+    """How many files the zip's end-of-central-directory record declares, read before
+    ``zipfile`` lists them (``None`` without a readable record: zipfile then reports it).
+
+    ``zipfile`` lists entries until the directory's declared size is used up, whatever the
+    count says. A directory of more than 256 bytes per declared entry (real entries: 46 bytes
+    and the file name) has a lying count and is taken to hold size / 46 entries, its most.
+    """
+    tail = bytes(data[-(22 + 65_535 + 20) :])  # the record, its longest comment, zip64 locator
+    end = tail.rfind(_END_OF_DIRECTORY)
+    if end < 0 or end + 22 > len(tail):
+        return None
+    count = int.from_bytes(tail[end + 10 : end + 12], "little")
+    size = int.from_bytes(tail[end + 12 : end + 16], "little")
+    locator = end - 20
+    if count == 0xFFFF and locator >= 0 and tail[locator : locator + 4] == _ZIP64_LOCATOR:
+        offset = int.from_bytes(tail[locator + 8 : locator + 16], "little")
+        record = bytes(data[offset : offset + 56])
+        if record[:4] == b"PK\x06\x06":
+            count = int.from_bytes(record[32:40], "little")
+            size = int.from_bytes(record[40:48], "little")
+    return count if size <= 256 * count else size // 46
+
+
 def _zip_format(data: bytes | memoryview, extension: str) -> Format:
+    members = _zip_members(data)
+    if members is not None and members > MAX_ZIP_MEMBERS:
+        raise DataError("error.io.xlsx.too_many_parts", count=members, limit=MAX_ZIP_MEMBERS)
     try:
         names = set(zipfile.ZipFile(_io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
