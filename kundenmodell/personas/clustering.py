@@ -5,6 +5,8 @@ likelihood, ICL = BIC + 2 · entropy of the memberships (Biernacki, Celeux & Gov
 BIC = −2 log L + p log n rewards a better fit and charges for the p parameters; the entropy
 term adds a charge for classes that overlap, so ICL prefers personas a customer clearly
 belongs to — a persona that half the base could equally belong to is of little use. For
+better optima each candidate also starts from the k − 1 solution with one class split in two
+(:meth:`~kundenmodell.personas.latent.LatentClassModel.fit`). For
 speed the candidates are fitted on a random sample of at most ``SELECTION_SAMPLE`` customers;
 the chosen model is then refined by EM on every customer, starting from the sample's
 solution.
@@ -62,7 +64,9 @@ def cluster(design: Design, k: int | None, seed: int) -> Clustering:
         selection = design
     rows, models = [], {}
     for candidate in candidates:
-        model = LatentClassModel(candidate, seed=seed, n_init=N_INIT).fit(selection)
+        model = LatentClassModel(candidate, seed=seed, n_init=N_INIT).fit(
+            selection, split=models.get(candidate - 1)
+        )
         models[candidate] = model
         rows.append(
             {

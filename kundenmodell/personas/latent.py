@@ -11,10 +11,14 @@ feature becomes a *categorical* variable and the model is a mixture over them:
   "no income given — it is a company" carries information instead of being imputed;
 - a categorical feature is one draw from a class-specific distribution;
 - a purchase mix is a multinomial: each purchase's category is a draw from the class's
-  category distribution, so forty purchases count as forty pieces of evidence. The counts are
-  tempered to at most ``cap`` purchases per customer (count × min(1, cap / n)), so that a
-  handful of heavy buyers cannot dominate and real-world taste that drifts between purchases
-  is not over-trusted.
+  category distribution, with the counts scaled to the customer's *effective* number of
+  purchases n_eff = min(n / (1 + (n − 1) ρ), ``cap``), ρ the mix's intra-customer correlation
+  (:mod:`kundenmodell.personas.evidence`): forty purchases say more than one, but a customer's
+  purchases share their taste, so not forty times more, and a handful of heavy buyers cannot
+  dominate;
+- a mix that is really a customer-level fact repeated on every purchase row (the shop channel
+  a customer is registered with) is one categorical observation: the customer's most
+  frequent level.
 
 Given class c (probability π_c) the features are independent (the latent class assumption),
 so the log-likelihood of customer i is
@@ -40,6 +44,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from kundenmodell.personas.evidence import effective_counts, mix_evidence, modal_level
 from kundenmodell.personas.features import UNKNOWN, FeatureTable
 
 N_BINS = 5
@@ -115,8 +120,13 @@ def encode(
     bins: int = N_BINS,
     cap: float = PURCHASE_CAP,
 ) -> Design:
-    """The :class:`Design` of ``features`` (those available in ``table``, in the given order)."""
+    """The :class:`Design` of ``features`` (those available in ``table``, in the given order).
+
+    Mixes are weighed by :func:`~kundenmodell.personas.evidence.mix_evidence`: a repeated
+    customer-level fact as its most frequent level, a genuine mix as effective counts.
+    """
     n = len(table)
+    repeated, correlation = mix_evidence(table, features)
     parts: list[sp.csr_matrix] = []
     names: list[str] = []
     levels: list[tuple[str, ...]] = []
@@ -125,11 +135,11 @@ def encode(
             block = _one_hot(quantile_bins(table.numeric[name].to_numpy(float), bins))
         elif name in table.categorical.columns:
             block = _one_hot(pd.Categorical(table.categorical[name]))
+        elif name in repeated:
+            block = _one_hot(modal_level(table.mixes[name]))
         elif name in table.mixes:
             mix = table.mixes[name]
-            totals = mix.counts.sum(axis=1, keepdims=True)
-            weight = np.minimum(1.0, cap / np.maximum(totals, 1.0))
-            block = (sp.csr_matrix(mix.counts * weight), mix.levels)
+            block = (sp.csr_matrix(effective_counts(mix, correlation[name], cap)), mix.levels)
         else:
             continue
         matrix, block_levels = block
@@ -175,9 +185,22 @@ class LatentClassModel:
         self.tol = tol
         self.smoothing = smoothing
 
-    def fit(self, design: Design, start: LatentClassModel | None = None) -> LatentClassModel:
+    def fit(
+        self,
+        design: Design,
+        start: LatentClassModel | None = None,
+        split: LatentClassModel | None = None,
+    ) -> LatentClassModel:
         """Fit by EM; ``start`` (a model fitted on other rows of the same design) replaces the
-        random starts, as when a model fitted on a sample is refined on all customers."""
+        random starts, as when a model fitted on a sample is refined on all customers.
+
+        ``split``, a model with one class fewer fitted on the same design, adds a start per
+        class of it: that class cut in two by 2-means on its members, the others kept. Random
+        starts alone can leave k classes in a worse optimum than k − 1 (two true groups merged,
+        another split); a split start never starts below the k − 1 solution, so the likelihoods
+        that choose k compare well-fitted models (greedy mixture learning, Verbeek, Vlassis &
+        Kröse 2003).
+        """
         rng = np.random.default_rng(self.seed)
         fitter = _EM(design, self.smoothing)
         if start is not None:
@@ -187,6 +210,8 @@ class LatentClassModel:
                 fitter.from_centres(_kmeans_pp_centres(design, self.n_classes, rng))
                 for _ in range(self.n_init)
             ]
+            if split is not None and split.n_classes == self.n_classes - 1:
+                candidates += _split_starts(fitter, design, split, rng)
         if len(candidates) > 1:
             short = [fitter.run(*params, SHORT_EM_STEPS, self.tol) for params in candidates]
             best = max(short, key=lambda result: result[2])
@@ -220,6 +245,24 @@ class LatentClassModel:
         posterior = self.predict_proba(design)
         entropy = -np.sum(posterior * np.log(np.maximum(posterior, 1e-300)))
         return self.bic(design) + 2 * entropy
+
+
+def _split_starts(
+    fitter: _EM, design: Design, model: LatentClassModel, rng: np.random.Generator
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Starting values with one more class than ``model``: for each of its classes with at
+    least 10 members, that class replaced by the two centres of 2-means on its members."""
+    labels = model.predict_proba(design).argmax(axis=1)
+    starts = []
+    for index in range(model.n_classes):
+        members = np.flatnonzero(labels == index)
+        if len(members) < 10:
+            continue
+        halves = fitter.from_centres(_kmeans_pp_centres(design.take(members), 2, rng))[0]
+        others = np.arange(model.n_classes) != index
+        weights = np.append(model.weights_[others], [model.weights_[index] / 2] * 2)
+        starts.append((np.vstack([model.log_theta_[others], halves]), np.log(weights)))
+    return starts
 
 
 def _posterior(log_joint: np.ndarray) -> tuple[np.ndarray, float]:

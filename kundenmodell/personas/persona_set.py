@@ -18,6 +18,7 @@ from kundenmodell.personas.features import (
     customer_features,
     resolve_features,
 )
+from kundenmodell.personas.evidence import weigh
 from kundenmodell.personas.latent import encode
 from kundenmodell.personas.profile import Persona, build_personas
 from kundenmodell.personas.quality import Quality, adjusted_rand_index, assess
@@ -136,7 +137,8 @@ def build(
     """
     requested = resolve_features(features)
     table = customer_features(dataset, as_of=as_of, buyers_only=buyers_only)
-    used = tuple(name for name in requested if name in table.available)
+    evidence = weigh(table, requested)
+    used = evidence.used
     if not used:
         raise DataError("error.personas.no_features")
     missing = tuple(name for name in requested if name in table.missing)
