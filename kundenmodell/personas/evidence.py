@@ -166,7 +166,9 @@ def weigh(table: FeatureTable, features: Sequence[str]) -> Evidence:
     present = [n for n in features if n in table.available]
     repeated, correlation = mix_evidence(table, present)
     levels = {n: modal_level(table.mixes[n]) for n in repeated}
-    levels.update({n: pd.Categorical(table.categorical[n]) for n in present if n in table.categorical})
+    levels.update(
+        {n: pd.Categorical(table.categorical[n]) for n in present if n in table.categorical}
+    )
     known = {n: np.asarray(v != UNKNOWN) for n, v in levels.items()}
     known.update({n: table.numeric[n].notna().to_numpy() for n in present if n in table.numeric})
 

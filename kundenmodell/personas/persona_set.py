@@ -12,13 +12,13 @@ import pandas as pd
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.personas.clustering import cluster
+from kundenmodell.personas.evidence import weigh
 from kundenmodell.personas.features import (
     FEATURES,
     FeatureTable,
     customer_features,
     resolve_features,
 )
-from kundenmodell.personas.evidence import weigh
 from kundenmodell.personas.latent import encode
 from kundenmodell.personas.profile import Persona, build_personas
 from kundenmodell.personas.quality import Quality, adjusted_rand_index, assess

@@ -81,7 +81,9 @@ def generate(n_customers: int = 4_000, seed: int = 0) -> Dataset:
     preference = rng.choice(list(FORM), n_customers, p=[0.6, 0.25, 0.15])
     customers["contact_preference"] = preference
     customers["acquisition_channel"] = [FORM[value] for value in preference]
-    customers["gender"] = rng.choice(["female", "male", "diverse"], n_customers, p=[0.6, 0.38, 0.02])
+    customers["gender"] = rng.choice(
+        ["female", "male", "diverse"], n_customers, p=[0.6, 0.38, 0.02]
+    )
     blank(customers, {"age": 0.3, "income": 0.3}, rng)
     blank(purchases, {"category": 0.15, "consumer_role": 0.2}, rng)
     return dataset("services", customers, purchases, np.array(list(GROUPS))[group])
