@@ -5,8 +5,10 @@ likelihood, ICL = BIC + 2 · entropy of the memberships (Biernacki, Celeux & Gov
 BIC = −2 log L + p log n rewards a better fit and charges for the p parameters; the entropy
 term adds a charge for classes that overlap, so ICL prefers personas a customer clearly
 belongs to — a persona that half the base could equally belong to is of little use. For
-better optima each candidate also starts from the k − 1 solution with one class split in two
-(:meth:`~kundenmodell.personas.latent.LatentClassModel.fit`). For
+better optima the candidates are fitted twice: upwards, each also starting from the k − 1
+solution with one class split in two, then downwards, each also starting from the k + 1
+solution with two classes merged (:meth:`~kundenmodell.personas.latent.LatentClassModel.fit`).
+For
 speed the candidates are fitted on a random sample of at most ``SELECTION_SAMPLE`` customers;
 the chosen model is then refined by EM on every customer, starting from the sample's
 solution.
@@ -62,21 +64,25 @@ def cluster(design: Design, k: int | None, seed: int) -> Clustering:
         selection = design.take(sample)
     else:
         selection = design
-    rows, models = [], {}
+    models: dict[int, LatentClassModel] = {}
     for candidate in candidates:
-        model = LatentClassModel(candidate, seed=seed, n_init=N_INIT).fit(
+        models[candidate] = LatentClassModel(candidate, seed=seed, n_init=N_INIT).fit(
             selection, split=models.get(candidate - 1)
         )
-        models[candidate] = model
-        rows.append(
-            {
-                "k": candidate,
-                "log_likelihood": model.log_likelihood_,
-                "n_parameters": model.n_parameters_,
-                "bic": model.bic(selection),
-                "icl": model.icl(selection),
-            }
+    for candidate in reversed(candidates[:-1]):
+        models[candidate] = LatentClassModel(candidate, seed=seed).fit(
+            selection, start=models[candidate], merge=models[candidate + 1]
         )
+    rows = [
+        {
+            "k": candidate,
+            "log_likelihood": model.log_likelihood_,
+            "n_parameters": model.n_parameters_,
+            "bic": model.bic(selection),
+            "icl": model.icl(selection),
+        }
+        for candidate, model in models.items()
+    ]
     criterion = pd.DataFrame(rows)
     chosen = int(criterion.loc[criterion["icl"].idxmin(), "k"])
     criterion["chosen"] = criterion["k"] == chosen

@@ -53,6 +53,7 @@ SMOOTHING = 0.5
 SEED_SAMPLE = 2_000
 LLOYD_STEPS = 8
 SHORT_EM_STEPS = 6
+MERGE_STARTS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -173,7 +174,7 @@ class LatentClassModel:
         seed: int = 0,
         n_init: int = 4,
         max_iter: int = 500,
-        tol: float = 1e-7,
+        tol: float = 1e-6,
         smoothing: float = SMOOTHING,
     ) -> None:
         if n_classes < 1:
@@ -190,16 +191,19 @@ class LatentClassModel:
         design: Design,
         start: LatentClassModel | None = None,
         split: LatentClassModel | None = None,
+        merge: LatentClassModel | None = None,
     ) -> LatentClassModel:
-        """Fit by EM; ``start`` (a model fitted on other rows of the same design) replaces the
-        random starts, as when a model fitted on a sample is refined on all customers.
+        """Fit by EM; ``start`` (a model fitted on other rows of the same design, or on the same
+        rows) replaces the random starts, as when a model fitted on a sample is refined on all
+        customers.
 
-        ``split``, a model with one class fewer fitted on the same design, adds a start per
-        class of it: that class cut in two by 2-means on its members, the others kept. Random
-        starts alone can leave k classes in a worse optimum than k − 1 (two true groups merged,
-        another split); a split start never starts below the k − 1 solution, so the likelihoods
-        that choose k compare well-fitted models (greedy mixture learning, Verbeek, Vlassis &
-        Kröse 2003).
+        Random starts alone can leave k classes in a worse optimum than k − 1 or k + 1 (two true
+        groups merged while another is split), and then the likelihoods that choose k compare
+        badly fitted models. Two kinds of start mend that (split-and-merge EM, Ueda, Nakano,
+        Ghahramani & Hinton 2000): ``split``, a model with one class fewer, adds a start per
+        class of it cut in two by 2-means on its members; ``merge``, a model with one class
+        more, adds a start for each of the ``MERGE_STARTS`` pairs of its classes whose merging
+        costs the least likelihood. All starts run ``SHORT_EM_STEPS`` steps; the best goes on.
         """
         rng = np.random.default_rng(self.seed)
         fitter = _EM(design, self.smoothing)
@@ -210,8 +214,10 @@ class LatentClassModel:
                 fitter.from_centres(_kmeans_pp_centres(design, self.n_classes, rng))
                 for _ in range(self.n_init)
             ]
-            if split is not None and split.n_classes == self.n_classes - 1:
-                candidates += _split_starts(fitter, design, split, rng)
+        if split is not None and split.n_classes == self.n_classes - 1:
+            candidates += _split_starts(fitter, design, split, rng)
+        if merge is not None and merge.n_classes == self.n_classes + 1:
+            candidates += _merge_starts(fitter, design, merge)
         if len(candidates) > 1:
             short = [fitter.run(*params, SHORT_EM_STEPS, self.tol) for params in candidates]
             best = max(short, key=lambda result: result[2])
@@ -262,6 +268,43 @@ def _split_starts(
         others = np.arange(model.n_classes) != index
         weights = np.append(model.weights_[others], [model.weights_[index] / 2] * 2)
         starts.append((np.vstack([model.log_theta_[others], halves]), np.log(weights)))
+    return starts
+
+
+def _merge_starts(
+    fitter: _EM, design: Design, model: LatentClassModel
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Starting values with one class fewer than ``model``: the ``MERGE_STARTS`` pairs (a, b)
+    of its classes whose merging loses the least complete-data log-likelihood,
+
+        Δ_ab = Σ_j [n_aj log θ_aj + n_bj log θ_bj − (n_aj + n_bj) log θ_(a+b)j]
+               + N_a log π_a + N_b log π_b − (N_a + N_b) log(π_a + π_b),
+
+    with n_cj = Σ_i r_ic x_ij the expected level counts, N_c = Σ_i r_ic and θ_(a+b) the
+    block-normalised n_a + n_b; each pair replaced by that merged class."""
+    counts = np.asarray(fitter.transposed @ model.predict_proba(design)).T  # classes × columns
+    log_theta = fitter.normalise(counts)
+    first, second = np.triu_indices(model.n_classes, k=1)
+    merged = fitter.normalise(counts[first] + counts[second])
+    sizes = counts @ design.indicator().toarray()[:, 0]  # N_c: the counts of the first block
+    weights = model.weights_
+    loss = (
+        np.sum(counts[first] * log_theta[first] + counts[second] * log_theta[second], axis=1)
+        - np.sum((counts[first] + counts[second]) * merged, axis=1)
+        + sizes[first] * np.log(weights[first])
+        + sizes[second] * np.log(weights[second])
+        - (sizes[first] + sizes[second]) * np.log(weights[first] + weights[second])
+    )
+    starts = []
+    for pair in np.argsort(loss, kind="stable")[:MERGE_STARTS]:
+        a, b = first[pair], second[pair]
+        others = np.setdiff1d(np.arange(model.n_classes), [a, b])
+        starts.append(
+            (
+                np.vstack([log_theta[others], merged[pair]]),
+                np.log(np.append(weights[others], weights[a] + weights[b])),
+            )
+        )
     return starts
 
 
