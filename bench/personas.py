@@ -54,7 +54,7 @@ def recovery(n_customers: int, seeds: Sequence[int]) -> None:
     print(f"recovery of known groups, {n_customers:,} customers per data set and seed")
     print(
         f"{'data set':<16} {'seed':>4} {'true k':>6} {'auto k':>6} {'ARI personas':>12} "
-        f"{'ARI k-means (true k)':>20} {'build s':>8}  used once / duplicates"
+        f"{'ARI k-means (true k)':>20} {'wall s':>8}  used once / duplicates"
     )
     for name, (make, true_k) in sources.items():
         for seed in seeds:

@@ -61,8 +61,8 @@ class Design:
     """The features of ``n`` customers as one sparse matrix of level counts.
 
     Column ``j`` belongs to feature block ``blocks[j]``; ``names[b]`` and ``levels[b]`` name
-    block ``b`` and its levels. Rows of single-valued features hold one 1; mix blocks hold the
-    tempered purchase counts.
+    block ``b`` and its levels. Rows of single-valued features (and of mixes that are repeated
+    customer-level facts) hold one 1; mix blocks hold the effective purchase counts.
     """
 
     matrix: sp.csr_matrix

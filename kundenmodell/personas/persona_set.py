@@ -137,7 +137,8 @@ def build(
     effective number of purchases. Why: the data are mixed
     (skewed amounts, categories, purchase histories of very different length), and a mixture
     model needs no distance or scaling to be chosen for them, treats a missing value as
-    information ("no income: a company"), weighs forty purchases more than one, gives each
+    information ("no income: a company"), weighs forty purchases more than one (but not forty
+    times more, and a fact repeated on every purchase row only once), gives each
     customer a membership probability and gives a likelihood to choose k with. Quality:
     :mod:`kundenmodell.personas.quality`; profile sheets: :mod:`kundenmodell.personas.profile`.
 
