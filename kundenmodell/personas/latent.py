@@ -354,35 +354,40 @@ class _EM:
 
 
 def _kmeans_pp_centres(design: Design, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeds refined by a few Lloyd steps on a sample of block-normalised rows."""
+    """k-means++ seeds refined by a few Lloyd steps on a sample of block-normalised rows.
+
+    The rows stay sparse, so every product is a sparse one: a dense product of matrices this
+    small goes to the multithreaded BLAS, whose threads on a busy machine (a team server, a
+    test run beside others) cost many times more than the product itself.
+    """
     rows = design.n
     sample = rng.choice(rows, size=min(rows, SEED_SAMPLE), replace=False)
-    matrix = design.matrix[sample]
-    totals = np.asarray(matrix @ design.indicator().toarray())  # rows × blocks
-    dense = matrix.toarray()
-    block_totals = totals[:, design.blocks]
-    points = np.divide(dense, block_totals, out=np.zeros_like(dense), where=block_totals > 0)
-    squared = np.einsum("ij,ij->i", points, points)
-    centres = [points[rng.integers(len(points))]]
-    distance = np.maximum(squared - 2 * points @ centres[0] + centres[0] @ centres[0], 0)
+    matrix = design.matrix[sample].tocoo()
+    totals = np.asarray(matrix.tocsr() @ design.indicator().toarray())  # rows × blocks
+    shares = matrix.data / totals[matrix.row, design.blocks[matrix.col]]
+    points = sp.csr_matrix((shares, (matrix.row, matrix.col)), shape=matrix.shape)
+    squared = np.asarray(points.multiply(points).sum(axis=1)).ravel()
+    count = points.shape[0]
+
+    def row(index: int) -> np.ndarray:
+        return points[index].toarray().ravel()
+
+    centres = [row(rng.integers(count))]
+    distance = np.maximum(squared - 2 * (points @ centres[0]) + centres[0] @ centres[0], 0)
     for _ in range(1, k):
         total = distance.sum()
-        pick = (
-            rng.choice(len(points), p=distance / total) if total > 0 else rng.integers(len(points))
-        )
-        centres.append(points[pick])
+        pick = rng.choice(count, p=distance / total) if total > 0 else rng.integers(count)
+        centres.append(row(pick))
         distance = np.minimum(
             distance,
-            np.maximum(squared - 2 * points @ points[pick] + points[pick] @ points[pick], 0),
+            np.maximum(squared - 2 * (points @ centres[-1]) + centres[-1] @ centres[-1], 0),
         )
     centres_array = np.array(centres)
     for _ in range(LLOYD_STEPS):
-        nearest = np.argmin(
-            squared[:, None] - 2 * points @ centres_array.T + np.sum(centres_array**2, axis=1),
-            axis=1,
-        )
-        members = np.eye(k)[nearest]
-        sums = members.T @ points
-        sizes = members.sum(axis=0)[:, None]
+        cross = np.asarray(points @ centres_array.T)
+        nearest = np.argmin(squared[:, None] - 2 * cross + np.sum(centres_array**2, axis=1), axis=1)
+        members = sp.csr_matrix((np.ones(count), (nearest, np.arange(count))), shape=(k, count))
+        sums = (members @ points).toarray()
+        sizes = np.bincount(nearest, minlength=k)[:, None]
         centres_array = np.where(sizes > 0, sums / np.maximum(sizes, 1), centres_array)
     return centres_array
