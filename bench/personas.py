@@ -1,6 +1,14 @@
-"""How fast buyer personas are built for 100,000 customers, and how well they recover the truth.
+"""How well buyer personas recover known groups, against a baseline, and how fast they are built.
 
-``python -m bench personas [--customers 100000] [--seed 1] [--baseline-sample 2000]``
+``python -m bench personas [--customers 100000] [--seed 1] [--baseline-sample 2000]
+[--recovery-customers 10000] [--recovery-seeds 1 2]``
+
+Recovery: for the workbench's own generator and each independent family of
+``tests/data/personas`` (made without :mod:`kundenmodell.synth`), with ``--recovery-customers``
+customers per seed: the adjusted Rand index (ARI) of the personas against the known groups
+(buyers only), the number of personas chosen automatically next to the true one, and the ARI
+of standardised k-means given the true k on the same features
+(:mod:`tests.data.personas.baselines`).
 
 Timed: :func:`kundenmodell.personas.build` with ``k=None`` on the synthetic generator's
 customers (everything the page shows: features, choosing k among 3–8, the final fit on all
@@ -24,13 +32,42 @@ import pandas as pd
 
 from kundenmodell.personas import build
 from kundenmodell.personas.clustering import cluster
+from kundenmodell.personas.evidence import weigh
 from kundenmodell.personas.features import DEFAULT_FEATURES, customer_features
 from kundenmodell.personas.latent import encode
 from kundenmodell.personas.profile import build_personas
 from kundenmodell.personas.quality import assess
 from kundenmodell.synth import generate
+from tests.data.personas import FAMILIES
+from tests.data.personas.baselines import kmeans_ari
 
-TARGET_SECONDS = 10.0
+TARGET_SECONDS = 5.0
+PLANTED_TYPES = 5  # customer types of kundenmodell.synth
+
+
+def recovery(n_customers: int, seeds: Sequence[int]) -> None:
+    """Print the recovery table (see the module docstring)."""
+    sources = {"workbench synth": (lambda n, seed: generate(n, seed=seed), PLANTED_TYPES)}
+    sources.update(
+        {name: (module.generate, len(module.GROUPS)) for name, module in FAMILIES.items()}
+    )
+    print(f"recovery of known groups, {n_customers:,} customers per data set and seed")
+    print(
+        f"{'data set':<16} {'seed':>4} {'true k':>6} {'auto k':>6} {'ARI personas':>12} "
+        f"{'ARI k-means (true k)':>20} {'wall s':>8}  used once / duplicates"
+    )
+    for name, (make, true_k) in sources.items():
+        for seed in seeds:
+            data = make(n_customers, seed)
+            result, seconds = _timed(lambda data=data: build(data, seed=0))
+            ari, _ = result.compare_with_truth(data.truth)
+            baseline = kmeans_ari(result.features, result.features_used, data.truth, true_k)
+            duplicates = ", ".join(f"{d.dropped}→{d.kept}" for d in result.duplicates)
+            print(
+                f"{name:<16} {seed:>4} {true_k:>6} {result.k:>6} {ari:>12.3f} {baseline:>20.3f} "
+                f"{seconds:>8.1f}  {', '.join(result.used_once) or '–'} / {duplicates or '–'}"
+            )
+    print()
 
 
 def naive_features(customers: pd.DataFrame, transactions: pd.DataFrame, ids) -> list[dict]:
@@ -82,7 +119,11 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument(
         "--runs", type=int, default=2, help="time the build this often, keep the best"
     )
+    parser.add_argument("--recovery-customers", type=int, default=10_000)
+    parser.add_argument("--recovery-seeds", type=int, nargs="*", default=[1, 2])
     args = parser.parse_args(argv)
+    if args.recovery_seeds:
+        recovery(args.recovery_customers, args.recovery_seeds)
 
     data = generate(args.customers, seed=args.seed)
     runs = [_cpu_timed(lambda: build(data, seed=0)) for _ in range(args.runs)]
@@ -90,7 +131,7 @@ def main(argv: Sequence[str]) -> None:
     ari, _ = result.compare_with_truth(data.truth)
 
     table, t_features = _timed(lambda: customer_features(data))
-    used = [name for name in DEFAULT_FEATURES if name in table.available]
+    used = list(weigh(table, DEFAULT_FEATURES).used)
     design, t_encode = _timed(lambda: encode(table, used))
     fitted, t_cluster = _timed(lambda: cluster(design, None, 0))
     labels = fitted.posterior.argmax(axis=1)

@@ -13,7 +13,7 @@ from kundenmodell.personas import charts as persona_charts
 from kundenmodell.personas import export, image
 from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
-from kundenmodell.personas.text import feature_label
+from kundenmodell.personas.text import feature_label, quality_notes
 from ui.downloads import download_button
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang, workspace_state
@@ -226,6 +226,11 @@ with guard():
     )
     show = {"personas.quality.clear": st.success, "personas.quality.moderate": st.info}
     show.get(quality.reading, st.warning)(T(quality.reading), icon=":material/verified:")
+    for note in quality_notes(result, language):
+        if note.level == "warning":
+            st.warning(note.text, icon=":material/warning:")
+        else:
+            st.info(note.text, icon=":material/filter_1:")
     st.caption(
         T(
             "personas.clustered",

@@ -8,7 +8,9 @@ Three kinds of feature, each kept in the form that describes it best:
   level ``unknown`` when the value is missing (not answering the NPS survey is a trait too);
 - *mix* (categories, channels, who uses the purchase): how many of the customer's purchases
   fell on each level — a count vector per customer, because a customer with forty purchases
-  tells more about their taste than one with a single purchase.
+  tells more about their taste than one with a single purchase (how much more, and whether a
+  "mix" is really one customer-level fact repeated on every purchase row, is decided in
+  :mod:`kundenmodell.personas.evidence`).
 
 Everything is computed for all customers at once with numpy (``bincount`` over integer
 customer codes); nothing loops over customers.

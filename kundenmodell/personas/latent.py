@@ -11,10 +11,14 @@ feature becomes a *categorical* variable and the model is a mixture over them:
   "no income given — it is a company" carries information instead of being imputed;
 - a categorical feature is one draw from a class-specific distribution;
 - a purchase mix is a multinomial: each purchase's category is a draw from the class's
-  category distribution, so forty purchases count as forty pieces of evidence. The counts are
-  tempered to at most ``cap`` purchases per customer (count × min(1, cap / n)), so that a
-  handful of heavy buyers cannot dominate and real-world taste that drifts between purchases
-  is not over-trusted.
+  category distribution, with the counts scaled to the customer's *effective* number of
+  purchases n_eff = min(n / (1 + (n − 1) ρ), ``cap``), ρ the mix's intra-customer correlation
+  (:mod:`kundenmodell.personas.evidence`): forty purchases say more than one, but a customer's
+  purchases share their taste, so not forty times more, and a handful of heavy buyers cannot
+  dominate;
+- a mix that is really a customer-level fact repeated on every purchase row (the shop channel
+  a customer is registered with) is one categorical observation: the customer's most
+  frequent level.
 
 Given class c (probability π_c) the features are independent (the latent class assumption),
 so the log-likelihood of customer i is
@@ -40,6 +44,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from kundenmodell.personas.evidence import effective_counts, mix_evidence, modal_level
 from kundenmodell.personas.features import UNKNOWN, FeatureTable
 
 N_BINS = 5
@@ -48,6 +53,7 @@ SMOOTHING = 0.5
 SEED_SAMPLE = 2_000
 LLOYD_STEPS = 8
 SHORT_EM_STEPS = 6
+MERGE_STARTS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,8 +61,8 @@ class Design:
     """The features of ``n`` customers as one sparse matrix of level counts.
 
     Column ``j`` belongs to feature block ``blocks[j]``; ``names[b]`` and ``levels[b]`` name
-    block ``b`` and its levels. Rows of single-valued features hold one 1; mix blocks hold the
-    tempered purchase counts.
+    block ``b`` and its levels. Rows of single-valued features (and of mixes that are repeated
+    customer-level facts) hold one 1; mix blocks hold the effective purchase counts.
     """
 
     matrix: sp.csr_matrix
@@ -115,8 +121,13 @@ def encode(
     bins: int = N_BINS,
     cap: float = PURCHASE_CAP,
 ) -> Design:
-    """The :class:`Design` of ``features`` (those available in ``table``, in the given order)."""
+    """The :class:`Design` of ``features`` (those available in ``table``, in the given order).
+
+    Mixes are weighed by :func:`~kundenmodell.personas.evidence.mix_evidence`: a repeated
+    customer-level fact as its most frequent level, a genuine mix as effective counts.
+    """
     n = len(table)
+    repeated, correlation = mix_evidence(table, features)
     parts: list[sp.csr_matrix] = []
     names: list[str] = []
     levels: list[tuple[str, ...]] = []
@@ -125,11 +136,11 @@ def encode(
             block = _one_hot(quantile_bins(table.numeric[name].to_numpy(float), bins))
         elif name in table.categorical.columns:
             block = _one_hot(pd.Categorical(table.categorical[name]))
+        elif name in repeated:
+            block = _one_hot(modal_level(table.mixes[name]))
         elif name in table.mixes:
             mix = table.mixes[name]
-            totals = mix.counts.sum(axis=1, keepdims=True)
-            weight = np.minimum(1.0, cap / np.maximum(totals, 1.0))
-            block = (sp.csr_matrix(mix.counts * weight), mix.levels)
+            block = (sp.csr_matrix(effective_counts(mix, correlation[name], cap)), mix.levels)
         else:
             continue
         matrix, block_levels = block
@@ -163,7 +174,7 @@ class LatentClassModel:
         seed: int = 0,
         n_init: int = 4,
         max_iter: int = 500,
-        tol: float = 1e-7,
+        tol: float = 1e-6,
         smoothing: float = SMOOTHING,
     ) -> None:
         if n_classes < 1:
@@ -175,9 +186,25 @@ class LatentClassModel:
         self.tol = tol
         self.smoothing = smoothing
 
-    def fit(self, design: Design, start: LatentClassModel | None = None) -> LatentClassModel:
-        """Fit by EM; ``start`` (a model fitted on other rows of the same design) replaces the
-        random starts, as when a model fitted on a sample is refined on all customers."""
+    def fit(
+        self,
+        design: Design,
+        start: LatentClassModel | None = None,
+        split: LatentClassModel | None = None,
+        merge: LatentClassModel | None = None,
+    ) -> LatentClassModel:
+        """Fit by EM; ``start`` (a model fitted on other rows of the same design, or on the same
+        rows) replaces the random starts, as when a model fitted on a sample is refined on all
+        customers.
+
+        Random starts alone can leave k classes in a worse optimum than k − 1 or k + 1 (two true
+        groups merged while another is split), and then the likelihoods that choose k compare
+        badly fitted models. Two kinds of start mend that (split-and-merge EM, Ueda, Nakano,
+        Ghahramani & Hinton 2000): ``split``, a model with one class fewer, adds a start per
+        class of it cut in two by 2-means on its members; ``merge``, a model with one class
+        more, adds a start for each of the ``MERGE_STARTS`` pairs of its classes whose merging
+        costs the least likelihood. All starts run ``SHORT_EM_STEPS`` steps; the best goes on.
+        """
         rng = np.random.default_rng(self.seed)
         fitter = _EM(design, self.smoothing)
         if start is not None:
@@ -187,6 +214,10 @@ class LatentClassModel:
                 fitter.from_centres(_kmeans_pp_centres(design, self.n_classes, rng))
                 for _ in range(self.n_init)
             ]
+        if split is not None and split.n_classes == self.n_classes - 1:
+            candidates += _split_starts(fitter, design, split, rng)
+        if merge is not None and merge.n_classes == self.n_classes + 1:
+            candidates += _merge_starts(fitter, design, merge)
         if len(candidates) > 1:
             short = [fitter.run(*params, SHORT_EM_STEPS, self.tol) for params in candidates]
             best = max(short, key=lambda result: result[2])
@@ -220,6 +251,61 @@ class LatentClassModel:
         posterior = self.predict_proba(design)
         entropy = -np.sum(posterior * np.log(np.maximum(posterior, 1e-300)))
         return self.bic(design) + 2 * entropy
+
+
+def _split_starts(
+    fitter: _EM, design: Design, model: LatentClassModel, rng: np.random.Generator
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Starting values with one more class than ``model``: for each of its classes with at
+    least 10 members, that class replaced by the two centres of 2-means on its members."""
+    labels = model.predict_proba(design).argmax(axis=1)
+    starts = []
+    for index in range(model.n_classes):
+        members = np.flatnonzero(labels == index)
+        if len(members) < 10:
+            continue
+        halves = fitter.from_centres(_kmeans_pp_centres(design.take(members), 2, rng))[0]
+        others = np.arange(model.n_classes) != index
+        weights = np.append(model.weights_[others], [model.weights_[index] / 2] * 2)
+        starts.append((np.vstack([model.log_theta_[others], halves]), np.log(weights)))
+    return starts
+
+
+def _merge_starts(
+    fitter: _EM, design: Design, model: LatentClassModel
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Starting values with one class fewer than ``model``: the ``MERGE_STARTS`` pairs (a, b)
+    of its classes whose merging loses the least complete-data log-likelihood,
+
+        Δ_ab = Σ_j [n_aj log θ_aj + n_bj log θ_bj − (n_aj + n_bj) log θ_(a+b)j]
+               + N_a log π_a + N_b log π_b − (N_a + N_b) log(π_a + π_b),
+
+    with n_cj = Σ_i r_ic x_ij the expected level counts, N_c = Σ_i r_ic and θ_(a+b) the
+    block-normalised n_a + n_b; each pair replaced by that merged class."""
+    counts = np.asarray(fitter.transposed @ model.predict_proba(design)).T  # classes × columns
+    log_theta = fitter.normalise(counts)
+    first, second = np.triu_indices(model.n_classes, k=1)
+    merged = fitter.normalise(counts[first] + counts[second])
+    sizes = counts @ design.indicator().toarray()[:, 0]  # N_c: the counts of the first block
+    weights = model.weights_
+    loss = (
+        np.sum(counts[first] * log_theta[first] + counts[second] * log_theta[second], axis=1)
+        - np.sum((counts[first] + counts[second]) * merged, axis=1)
+        + sizes[first] * np.log(weights[first])
+        + sizes[second] * np.log(weights[second])
+        - (sizes[first] + sizes[second]) * np.log(weights[first] + weights[second])
+    )
+    starts = []
+    for pair in np.argsort(loss, kind="stable")[:MERGE_STARTS]:
+        a, b = first[pair], second[pair]
+        others = np.setdiff1d(np.arange(model.n_classes), [a, b])
+        starts.append(
+            (
+                np.vstack([log_theta[others], merged[pair]]),
+                np.log(np.append(weights[others], weights[a] + weights[b])),
+            )
+        )
+    return starts
 
 
 def _posterior(log_joint: np.ndarray) -> tuple[np.ndarray, float]:
@@ -268,35 +354,40 @@ class _EM:
 
 
 def _kmeans_pp_centres(design: Design, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k-means++ seeds refined by a few Lloyd steps on a sample of block-normalised rows."""
+    """k-means++ seeds refined by a few Lloyd steps on a sample of block-normalised rows.
+
+    The rows stay sparse, so every product is a sparse one: a dense product of matrices this
+    small goes to the multithreaded BLAS, whose threads on a busy machine (a team server, a
+    test run beside others) cost many times more than the product itself.
+    """
     rows = design.n
     sample = rng.choice(rows, size=min(rows, SEED_SAMPLE), replace=False)
-    matrix = design.matrix[sample]
-    totals = np.asarray(matrix @ design.indicator().toarray())  # rows × blocks
-    dense = matrix.toarray()
-    block_totals = totals[:, design.blocks]
-    points = np.divide(dense, block_totals, out=np.zeros_like(dense), where=block_totals > 0)
-    squared = np.einsum("ij,ij->i", points, points)
-    centres = [points[rng.integers(len(points))]]
-    distance = np.maximum(squared - 2 * points @ centres[0] + centres[0] @ centres[0], 0)
+    matrix = design.matrix[sample].tocoo()
+    totals = np.asarray(matrix.tocsr() @ design.indicator().toarray())  # rows × blocks
+    shares = matrix.data / totals[matrix.row, design.blocks[matrix.col]]
+    points = sp.csr_matrix((shares, (matrix.row, matrix.col)), shape=matrix.shape)
+    squared = np.asarray(points.multiply(points).sum(axis=1)).ravel()
+    count = points.shape[0]
+
+    def row(index: int) -> np.ndarray:
+        return points[index].toarray().ravel()
+
+    centres = [row(rng.integers(count))]
+    distance = np.maximum(squared - 2 * (points @ centres[0]) + centres[0] @ centres[0], 0)
     for _ in range(1, k):
         total = distance.sum()
-        pick = (
-            rng.choice(len(points), p=distance / total) if total > 0 else rng.integers(len(points))
-        )
-        centres.append(points[pick])
+        pick = rng.choice(count, p=distance / total) if total > 0 else rng.integers(count)
+        centres.append(row(pick))
         distance = np.minimum(
             distance,
-            np.maximum(squared - 2 * points @ points[pick] + points[pick] @ points[pick], 0),
+            np.maximum(squared - 2 * (points @ centres[-1]) + centres[-1] @ centres[-1], 0),
         )
     centres_array = np.array(centres)
     for _ in range(LLOYD_STEPS):
-        nearest = np.argmin(
-            squared[:, None] - 2 * points @ centres_array.T + np.sum(centres_array**2, axis=1),
-            axis=1,
-        )
-        members = np.eye(k)[nearest]
-        sums = members.T @ points
-        sizes = members.sum(axis=0)[:, None]
+        cross = np.asarray(points @ centres_array.T)
+        nearest = np.argmin(squared[:, None] - 2 * cross + np.sum(centres_array**2, axis=1), axis=1)
+        members = sp.csr_matrix((np.ones(count), (nearest, np.arange(count))), shape=(k, count))
+        sums = (members @ points).toarray()
+        sizes = np.bincount(nearest, minlength=k)[:, None]
         centres_array = np.where(sizes > 0, sums / np.maximum(sizes, 1), centres_array)
     return centres_array

@@ -12,6 +12,7 @@ import pandas as pd
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.personas.clustering import cluster
+from kundenmodell.personas.evidence import Duplicate, weigh
 from kundenmodell.personas.features import (
     FEATURES,
     FeatureTable,
@@ -36,7 +37,10 @@ class PersonaSet:
     ``features_missing``: features the data lacks that would sharpen them; ``criterion``: how
     k was chosen (one row per candidate k, see :func:`kundenmodell.personas.clustering.cluster`);
     ``traits``: every candidate trait (persona × feature × level) with value, base, lift and
-    effect; ``features``: the per-customer feature table (for drill-down).
+    effect; ``features``: the per-customer feature table (for drill-down); ``used_once``: the
+    purchase columns that turned out to be customer-level facts repeated on every purchase row
+    and were counted once per customer; ``duplicates``: features left out because they repeat
+    another one (see :mod:`kundenmodell.personas.evidence`).
     """
 
     labels: pd.Series
@@ -54,6 +58,8 @@ class PersonaSet:
     buyers_only: bool
     n_customers: int
     currency: str = "EUR"
+    used_once: tuple[str, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
 
     def persona_of(self, customer_id: object) -> Persona:
         """The persona of one customer; ``DataError("error.personas.unknown_customer")`` when the
@@ -118,16 +124,21 @@ def build(
     a persona describes real current customers. ``features`` names the features to build on
     (default :data:`~kundenmodell.personas.features.DEFAULT_FEATURES`; any of
     :data:`~kundenmodell.personas.features.FEATURES`); the ones the data lacks are skipped and
-    reported in ``features_missing``. ``k=None`` chooses 3–8 personas by ICL
-    (:mod:`kundenmodell.personas.clustering`), an integer fixes it (2–10). The same data,
+    reported in ``features_missing``. Purchase columns that are really customer-level facts
+    count once per customer, and of two features with the same information one is used
+    (``used_once``, ``duplicates``; :mod:`kundenmodell.personas.evidence`). ``k=None``
+    chooses 3–8 personas by ICL (:mod:`kundenmodell.personas.clustering`), an integer fixes it
+    (2–10). The same data,
     arguments and ``seed`` always give the same personas.
 
     Method (details in :mod:`kundenmodell.personas.latent`): a latent class model — a mixture
     of independent categorical distributions fitted by EM — on numbers cut into quintile bins,
-    categories as they are and purchase mixes as multinomial counts. Why: the data are mixed
+    categories as they are and purchase mixes as multinomial counts weighed by each customer's
+    effective number of purchases. Why: the data are mixed
     (skewed amounts, categories, purchase histories of very different length), and a mixture
     model needs no distance or scaling to be chosen for them, treats a missing value as
-    information ("no income: a company"), weighs forty purchases more than one, gives each
+    information ("no income: a company"), weighs forty purchases more than one (but not forty
+    times more, and a fact repeated on every purchase row only once), gives each
     customer a membership probability and gives a likelihood to choose k with. Quality:
     :mod:`kundenmodell.personas.quality`; profile sheets: :mod:`kundenmodell.personas.profile`.
 
@@ -136,7 +147,8 @@ def build(
     """
     requested = resolve_features(features)
     table = customer_features(dataset, as_of=as_of, buyers_only=buyers_only)
-    used = tuple(name for name in requested if name in table.available)
+    evidence = weigh(table, requested)
+    used = evidence.used
     if not used:
         raise DataError("error.personas.no_features")
     missing = tuple(name for name in requested if name in table.missing)
@@ -163,6 +175,8 @@ def build(
         buyers_only=buyers_only,
         n_customers=int(dataset.customers["customer_id"].nunique()),
         currency=dataset.currency,
+        used_once=tuple(name for name in evidence.repeated if name in used),
+        duplicates=evidence.duplicates,
     )
 
 

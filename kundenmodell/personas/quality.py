@@ -8,11 +8,24 @@
   b to the nearest other one. People overlap in many single traits, so values around 0.1–0.3
   are usual even for personas that are real and stable.
 - **Stability** (Hennig 2007, "Cluster-wise assessment of cluster stability"): the personas
-  are rebuilt from scratch on random halves of the customers; for each persona the best
+  are rebuilt from scratch on random halves of the customers (with the same split-and-merge
+  search as the personas themselves, so that the optimiser's local optima do not pass for
+  instability); for each persona the best
   Jaccard overlap |A ∩ B| / |A ∪ B| with a rebuilt persona is averaged over the runs. Hennig's
   reading: ≥ 0.75 stable, 0.6–0.75 a pattern, below 0.5 dissolved.
 - **Certainty**: the mean membership probability of each customer's own persona (the
   latent class posterior).
+- **Separation by feature**: how much of the difference between the personas each feature
+  carries. With n_jc = Σ_i r_ic x_ij the (expected) count of level j in persona c, θ_cj the
+  persona's smoothed share of that level within its feature and θ̄_j the share in the whole
+  base, feature b contributes
+
+      D_b = Σ_{j ∈ b} Σ_c n_jc · log(θ_cj / θ̄_j)  ≥ 0,
+
+  the log-likelihood the model gains on that feature by knowing the persona (the personas'
+  information about the feature, summed over customers). D_b / Σ D is its share; a share of
+  at least ``DOMINANT_SHARE`` means one feature explains most of the split — the personas may
+  then be little more than the levels of that column.
 """
 
 from __future__ import annotations
@@ -24,23 +37,28 @@ import numpy as np
 import pandas as pd
 from scipy.special import comb
 
+from kundenmodell.personas.clustering import fit_range, neighbours
 from kundenmodell.personas.features import FeatureTable
-from kundenmodell.personas.latent import Design, LatentClassModel
+from kundenmodell.personas.latent import SMOOTHING, Design
 
 SILHOUETTE_SAMPLE = 1_000
 STABILITY_RUNS = 5
-STABILITY_SAMPLE = 5_000
-REFIT_STARTS = 4  # fewer starts let the optimiser's local optima pass for instability
+STABILITY_SAMPLE = 3_000
+REFIT_STARTS = 2  # random starts per refit; the split and merge starts do the rest
 CLEAR = {"stability": 0.85, "certainty": 0.85}
 MODERATE = {"stability": 0.6}
 STABLE_PERSONA = 0.75
+DOMINANT_SHARE = 0.5
 PATTERN_PERSONA = 0.6
 
 
 @dataclass(frozen=True)
 class Quality:
     """How distinct and reliable a persona set is; ``reading`` is an i18n key
-    (``personas.quality.clear`` / ``moderate`` / ``weak``) with the plain-language verdict."""
+    (``personas.quality.clear`` / ``moderate`` / ``weak``) with the plain-language verdict.
+    ``separation`` is each clustering feature's share of the separation (same order as
+    ``features``, summing to 1; see the module docstring) and ``dominant`` the feature with at
+    least ``DOMINANT_SHARE`` of it, or ``""``."""
 
     silhouette: float
     stability: float
@@ -49,6 +67,14 @@ class Quality:
     persona_certainty: tuple[float, ...]
     runs: int
     reading: str
+    features: tuple[str, ...] = ()
+    separation: tuple[float, ...] = ()
+
+    @property
+    def dominant(self) -> str:
+        shares = dict(zip(self.features, self.separation, strict=True))
+        top = max(shares, key=shares.__getitem__, default="")
+        return top if top and shares[top] >= DOMINANT_SHARE else ""
 
 
 def adjusted_rand_index(first: Sequence | np.ndarray, second: Sequence | np.ndarray) -> float:
@@ -143,12 +169,14 @@ def assess(
     size = min(len(labels) // 2, STABILITY_SAMPLE)
     for run in range(runs):
         half = np.sort(rng.choice(len(labels), size, replace=False))
-        refit = LatentClassModel(k, seed=seed + 1 + run, n_init=REFIT_STARTS).fit(design.take(half))
-        again = refit.predict_proba(design.take(half)).argmax(axis=1)
+        sample = design.take(half)
+        refit = fit_range(sample, neighbours(k), seed + 1 + run, REFIT_STARTS)[k]
+        again = refit.predict_proba(sample).argmax(axis=1)
         jaccard[run] = _best_jaccard(labels[half], again, k)
     persona_stability = tuple(float(v) for v in jaccard.mean(axis=0)) if runs else (0.0,) * k
     stability = float(np.mean(persona_stability)) if runs else 0.0
     certainty = float(own.mean())
+    separation = feature_separation(design, posterior)
     return Quality(
         silhouette=width,
         stability=stability,
@@ -157,7 +185,24 @@ def assess(
         persona_certainty=persona_certainty,
         runs=runs,
         reading=_reading(stability, certainty),
+        features=design.names,
+        separation=tuple(float(v) for v in separation),
     )
+
+
+def feature_separation(design: Design, posterior: np.ndarray) -> np.ndarray:
+    """Each feature block's share D_b / Σ D of the separation (module docstring); zeros when
+    the personas do not differ at all."""
+    counts = np.asarray(design.matrix.T @ posterior) + SMOOTHING  # columns × classes
+    indicator = design.indicator()
+    per_class = indicator @ (indicator.T @ counts)  # block totals, per column
+    pooled = counts.sum(axis=1, keepdims=True)
+    pooled_total = indicator @ (indicator.T @ pooled)
+    gain = counts * (np.log(counts / per_class) - np.log(pooled / pooled_total))
+    blocks = np.bincount(design.blocks, gain.sum(axis=1), minlength=len(design.names))
+    blocks = np.maximum(blocks, 0.0)
+    total = blocks.sum()
+    return blocks / total if total > 0 else blocks
 
 
 def _best_jaccard(original: np.ndarray, rebuilt: np.ndarray, k: int) -> np.ndarray:

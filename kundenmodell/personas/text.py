@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from kundenmodell.i18n import format_money, format_number, format_percent, has_key, t
 from kundenmodell.personas.features import FEATURES, OTHER
 from kundenmodell.personas.profile import Persona, Statement, Trait
-from kundenmodell.personas.quality import persona_reading
+from kundenmodell.personas.quality import STABLE_PERSONA, persona_reading
+
+if TYPE_CHECKING:
+    from kundenmodell.personas.persona_set import PersonaSet
 
 # Feature → catalogue prefix of its value labels (values without a label are shown as they are).
 LEVEL_LABELS = {
@@ -297,3 +301,72 @@ def sheet(persona: Persona, lang: str, currency: str = "EUR") -> Sheet:
         approach=approach,
         how_sure=_how_sure(persona, lang, currency),
     )
+
+
+@dataclass(frozen=True)
+class Note:
+    """One sentence of the quality panel: ``level`` ``warning`` (read before trusting the
+    personas) or ``info`` (how the columns were counted)."""
+
+    level: Literal["warning", "info"]
+    text: str
+
+
+def quality_notes(result: PersonaSet, lang: str) -> tuple[Note, ...]:
+    """What the quality panel must say besides the overall reading, in ``lang``.
+
+    Warnings: one feature carries at least half of the separation
+    (:attr:`~kundenmodell.personas.quality.Quality.dominant`); personas that come back with a
+    resampling stability below 75 % (Hennig's threshold for a stable cluster), each with its
+    value. Information: the purchase columns counted once per customer, and each feature left
+    out as a duplicate of another.
+    """
+    quality = result.quality
+    notes: list[Note] = []
+    if quality.dominant:
+        share = dict(zip(quality.features, quality.separation, strict=True))[quality.dominant]
+        notes.append(
+            Note(
+                "warning",
+                t(
+                    "persona_quality_v2.dominant",
+                    lang,
+                    feature=feature_label(quality.dominant, lang),
+                    share=format_percent(share, lang),
+                    advanced=t("personas.advanced", lang),
+                ),
+            )
+        )
+    shaky = [
+        f"{persona.name} ({format_percent(value, lang)})"
+        for persona, value in zip(result.personas, quality.persona_stability, strict=True)
+        if quality.runs and value < STABLE_PERSONA
+    ]
+    if shaky:
+        notes.append(
+            Note(
+                "warning",
+                t(
+                    "persona_quality_v2.unstable",
+                    lang,
+                    personas=", ".join(shaky),
+                    threshold=format_percent(STABLE_PERSONA, lang),
+                ),
+            )
+        )
+    if result.used_once:
+        names = ", ".join(feature_label(name, lang) for name in result.used_once)
+        notes.append(Note("info", t("persona_quality_v2.once", lang, features=names)))
+    for duplicate in result.duplicates:
+        notes.append(
+            Note(
+                "info",
+                t(
+                    "persona_quality_v2.duplicate",
+                    lang,
+                    dropped=feature_label(duplicate.dropped, lang),
+                    kept=feature_label(duplicate.kept, lang),
+                ),
+            )
+        )
+    return tuple(notes)

@@ -7,6 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.personas.text import quality_notes
+from tests.data.personas import webshop
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/personas.py"
@@ -121,3 +123,38 @@ def test_page_without_data_explains_what_to_do():
     app.switch_page(PAGE).run()
     assert not app.exception, app.exception
     assert app.info[0].value == t("personas.none", "nb")
+
+
+PLAIN_WORDS = {
+    "de": ("Eine Spalte entscheidet: „Warenkorb“", "Einmal pro Kunde gezählt: Kanal."),
+    "en": ("One column decides: “Basket”", "Counted once per customer: Channel."),
+    "nb": ("Én kolonne avgjør: «Handlekurv»", "Telt én gang per kunde: Kanal."),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_quality_panel_says_what_to_distrust(lang):
+    """A shop export whose shop column repeats on every purchase row, built on three features
+    of which one decides: the panel warns in plain words (one column decides, unstable
+    personas) and names the column it counted once."""
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.query_params["lang"] = lang
+    app.run()
+    app.session_state["dataset"] = webshop.generate(1_500, seed=0)
+    app.session_state["dataset_token"] = "webshop"
+    app.switch_page(PAGE).run()
+    app.multiselect(key="personas_features").set_value(["basket", "gender", "channel"]).run()
+    app.button(key="personas_build").click().run()
+    assert not app.exception, app.exception
+    result = next(
+        value for key, value in app.session_state["derived"].items() if key[2] == "build_personas"
+    )
+    assert result.quality.dominant == "basket" and result.used_once == ("channel",)
+    notes = quality_notes(result, lang)
+    assert {n.text for n in notes if n.level == "warning"} <= {w.value for w in app.warning}
+    assert {n.text for n in notes if n.level == "info"} <= {i.value for i in app.info}
+    dominant, once = PLAIN_WORDS[lang]
+    assert sum(w.value.startswith(dominant) for w in app.warning) == 1
+    assert sum(i.value.startswith(once) for i in app.info) == 1
+    unstable = t("persona_quality_v2.unstable", lang, personas="|", threshold="|").split("|")[0]
+    assert any(w.value.startswith(unstable) for w in app.warning)
