@@ -45,7 +45,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import SHARED_STRINGS
 
 from kundenmodell.errors import DataError
-from kundenmodell.io.sniff import check_header
+from kundenmodell.io.sniff import check_header, header_index
 
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 """At most 1 GiB of unpacked XML: a full sheet of 1,048,576 rows × 10 columns with its texts
@@ -509,6 +509,7 @@ def _table(
         if start is None:
             column = next(str(value) for value in rows[0] if value is not None)
             raise DataError("error.io.single_column", column=column[:40])
+        start = _below_group_rows(rows, start)
     else:
         if header_row > numbers[-1]:
             raise DataError("error.io.xlsx.header_row_below_data", row=header_row, last=numbers[-1])
@@ -533,6 +534,16 @@ def _table(
         grid[number - top] = row + [None] * (width - len(row))
     columns = [list(column) for column in zip(*grid, strict=True)]
     return Sheet(name, sheets, header, columns, first_row=top)
+
+
+def _below_group_rows(rows: list[list[Any]], start: int) -> int:
+    """The header row when a title or a row of group labels (``Kunde`` over two columns,
+    ``Umsatz`` over three) sits above it: the same rule as for text files
+    (:func:`~kundenmodell.io.sniff.header_index`), on the cells as Excel shows them."""
+    head = [[_header_text(value) for value in row] for row in rows[: _PREAMBLE_ROWS + 50]]
+    width = max(len(row) for row in head)
+    head = [row + [""] * (width - len(row)) for row in head]
+    return max(start, header_index(head, width))
 
 
 def _filled(row: list[Any]) -> int:

@@ -75,6 +75,9 @@ _WORDS = re.compile(r"[\W_]+")
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "æ": "ae", "ø": "o", "å": "a"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+MATCHED_HEADER_CHARS = 200
+"""Only a header's start is compared with the synonyms: no column name is longer, and a
+200 KiB "header" (a broken export) would cost seconds in the similarity search."""
 _INCLUDED_TAX = re.compile(
     r"\b(?:incl|inkl|including|inklusive|inkludert|med)(?: \w+)? (?:vat|tax|mwst|ust|mva|moms)\b"
 )
@@ -353,11 +356,11 @@ def suggest_mapping(
     facts = profile(frame) if frame is not None else None
     where = {name: i for i, name in enumerate(facts.columns)} if facts is not None else {}
     rules = synonyms()
-    words = [header_words(column) for column in columns]
+    words = [header_words(column[:MATCHED_HEADER_CHARS]) for column in columns]
     found: list[Offers] = []
     for column, header in zip(columns, words, strict=True):
         offers: Offers = {}
-        match = _header_offer(column)
+        match = _header_offer(column[:MATCHED_HEADER_CHARS])
         if match is not None:
             offers[match[0]] = match[1:]
         if facts is not None and column in where:

@@ -183,9 +183,15 @@ def infer_format(values: list[str], hints: Hints = NO_HINTS) -> ColumnFormat:
     return _number_format(values, hints) or _date_format(values, hints) or TEXT
 
 
+_BRACKETED_RE = re.compile(_BRACKETED)
+_TRAILING_MINUS_RE = re.compile(_TRAILING_MINUS)
+
+
 def _accounting(value: str) -> str:
     """``(12,50)`` and ``12,50-`` (accounting negatives) as ``-12,50``; other text unchanged."""
-    return re.sub(_TRAILING_MINUS, r"-\1", re.sub(_BRACKETED, r"-\1", value))
+    if "(" not in value and "-" not in value:  # the common case, without a regex
+        return value
+    return _TRAILING_MINUS_RE.sub(r"-\1", _BRACKETED_RE.sub(r"-\1", value))
 
 
 def _split_money(value: str) -> tuple[str, str | None]:
@@ -200,8 +206,10 @@ def _number_format(values: list[str], hints: Hints) -> ColumnFormat | None:
     fits = {",": True, ".": True}
     currencies: set[str] = set()
     has_comma = has_point = exponent = False
+    numbers = []
     for value in values:
         number, currency = _split_money(value)
+        numbers.append(number)
         for mark, (pattern, _) in _NUMBER_PATTERNS.items():
             fits[mark] = fits[mark] and pattern.match(number) is not None
         if not (fits[","] or fits["."]):
@@ -226,7 +234,7 @@ def _number_format(values: list[str], hints: Hints) -> ColumnFormat | None:
         decimal=decimal,
         currency=currencies.pop() if len(currencies) == 1 else None,
         certain=certain,
-        codes=any(_LEADING_ZERO.match(_split_money(value)[0]) for value in values),
+        codes=any(_LEADING_ZERO.match(number) for number in numbers),
     )
 
 

@@ -241,7 +241,9 @@ def _footer_lines(decoded: Decoded, layout: Layout) -> tuple[int, list[tuple[int
             continue
         if text.count('"') % 2:
             break
-        fields = next(csv.reader([text], delimiter=layout.delimiter))
+        fields = _fields(text, layout.delimiter)
+        if fields is None:
+            break  # not a line a report footer writes: the parser judges it
         worded = is_footer(text) or is_totals(next((cell for cell in fields if cell.strip()), ""))
         if len(fields) > limit and not (len(fields) < width and worded):
             break  # a data row (or a ragged one, which the parser reports)
@@ -253,11 +255,20 @@ def _footer_lines(decoded: Decoded, layout: Layout) -> tuple[int, list[tuple[int
     footer = []
     for offset, raw_line in enumerate(lines[first:]):
         text = raw_line.decode("utf-8", "replace").rstrip("\r")
-        cells = next(csv.reader([text], delimiter=layout.delimiter))
+        cells = _fields(text, layout.delimiter) or [text]
         text = " ".join(cell.strip() for cell in cells if cell.strip())
         if text:
             footer.append((line + offset, text))
     return (end, footer) if footer else (size, [])  # short empty lines alone: ragged rows
+
+
+def _fields(line: str, delimiter: str) -> list[str] | None:
+    """The fields of one line as the csv module splits them, or None for a line it refuses (a
+    stray carriage return inside a field)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return None
 
 
 def _record_lines(decoded: Decoded, layout: Layout, end: int, rows: int) -> np.ndarray | None:

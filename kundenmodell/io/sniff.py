@@ -228,7 +228,7 @@ def sniff_layout(head: str, header_row: int | None = None) -> Layout:
     if not has_columns:
         raise DataError("error.io.single_column", column=_short(records[0][0]))
     if header_row is None:
-        start = _header_index(records, mode)
+        start = header_index(records, mode)
         check_header(records[start])
     else:
         start = next((i for i, line in enumerate(scan.starts) if line >= header_row), None)
@@ -295,7 +295,7 @@ def _filled(record: list[str]) -> int:
     return sum(bool(cell.strip()) for cell in record)
 
 
-def _header_index(records: list[list[str]], mode: int) -> int:
+def header_index(records: list[list[str]], mode: int) -> int:
     """The record that holds the column names: the first with more than one filled cell,
     moved down over title and group rows (:func:`_group_row`) to the next such record."""
     several = [index for index, record in enumerate(records) if _filled(record) > 1]

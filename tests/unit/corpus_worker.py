@@ -145,7 +145,9 @@ def _analyse(data, purchases, result: dict) -> None:
     result["stage"] = "clv"
     try:
         fit = analysis.fit_dataset(data)
-        if fit.ok:
+        if fit.ok and not fit.trusted:  # the page says why instead of showing numbers
+            result["clv"] = {"untrusted": [doubt.key for doubt in fit.trust.doubts]}
+        elif fit.ok:
             values = analysis.customer_values(fit)
             finite = values["clv"].astype("float64").map(math.isfinite)
             result["clv"] = {"customers": len(values), "finite": int(finite.sum())}
