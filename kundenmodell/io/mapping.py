@@ -646,7 +646,8 @@ def _judge_ids(
         if "customer_id" not in found[index] or column not in where:
             continue
         confidence, reason, language = found[index]["customer_id"]
-        judged = _id_confidence(confidence, facts, where[column], frame, person, purchases)
+        named = reason in ("header", "contains", "user")
+        judged = _id_confidence(confidence, facts, where[column], frame, person, purchases, named)
         if judged is None or judged < MIN_CONFIDENCE:
             del found[index]["customer_id"]
         else:
@@ -680,9 +681,13 @@ def _id_confidence(
     frame: pd.DataFrame,
     person: int | None,
     purchases: bool,
+    named: bool = False,
 ) -> float | None:
     """``confidence`` as a customer number after looking at column ``i``'s values; ``None``
     when they rule it out.
+
+    ``named``: the header says customer number; then digits that could be dialled (a padded
+    ``0301234567``) rule it out only when most values look like phone numbers.
 
     Ruled out: dates, decimal numbers, yes/no, mostly empty columns, free text, IP addresses,
     e-mail addresses (the e-mail column identifies the customer then), phone numbers (see
@@ -701,7 +706,7 @@ def _id_confidence(
         facts.share("free_text", i) >= 0.3
         or facts.share("ip", i) >= 0.5
         or facts.share("email", i) >= 0.5
-        or facts.share("phone", i) >= 0.5
+        or facts.share("phone", i) >= (0.8 if named else 0.5)
     ):
         return None
     if kind == "text" and facts.share("name", i) >= 0.5:

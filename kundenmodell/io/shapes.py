@@ -28,6 +28,10 @@ import pyarrow.compute as pc
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 PHONE_PATTERN = r"^\+?[\d\s/().-]{6,24}$"
 PHONE_MIN_DIGITS = 7
+PHONE_SHAPE = r"^\+|[\s/().-]|^0[1-9]\d{7,}$|^00[1-9]\d{8,}$"
+"""What makes digits a phone number: a ``+``, a separator, or bare digits that dial like one
+(``0`` and an area code, nine digits or more; ``00`` and a country code). A customer number
+padded with zeros (``0000123``, ``0012345``) is none."""
 IP_PATTERN = r"^(\d{1,3}\.){3}\d{1,3}$|^([0-9A-Fa-f]{0,4}:){3,7}[0-9A-Fa-f]{0,4}$"
 DATE_PATTERN = r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 NUMBER_PATTERN = r"^[+-]?[\d.,' €$£kr]*\d"
@@ -78,9 +82,9 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
     name, free text, a date, a number, does it contain a digit, is it a currency code or a
     two-letter country code (in capitals: ``DE``, not ``de``)?
 
-    A phone number needs seven digits and a leading ``+``/``0`` or a separator (a bare customer
-    number of eight digits is not a phone number); a date-shaped value is never one. A person's
-    name is one to four words without digits or ``@`` whose first word (after ``Last, First`` is
+    A phone number needs seven digits and the shape of :data:`PHONE_SHAPE` (a bare customer
+    number of eight digits, or one padded with zeros, is not a phone number); a date-shaped
+    value is never one. A person's name is one to four words without digits or ``@`` whose first word (after ``Last, First`` is
     turned round) is a common first name.
     """
     values = pc.utf8_trim_whitespace(values.cast(pa.string()))
@@ -111,7 +115,7 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
         (digits >= PHONE_MIN_DIGITS) & ~date & ~ip & ~at_sign,
         lambda text: pc.and_(
             pc.match_substring_regex(text, PHONE_PATTERN),
-            pc.match_substring_regex(text, r"^(\+|0)|[\s/().-]"),
+            pc.match_substring_regex(text, PHONE_SHAPE),
         ),
     )
     free_text = (words >= FREE_TEXT_WORDS) | ((length > FREE_TEXT_LENGTH) & (spaces > 0))

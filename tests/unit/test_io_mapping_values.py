@@ -579,3 +579,24 @@ def test_ten_thousand_columns_are_mapped_in_linear_time():
     print(f"\n10,000 columns x 100 rows: {wall:.2f} s wall, {cpu:.2f} s CPU")
     assert len(mapping.entries) == 10_000
     assert cpu < 4.0  # target < 2 s; generous for a shared machine
+
+
+def test_a_customer_number_padded_with_zeros_is_no_phone_number():
+    """Found by the round-trip property: ``0000000`` and ``010000000`` under "Kundennummer"
+    were taken for phone numbers and the file had no customer number left."""
+    import pandas as pd
+
+    from kundenmodell import io
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": ["1", "0000000", "010000000", "1"],
+            "date": pd.to_datetime(["2024-01-02"] * 4),
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    loaded = io.read_table(io.to_csv_bytes(frame, "de"))
+    mapping = io.suggest_mapping(loaded.frame.columns, "auto", loaded)
+    assert mapping.targets["customer_id"] == "Kundennummer"
+    mapped = io.map_table(loaded.frame, mapping, **loaded.mapping_options)
+    assert list(mapped.transactions["customer_id"]) == ["1", "0000000", "010000000", "1"]
