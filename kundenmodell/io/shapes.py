@@ -84,8 +84,8 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
 
     A phone number needs seven digits and the shape of :data:`PHONE_SHAPE` (a bare customer
     number of eight digits, or one padded with zeros, is not a phone number); a date-shaped
-    value is never one. A person's name is one to four words without digits or ``@`` whose first word (after ``Last, First`` is
-    turned round) is a common first name.
+    value is never one. A person's name is one to four words without digits or ``@`` whose
+    first word (after ``Last, First`` is turned round) is a common first name.
     """
     values = pc.utf8_trim_whitespace(values.cast(pa.string()))
     count = len(values)

@@ -224,6 +224,7 @@ def test_a_guessed_day_order_is_shown_in_the_report(tmp_path):
     joined = app.session_state["dataset"].customers["acquired_at"]
     assert joined.tolist() == [pd.Timestamp("2024-04-03"), pd.Timestamp("2024-06-05")]
 
+
 MAILCHIMP = (
     "Email Address,First Name,OPTIN_IP,LEID,EUID\n"
     "anna@example.com,Anna,192.168.10.21,101,a1b2c3d4e5\n"
@@ -257,6 +258,7 @@ def test_an_unsure_customer_number_is_asked_about(tmp_path, answer):
         assert list(ids) == ["a1b2c3d4e5", "b2c3d4e5f6", "c3d4e5f6g7"]
     else:  # the e-mail address identifies the customer, pseudonymised by the default "drop"
         assert ids.str.fullmatch(r"p[0-9a-f]{16}").all() and ids.is_unique
+
 
 def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
     path = tmp_path / "umsatz_gruppen.csv"

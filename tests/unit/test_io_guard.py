@@ -32,9 +32,7 @@ def _customers_csv(rows: int, seed: int = 1) -> bytes:
             "Kundennummer": np.arange(1, rows + 1) + seed * 1_000_000,
             "Umsatz": np.round(rng.random(rows) * 1000, 2),
             "Name": [f"Kunde {i}" for i in range(rows)],
-            "Erster Kauf": pd.date_range("2020-01-01", periods=rows, freq="h").strftime(
-                "%d.%m.%Y"
-            ),
+            "Erster Kauf": pd.date_range("2020-01-01", periods=rows, freq="h").strftime("%d.%m.%Y"),
         }
     )
     return frame.to_csv(sep=";", index=False, decimal=",").encode("utf-8")
