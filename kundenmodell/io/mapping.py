@@ -12,13 +12,16 @@ of evidence and assigns each canonical column at most once, best score first:
   subtotal is the amount only without a total);
 * the values, when a sample is given (see :mod:`kundenmodell.io.shapes`): e-mail addresses,
   phone numbers, 0–10 integers that use more than 1–5 (NPS), small whole numbers (quantities),
-  dates, ISO country codes. Values that contradict a header (an "E-Mail" column without
-  addresses) lower its score.
+  dates, ISO country codes, company names (a legal form: ``Olsen AS`` under ``Kundenavn`` is
+  the company). Values that contradict a header (an "E-Mail" column without addresses, a JSON
+  list under a product header) lower or rule out its score; a nearly empty column never takes a
+  canonical column from a filled one.
 
 The customer number gets the closest look, because a wrong one silently turns every order into
 a customer: it must not be free text, an IP address, an e-mail address or a phone number, must
 not split one person (the same e-mail address on several rows) into several ids (that is an
-order or line number) and, in a purchase file, should repeat for repeat buyers. Whatever
+order or line number) and, in a purchase file, should repeat for repeat buyers (an id that
+is unique per row yields to one that repeats: a deal's record id to its contact id). Whatever
 remains below :data:`SURE` is asked, not assumed: :meth:`Mapping.id_question` names the
 candidate columns for the page to ask about.
 
@@ -66,9 +69,29 @@ TARGET_TABLE: dict[str, str] = {
 }
 """Every canonical column an upload can map onto and the table it belongs to."""
 
-_ID_WORDS = re.compile(r"(^|[^a-z])(id|nr|no|nummer|number|num|code|key|kennung)([^a-z]|$)")
+_RECORD_CREATED = re.compile(
+    r"(?:^| )(?:create|creation|erstell|angelegt|anlage|opprett|added|date added)"
+)
+_CUSTOMER_WORDS = re.compile(
+    r"(?:^| )(?:customer|kunde|client|member|mitglied|medlem|contact|kontakt|account|subscri"
+    r"|abonnent|became)"
+)
+"""In a purchase file (a deal, opportunity or order per row) a header that names the creation
+of a record ("Create Date", "Erstellt am") dates the record, not the customer; only one that
+names the customer ("Customer Created At", "Kunde seit") is when the customer came."""
+_ID_WORDS = re.compile(r"(^|[^a-z])(ids?|nr|no|nummer|number|num|code|key|kennung)([^a-z]|$)")
 _NAMES = frozenset({"first_name", "last_name", "city", "company", "industry"})
 _PERSON_NAMES = frozenset({"first_name", "last_name"})
+_DIGIT_TEXT = frozenset({"postcode", "phone"})
+"""Text columns whose values are often read as whole numbers."""
+COMPANY_SHARE = 0.5
+"""Values with a legal form (``GmbH``, ``AS``, ``Ltd``) on this share of a column's filled
+rows make it the company, whatever name header it has."""
+SPARSE = 0.1
+FILLED = 0.5
+"""A column filled on fewer than :data:`SPARSE` of the rows never takes a canonical column from
+one filled on at least :data:`FILLED` of them (Shopify's empty ``Phone`` beside ``Default
+Address Phone``)."""
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _WORDS = re.compile(r"[\W_]+")
 
@@ -374,12 +397,18 @@ def suggest_mapping(
         found.append({target: offer for target, offer in offers.items() if target in allowed})
     purchases = "date" in allowed and _has_offer(found, "date") and _has_offer(found, "amount")
     if purchases:  # acquired_at only from a real "customer since" header in a purchase file
-        for offers in found:
+        for offers, header in zip(found, words, strict=True):
             offer = offers.get("acquired_at")
-            if offer is not None and (offer[1] == "values" or offer[0] <= _second_choice(1.0)):
+            if offer is not None and (
+                offer[1] == "values"
+                or offer[0] <= _second_choice(1.0)
+                or (_RECORD_CREATED.search(header) and not _CUSTOMER_WORDS.search(header))
+            ):
                 del offers["acquired_at"]
     if "customer_id" in allowed:
         _judge_ids(columns, words, found, facts, where, frame, purchases)
+    if facts is not None:
+        _filled_first(columns, found, facts, where)
     chosen = _assign(
         [
             (offer[0], index, target, offer[1])
@@ -413,6 +442,28 @@ def suggest_mapping(
         columns=tuple(columns),
         id_candidates=tuple(columns[index] for _, index in candidates),
     )
+
+
+def _filled_first(
+    columns: list[str], found: list[Offers], facts: Profile, where: dict[str, int]
+) -> None:
+    """A column filled on fewer than :data:`SPARSE` of the rows offers a canonical column below
+    any column filled on at least :data:`FILLED` of them that offers it too: an empty ``Phone``
+    never takes the phone number from a filled ``Mobile``."""
+    rows = max(facts.rows, 1)
+    fill = [facts.present[where[column]] / rows if column in where else 1.0 for column in columns]
+    for target in {target for offers in found for target in offers}:
+        filled = [
+            offers[target][0]
+            for offers, share in zip(found, fill, strict=True)
+            if target in offers and share >= FILLED and offers[target][0] >= MIN_CONFIDENCE
+        ]
+        if not filled:
+            continue
+        below = max(MIN_CONFIDENCE, min(filled) - 0.01)
+        for offers, share in zip(found, fill, strict=True):
+            if target in offers and share < SPARSE and offers[target][0] > below:
+                offers[target] = (below, *offers[target][1:])
 
 
 def _has_offer(found: list[Offers], target: str) -> bool:
@@ -531,10 +582,12 @@ def _value_evidence(facts: Profile, i: int, found: Offers, frame: pd.DataFrame) 
         offer("acquired_at", 0.3)
     if facts.share("country", i) >= 0.9 and not found:
         offer("country", 0.5)
+    if facts.share("company", i) >= COMPANY_SHARE:  # "Olsen AS" in a "Kundenavn" column
+        offer("company", 0.9 if found else 0.6)
     for target, (confidence, reason, language) in list(found.items()):
         if reason == "values":
             continue
-        factor = _agreement(target, facts, i, frame)
+        factor = _agreement(target, facts, i, frame, reason)
         if factor:
             found[target] = (round(confidence * factor, 3), reason, language)
         else:
@@ -549,11 +602,19 @@ def _is_nps(facts: Profile, i: int) -> bool:
     return bool(facts.on_scale[i] >= 0.5 and not rating)
 
 
-def _agreement(target: str, facts: Profile, i: int, frame: pd.DataFrame) -> float:
+def _agreement(
+    target: str, facts: Profile, i: int, frame: pd.DataFrame, reason: Reason = "header"
+) -> float:
     """1 when the values fit ``target``; less when they contradict the header's guess; 0 when
-    they rule it out (a 1–5 rating is no NPS, a price no quantity)."""
+    they rule it out (a 1–5 rating is no NPS, a price no quantity, a JSON list or record no
+    value of any column, numbers under a header that only contains a text column's synonym no
+    category or other text: ``line_items`` counts items)."""
     kind = facts.kind[i]
     is_text = kind == "text"
+    if facts.share("structured", i) >= 0.5:
+        return 0.0  # a list or record spelt as JSON is no single value of any column
+    if target in _PERSON_NAMES and facts.share("company", i) >= COMPANY_SHARE:
+        return 0.5  # company names under a name header: the company, rather
     if target == "email":
         return 1.0 if facts.share("email", i) >= 0.5 else 0.5
     if target == "nps_score" and kind in ("integer", "number"):
@@ -572,7 +633,8 @@ def _agreement(target: str, facts: Profile, i: int, frame: pd.DataFrame) -> floa
         named = is_text and facts.share("digits", i) <= 0.5
         return 1.0 if named else 0.25 if target in _PERSON_NAMES else 0.5
     if column_kind in ("text", "category") and kind in ("integer", "number"):
-        return 0.5  # prices are no product category (codes can be, so not ruled out)
+        # prices are no product category; codes can be, under a header that names one
+        return 0.0 if reason != "header" and target not in _DIGIT_TEXT else 0.5
     return 1.0
 
 
@@ -601,6 +663,13 @@ FALLBACK_IDS = 5
 """How many header-less columns are judged as a customer number at most (best first)."""
 REPEATED_ROWS = 0.1
 """Repeats on fewer rows than this share are no evidence of how an id behaves."""
+UNIQUE_ROWS = 10
+"""An id needs this many rows without a repeat to count as one per row."""
+ASKED_ONLY = 0.25
+"""The confidence of a customer-number candidate that is asked about but never chosen (below
+:data:`MIN_CONFIDENCE`): in a customer list whose e-mail addresses identify the customers,
+several columns of numbers without an id-like header (Mailchimp's ``LEID`` and ``EUID``) are
+the system's own ids; which one, if any, is the customer number is asked, none assumed."""
 
 
 def _judge_ids(
@@ -652,6 +721,15 @@ def _judge_ids(
             del found[index]["customer_id"]
         else:
             found[index]["customer_id"] = (round(judged, 3), reason, language)
+    if purchases:
+        _repeated_first(columns, found, facts, where, frame)
+    elif person is not None and facts.share("email", person) >= 0.8:
+        bare = [  # numbers that only their values offer, without an id-like header
+            index for _, index in fallback if found[index].get("customer_id", (1.0,))[0] < 0.5
+        ]
+        if len(bare) >= 2:  # several beside the e-mail addresses: asked, none assumed
+            for index in bare:
+                found[index]["customer_id"] = (ASKED_ONLY, *found[index]["customer_id"][1:])
     if _has_offer(found, "customer_id") or _has_offer(found, "email"):
         return
     phones = [  # nothing else identifies the customer: the phone number does
@@ -663,6 +741,39 @@ def _judge_ids(
         index = -max(phones)[1]
         found[index].pop("phone", None)
         found[index]["customer_id"] = (0.4, "values", None)
+
+
+def _repeated_first(
+    columns: list[str],
+    found: list[Offers],
+    facts: Profile,
+    where: dict[str, int],
+    frame: pd.DataFrame,
+) -> None:
+    """In a purchase file, an id that never repeats (a deal or order number, whatever its
+    header says) ranks below an id that repeats for repeat buyers on at least
+    :data:`REPEATED_ROWS` of the rows: that one is the customer. The repeating column must look
+    like an id by its header (a customer-number synonym or an id word, confidence 0.5 or more):
+    a year or a branch number repeats too."""
+    repeated, unique = [], []
+    for index, column in enumerate(columns):
+        offer = found[index].get("customer_id")
+        if offer is None or offer[0] < MIN_CONFIDENCE or column not in where:
+            continue
+        i = where[column]
+        counts = frame.iloc[:, i].dropna().astype("str").value_counts()
+        if len(counts) == 0:
+            continue
+        if len(counts) == facts.present[i] and facts.present[i] >= UNIQUE_ROWS:
+            unique.append(index)
+        elif offer[0] >= 0.5 and counts[counts > 1].sum() >= REPEATED_ROWS * facts.present[i]:
+            repeated.append(offer[0])
+    if not repeated:
+        return
+    below = max(MIN_CONFIDENCE, max(repeated) - 0.05)
+    for index in unique:
+        offer = found[index]["customer_id"]
+        found[index]["customer_id"] = (min(offer[0], below), *offer[1:])
 
 
 def _person_column(facts: Profile) -> int | None:
@@ -707,6 +818,7 @@ def _id_confidence(
         or facts.share("ip", i) >= 0.5
         or facts.share("email", i) >= 0.5
         or facts.share("phone", i) >= (0.8 if named else 0.5)
+        or facts.share("company", i) >= COMPANY_SHARE
     ):
         return None
     if kind == "text" and facts.share("name", i) >= 0.5:

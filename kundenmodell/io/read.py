@@ -45,7 +45,11 @@ from kundenmodell.io.report_rows import find_report_rows, is_footer, is_totals
 from kundenmodell.io.sniff import Decoded, Layout, decode, recode_cp1252, sniff_layout
 from kundenmodell.io.source import DEFAULT_MAX_BYTES, RawFile, detect_format, read_source
 
-_GUARDED = r"^'([=+\-@\t\r'])"
+_GUARDED = r"^'([=+\-@\t\r'\d])"
+"""An apostrophe that only marks a CSV cell as text: before a formula character (written by
+:func:`~kundenmodell.io.to_csv_bytes`) or before a digit or ``+`` (Shopify and Excel-minded
+exports write ``'70173`` and ``'+49 …`` so that a spreadsheet keeps zip codes, ids and phone
+numbers as text). An apostrophe before a letter is part of the value (``'s Gravenhage``)."""
 _BLOCK_SIZE = 4 << 20
 _DAY_FIRST_HEADERS = re.compile(
     r"\b(?:post ?code|surname|mobile|county|postleitzahl|plz|postnummer|postnr)\b"
@@ -882,10 +886,12 @@ def _large_strings(table: pa.Table) -> pa.Table:
 
 
 def _unprotect(values: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Remove the apostrophe that :func:`~kundenmodell.io.to_csv_bytes` puts before formulas.
+    """Remove the apostrophe that marks a CSV cell as text (see :data:`_GUARDED`): the one
+    :func:`~kundenmodell.io.to_csv_bytes` puts before formulas and the one exports put before
+    digits and ``+`` (``'70173`` → ``70173``). A doubled apostrophe loses one.
 
-    Only for CSV, the format whose export guards cells; Excel never writes such an apostrophe
-    into a CSV cell (it keeps it as a format, not as text).
+    Only for CSV: Excel never writes such an apostrophe into a cell of a workbook (it keeps it
+    as a format, not as text).
     """
     if not pa.types.is_large_string(values.type):
         return values

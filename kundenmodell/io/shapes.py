@@ -38,6 +38,22 @@ NUMBER_PATTERN = r"^[+-]?[\d.,' €$£kr]*\d"
 FREE_TEXT_LENGTH = 40
 FREE_TEXT_WORDS = 4
 NAME_MAX_WORDS = 4
+LEGAL_FORMS = (
+    "GmbH gGmbH mbH AG KG KGaA OHG UG GbR e.K. e.V. eG SE AS ASA ANS DA SA S.A. SARL SAS AB Oy "
+    "ApS A/S BV B.V. NV N.V. Ltd Ltd. LTD Limited LLC LLP Inc Inc. INC Corp Corp. PLC plc Co. "
+    "S.r.l. SpA S.p.A."
+)
+"""Legal forms that end (or stand inside) a company's name, spelt as registers write them:
+capitals matter (``AS`` is a Norwegian company, ``as`` a word)."""
+COMPANY_PATTERN = (
+    r"\S[\s,]+(?:"
+    + "|".join(form.replace(".", r"\.") for form in LEGAL_FORMS.split(" "))
+    + r")(?:$|[\s,)])"
+)
+"""A value with a word before a legal form (``Krause Bau GmbH``, ``Olsen AS``); a bare ``AG``
+is a country code, no company."""
+STRUCTURED_PATTERN = r"^(?:\[.*\]|\{.*\})$"
+"""A JSON list or object spelt as text (an order's line items, a nested record)."""
 KNOWN_CURRENCIES = ("EUR", "USD", "NOK", "CHF", "GBP", "SEK", "DKK")
 TEXT_SHAPES = (
     "email",
@@ -50,6 +66,8 @@ TEXT_SHAPES = (
     "digits",
     "currency",
     "country",
+    "company",
+    "structured",
 )
 """What :func:`text_shapes` tests every text value for."""
 
@@ -85,7 +103,9 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
     A phone number needs seven digits and the shape of :data:`PHONE_SHAPE` (a bare customer
     number of eight digits, or one padded with zeros, is not a phone number); a date-shaped
     value is never one. A person's name is one to four words without digits or ``@`` whose
-    first word (after ``Last, First`` is turned round) is a common first name.
+    first word (after ``Last, First`` is turned round) is a common first name. A company is a
+    name with a legal form (``GmbH``, ``AS``, ``Ltd``); a structured value a JSON list or
+    object.
     """
     values = pc.utf8_trim_whitespace(values.cast(pa.string()))
     count = len(values)
@@ -109,6 +129,7 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
     length = numpy(pc.utf8_length(values))
     at_sign = numpy(pc.match_substring(values, "@"))
     words = spaces + 1
+    bracket = numpy(pc.or_(pc.starts_with(values, "["), pc.starts_with(values, "{")))
     date = where(digits >= 2, regex(DATE_PATTERN))
     ip = where((digits >= 4) & (spaces == 0), regex(IP_PATTERN))
     phone = where(
@@ -141,6 +162,8 @@ def text_shapes(values: pa.Array) -> dict[str, np.ndarray]:
         "digits": digits > 0,
         "currency": currency,
         "country": where(length == 2, lambda text: pc.is_in(text, value_set=country_codes())),
+        "company": where((length >= 4) & (spaces > 0) & ~at_sign, regex(COMPANY_PATTERN)),
+        "structured": where(bracket, regex(STRUCTURED_PATTERN)),
     }
 
 

@@ -244,7 +244,7 @@ def test_an_unsure_customer_number_is_asked_about(tmp_path, answer):
     question = app.radio(key=next(r.key for r in app.radio if r.key.startswith("upload_id")))
     email = t("upload.mapping_check.use_email", "en", column="Email Address")
     assert question.options == ["LEID", "EUID", email]
-    assert _editor_targets(app)["LEID"] == "customer_id"  # suggested, but asked
+    assert _editor_targets(app)["LEID"] == "ignore"  # asked, none assumed
     question.set_value(answer).run()
     assert not app.exception, app.exception
     assert not any(r.key.startswith("upload_id") for r in app.radio)  # answered

@@ -62,32 +62,7 @@ PENDING_HANDLED: dict[str, str] = {
 }
 # Real exports: customer id, counts, revenue, spots, report rows, currency, CLV.
 PENDING_REAL: dict[str, str] = {
-    "api_orders.jsonl": "class 5 - ISO timestamps with offsets shifted to UTC: wrong day",
-    "brevo_contacts.tsv": "class 7 - MODIFIED_TIME suggested as acquired_at, not ADDED_TIME",
-    "datev_debitoren_extf.csv": "class 6 - the EXTF line above the header: error.io.no_header",
-    "etsy_sold_orders.csv": "class 7 - Order ID suggested as customer id, not Buyer User ID",
-    "hubspot_deals_export.csv": "class 7 - the deal's Record ID suggested as customer id",
-    "jtl_auftraege.csv": "class 7 - Erstellt taken as acquired_at, Brutto not as amount: "
-    "no purchases",
     "kasse_kundenkarten.csv": "class 8 - 400 customers with 1-4 purchases: every CLV NaN",
-    "kundenliste_filiale_titel_anzahl.xlsx": "class 6 - 'Anzahl: 25' becomes a customer",
-    "lexware_rechnungen.csv": "class 7 - Nettobetrag suggested as amount over Bruttobetrag",
-    "mailchimp_subscribed_members.csv": "class 7 - Address suggested as customer id",
-    "paypal_aktivitaeten.csv": "class 7 - Uhrzeit suggested as customer id",
-    "pipedrive_deals.csv": "class 7 - Deal - ID suggested as customer id",
-    "salesforce_contacts_report.csv": "class 6 - the report footer fails as error.io.ragged_rows",
-    "salesforce_opportunities_report.csv": "class 6 - the Total row and report footer fail as "
-    "error.io.ragged_rows",
-    "shopify_customers_export.csv": "class 4 - the apostrophe Shopify puts before the id is kept",
-    "shopify_orders_export.csv": "class 7 - the order's Id suggested as customer id, not Email",
-    "stripe_payments.csv": "class 7 - Refunded date (UTC) suggested as date: no purchase dates",
-    "uk_shop_orders_early_days.csv": "class 5 - UK dd/mm/yyyy with days <= 12 read month-first",
-    "umsaetze_excel_cp1252.csv": "class 6 - the Summe line becomes a customer and a purchase",
-    "umsatzbericht_mehrere_blaetter.xlsx": "class 6 - Summe and 'Anzahl: 14' become data",
-    "woocommerce_customers.csv": "class 7 - Total spend mapped as amount (11 purchases), Last "
-    "active as acquired_at",
-    "woocommerce_orders.csv": "class 7 - Customer Note suggested as customer id, Subtotal as "
-    "amount",
 }
 # Issue-17 hostile files: the outcome of their expected.toml entry.
 PENDING_HOSTILE: dict[str, str] = {
@@ -117,7 +92,7 @@ PENDING_HOSTILE: dict[str, str] = {
     "two_row_header.csv": "class 6 - the group row is taken as the header",
 }
 # Mapping figure over the whole real corpus.
-PENDING_MAPPING_SHARE = "class 7 - 78.8 % of the expected mappings suggested right today"
+PENDING_MAPPING_SHARE = ""
 
 
 def _cases(names, pending: dict[str, str]) -> list:

@@ -282,3 +282,20 @@ def test_a_saved_mapping_is_reused_for_the_next_export_of_the_same_shape():
     data = io.apply_mapping(next_export.frame, reused)
     assert "gender" not in data.customers.columns
     assert data.customers["industry"].iloc[2] == "Rechnung, per Post"
+
+
+def test_the_apostrophe_that_keeps_digits_as_text_is_removed_from_a_csv():
+    """Shopify and Excel-minded exports write ``'70173`` and ``'+49 …`` so that a spreadsheet
+    keeps zip codes, ids and phone numbers as text: that apostrophe is no part of the value.
+    Before a letter it is (``'s Gravenhage``); a doubled one loses one."""
+    loaded = io.read_table(
+        b"Customer ID,Zip,Phone,City,Note\n"
+        b"'7012345678901,'70173,'+49 151 1234567,'s Gravenhage,''5 Sterne\n"
+        b"'7012345678938,'01067,'0171 7654321,Stuttgart,'=SUM(A1)\n"
+    )
+    frame = loaded.frame
+    assert list(frame["Customer ID"].astype("string")) == ["7012345678901", "7012345678938"]
+    assert list(frame["Zip"]) == ["70173", "01067"]  # text, the leading zero kept
+    assert list(frame["Phone"]) == ["+49 151 1234567", "0171 7654321"]
+    assert list(frame["City"]) == ["'s Gravenhage", "Stuttgart"]
+    assert list(frame["Note"]) == ["'5 Sterne", "=SUM(A1)"]

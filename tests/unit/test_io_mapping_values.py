@@ -8,11 +8,12 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from kundenmodell import io
 from kundenmodell.io.mapping import SURE
-from kundenmodell.io.shapes import profile
+from kundenmodell.io.shapes import profile, text_shapes
 
 SHOPIFY = """\
 Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Lineitem discount,Billing Name,Billing City,Billing Zip,Billing Country,Notes,Id,Phone
@@ -154,11 +155,12 @@ def test_mailchimp_members_ip_is_no_id_rating_is_no_nps_confirmation_is_no_acqui
     assert targets["acquired_at"] == "OPTIN_TIME"  # signing up, not confirming it
     assert by_source["CONFIRM_TIME"].target is None
     assert by_source["LAST_CHANGED"].target is None
-    # the only numbers without a telling header are Mailchimp's own ids: asked, not assumed
-    assert targets["customer_id"] == "LEID"
-    assert by_source["LEID"].confidence < SURE
+    # the only numbers without a telling header are Mailchimp's own ids, two of them beside
+    # the e-mail addresses: asked, none assumed (the e-mail address identifies until answered)
+    assert "customer_id" not in targets
+    assert by_source["LEID"].target is None and by_source["EUID"].target is None
     question = mapping.id_question()
-    assert question == io.IdQuestion("LEID", ("LEID", "EUID"), "Email Address")
+    assert question == io.IdQuestion(None, ("LEID", "EUID"), "Email Address")
 
 
 def test_hubspot_contacts_record_id_and_create_date():
@@ -318,7 +320,7 @@ EXPECTED = {
         "Birthday": "birth_date",
         "OPTIN_TIME": "acquired_at",
         "CC": "country",
-        "LEID": "customer_id",  # asked: LEID, EUID or the e-mail address
+        # LEID and EUID unmapped: asked, LEID, EUID or the e-mail address
     },
     "HUBSPOT": {
         "Record ID": "customer_id",
@@ -371,7 +373,7 @@ EXPECTED = {
         "Qty": "quantity",
     },
 }
-KNOWN_MISSES = {("LEXWARE", "Kunde")}  # left unmapped (its header says customer number)
+KNOWN_MISSES: set[tuple[str, str]] = set()
 
 
 def test_accuracy_on_the_whole_export_set():
@@ -549,6 +551,152 @@ def test_value_shapes():
         "free_text": [0.0, 0.0, 0.0, 0.0, 0.33],
     }
     assert list(facts.present) == [2, 3, 3, 3, 3]
+
+
+# --- classes of real-export mistakes -------------------------------------------------------------
+
+
+def _rows(header: str, rows: list[str]) -> str:
+    return header + "\n" + "\n".join(rows) + "\n"
+
+
+def test_an_empty_column_never_takes_a_target_from_a_filled_one():
+    people = [f"{index},p{index}@example.com,,+49 151 {1000000 + index}" for index in range(1, 21)]
+    _, mapping = _suggest(_rows("Kundennummer,Email,Phone,Mobile", people))
+    assert _targets(mapping)["phone"] == "Mobile"  # "Phone" is the better header, but empty
+    assert mapping.target_of("Phone") is None
+    # a nearly empty column yields too, also when its header is the exact synonym
+    sparse = [f"{index},,Krause {index} GmbH" for index in range(1, 20)] + ["20,Huber AG,"]
+    _, mapping = _suggest(_rows("Kundennummer;Firma;Name (Firma)", sparse).replace(",", ";"))
+    assert _targets(mapping)["company"] == "Name (Firma)"
+    # alone, an empty column keeps what its header says (applying the mapping names it)
+    _, mapping = _suggest(_rows("Kundennummer,Email,Phone", [r[: r.rindex(",")] for r in people]))
+    assert _targets(mapping)["phone"] == "Phone"
+
+
+def test_company_names_under_a_customer_name_header_are_the_company():
+    norwegian = _rows(
+        "Kundenr;Kundenavn;Dato;Beløp",
+        [
+            f"{300 + i % 4};{name} AS;{10 + i}.05.2023;{100 + i},00"
+            for i, name in enumerate(["Olsen", "Berg", "Lie", "Dahl"] * 3)
+        ],
+    )
+    _, mapping = _suggest(norwegian)
+    assert _targets(mapping)["company"] == "Kundenavn"
+    assert _targets(mapping)["customer_id"] == "Kundenr"
+    assert "last_name" not in _targets(mapping)
+    german = _rows(  # "Kunde" names a customer number too: company names are no number
+        "Rechnungsnummer;Datum;Kunde;Kundennummer;Brutto",
+        [
+            f"RE-{i};{i + 1:02d}.01.2024;{name};{1000 + i % 3};{100 + i},00"
+            for i, name in enumerate(
+                ["Groß GmbH", "Krause Bau GmbH", "Weiß & Söhne GmbH & Co. KG"] * 4
+            )
+        ],
+    )
+    _, mapping = _suggest(german)
+    assert _targets(mapping)["company"] == "Kunde"
+    assert _targets(mapping)["customer_id"] == "Kundennummer"
+    people = _rows(
+        "Kundennummer;Kundenname",
+        [f"{i};{n}" for i, n in enumerate(["Anna Berg", "Ben Ott", "Lars As"])],
+    )
+    assert _targets(_suggest(people)[1]).get("last_name") == "Kundenname"  # persons stay
+
+
+def test_company_shape_needs_a_legal_form_after_a_name():
+    values = pa.array(
+        [
+            "Krause Bau GmbH",
+            "Olsen AS",
+            "Acme, Inc.",
+            "Müller e.K.",
+            "Weiß & Söhne GmbH & Co. KG",
+            "AG",
+            "Lars As",
+            "Thomas Haas",
+            "Gasthaus Sonne",
+            "",
+        ]
+    )
+    company = text_shapes(values)["company"]
+    assert company.tolist() == [True] * 5 + [False] * 5
+
+
+def test_a_json_list_or_a_count_is_no_category():
+    frame = pd.DataFrame(
+        {
+            "Kundennummer": ["1", "2", "3", "4"],
+            "Produkte": ['["Tee", "Kaffee"]', '["Tee"]', "[]", '[{"sku": "A-1"}]'],
+            "line_items": [4, 1, 2, 3],
+            "Warengruppe": [110, 120, 110, 130],
+            "Datum": pd.date_range("2024-01-01", periods=4),
+            "Betrag": [10.5, 20.0, 7.25, 3.0],
+        }
+    )
+    targets = _targets(io.suggest_mapping(frame.columns, "transactions", frame))
+    assert "Produkte" not in targets.values()
+    assert "line_items" not in targets.values()  # "item" inside the header, numbers inside
+    assert targets["category"] == "Warengruppe"  # codes under a category header stay possible
+
+
+def test_a_number_of_a_company_is_no_company_name():
+    frame = pd.DataFrame(
+        {
+            "Kundenummer": ["10001", "10002", "10003"],
+            "Organisasjonsnummer": ["987654321", None, "912345678"],
+            "Associated Company IDs": [8812345678, 8812345678, 8812345679],
+        }
+    )
+    assert io.suggest_mapping(frame.columns, "customers", frame).targets == {
+        "customer_id": "Kundenummer"
+    }
+
+
+def test_in_a_purchase_file_the_repeating_id_is_the_customer_not_the_per_row_one():
+    deals = _rows(
+        "Record ID,Close Date,Amount,Create Date,Associated Contact IDs",
+        [
+            f"{9800 + i},2024-{1 + i % 12:02d}-15,{100 + i}.50,2023-{1 + i % 12:02d}-01,"
+            f"{51000 + i % 5}"
+            for i in range(24)
+        ],
+    )
+    _, mapping = _suggest(deals)
+    targets = _targets(mapping)
+    assert targets["customer_id"] == "Associated Contact IDs"
+    assert mapping.target_of("Record ID") is None
+    assert "Record ID" in mapping.id_candidates  # still offered when asking
+    # the record's creation is no customer's acquisition in a file of deals or orders
+    assert mapping.target_of("Create Date") is None
+    assert targets["date"] == "Close Date"
+    # a repeating number without an id-like header (a year) does not demote a customer number
+    single_buyers = _rows(
+        "Kundennummer;Jahr;Kaufdatum;Betrag",
+        [f"{10_000 + i};2024;{1 + i:02d}.03.2024;{10 + i},00" for i in range(24)],
+    )
+    assert _targets(_suggest(single_buyers)[1])["customer_id"] == "Kundennummer"
+
+
+def test_a_customer_date_stays_the_acquisition_in_a_purchase_file():
+    orders = _rows(
+        "Customer ID,Created at,Total,Customer Created At",
+        [f"{i % 4},2024-03-{1 + i:02d},{10 + i}.00,2023-01-0{1 + i % 4}" for i in range(12)],
+    )
+    targets = _targets(_suggest(orders)[1])
+    assert targets["date"] == "Created at"
+    assert targets["acquired_at"] == "Customer Created At"
+
+
+def test_several_bare_numbers_beside_email_addresses_are_asked_none_assumed():
+    members = _rows(
+        "Email Address,First Name,LEID,EUID",
+        [f"m{i}@example.com,Anna,{123456789 + i},{7000 + 3 * i}" for i in range(6)],
+    )
+    _, mapping = _suggest(members)
+    assert "customer_id" not in _targets(mapping)
+    assert mapping.id_question() == io.IdQuestion(None, ("LEID", "EUID"), "Email Address")
 
 
 # --- speed --------------------------------------------------------------------------------------
