@@ -559,6 +559,8 @@ def _flatten(table: pa.Table) -> pa.Table:
         table = table.flatten()
     for index, column in enumerate(table.columns):
         if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+            if pa.types.is_null(column.type.value_type):  # [null, null]: pyarrow cannot list it
+                column = column.cast(pa.list_(pa.string()))
             text = pa.array(
                 [None if value is None else json.dumps(value) for value in column.to_pylist()],
                 pa.string(),
