@@ -184,8 +184,8 @@ def _read_text(raw: RawFile, header_row: int | None = None) -> LoadedTable:
     lines = {"title": list(layout.preamble), "footer": footer}
     first_row = layout.skip_lines + 1
     file_rows = None
-    blank_lines = decoded.contains(b"\n\n", layout.data_offset) or decoded.contains(
-        b"\n\r\n", layout.data_offset
+    blank_lines = decoded.contains(b"\n\n", layout.data_offset) or (
+        "\r" in decoded.head and decoded.contains(b"\n\r\n", layout.data_offset)
     )
     if found or blank_lines:  # the parser skips blank lines: the row numbers need counting
         file_rows = _record_lines(decoded, layout, end, table.num_rows)

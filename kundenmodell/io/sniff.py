@@ -13,7 +13,7 @@ import csv
 import io as _io
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
@@ -47,12 +47,16 @@ class Decoded:
     encoding: str
     body: bytes | memoryview
     head: str
+    found: dict[tuple[bytes, int], bool] = field(default_factory=dict, compare=False, repr=False)
 
     def contains(self, byte: bytes, start: int = 0) -> bool:
-        """Whether the body contains ``byte`` from ``start`` on (vectorised over the file)."""
-        if isinstance(self.body, bytes):
-            return self.body.find(byte, start) >= 0
-        return self.body.obj.find(byte, start) >= 0  # the bytes or mmap under the view
+        """Whether the body contains ``byte`` from ``start`` on (vectorised over the file; each
+        question is answered once, several steps of the reading ask it)."""
+        key = (byte, start)
+        if key not in self.found:
+            body = self.body if isinstance(self.body, bytes) else self.body.obj  # bytes or mmap
+            self.found[key] = body.find(byte, start) >= 0
+        return self.found[key]
 
 
 def decode(data: bytes | memoryview) -> Decoded:
