@@ -467,6 +467,8 @@ def _read_json(data: bytes) -> pa.Table:
             records = json.loads(body)
         except json.JSONDecodeError as error:
             raise DataError("error.io.bad_json", line=error.lineno) from error
+        except UnicodeDecodeError as error:  # a broken character the head did not show
+            raise DataError("error.io.undecodable") from error
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise DataError("error.io.bad_json", line=1)
         return _records_table(records)
@@ -521,6 +523,8 @@ def _json_lines(body: bytes) -> list[dict]:
             record = json.loads(line)
         except json.JSONDecodeError as error:
             raise DataError("error.io.bad_json", line=number) from error
+        except UnicodeDecodeError as error:
+            raise DataError("error.io.undecodable") from error
         if not isinstance(record, dict):
             raise DataError("error.io.bad_json", line=number)
         records.append(record)

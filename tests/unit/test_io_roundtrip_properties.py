@@ -166,6 +166,8 @@ garbage = st.one_of(
 
 
 @_settings(120)
+@example(data=b'{"":[null,null]}')  # a list of nulls tripped pyarrow
+@example(data=b"[\xc2")  # a character cut at the end of a JSON array
 @given(data=garbage)
 def test_garbage_gives_a_data_error_or_a_table_and_nothing_else(data):
     _only_data_errors(data)
