@@ -42,8 +42,8 @@ from kundenmodell.personas.features import FeatureTable
 from kundenmodell.personas.latent import SMOOTHING, Design
 
 SILHOUETTE_SAMPLE = 1_000
-STABILITY_RUNS = 5
-STABILITY_SAMPLE = 3_000
+STABILITY_RUNS = 4
+STABILITY_SAMPLE = 2_500
 REFIT_STARTS = 2  # random starts per refit; the split and merge starts do the rest
 CLEAR = {"stability": 0.85, "certainty": 0.85}
 MODERATE = {"stability": 0.6}
