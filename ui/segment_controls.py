@@ -11,13 +11,14 @@ from kundenmodell.segments.filters import FILTER_COLUMNS, filter_options
 from ui.number_field import number_field
 from ui.session import T, lang
 
-RULE_DEFAULTS = {
-    "rule_active": 365,
-    "rule_min_purchases": 3,
-    "rule_regular": 365,
-    "rule_inactive_months": 12,
-}
-"""The activity rules' starting values: a year's window, three purchases, a year without."""
+RULE_FIELDS = (
+    ("rule_active", "segments_page.active_window", 365, 7, 3650),
+    ("rule_min_purchases", "segments_page.regular_min", 3, 2, 50),
+    ("rule_regular", "segments_page.regular_window", 365, 7, 3650),
+    ("rule_inactive_months", "segments_page.inactive_months", 12, 1, 36),
+)
+"""The activity rules as (state key, label key, start, smallest, largest): a year's window for
+an actual customer, three purchases in a year for a regular one, a year without for churn."""
 
 
 def segment_controls(data: Dataset) -> tuple[SegmentFilter, ActivityRules, int]:
@@ -40,40 +41,21 @@ def segment_controls(data: Dataset) -> tuple[SegmentFilter, ActivityRules, int]:
             )
             chosen[column] = tuple(picked)
         st.markdown(f"**{T('segments_page.rules')}**")
-        left, middle, right, last = st.columns(4)
-        for key, value in RULE_DEFAULTS.items():
-            st.session_state.setdefault(key, value)
-        active = number_field(
-            T("segments_page.active_window"),
-            "rule_active",
-            min_value=7,
-            max_value=3650,
-            integer=True,
-            container=left,
-        )
-        minimum = number_field(
-            T("segments_page.regular_min"),
-            "rule_min_purchases",
-            min_value=2,
-            max_value=50,
-            integer=True,
-            container=middle,
-        )
-        regular = number_field(
-            T("segments_page.regular_window"),
-            "rule_regular",
-            min_value=7,
-            max_value=3650,
-            integer=True,
-            container=right,
-        )
-        inactive = number_field(
-            T("segments_page.inactive_months"),
-            "rule_inactive_months",
-            min_value=1,
-            max_value=36,
-            integer=True,
-            container=last,
-        )
+        values = []
+        for cell, (key, label, start, smallest, largest) in zip(
+            st.columns(len(RULE_FIELDS)), RULE_FIELDS, strict=True
+        ):
+            st.session_state.setdefault(key, start)
+            values.append(
+                number_field(
+                    T(label),
+                    key,
+                    min_value=smallest,
+                    max_value=largest,
+                    integer=True,
+                    container=cell,
+                )
+            )
+        active, minimum, regular, inactive = values
     rules = ActivityRules(int(active), int(minimum), int(regular))
     return SegmentFilter(**chosen), rules, int(inactive)

@@ -220,13 +220,7 @@ def top_customers(values: pd.DataFrame, customers: pd.DataFrame, n: int = 25) ->
     top = values.nlargest(n, "clv").reset_index()
     top["purchases"] = top["frequency"] + 1
     people = _customer_rows(customers, top["customer_id"]).set_index("customer_id")
-    name = pd.Series("", index=people.index, dtype="string")
-    for column in ("first_name", "last_name"):
-        if column in people.columns:
-            name = (name + " " + people[column].astype("string").fillna("")).str.strip()
-    if "company" in people.columns:
-        company = people["company"].astype("string")
-        name = name.where(company.isna(), (name + " (" + company + ")").str.strip())
+    name = display_names(people)
     top.insert(1, "name", name.reindex(top["customer_id"]).fillna("").to_numpy())
     columns = ["customer_id", "name", "purchases", "last_purchase", "p_alive"]
     columns += [f"purchases_{horizon}m" for horizon in HORIZONS] + ["expected_spend", "clv"]
@@ -290,6 +284,19 @@ def segment_options(dataset: Dataset) -> list[str]:
     if dataset.truth is not None:
         options.append("planted_type")
     return options
+
+
+def display_names(people: pd.DataFrame) -> pd.Series:
+    """How a person is called in a list: first and last name, the company in brackets, as far
+    as the customer table (``people``, indexed by customer id) has them."""
+    name = pd.Series("", index=people.index, dtype="string")
+    for column in ("first_name", "last_name"):
+        if column in people.columns:
+            name = (name + " " + people[column].astype("string").fillna("")).str.strip()
+    if "company" in people.columns:
+        company = people["company"].astype("string")
+        name = name.where(company.isna(), (name + " (" + company + ")").str.strip())
+    return name
 
 
 def _customer_rows(customers: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:

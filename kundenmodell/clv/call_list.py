@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kundenmodell.clv.analysis import display_names
 from kundenmodell.dataset import Dataset
 
 CONTACT_COLUMNS = ("email", "phone")
@@ -78,14 +79,7 @@ def _people(customers: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     given ids, in their order; empty text where the customer table has nothing."""
     rows = customers.drop_duplicates("customer_id").set_index("customer_id")
     rows = rows.reindex(pd.Index(ids.to_numpy(dtype=object)))
-    name = pd.Series("", index=rows.index, dtype="string")
-    for column in ("first_name", "last_name"):
-        if column in rows.columns:
-            name = (name + " " + rows[column].astype("string").fillna("")).str.strip()
-    if "company" in rows.columns:
-        company = rows["company"].astype("string")
-        name = name.where(company.isna(), (name + " (" + company + ")").str.strip())
-    found = {"name": name.fillna("")}
+    found = {"name": display_names(rows).fillna("")}
     for column in CONTACT_COLUMNS:
         if column in rows.columns and rows[column].notna().any():
             found[column] = rows[column].astype("string").fillna("")
