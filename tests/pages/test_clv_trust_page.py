@@ -2,30 +2,15 @@
 words and shows no "NaN" or "inf" anywhere."""
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from kundenmodell.clv import analysis
 from kundenmodell.i18n import LANGUAGES, t
+from tests.pages.test_clv_page import _with_dataset
 from tests.unit.clv_histories import variant
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-PAGE = "views/clv.py"
 NOT_A_NUMBER = re.compile(r"\bnan\b|\binf\b|\binfinity\b|∞", re.IGNORECASE)
-
-
-def _page(data, lang: str) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=180)
-    app.query_params["lang"] = lang
-    app.run()
-    app.session_state["dataset"] = data
-    app.session_state["dataset_token"] = "trust"
-    app.session_state["derived"] = {}
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
 
 
 def _texts(node) -> list[str]:
@@ -45,7 +30,7 @@ def test_short_histories_show_the_reason_not_nan(lang):
     data = variant("short")
     fit = analysis.fit_dataset(data)
     assert fit.adequacy.ok and not fit.trusted  # the case this page test is about
-    app = _page(data, lang)
+    app = _with_dataset(data, lang)  # the page's AppTest with this data set loaded
     assert not app.error, [error.value for error in app.error]
     warning = app.warning[0].value
     assert warning.startswith(f"**{t('clv_trust.title', lang)}**")
