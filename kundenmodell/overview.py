@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import numpy as np
 import pandas as pd
 
-from kundenmodell.arrays import distinct_sorted
+from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.schema import CUSTOMER_TYPES, STATUSES, TABLES, TableSchema
 
@@ -27,13 +28,34 @@ class Kpis:
 def kpis(dataset: Dataset) -> Kpis:
     """Customers (rows of the customer table), buyers (distinct ids with a purchase), revenue,
     purchases, average purchase = revenue / purchases, purchases per buyer = purchases / buyers.
+    The purchases are counted in the engine (:func:`kpis_of_table`).
     """
     transactions = dataset.transactions
-    purchases = len(transactions)
-    buyers = int(transactions["customer_id"].nunique()) if purchases else 0
-    revenue = dataset.revenue
+    if transactions.empty or "customer_id" not in transactions.columns:
+        return kpis_from_totals(dataset.n_customers, len(transactions), 0, dataset.revenue)
+    table = engine.frame_table(transactions, engine.PURCHASE_COLUMNS)
+    return kpis_of_table(dataset.n_customers, table)
+
+
+def kpis_of_table(customers: int, transactions: ibis.Table) -> Kpis:
+    """:func:`kpis` of an engine table of purchases and a number of customers."""
+    rows = engine.purchase_rows(transactions)
+    totals = engine.scalars(
+        rows.aggregate(
+            purchases=rows.count(),
+            buyers=rows["customer_id"].nunique(),
+            revenue=rows["amount"].sum(),
+        )
+    )
+    return kpis_from_totals(
+        customers, int(totals["purchases"]), int(totals["buyers"]), float(totals["revenue"] or 0.0)
+    )
+
+
+def kpis_from_totals(customers: int, purchases: int, buyers: int, revenue: float) -> Kpis:
+    """The :class:`Kpis` of counted totals (averages None without purchases or buyers)."""
     return Kpis(
-        customers=dataset.n_customers,
+        customers=customers,
         buyers=buyers,
         revenue=revenue,
         purchases=purchases,
@@ -42,36 +64,37 @@ def kpis(dataset: Dataset) -> Kpis:
     )
 
 
+MONTHLY_COLUMNS = ["month", "revenue", "purchases", "buyers"]
+
+
 def monthly_revenue(dataset: Dataset) -> pd.DataFrame:
     """Revenue, purchases and distinct buyers per calendar month (``month`` = first day).
 
     Months without purchases inside the covered period appear with zeros, so a chart shows
-    gaps as gaps rather than joining over them.
+    gaps as gaps rather than joining over them. Reduced in the engine
+    (:func:`kundenmodell.engine.monthly_totals`).
     """
-    columns = ["month", "revenue", "purchases", "buyers"]
     transactions = dataset.transactions
-    if transactions.empty or not {"date", "amount"} <= set(transactions.columns):
-        return pd.DataFrame(columns=columns)
-    dates = pd.to_datetime(transactions["date"], errors="coerce")
-    valid = dates.notna().to_numpy()
-    months = dates.to_numpy()[valid].astype("datetime64[M]")
-    if len(months) == 0:
-        return pd.DataFrame(columns=columns)
-    first = months.min()
-    slot = (months - first).astype(np.int64)
-    size = int(slot.max()) + 1
-    amounts = pd.to_numeric(transactions["amount"], errors="coerce").to_numpy()[valid]
-    codes, _ = pd.factorize(transactions["customer_id"].to_numpy()[valid])
-    pairs = distinct_sorted(codes.astype(np.int64) * size + slot, (int(codes.max()) + 1) * size)
-    buyer_months = pairs % size
+    if transactions.empty or not {"customer_id", "date", "amount"} <= set(transactions.columns):
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    return monthly_of_table(engine.frame_table(transactions, engine.PURCHASE_COLUMNS))
+
+
+def monthly_of_table(transactions: ibis.Table) -> pd.DataFrame:
+    """:func:`monthly_revenue` of an engine table of purchases."""
+    totals = engine.to_pandas(engine.monthly_totals(engine.purchase_rows(transactions)))
+    if totals.empty:
+        return pd.DataFrame(columns=MONTHLY_COLUMNS)
+    ordinals = np.arange(int(totals["ordinal"].min()), int(totals["ordinal"].max()) + 1)
+    filled = totals.set_index("ordinal").reindex(ordinals, fill_value=0)
     return pd.DataFrame(
         {
-            "month": pd.to_datetime(first + np.arange(size)),
-            "revenue": np.bincount(slot, weights=np.nan_to_num(amounts), minlength=size),
-            "purchases": np.bincount(slot, minlength=size),
-            "buyers": np.bincount(buyer_months, minlength=size),
+            "month": pd.PeriodIndex.from_ordinals(ordinals, freq="M").to_timestamp(),
+            "revenue": filled["revenue"].to_numpy(dtype=np.float64),
+            "purchases": filled["purchases"].to_numpy(dtype=np.int64),
+            "buyers": filled["buyers"].to_numpy(dtype=np.int64),
         }
-    )[columns]
+    )
 
 
 def _category_counts(values: pd.Series, order: tuple[str, ...], name: str) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.clv.bgnbd import BetaGeoModel
-from kundenmodell.clv.summary import days_per_unit, purchase_days, summarise_days
+from kundenmodell.clv.summary import days_per_unit, purchase_days, summary_from_transactions
 from kundenmodell.dates import as_day
 from kundenmodell.errors import DataError
 
@@ -47,7 +47,14 @@ def calibration_and_holdout(
     cut = as_day(calibration_end)
     if not days["day"].min() <= cut < end:
         raise DataError("error.clv.invalid_holdout")
-    summary = summarise_days(days[days["day"] <= cut], cut, time_unit, unit_days)
+    summary = summary_from_transactions(
+        transactions,
+        customer_id_col=customer_id_col,
+        date_col=date_col,
+        amount_col=amount_col,
+        observation_end=cut,
+        time_unit=time_unit,
+    )
     later = days[(days["day"] > cut) & (days["day"] <= end)]
     counts = later.groupby("customer_id", observed=True).size()
     summary["frequency_holdout"] = counts.reindex(summary.index, fill_value=0).astype(np.int64)

@@ -18,9 +18,11 @@ is how a calibration period is cut off.
 
 from __future__ import annotations
 
+import ibis
 import numpy as np
 import pandas as pd
 
+from kundenmodell import engine
 from kundenmodell.dates import as_day, as_days
 from kundenmodell.errors import DataError
 
@@ -78,57 +80,46 @@ def summary_from_transactions(
 ) -> pd.DataFrame:
     """Frequency, recency, T and monetary value per customer (see the module docstring).
 
-    Returns a frame indexed by customer id (index name ``customer_id``) with the columns
-    ``frequency`` (int64), ``recency``, ``T``, ``monetary_value`` (float64). ``attrs`` records
-    ``time_unit`` and ``observation_end``. ``observation_end`` defaults to the last purchase
-    day in the data.
+    Returns a frame indexed by customer id (index name ``customer_id``, sorted) with the
+    columns ``frequency`` (int64), ``recency``, ``T``, ``monetary_value`` (float64). ``attrs``
+    records ``time_unit`` and ``observation_end``. ``observation_end`` defaults to the last
+    purchase day in the data. The purchases are reduced in the engine
+    (:func:`kundenmodell.engine.customer_summary`); :func:`summary_of_table` does the same for
+    a table that already lives there (Parquet, DuckDB, Spark).
 
     Raises :class:`DataError` ``error.missing_column`` when a column is missing,
     ``error.clv.no_purchases`` when no dated purchase is left and ``error.clv.unknown_time_unit``.
     """
-    unit_days = days_per_unit(time_unit)
-    days = purchase_days(
-        transactions, customer_id_col=customer_id_col, date_col=date_col, amount_col=amount_col
-    )
-    end = days["day"].max() if observation_end is None else as_day(observation_end)
-    days = days[days["day"] <= end]
-    if days.empty:
-        raise DataError("error.clv.no_purchases")
-    return summarise_days(days, end, time_unit, unit_days)
+    days_per_unit(time_unit)
+    renamed = {customer_id_col: "customer_id", date_col: "date", amount_col: "amount"}
+    for column in renamed:
+        if column not in transactions.columns:
+            raise DataError("error.missing_column", table="transactions", column=column)
+    frame = pd.DataFrame({new: transactions[old] for old, new in renamed.items()}, copy=False)
+    return summary_of_table(engine.frame_table(frame), observation_end, time_unit)
 
 
-def summarise_days(
-    days: pd.DataFrame, end: pd.Timestamp, time_unit: str, unit_days: float
+def summary_of_table(
+    transactions: ibis.Table, observation_end: object = None, time_unit: str = "W"
 ) -> pd.DataFrame:
-    """The summary of :func:`purchase_days` rows (sorted by customer and day, all on or before
-    ``end``)."""
-    codes, ids = pd.factorize(days["customer_id"], sort=False)
-    day_number = _day_numbers(days["day"])
-    amount = days["amount"].to_numpy(dtype=np.float64)
-    n = len(ids)
-    # Rows are sorted by customer and day: each customer's rows form one block.
-    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-    counts = np.diff(np.r_[starts, len(codes)])
-    first = day_number[starts]
-    last = day_number[starts + counts - 1]
-    totals = np.add.reduceat(amount, starts) if n else np.empty(0)
-    frequency = counts - 1
-    repeat_spend = totals - amount[starts]
-    monetary = np.divide(repeat_spend, frequency, out=np.zeros(n), where=frequency > 0)
-    end_number = _day_numbers(pd.Series([end]))[0]
-    summary = pd.DataFrame(
+    """:func:`summary_from_transactions` of an engine table in the canonical schema."""
+    unit_days = days_per_unit(time_unit)
+    bought = engine.purchases(transactions)
+    end = engine.last_day(bought) if observation_end is None else as_day(observation_end)
+    if end is None:
+        raise DataError("error.clv.no_purchases")
+    summary = engine.customer_summary(engine.purchases(transactions, end), end, unit_days=unit_days)
+    columns = ["customer_id", *SUMMARY_COLUMNS]
+    frame = engine.to_pandas(summary.select(*columns).order_by("customer_id"))
+    if frame.empty:
+        raise DataError("error.clv.no_purchases")
+    frame = frame.set_index("customer_id").astype(
         {
-            "frequency": frequency.astype(np.int64),
-            "recency": (last - first) / unit_days,
-            "T": (end_number - first) / unit_days,
-            "monetary_value": monetary,
-        },
-        index=pd.Index(ids, name="customer_id"),
+            "frequency": np.int64,
+            "recency": np.float64,
+            "T": np.float64,
+            "monetary_value": np.float64,
+        }
     )
-    summary.attrs.update({"time_unit": time_unit, "observation_end": end})
-    return summary
-
-
-def _day_numbers(days: pd.Series) -> np.ndarray:
-    """Whole days since 1970-01-01 of midnight timestamps."""
-    return days.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    frame.attrs.update({"time_unit": time_unit, "observation_end": end})
+    return frame

@@ -1,64 +1,19 @@
-"""Churn rate and acquisition-cohort retention for non-contractual purchase data."""
+"""Churn rate and acquisition-cohort retention for non-contractual purchase data.
+
+The purchases are reduced in the engine (:func:`kundenmodell.engine.spell_events`,
+:func:`kundenmodell.engine.cohort_cells`); what comes back is one row per period or cohort
+cell, turned into the tables below with pandas.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import ibis
 import numpy as np
 import pandas as pd
 
-from kundenmodell.arrays import distinct_sorted
+from kundenmodell import engine
 from kundenmodell.errors import DataError
-from kundenmodell.segments._common import purchases_until, resolve_as_of
-
-
-def period_ordinals(dates: pd.Series, period: str) -> np.ndarray:
-    """Calendar months (``"M"``) or quarters (``"Q"``) since 1970 as integers, the same
-    ordinals pandas uses for monthly and quarterly periods, computed with numpy."""
-    if period not in ("M", "Q"):
-        raise DataError("error.segments.invalid_period_unit", unit=period)
-    months = dates.to_numpy().astype("datetime64[M]").astype(np.int64)
-    return months if period == "M" else np.floor_divide(months, 3)
-
-
-@dataclass(frozen=True)
-class PurchasePeriods:
-    """Which customer bought in which period: arrays sorted by customer, then period.
-
-    ``customer`` holds integer customer codes, ``ordinal`` the period ordinals of
-    :func:`period_ordinals`; one entry per customer and period with a purchase. Built once by
-    :func:`purchase_periods`, it feeds both :func:`churn_from_periods` and
-    :func:`cohorts_from_periods`.
-    """
-
-    customer: np.ndarray
-    ordinal: np.ndarray
-    last_ordinal: int
-    period: str
-
-    @property
-    def first_of_customer(self) -> np.ndarray:
-        """True where a customer's entries begin."""
-        return np.r_[True, self.customer[1:] != self.customer[:-1]]
-
-
-def purchase_periods(
-    transactions: pd.DataFrame, period: str = "M", *, as_of: object | None = None
-) -> PurchasePeriods:
-    """The distinct (customer, period) pairs of the purchases up to ``as_of``."""
-    as_of = resolve_as_of(transactions, as_of)
-    purchases = purchases_until(transactions, as_of)
-    ordinals = period_ordinals(purchases["date"], period)
-    if len(ordinals) == 0:
-        raise DataError("error.segments.no_dated_purchases")
-    codes, _ = pd.factorize(purchases["customer_id"])
-    low = ordinals.min()
-    span = int(ordinals.max() - low) + 1
-    pairs = distinct_sorted(
-        codes.astype(np.int64) * span + (ordinals - low), (codes.max() + 1) * span
-    )
-    last = int(period_ordinals(pd.Series([as_of]), period)[0])
-    return PurchasePeriods(pairs // span, pairs % span + low, last, period)
+from kundenmodell.segments._common import require_columns, resolve_as_of
 
 
 def churn_rate(
@@ -79,37 +34,39 @@ def churn_rate(
     False for the first ``inactive_periods`` periods of the data, in which nobody can have churned
     yet; charts and averages should skip them.
     """
-    periods = purchase_periods(transactions, period, as_of=as_of)
-    return churn_from_periods(periods, inactive_periods)
+    table, as_of = _purchase_table(transactions, as_of)
+    return churn_of_table(table, as_of, period, inactive_periods)
 
 
-def churn_from_periods(periods: PurchasePeriods, inactive_periods: int = 12) -> pd.DataFrame:
-    """:func:`churn_rate` from precomputed :class:`PurchasePeriods`."""
+def churn_of_table(
+    table: ibis.Table, as_of: pd.Timestamp, period: str = "M", inactive_periods: int = 12
+) -> pd.DataFrame:
+    """:func:`churn_rate` of an engine table of purchases, up to the day ``as_of``."""
     if inactive_periods < 1:
         raise DataError("error.segments.invalid_window")
-    ordinal, customer = periods.ordinal, periods.customer
-    same_customer = customer[1:] == customer[:-1]
-    long_gap = np.diff(ordinal) >= inactive_periods
-    first = periods.first_of_customer
-    # A purchase starts an active spell when it is the customer's first or follows a gap long
-    # enough for them to have churned in between.
-    lapsed_before = np.r_[False, same_customer & long_gap]
-    # A spell ends (churn) inactive_periods after a purchase that is the last of its spell.
-    last_in_spell = np.r_[~same_customer | long_gap, True]
-    churn_at = ordinal[last_in_spell] + inactive_periods
-    start, end = int(ordinal.min()), periods.last_ordinal
-    size = end - start + 1
-    new = np.bincount(ordinal[first] - start, minlength=size)[:size]
-    reactivated = np.bincount(ordinal[lapsed_before] - start, minlength=size)[:size]
-    churned = np.bincount(churn_at[churn_at <= end] - start, minlength=size)[:size]
+    last = _ordinal_of(as_of, period)
+    events = engine.to_pandas(
+        engine.spell_events(engine.purchases(table, as_of), period, inactive_periods)
+    )
+    if events.empty:
+        raise DataError("error.segments.no_dated_purchases")
+    start = int(events["ordinal"].min())
+    index = np.arange(start, last + 1)
+    by_period = events.set_index("ordinal").reindex(index, fill_value=0)
+    new = by_period["new"].to_numpy(dtype=np.int64)
+    reactivated = by_period["reactivated"].to_numpy(dtype=np.int64)
+    # A spell that ends with a purchase in period p churns in p + inactive_periods.
+    churned = np.r_[
+        np.zeros(min(inactive_periods, len(index)), dtype=np.int64),
+        by_period["spell_ends"].to_numpy(dtype=np.int64)[: max(len(index) - inactive_periods, 0)],
+    ]
     active_end = np.cumsum(new + reactivated - churned)
     active_start = np.r_[0, active_end[:-1]]
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = np.where(active_start > 0, churned / np.maximum(active_start, 1), np.nan)
-    index = np.arange(start, end + 1)
     return pd.DataFrame(
         {
-            "period": pd.PeriodIndex.from_ordinals(index, freq=periods.period).to_timestamp(),
+            "period": pd.PeriodIndex.from_ordinals(index, freq=period).to_timestamp(),
             "active_start": active_start,
             "new": new,
             "reactivated": reactivated,
@@ -131,26 +88,33 @@ def cohort_retention(
     and ``retention`` = active / cohort_size (1.0 at period 0 by definition). Only observed
     cells (cohort + periods_since ≤ the period of ``as_of``) appear.
     """
-    return cohorts_from_periods(purchase_periods(transactions, period, as_of=as_of))
+    table, as_of = _purchase_table(transactions, as_of)
+    return cohorts_of_table(table, as_of, period)
 
 
-def cohorts_from_periods(periods: PurchasePeriods) -> pd.DataFrame:
-    """:func:`cohort_retention` from precomputed :class:`PurchasePeriods`."""
-    first = periods.first_of_customer
-    # Entries are sorted by customer, so each customer's first period repeats over their rows.
-    cohort = np.repeat(periods.ordinal[first], np.diff(np.r_[np.flatnonzero(first), len(first)]))
-    since = periods.ordinal - cohort
-    width = int(since.max()) + 1
-    counts = np.bincount((cohort - cohort.min()) * width + since)
-    cells = np.flatnonzero(counts)
-    active = counts[cells]
-    frame = pd.DataFrame(
-        {"cohort": cells // width + cohort.min(), "periods_since": cells % width, "active": active}
-    )
+def cohorts_of_table(table: ibis.Table, as_of: pd.Timestamp, period: str = "M") -> pd.DataFrame:
+    """:func:`cohort_retention` of an engine table of purchases, up to the day ``as_of``."""
+    frame = engine.to_pandas(engine.cohort_cells(engine.purchases(table, as_of), period))
+    if frame.empty:
+        raise DataError("error.segments.no_dated_purchases")
+    frame = frame.astype({"cohort": np.int64, "periods_since": np.int64, "active": np.int64})
     sizes = frame.loc[frame["periods_since"] == 0].set_index("cohort")["active"]
     frame["cohort_size"] = frame["cohort"].map(sizes).to_numpy()
     frame["retention"] = frame["active"] / frame["cohort_size"]
-    frame["cohort"] = pd.PeriodIndex.from_ordinals(
-        frame["cohort"], freq=periods.period
-    ).to_timestamp()
-    return frame
+    frame["cohort"] = pd.PeriodIndex.from_ordinals(frame["cohort"], freq=period).to_timestamp()
+    return frame[["cohort", "periods_since", "active", "cohort_size", "retention"]]
+
+
+def _purchase_table(
+    transactions: pd.DataFrame, as_of: object | None
+) -> tuple[ibis.Table, pd.Timestamp]:
+    require_columns(transactions, "transactions", ("customer_id", "date"))
+    as_of = resolve_as_of(transactions, as_of)
+    return engine.frame_table(transactions, engine.PURCHASE_COLUMNS), as_of
+
+
+def _ordinal_of(day: pd.Timestamp, period: str) -> int:
+    if period not in ("M", "Q"):
+        raise DataError("error.segments.invalid_period_unit", unit=period)
+    months = (day.year - 1970) * 12 + day.month - 1
+    return months if period == "M" else months // 3

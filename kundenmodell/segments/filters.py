@@ -30,13 +30,7 @@ def filter_dataset(dataset: Dataset, selection: SegmentFilter) -> Dataset:
     interactions. Restrictions on columns the data does not have are ignored."""
     if not selection.active:
         return dataset
-    customers = dataset.customers
-    keep = pd.Series(True, index=customers.index)
-    for column in FILTER_COLUMNS:
-        allowed = getattr(selection, column)
-        if allowed and column in customers.columns:
-            keep &= customers[column].astype("string").isin(allowed).fillna(False)
-    kept = customers[keep]
+    kept = filter_customers(dataset.customers, selection)
     ids = kept["customer_id"]
 
     def restrict(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -50,6 +44,18 @@ def filter_dataset(dataset: Dataset, selection: SegmentFilter) -> Dataset:
         transactions=restrict(dataset.transactions),
         interactions=restrict(dataset.interactions),
     )
+
+
+def filter_customers(customers: pd.DataFrame, selection: SegmentFilter) -> pd.DataFrame:
+    """The rows of ``customers`` matching every restriction of ``selection``."""
+    if not selection.active:
+        return customers
+    keep = pd.Series(True, index=customers.index)
+    for column in FILTER_COLUMNS:
+        allowed = getattr(selection, column)
+        if allowed and column in customers.columns:
+            keep &= customers[column].astype("string").isin(allowed).fillna(False)
+    return customers[keep]
 
 
 def filter_options(customers: pd.DataFrame, column: str, *, limit: int = 50) -> list[str]:

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import numpy as np
+import ibis
 import pandas as pd
 
-from kundenmodell.arrays import positions_in
+from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
-from kundenmodell.overview import Kpis, kpis, monthly_revenue
-from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules, classify_activity
-from kundenmodell.segments.churn import churn_from_periods, cohorts_from_periods, purchase_periods
-from kundenmodell.segments.filters import SegmentFilter, filter_dataset
+from kundenmodell.overview import Kpis, kpis, kpis_of_table, monthly_of_table, monthly_revenue
+from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules, with_never_bought
+from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
+from kundenmodell.segments.filters import SegmentFilter, filter_customers, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
 from kundenmodell.segments.nps import NpsResult, nps, nps_by
-from kundenmodell.segments.rfm import rfm, rfm_summary
+from kundenmodell.segments.rfm import rfm_summary, with_segments
 
 CHURN_KPI_PERIODS = 12
+RFM_BINS = 5
 NO_FILTER = SegmentFilter()
 DEFAULT_RULES = ActivityRules()
 
@@ -48,44 +49,6 @@ class SegmentReport:
     cohorts: pd.DataFrame | None = None
 
 
-def _with_integer_ids(dataset: Dataset) -> tuple[Dataset, pd.Index]:
-    """The data set with customer ids replaced by integer codes, and the ids by code.
-
-    Grouping a million purchases by integer is several times faster than by string; the
-    per-customer results are relabelled with :func:`_relabel` at the end. Only the columns the
-    segment views read are kept.
-    """
-    transactions = dataset.transactions
-    codes, ids = pd.factorize(transactions["customer_id"])
-    ids = pd.Index(ids)
-    customer_codes = positions_in(dataset.customers["customer_id"], ids)
-    unseen = customer_codes < 0
-    if unseen.any():
-        ids = ids.append(pd.Index(dataset.customers["customer_id"].array[unseen]))
-        customer_codes[unseen] = np.arange(len(ids) - int(unseen.sum()), len(ids))
-    kept = [c for c in ("customer_id", "date", "amount") if c in transactions.columns]
-    encoded_transactions = transactions[kept].assign(customer_id=codes)
-    interactions = dataset.interactions
-    if interactions is not None and "customer_id" in interactions.columns:
-        interaction_codes = positions_in(interactions["customer_id"], ids)
-        interactions = interactions.assign(customer_id=interaction_codes)[interaction_codes >= 0]
-    return (
-        replace(
-            dataset,
-            customers=dataset.customers.assign(customer_id=customer_codes),
-            transactions=encoded_transactions,
-            interactions=interactions,
-        ),
-        ids,
-    )
-
-
-def _relabel(frame: pd.Series | pd.DataFrame, ids: pd.Index) -> pd.Series | pd.DataFrame:
-    relabelled = frame.copy()
-    relabelled.index = pd.Index(ids[frame.index.to_numpy()], name="customer_id")
-    return relabelled
-
-
 def activity_summary(activity: pd.Series, revenue: pd.Series) -> pd.DataFrame:
     """Per activity class: customers, share of customers, revenue and share of revenue.
 
@@ -112,16 +75,30 @@ def segment_report(
 
     ``as_of`` is the last purchase date of the unfiltered data, so that filtering never moves
     the reference date. Views whose columns are missing are None and listed in ``missing``.
+    The purchases are reduced in the engine (one in-memory DuckDB table over Arrow, the filter
+    a semi-join there); per-customer results and small aggregates come back.
     """
-    encoded, ids = _with_integer_ids(dataset)
-    view = filter_dataset(encoded, selection)
-    customers, transactions = view.customers, view.transactions
+    customers = filter_customers(dataset.customers, selection)
+    interactions = filter_dataset(
+        replace(dataset, transactions=dataset.transactions.iloc[:0]), selection
+    ).interactions
+    transactions = dataset.transactions
     missing: dict[str, str] = {}
-    has_purchases = {"customer_id", "date"} <= set(transactions.columns) and not transactions.empty
-    period = dataset.period
-    as_of = period[1].normalize() if period is not None else None
+    columns_present = {"customer_id", "date"} <= set(transactions.columns)
+    table = engine.frame_table(transactions, engine.PURCHASE_COLUMNS) if columns_present else None
+    as_of = None
+    if table is not None and not transactions.empty:
+        as_of = engine.last_day(engine.purchase_rows(table))
+        if selection.active:
+            kept = engine.frame_table(customers[["customer_id"]].drop_duplicates())
+            table = table.semi_join(kept, "customer_id")
+    counts = (
+        kpis_of_table(len(customers), table)
+        if table is not None and as_of is not None
+        else kpis(filter_dataset(dataset, selection))
+    )
 
-    funnel = lifecycle_funnel(customers, view.interactions) if "status" in customers else None
+    funnel = lifecycle_funnel(customers, interactions) if "status" in customers else None
     if funnel is None:
         missing["funnel"] = "status"
 
@@ -134,52 +111,61 @@ def segment_report(
         except DataError:
             missing["nps"] = "nps_score"
 
-    if not has_purchases or as_of is None:
+    if table is None or as_of is None or counts.purchases == 0:
         missing["purchases"] = "date"
         return SegmentReport(
             len(customers),
             as_of,
-            kpis(view),
-            monthly_revenue(view),
+            counts,
+            monthly_revenue(filter_dataset(dataset, selection)),
             missing,
             funnel=funnel,
             nps=nps_result,
         )
 
-    activity = classify_activity(
-        transactions,
-        as_of,
-        active_window_days=rules.active_window_days,
-        regular_min_purchases=rules.regular_min_purchases,
-        regular_window_days=rules.regular_window_days,
-        customers=customers,
-    )
-    rfm_table = rfm(transactions, as_of)
-    revenue = rfm_table["monetary"]
-    summary = activity_summary(activity, revenue).set_index("activity")
-    last_age = rfm_table["recency_days"]
+    per_customer = _per_customer(table, as_of, rules)
+    rfm_table = with_segments(per_customer.drop(columns="activity"), RFM_BINS)
+    activity = with_never_bought(per_customer["activity"].astype(object), customers)
+    summary = activity_summary(activity, rfm_table["monetary"]).set_index("activity")
     if nps_result is not None:
         nps_table = nps_by(customers, activity.astype("string"))
-    periods = purchase_periods(transactions, "M", as_of=as_of)
-    churn = churn_from_periods(periods, inactive_months)
+    churn = churn_of_table(table, as_of, "M", inactive_months)
     recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
     return SegmentReport(
         customers=len(customers),
         as_of=as_of,
-        kpis=kpis(view),
-        monthly=monthly_revenue(view),
+        kpis=counts,
+        monthly=monthly_of_table(table),
         missing=missing,
         funnel=funnel,
-        activity=_relabel(activity, ids),
+        activity=activity,
         activity_summary=summary.reset_index(),
-        actual_customers=int((last_age < rules.active_window_days).sum()),
+        actual_customers=int((rfm_table["recency_days"] < rules.active_window_days).sum()),
         regular_customers=int(summary.loc["regular", "customers"]),
         regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
-        rfm=_relabel(rfm_table, ids),
+        rfm=rfm_table,
         rfm_summary=rfm_summary(rfm_table),
         nps=nps_result,
         nps_by_activity=nps_table,
         churn=churn,
         monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
-        cohorts=cohorts_from_periods(periods),
+        cohorts=cohorts_of_table(table, as_of, "M"),
     )
+
+
+def _per_customer(table: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules) -> pd.DataFrame:
+    """Per buyer (indexed by ``customer_id``): the RFM figures and scores and the activity
+    class, from one customer summary in the engine."""
+    summary = engine.customer_summary(
+        engine.purchases(table, as_of), as_of, recent_window_days=rules.regular_window_days
+    )
+    classed = summary.mutate(
+        activity=engine.activity_class(
+            summary,
+            as_of,
+            active_window_days=rules.active_window_days,
+            regular_min_purchases=rules.regular_min_purchases,
+        )
+    )
+    scored = engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",))
+    return engine.to_pandas(scored.order_by("customer_id")).set_index("customer_id")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kundenmodell import engine
 from kundenmodell.errors import DataError
-from kundenmodell.segments._common import purchases_until, resolve_as_of
+from kundenmodell.segments._common import require_columns, resolve_as_of
 
 RFM_SEGMENTS: tuple[str, ...] = (
     "champions",
@@ -42,9 +43,16 @@ def quantile_scores(values: pd.Series, bins: int, *, higher_is_better: bool = Tr
     score = ceil(bins × rank_pct), with ``rank_pct`` the average-rank percentile (ties share
     their mean rank), so a tie never straddles two scores. With ``higher_is_better=False`` the
     smallest values score highest (recency: fewer days since the last purchase is better).
+    Computed in the engine (:func:`kundenmodell.engine.quantile_score`).
     """
-    ranked = (values if higher_is_better else -values).rank(method="average", pct=True)
-    return np.ceil(ranked * bins).clip(1, bins).astype(int)
+    frame = pd.DataFrame({"position": np.arange(len(values)), "value": values.to_numpy()})
+    table = engine.frame_table(frame)
+    scored = table.select(
+        "position",
+        score=engine.quantile_score(table, "value", bins, higher_is_better=higher_is_better),
+    )
+    result = engine.to_pandas(scored.order_by("position"))
+    return pd.Series(result["score"].to_numpy(dtype=int), index=values.index, name=values.name)
 
 
 def rfm(transactions: pd.DataFrame, as_of: object | None = None, *, bins: int = 5) -> pd.DataFrame:
@@ -58,23 +66,30 @@ def rfm(transactions: pd.DataFrame, as_of: object | None = None, *, bins: int = 
       lowest and highest); the recommended action per segment is the i18n key
       ``rfm.action.<segment>``.
 
-    Indexed by ``customer_id``; only customers with a purchase up to ``as_of`` appear.
+    Indexed by ``customer_id``; only customers with a purchase up to ``as_of`` appear. The
+    figures and scores are computed in the engine (:func:`kundenmodell.engine.rfm_scores`).
     """
+    check_bins(bins)
+    require_columns(transactions, "transactions", ("customer_id", "date"))
+    as_of = resolve_as_of(transactions, as_of)
+    table = engine.frame_table(transactions, engine.PURCHASE_COLUMNS)
+    summary = engine.customer_summary(engine.purchases(table, as_of), as_of)
+    scored = engine.to_pandas(engine.rfm_scores(summary, as_of, bins).order_by("customer_id"))
+    return with_segments(scored.set_index("customer_id"), bins)
+
+
+def check_bins(bins: int) -> None:
+    """Raise ``error.segments.invalid_bins`` unless 2 ≤ ``bins`` ≤ 10."""
     if not 2 <= bins <= 10:
         raise DataError("error.segments.invalid_bins", minimum=2, maximum=10)
-    as_of = resolve_as_of(transactions, as_of)
-    purchases = purchases_until(transactions, as_of)
-    grouped = purchases.groupby("customer_id")
-    table = pd.DataFrame(
-        {
-            "recency_days": (as_of - grouped["date"].max()).dt.days,
-            "frequency": grouped.size(),
-            "monetary": grouped["amount"].sum(),
-        }
-    )
-    table["r_score"] = quantile_scores(table["recency_days"], bins, higher_is_better=False)
-    table["f_score"] = quantile_scores(table["frequency"], bins)
-    table["m_score"] = quantile_scores(table["monetary"], bins)
+
+
+def with_segments(scores: pd.DataFrame, bins: int) -> pd.DataFrame:
+    """:func:`kundenmodell.engine.rfm_scores` rows (indexed by customer) with the named
+    ``segment`` of the R×F grid; the scores as Python ints, the rest as computed."""
+    table = scores.astype(
+        {"recency_days": np.int64, "frequency": np.int64, "monetary": np.float64}
+    ).astype({f"{letter}_score": int for letter in "rfm"})
     r5, f5 = (_to_five(table[column].to_numpy(), bins) for column in ("r_score", "f_score"))
     table["segment"] = pd.Categorical(_GRID[r5 - 1, f5 - 1], categories=list(RFM_SEGMENTS))
     table.index.name = "customer_id"

@@ -1,5 +1,4 @@
-"""distinct_sorted equals np.unique, with and without the bitmap; positions_in equals
-Index.get_indexer for every kind of id."""
+"""positions_in equals Index.get_indexer for every kind of id."""
 
 import numpy as np
 import pandas as pd
@@ -7,21 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kundenmodell import arrays
-from kundenmodell.arrays import distinct_sorted, positions_in
-
-
-@given(st.lists(st.integers(0, 999), max_size=300))
-def test_distinct_sorted_equals_numpy_unique(values):
-    keys = np.array(values, dtype=np.int64)
-    np.testing.assert_array_equal(distinct_sorted(keys, 1_000), np.unique(keys))
-
-
-def test_large_ranges_fall_back_to_sorting(monkeypatch):
-    monkeypatch.setattr(arrays, "_BITMAP_LIMIT", 10)
-    keys = np.array([7, 3, 7, 11, 3], dtype=np.int64)
-    np.testing.assert_array_equal(distinct_sorted(keys, 1_000), [3, 7, 11])
-
+from kundenmodell.arrays import positions_in
 
 _IDS = st.lists(st.sampled_from(["K1", "K2", "k1", "Ø9", "", "K10"]), max_size=40)
 

@@ -326,25 +326,3 @@ def test_every_customer_gets_exactly_one_class(seed, window, minimum):
     assert classes.notna().all()
     buyers = set(data.transactions["customer_id"].astype(str))
     assert set(classes[classes == "never_bought"].index).isdisjoint(buyers)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 800)), min_size=1, max_size=60),
-    st.integers(1, 400),
-)
-def test_purchase_day_stats_by_codes_equal_the_general_path(pairs, window):
-    """The sorted-pairs path for integer codes gives what drop_duplicates + group-by give."""
-    from kundenmodell.segments.activity import purchase_day_stats
-
-    as_of = pd.Timestamp("2024-12-31")
-    purchases = pd.DataFrame(
-        {
-            "customer_id": [customer for customer, _ in pairs],
-            "date": [as_of - pd.Timedelta(days=age) for _, age in pairs],
-        }
-    )
-    fast = purchase_day_stats(purchases, as_of, window)
-    general = purchase_day_stats(purchases.astype({"customer_id": object}), as_of, window)
-    pd.testing.assert_frame_equal(fast, general, check_index_type=False, check_dtype=False)
-    assert fast["purchase_days"].sum() == len(set(pairs))

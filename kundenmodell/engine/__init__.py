@@ -1,0 +1,46 @@
+"""The engine: purchase scans as Ibis expressions, run where the data lives.
+
+Reduce in the engine, model in Python. Every question that scans purchases (per-customer
+summary, CLV inputs, RFM scores, activity, monthly revenue, churn, cohorts) is an Ibis
+expression over a purchase table; DuckDB embedded runs it by default (in memory over Arrow for
+a :class:`~kundenmodell.dataset.Dataset`, in place for Parquet and DuckDB files), Spark
+through ``ibis.pyspark.connect(session)``, a warehouse through an Ibis connection string.
+Only small results come back to pandas.
+"""
+
+from kundenmodell.engine.activity import activity_class
+from kundenmodell.engine.connection import (
+    backend_of,
+    connection,
+    frame_table,
+    scalars,
+    to_pandas,
+)
+from kundenmodell.engine.customers import clv_histogram, customer_summary, day_totals
+from kundenmodell.engine.periods import cohort_cells, monthly_totals, spell_events
+from kundenmodell.engine.purchases import last_day, purchase_rows, purchases
+from kundenmodell.engine.scores import quantile_score, rfm_scores
+from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
+
+__all__ = [
+    "PURCHASE_COLUMNS",
+    "EngineTables",
+    "activity_class",
+    "backend_of",
+    "clv_histogram",
+    "cohort_cells",
+    "connection",
+    "customer_summary",
+    "day_totals",
+    "frame_table",
+    "last_day",
+    "monthly_totals",
+    "open_source",
+    "purchase_rows",
+    "purchases",
+    "quantile_score",
+    "rfm_scores",
+    "scalars",
+    "spell_events",
+    "to_pandas",
+]

@@ -1,0 +1,82 @@
+"""Where the expressions run: one embedded DuckDB per thread, or the backend a table is bound to.
+
+Streamlit runs every session in its own thread and a DuckDB connection must not be shared
+between threads, so each thread gets its own in-memory DuckDB (opening one costs milliseconds).
+Tables read from Parquet, a DuckDB file, Spark or a warehouse are bound to their own backend
+and run there; in-memory tables (:func:`frame_table`) run on the calling thread's DuckDB.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+from ibis.backends import BaseBackend
+from ibis.common.exceptions import IbisError
+
+from kundenmodell.dates import as_days
+
+_local = threading.local()
+
+
+def connection() -> BaseBackend:
+    """The calling thread's in-memory DuckDB (created on first use)."""
+    con = getattr(_local, "duckdb", None)
+    if con is None:
+        con = ibis.duckdb.connect()
+        _local.duckdb = con
+    return con
+
+
+def backend_of(expr: ibis.Expr) -> BaseBackend:
+    """The backend ``expr`` is bound to, or the thread's DuckDB for in-memory tables."""
+    try:
+        return expr._find_backend()
+    except IbisError:
+        return connection()
+
+
+def to_pandas(expr: ibis.Table) -> pd.DataFrame:
+    """Execute a (small) result table and return it as a pandas frame."""
+    return backend_of(expr).to_pyarrow(expr).to_pandas()
+
+
+def scalars(expr: ibis.Table) -> dict[str, object]:
+    """Execute a one-row aggregate and return its values by column name."""
+    row = backend_of(expr).to_pyarrow(expr).to_pylist()
+    return row[0] if row else {}
+
+
+def frame_table(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> ibis.Table:
+    """A pandas frame as an in-memory table over Arrow (no copy where the columns allow it).
+
+    Columns named ``date`` that are not datetimes yet are read with
+    :func:`kundenmodell.dates.as_days`, and ``amount`` that is not numeric with
+    ``pandas.to_numeric`` (unreadable values become missing), so that messy uploads reach the
+    engine with the same meaning the pandas code gave them.
+    """
+    kept = [c for c in (columns or tuple(frame.columns)) if c in frame.columns]
+    data = {}
+    for name in kept:
+        values = frame[name]
+        if name == "date" and not _is_naive_datetime(values):
+            values = as_days(values)
+        elif name == "amount" and not pd.api.types.is_numeric_dtype(values):
+            values = pd.to_numeric(values, errors="coerce")
+        data[name] = values
+    frame = pd.DataFrame(data, copy=False)
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # Mixed Python objects (an id column of numbers and text): compare them as text.
+        mixed = [n for n in frame.columns if frame[n].dtype == object]
+        table = pa.Table.from_pandas(
+            frame.astype(dict.fromkeys(mixed, "string")), preserve_index=False
+        )
+    return ibis.memtable(table)
+
+
+def _is_naive_datetime(values: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_dtype(values) and getattr(values.dt, "tz", None) is None

@@ -1,0 +1,94 @@
+"""The per-customer purchase summary, and the CLV inputs and histogram read from it.
+
+One scan of the purchases gives, per customer who bought up to the reference day ``as_of``:
+
+- ``purchases``: purchase rows; ``revenue``: their sum;
+- ``first_day`` and ``last_day``; ``purchase_days``: distinct days with a purchase;
+- ``recent_days``: those days less than ``recent_window_days`` before ``as_of``;
+- ``first_day_amount``: the total of the first purchase day;
+- the CLV inputs of Fader, Hardie & Lee (2005), durations in days / ``unit_days``:
+  ``frequency`` x = purchase_days − 1 (repeat purchase *days*: one day's basket lines are one
+  visit), ``recency`` t_x = (last_day − first_day) / unit, ``T`` = (as_of − first_day) / unit,
+  ``monetary_value`` = (revenue − first_day_amount) / x, the mean repeat-day spend (0 when x = 0).
+
+The summary stays an engine table; what comes back to Python is either a page of it or a
+reduction of it such as :func:`clv_histogram`.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dtypes
+
+from kundenmodell.engine.purchases import day_literal
+
+SUMMARY_COLUMNS = (
+    "customer_id",
+    "purchases",
+    "revenue",
+    "first_day",
+    "last_day",
+    "purchase_days",
+    "recent_days",
+    "first_day_amount",
+    "frequency",
+    "recency",
+    "T",
+    "monetary_value",
+)
+
+
+def day_totals(purchases: ibis.Table) -> ibis.Table:
+    """One row per customer and purchase day: ``rows`` (purchases that day) and ``amount``."""
+    return purchases.group_by(["customer_id", "day"]).aggregate(
+        rows=ibis._.count(), amount=purchases["amount"].sum()
+    )
+
+
+def customer_summary(
+    purchases: ibis.Table,
+    as_of: object,
+    *,
+    unit_days: float = 7.0,
+    recent_window_days: int = 365,
+) -> ibis.Table:
+    """The per-customer summary of the module docstring; ``purchases`` come from
+    :func:`kundenmodell.engine.purchases.purchases` cut at ``as_of``."""
+    days = day_totals(purchases)
+    end = day_literal(as_of)
+    age = end.delta(days["day"], unit="day")
+    per_customer = days.group_by("customer_id").aggregate(
+        purchases=days["rows"].sum().cast(dtypes.int64),
+        revenue=days["amount"].sum(),
+        first_day=days["day"].min(),
+        last_day=days["day"].max(),
+        purchase_days=days.count().cast(dtypes.int64),
+        recent_days=(age < recent_window_days).cast(dtypes.int64).sum(),
+        first_day_amount=days["amount"].argmin(days["day"]),
+    )
+    unit = ibis.literal(float(unit_days))
+    frequency = per_customer["purchase_days"] - 1
+    repeat_spend = per_customer["revenue"] - per_customer["first_day_amount"]
+    return per_customer.mutate(
+        recent_days=per_customer["recent_days"].fill_null(0),
+        frequency=frequency,
+        recency=per_customer["last_day"]
+        .delta(per_customer["first_day"], unit="day")
+        .cast(dtypes.float64)
+        / unit,
+        T=end.delta(per_customer["first_day"], unit="day").cast(dtypes.float64) / unit,
+        monetary_value=ibis.ifelse(
+            frequency > 0, repeat_spend / frequency.cast(dtypes.float64), 0.0
+        ),
+    ).select(*SUMMARY_COLUMNS)
+
+
+def clv_histogram(summary: ibis.Table) -> ibis.Table:
+    """The distinct (``frequency``, ``recency``, ``T``) of a :func:`customer_summary` with
+    ``customers`` (how many share them) and ``monetary_sum`` (their summed repeat spend):
+    the BG/NBD likelihood is a sum over customers, so it can be weighted by ``customers``."""
+    return (
+        summary.group_by(["frequency", "recency", "T"])
+        .aggregate(customers=ibis._.count(), monetary_sum=summary["monetary_value"].sum())
+        .order_by(["frequency", "recency", "T"])
+    )

@@ -1,0 +1,90 @@
+"""Monthly revenue, churn events and acquisition cohorts, reduced in the engine.
+
+Periods are integer ordinals since 1970, the ones pandas uses for monthly and quarterly
+periods: month = 12 · (year − 1970) + month − 1, quarter = ⌊month / 3⌋.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dtypes
+
+from kundenmodell.errors import DataError
+
+
+def period_ordinal(day: ibis.Value, period: str) -> ibis.Value:
+    """The month (``"M"``) or quarter (``"Q"``) ordinal of a date expression."""
+    if period not in ("M", "Q"):
+        raise DataError("error.segments.invalid_period_unit", unit=period)
+    month = (day.year().cast(dtypes.int64) - 1970) * 12 + day.month().cast(dtypes.int64) - 1
+    return month if period == "M" else month // 3
+
+
+def monthly_totals(rows: ibis.Table) -> ibis.Table:
+    """Per month ordinal with a dated purchase (``rows`` from
+    :func:`~kundenmodell.engine.purchases.purchase_rows`): ``revenue``, ``purchases`` (rows)
+    and ``buyers`` (distinct customers)."""
+    dated = rows.filter(rows["day"].notnull())
+    dated = dated.mutate(ordinal=period_ordinal(dated["day"], "M"))
+    return (
+        dated.group_by("ordinal")
+        .aggregate(
+            revenue=dated["amount"].sum(),
+            purchases=dated.count().cast(dtypes.int64),
+            buyers=dated["customer_id"].nunique().cast(dtypes.int64),
+        )
+        .order_by("ordinal")
+    )
+
+
+def customer_periods(purchases: ibis.Table, period: str) -> ibis.Table:
+    """The distinct (``customer_id``, ``ordinal``) pairs: who bought in which period."""
+    pairs = purchases.select(
+        customer_id=purchases["customer_id"], ordinal=period_ordinal(purchases["day"], period)
+    )
+    return pairs.distinct()
+
+
+def spell_events(purchases: ibis.Table, period: str, inactive_periods: int) -> ibis.Table:
+    """Per period ordinal: ``new`` (first purchases), ``reactivated`` and ``spell_ends``.
+
+    A customer's active spell starts with their first purchase or with a purchase at least
+    ``inactive_periods`` after the previous one; it ends with a purchase that has no successor
+    within ``inactive_periods`` (they churn ``inactive_periods`` after it). Counting where
+    spells end, not when they churn, keeps this one scan; the caller shifts the ends.
+    """
+    pairs = customer_periods(purchases, period)
+    window = ibis.window(group_by="customer_id", order_by="ordinal")
+    previous = pairs["ordinal"].lag().over(window)
+    following = pairs["ordinal"].lead().over(window)
+    flagged = pairs.mutate(
+        new=previous.isnull().cast(dtypes.int64),
+        reactivated=(pairs["ordinal"] - previous >= inactive_periods)
+        .fill_null(False)
+        .cast(dtypes.int64),
+        ends=(following.isnull() | (following - pairs["ordinal"] >= inactive_periods)).cast(
+            dtypes.int64
+        ),
+    )
+    return (
+        flagged.group_by("ordinal")
+        .aggregate(
+            new=flagged["new"].sum(),
+            reactivated=flagged["reactivated"].sum(),
+            spell_ends=flagged["ends"].sum(),
+        )
+        .order_by("ordinal")
+    )
+
+
+def cohort_cells(purchases: ibis.Table, period: str) -> ibis.Table:
+    """Acquisition cohort × periods since: ``cohort`` (ordinal of the first purchase),
+    ``periods_since`` and ``active`` (the cohort's customers who bought in that period)."""
+    pairs = customer_periods(purchases, period)
+    first = pairs["ordinal"].min().over(ibis.window(group_by="customer_id"))
+    cells = pairs.mutate(cohort=first).mutate(periods_since=ibis._.ordinal - ibis._.cohort)
+    return (
+        cells.group_by(["cohort", "periods_since"])
+        .aggregate(active=cells.count().cast(dtypes.int64))
+        .order_by(["cohort", "periods_since"])
+    )

@@ -1,0 +1,64 @@
+"""The purchase table in the engine's shape: who bought on which day for how much.
+
+Every reduction starts here, so the conventions live in one place:
+
+- ``day``: the purchase date truncated to the day; rows without a date are not purchases;
+- ``amount``: a missing amount counts as 0, so the purchase still counts as one;
+- rows without a customer id are left out (they belong to nobody);
+- ``until`` cuts off purchases after a day (the reference date, or a calibration end).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.datatypes as dtypes
+import pandas as pd
+
+from kundenmodell.engine.connection import scalars
+from kundenmodell.errors import DataError
+
+
+def purchase_rows(transactions: ibis.Table) -> ibis.Table:
+    """``customer_id``, ``day`` (date) and ``amount`` (float64, missing = 0) of every row;
+    rows without a date or a customer id are kept (the KPIs count them)."""
+    columns = transactions.columns
+    for column in ("customer_id", "date"):
+        if column not in columns:
+            raise DataError("error.missing_column", table="transactions", column=column)
+    date = transactions["date"]
+    if not date.type().is_date():
+        date = date.cast(dtypes.timestamp).date()
+    amount = (
+        transactions["amount"].cast(dtypes.float64).fill_null(0.0)
+        if "amount" in columns
+        else ibis.literal(0.0, type=dtypes.float64)
+    )
+    return transactions.select(customer_id=transactions["customer_id"], day=date, amount=amount)
+
+
+def purchases(transactions: ibis.Table, until: object | None = None) -> ibis.Table:
+    """:func:`purchase_rows` of dated purchases by known customers, up to ``until`` (a day)."""
+    rows = purchase_rows(transactions)
+    rows = rows.filter(rows["day"].notnull(), rows["customer_id"].notnull())
+    if until is not None:
+        rows = rows.filter(rows["day"] <= day_literal(until))
+    return rows
+
+
+def day_literal(value: object) -> ibis.Value:
+    """A day as a date literal of the engine."""
+    return ibis.literal(pd.Timestamp(value).date(), type=dtypes.date)
+
+
+def last_day(rows: ibis.Table) -> pd.Timestamp | None:
+    """The last ``day`` of :func:`purchase_rows` or :func:`purchases` (a midnight timestamp),
+    or None without dated purchases."""
+    value = rows.aggregate(last=rows["day"].max())
+    last = scalars(value).get("last")
+    return None if last is None else pd.Timestamp(_as_date(last))
+
+
+def _as_date(value: object) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]

@@ -1,0 +1,105 @@
+"""Opening a source as engine tables: a data set in memory, Parquet, a DuckDB file, a URL.
+
+- a :class:`~kundenmodell.dataset.Dataset`: its frames as in-memory tables over Arrow;
+- a Parquet file, a folder of Parquet files or a glob (hive-partitioned folders such as
+  ``transactions/year=2024/part-0.parquet`` included): read in place by the thread's DuckDB;
+- a data folder holding ``customers/`` and ``transactions/`` (and optionally
+  ``interactions/``), each a Parquet file, folder or ``<name>.parquet``;
+- a DuckDB file (``.duckdb``/``.ddb``/``.db``) with tables of those names, opened read-only;
+- an Ibis connection string (``postgres://…``, ``snowflake://…``, ``bigquery://…``,
+  ``pyspark://…``) with the tables' names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+
+from kundenmodell.dataset import Dataset
+from kundenmodell.engine.connection import connection, frame_table
+from kundenmodell.errors import DataError
+
+TABLE_NAMES = ("customers", "transactions", "interactions")
+DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
+PURCHASE_COLUMNS = ("customer_id", "date", "amount")
+
+
+@dataclass(frozen=True)
+class EngineTables:
+    """The canonical tables of one source as Ibis tables; ``interactions`` may be missing."""
+
+    customers: ibis.Table
+    transactions: ibis.Table
+    interactions: ibis.Table | None = None
+
+
+def dataset_tables(dataset: Dataset, *, purchase_columns_only: bool = True) -> EngineTables:
+    """A data set's frames as in-memory tables; by default only the purchase columns the
+    reductions read are handed over (the others would cost a conversion and no query)."""
+    columns = PURCHASE_COLUMNS if purchase_columns_only else None
+    interactions = dataset.interactions
+    return EngineTables(
+        customers=frame_table(dataset.customers),
+        transactions=frame_table(dataset.transactions, columns),
+        interactions=None if interactions is None else frame_table(interactions),
+    )
+
+
+def read_parquet(path: str | Path) -> ibis.Table:
+    """A Parquet file, a folder of them (searched recursively, hive partitions read as columns)
+    or a glob, as one table of the thread's DuckDB."""
+    location = Path(path)
+    pattern = str(location / "**" / "*.parquet") if location.is_dir() else str(path)
+    try:
+        return connection().read_parquet(pattern, hive_partitioning=location.is_dir())
+    except Exception as error:  # DuckDB reports unreadable files with several exception types
+        raise DataError("error.engine.unreadable", source=str(path)) from error
+
+
+def open_source(
+    source: Dataset | str | Path, *, tables: dict[str, str] | None = None
+) -> EngineTables:
+    """The canonical tables of ``source`` (see the module docstring). ``tables`` maps the
+    canonical names to the source's own table names (DuckDB files and connection strings)."""
+    if isinstance(source, Dataset):
+        return dataset_tables(source)
+    names = {name: name for name in TABLE_NAMES} | (tables or {})
+    text = str(source)
+    if "://" in text:
+        return _from_backend(ibis.connect(text), names)
+    path = Path(source)
+    if path.suffix.lower() in DUCKDB_SUFFIXES:
+        if not path.is_file():
+            raise DataError("error.engine.unreadable", source=text)
+        return _from_backend(ibis.duckdb.connect(str(path), read_only=True), names)
+    if path.is_dir():
+        found = {name: _table_path(path, name) for name in TABLE_NAMES}
+        for required in ("customers", "transactions"):
+            if found[required] is None:
+                raise DataError("error.engine.missing_table", source=text, table=required)
+        return EngineTables(
+            **{name: read_parquet(where) for name, where in found.items() if where is not None}
+        )
+    raise DataError("error.engine.unreadable", source=text)
+
+
+def _table_path(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / name, folder / f"{name}.parquet"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _from_backend(backend: ibis.BaseBackend, names: dict[str, str]) -> EngineTables:
+    available = set(backend.list_tables())
+    for required in ("customers", "transactions"):
+        if names[required] not in available:
+            raise DataError("error.engine.missing_table", source=backend.name, table=required)
+    interactions = names["interactions"]
+    return EngineTables(
+        customers=backend.table(names["customers"]),
+        transactions=backend.table(names["transactions"]),
+        interactions=backend.table(interactions) if interactions in available else None,
+    )
