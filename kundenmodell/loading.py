@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from kundenmodell.io import Mapping
 
 _ZIP_MAGIC = b"PK\x03\x04"
+DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
 
 
 def load(
@@ -33,7 +34,9 @@ def load(
 ) -> Dataset:
     """The data set in ``source``.
 
-    ``source`` is a sample name (``"de"``, ``"en"``), or a path, ``bytes`` or binary file of a
+    ``source`` is a sample name (``"de"``, ``"en"``), a data folder holding ``customers/``
+    and ``transactions/`` (and optionally ``interactions/``) as Parquet in the canonical
+    schema, a DuckDB file with those tables, or a path, ``bytes`` or binary file of a
     workspace export or a customer/purchase file. For files, ``mapping`` replaces the
     suggested column mapping (e.g. one saved from the upload page with
     :meth:`~kundenmodell.io.Mapping.to_json`), ``sheet`` picks an Excel worksheet and ``name``
@@ -43,6 +46,12 @@ def load(
 
     if isinstance(source, str) and source in SAMPLES:
         return load_sample(source)
+    if isinstance(source, str | Path) and (
+        Path(source).is_dir() or Path(source).suffix.lower() in DUCKDB_SUFFIXES
+    ):
+        from kundenmodell.engine.load import load_dataset  # imports ibis: only when needed
+
+        return load_dataset(source, name=name)
     if _is_zip(source):
         workspace = read_zip(source)
         if workspace.dataset is None:

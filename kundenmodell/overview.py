@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ibis
 import numpy as np
 import pandas as pd
 
-from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.schema import CUSTOMER_TYPES, STATUSES, TABLES, TableSchema
+
+if TYPE_CHECKING:
+    import ibis
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ def kpis(dataset: Dataset) -> Kpis:
     purchases, average purchase = revenue / purchases, purchases per buyer = purchases / buyers.
     The purchases are counted in the engine (:func:`kpis_of_table`).
     """
+    from kundenmodell import engine  # imports ibis: on first use, not with the package
+
     transactions = dataset.transactions
     if transactions.empty or "customer_id" not in transactions.columns:
         return kpis_from_totals(dataset.n_customers, len(transactions), 0, dataset.revenue)
@@ -39,6 +43,8 @@ def kpis(dataset: Dataset) -> Kpis:
 
 def kpis_of_table(customers: int, transactions: ibis.Table) -> Kpis:
     """:func:`kpis` of an engine table of purchases and a number of customers."""
+    from kundenmodell import engine  # imports ibis: on first use, not with the package
+
     rows = engine.purchase_rows(transactions)
     totals = engine.scalars(
         rows.aggregate(
@@ -74,6 +80,8 @@ def monthly_revenue(dataset: Dataset) -> pd.DataFrame:
     gaps as gaps rather than joining over them. Reduced in the engine
     (:func:`kundenmodell.engine.monthly_totals`).
     """
+    from kundenmodell import engine  # imports ibis: on first use, not with the package
+
     transactions = dataset.transactions
     if transactions.empty or not {"customer_id", "date", "amount"} <= set(transactions.columns):
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
@@ -82,6 +90,8 @@ def monthly_revenue(dataset: Dataset) -> pd.DataFrame:
 
 def monthly_of_table(transactions: ibis.Table) -> pd.DataFrame:
     """:func:`monthly_revenue` of an engine table of purchases."""
+    from kundenmodell import engine  # imports ibis: on first use, not with the package
+
     totals = engine.to_pandas(engine.monthly_totals(engine.purchase_rows(transactions)))
     if totals.empty:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)

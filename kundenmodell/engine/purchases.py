@@ -3,7 +3,7 @@
 Every reduction starts here, so the conventions live in one place:
 
 - ``day``: the purchase date truncated to the day; rows without a date are not purchases;
-- ``amount``: a missing amount counts as 0, so the purchase still counts as one;
+- ``amount``: a missing amount (NULL or NaN) counts as 0, so the purchase still counts as one;
 - rows without a customer id are left out (they belong to nobody);
 - ``until`` cuts off purchases after a day (the reference date, or a calibration end).
 """
@@ -30,11 +30,11 @@ def purchase_rows(transactions: ibis.Table) -> ibis.Table:
     date = transactions["date"]
     if not date.type().is_date():
         date = date.cast(dtypes.timestamp).date()
-    amount = (
-        transactions["amount"].cast(dtypes.float64).fill_null(0.0)
-        if "amount" in columns
-        else ibis.literal(0.0, type=dtypes.float64)
-    )
+    amount = ibis.literal(0.0, type=dtypes.float64)
+    if "amount" in columns:
+        given = transactions["amount"].cast(dtypes.float64)
+        # Spark and Parquet keep NaN apart from NULL; both mean "no amount" here.
+        amount = ibis.ifelse(given.isnull() | given.isnan(), 0.0, given)
     return transactions.select(customer_id=transactions["customer_id"], day=date, amount=amount)
 
 

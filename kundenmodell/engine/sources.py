@@ -20,9 +20,9 @@ import ibis
 from kundenmodell.dataset import Dataset
 from kundenmodell.engine.connection import connection, frame_table
 from kundenmodell.errors import DataError
+from kundenmodell.loading import DUCKDB_SUFFIXES
 
 TABLE_NAMES = ("customers", "transactions", "interactions")
-DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
 PURCHASE_COLUMNS = ("customer_id", "date", "amount")
 
 
@@ -55,7 +55,7 @@ def read_parquet(path: str | Path) -> ibis.Table:
     try:
         return connection().read_parquet(pattern, hive_partitioning=location.is_dir())
     except Exception as error:  # DuckDB reports unreadable files with several exception types
-        raise DataError("error.engine.unreadable", source=str(path)) from error
+        raise DataError("engine_error.unreadable", source=str(path)) from error
 
 
 def open_source(
@@ -72,17 +72,17 @@ def open_source(
     path = Path(source)
     if path.suffix.lower() in DUCKDB_SUFFIXES:
         if not path.is_file():
-            raise DataError("error.engine.unreadable", source=text)
+            raise DataError("engine_error.unreadable", source=text)
         return _from_backend(ibis.duckdb.connect(str(path), read_only=True), names)
     if path.is_dir():
         found = {name: _table_path(path, name) for name in TABLE_NAMES}
         for required in ("customers", "transactions"):
             if found[required] is None:
-                raise DataError("error.engine.missing_table", source=text, table=required)
+                raise DataError("engine_error.missing_table", source=text, table=required)
         return EngineTables(
             **{name: read_parquet(where) for name, where in found.items() if where is not None}
         )
-    raise DataError("error.engine.unreadable", source=text)
+    raise DataError("engine_error.unreadable", source=text)
 
 
 def _table_path(folder: Path, name: str) -> Path | None:
@@ -96,7 +96,7 @@ def _from_backend(backend: ibis.BaseBackend, names: dict[str, str]) -> EngineTab
     available = set(backend.list_tables())
     for required in ("customers", "transactions"):
         if names[required] not in available:
-            raise DataError("error.engine.missing_table", source=backend.name, table=required)
+            raise DataError("engine_error.missing_table", source=backend.name, table=required)
     interactions = names["interactions"]
     return EngineTables(
         customers=backend.table(names["customers"]),

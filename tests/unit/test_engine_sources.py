@@ -1,0 +1,107 @@
+"""Sources the engine opens in place: a Parquet data folder (hive-partitioned purchases), a
+DuckDB file, and ``km.load`` on both; the reductions give what the in-memory data set gives."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import kundenmodell as km
+from kundenmodell import engine
+from kundenmodell.clv import summary_from_transactions
+from kundenmodell.clv.summary import summary_of_table
+from kundenmodell.segments.report import segment_report
+
+CUSTOMERS = pd.DataFrame(
+    {
+        "customer_id": ["A-1", "B-2", "C-3", "D-4"],
+        "customer_type": ["b2c", "b2b", "b2c", "b2c"],
+        "status": ["customer", "customer", "customer", "lead"],
+    }
+)
+PURCHASES = pd.DataFrame(
+    {
+        "customer_id": ["A-1", "A-1", "A-1", "B-2", "B-2", "C-3", "A-1"],
+        "date": pd.to_datetime(
+            [
+                "2023-02-01 09:00",
+                "2023-02-01 18:00",
+                "2024-05-03 10:00",
+                "2023-11-20 12:00",
+                "2024-06-30 08:00",
+                "2024-01-15 11:00",
+                "2024-06-01 13:00",
+            ]
+        ),
+        "amount": [20.0, 5.0, 40.0, 300.0, None, 12.5, 60.0],
+    }
+)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """customers.parquet and transactions/ partitioned by year (hive style)."""
+    pq.write_table(
+        pa.Table.from_pandas(CUSTOMERS, preserve_index=False), tmp_path / "customers.parquet"
+    )
+    purchases = PURCHASES.assign(year=PURCHASES["date"].dt.year)
+    pq.write_to_dataset(
+        pa.Table.from_pandas(purchases, preserve_index=False),
+        tmp_path / "transactions",
+        partition_cols=["year"],
+    )
+    return tmp_path
+
+
+@pytest.fixture
+def duckdb_file(tmp_path):
+    path = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.register("c", CUSTOMERS)
+        con.register("t", PURCHASES)
+        con.execute("CREATE TABLE customers AS SELECT * FROM c")
+        con.execute("CREATE TABLE transactions AS SELECT * FROM t")
+    return path
+
+
+def test_clv_summary_from_a_partitioned_parquet_folder_equals_the_in_memory_one(folder):
+    tables = engine.open_source(folder)
+    in_place = summary_of_table(tables.transactions)
+    in_memory = summary_from_transactions(PURCHASES)
+    pd.testing.assert_frame_equal(in_place, in_memory, check_index_type=False)
+    assert in_place.loc["A-1", "frequency"] == 2  # 2023-02-01 (two baskets), 2024-05-03, 2024-06-01
+    assert in_place.loc["A-1", "monetary_value"] == pytest.approx(50.0)  # (40 + 60) / 2
+
+
+@pytest.mark.parametrize("kind", ["folder", "duckdb"])
+def test_km_load_opens_a_folder_or_duckdb_file_and_the_overview_matches(kind, folder, duckdb_file):
+    data = km.load(folder if kind == "folder" else duckdb_file)
+    assert sorted(data.customers["customer_id"]) == ["A-1", "B-2", "C-3", "D-4"]
+    assert len(data.transactions) == len(PURCHASES)
+    loaded = segment_report(data)
+    expected = segment_report(km.Dataset(customers=CUSTOMERS, transactions=PURCHASES))
+    assert loaded.kpis == expected.kpis
+    assert loaded.kpis.revenue == pytest.approx(437.5)
+    assert loaded.kpis.buyers == 3
+    assert loaded.activity.to_dict() == expected.activity.to_dict()
+    assert loaded.activity["D-4"] == "never_bought"
+    pd.testing.assert_frame_equal(loaded.rfm, expected.rfm, check_index_type=False)
+
+
+def test_a_folder_without_purchases_names_the_missing_table(tmp_path):
+    pq.write_table(
+        pa.Table.from_pandas(CUSTOMERS, preserve_index=False), tmp_path / "customers.parquet"
+    )
+    with pytest.raises(km.DataError) as raised:
+        km.load(tmp_path)
+    assert raised.value.key == "engine_error.missing_table"
+    assert raised.value.params["table"] == "transactions"
+
+
+def test_a_missing_duckdb_file_is_a_clear_error(tmp_path):
+    with pytest.raises(km.DataError) as raised:
+        km.load(tmp_path / "nothing.duckdb")
+    assert raised.value.key == "engine_error.unreadable"
