@@ -2,6 +2,9 @@
 
 ``python -m bench scale [--customers 1400000] [--seed 0] [--home DIR]``
 
+``python -m bench scale --engine [--sizes 1000000 18000000]`` compares the engine (DuckDB) with
+the pandas path it replaced instead; see :mod:`bench._scale_engine`.
+
 The synthetic generator's 1.4 million customers buy about five million times. The data set is
 saved into a workspace (a temporary data directory unless ``--home`` is given), saved again
 with unchanged tables (what autosave does after a page edit), and then opened in a *fresh
@@ -130,7 +133,26 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--home", type=Path, default=None, help="keep the workspace here")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--engine",
+        action="store_true",
+        help="segment report and CLV summary: DuckDB next to the pandas path they replaced",
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 18_000_000])
+    parser.add_argument("--baseline", default=None, help="git revision of the pandas path")
+    parser.add_argument("--engine-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.engine_child:
+        from bench._scale_engine import child
+
+        print(json.dumps(child(*args.engine_child)))
+        return
+    if args.engine:
+        from bench._scale_engine import BASELINE, run
+
+        customers = 280_000 if args.customers == 1_400_000 else args.customers
+        run(customers, args.seed, args.sizes, args.baseline or BASELINE)
+        return
     if args.child:
         function, argument = args.child
         print(json.dumps({"open": child_open, "csv": child_csv}[function](argument)))
