@@ -26,7 +26,7 @@ from kundenmodell.loading import load
 from kundenmodell.sample import load_sample
 from kundenmodell.schema import validate
 
-_ON_FIRST_USE = ("clv", "io", "learn", "personas", "roles", "scenarios", "segments")
+_ON_FIRST_USE = ("clv", "engine", "io", "learn", "personas", "roles", "scenarios", "segments")
 
 __all__ = [
     "DataError",
