@@ -25,7 +25,9 @@ def connection() -> BaseBackend:
     """The calling thread's in-memory DuckDB (created on first use)."""
     con = getattr(_local, "duckdb", None)
     if con is None:
-        con = ibis.duckdb.connect()
+        # One thread: parallel aggregation adds floats in a varying order, so sums (and the
+        # models fitted on them) would differ in the last bits from run to run.
+        con = ibis.duckdb.connect(threads=1)
         _local.duckdb = con
     return con
 

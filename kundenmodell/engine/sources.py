@@ -73,7 +73,7 @@ def open_source(
     if path.suffix.lower() in DUCKDB_SUFFIXES:
         if not path.is_file():
             raise DataError("engine_error.unreadable", source=text)
-        return _from_backend(ibis.duckdb.connect(str(path), read_only=True), names)
+        return _from_backend(ibis.duckdb.connect(str(path), read_only=True, threads=1), names)
     if path.is_dir():
         found = {name: _table_path(path, name) for name in TABLE_NAMES}
         for required in ("customers", "transactions"):
