@@ -17,6 +17,7 @@ from kundenmodell.engine.connection import (
     to_pandas,
 )
 from kundenmodell.engine.customers import clv_histogram, customer_summary, day_totals
+from kundenmodell.engine.keys import KeyedPurchases, keyed_purchases
 from kundenmodell.engine.periods import cohort_cells, monthly_totals, spell_events
 from kundenmodell.engine.purchases import last_day, purchase_rows, purchases
 from kundenmodell.engine.scores import quantile_score, rfm_scores
@@ -25,6 +26,7 @@ from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_sou
 __all__ = [
     "PURCHASE_COLUMNS",
     "EngineTables",
+    "KeyedPurchases",
     "activity_class",
     "backend_of",
     "clv_histogram",
@@ -33,6 +35,7 @@ __all__ = [
     "customer_summary",
     "day_totals",
     "frame_table",
+    "keyed_purchases",
     "last_day",
     "monthly_totals",
     "open_source",

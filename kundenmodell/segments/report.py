@@ -75,8 +75,9 @@ def segment_report(
 
     ``as_of`` is the last purchase date of the unfiltered data, so that filtering never moves
     the reference date. Views whose columns are missing are None and listed in ``missing``.
-    The purchases are reduced in the engine (one in-memory DuckDB table over Arrow, the filter
-    a semi-join there); per-customer results and small aggregates come back.
+    The purchases are reduced in the engine (one in-memory DuckDB table over Arrow with integer
+    customer keys, :func:`kundenmodell.engine.keyed_purchases`; the filter a semi-join there);
+    per-customer results and small aggregates come back.
     """
     customers = filter_customers(dataset.customers, selection)
     interactions = filter_dataset(
@@ -85,13 +86,13 @@ def segment_report(
     transactions = dataset.transactions
     missing: dict[str, str] = {}
     columns_present = {"customer_id", "date"} <= set(transactions.columns)
-    table = engine.frame_table(transactions, engine.PURCHASE_COLUMNS) if columns_present else None
+    keyed = engine.keyed_purchases(transactions) if columns_present else None
+    table = None if keyed is None else keyed.table
     as_of = None
     if table is not None and not transactions.empty:
         as_of = engine.last_day(engine.purchase_rows(table))
         if selection.active:
-            kept = engine.frame_table(customers[["customer_id"]].drop_duplicates())
-            table = table.semi_join(kept, "customer_id")
+            table = table.semi_join(keyed.codes_of(customers["customer_id"]), "customer_id")
     counts = (
         kpis_of_table(len(customers), table)
         if table is not None and as_of is not None
@@ -124,6 +125,7 @@ def segment_report(
         )
 
     per_customer = _per_customer(table, as_of, rules)
+    per_customer.index = keyed.ids_of(per_customer.index)
     rfm_table = with_segments(per_customer.drop(columns="activity"), RFM_BINS)
     activity = with_never_bought(per_customer["activity"].astype(object), customers)
     summary = activity_summary(activity, rfm_table["monetary"]).set_index("activity")

@@ -1,0 +1,70 @@
+"""Purchases in memory with integer customer keys: what the engine hashes, sorts and joins.
+
+Every reduction groups by customer; on text ids DuckDB hashes and compares strings in every
+query, and Arrow converts them on the way in and out. :func:`keyed_purchases` dictionary-encodes
+the ids once (``pandas.factorize`` with ``sort=True``), so the engine sees
+``customer_id`` = the int32 position of the id among the sorted distinct ids, ``date`` as date32
+and ``amount`` as float64. Because the codes follow the ids' sort order, ordering by the code is
+ordering by the id, and :meth:`KeyedPurchases.ids_of` maps codes back by position (a gather,
+no hashing). Ids that pandas cannot sort (numbers mixed with text) keep the text path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kundenmodell.dates import as_days
+from kundenmodell.engine.connection import frame_table
+
+
+@dataclass(frozen=True)
+class KeyedPurchases:
+    """An engine table of purchases and, when its ``customer_id`` holds codes, the ids they
+    stand for (``ids`` None: the table holds the ids themselves)."""
+
+    table: ibis.Table
+    ids: pd.Index | None = None
+
+    def ids_of(self, codes: pd.Series | pd.Index) -> pd.Index:
+        """The customer ids of engine results' ``customer_id`` values."""
+        if self.ids is None:
+            return pd.Index(codes, name="customer_id")
+        return pd.Index(self.ids.take(np.asarray(codes, dtype=np.int64)), name="customer_id")
+
+    def codes_of(self, ids: pd.Series) -> ibis.Table:
+        """A one-column table (``customer_id``) of the keys of ``ids``; unknown ids are left
+        out (they have no purchases)."""
+        if self.ids is None:
+            return frame_table(pd.DataFrame({"customer_id": ids.drop_duplicates()}))
+        codes = self.ids.get_indexer(pd.Index(ids.dropna().unique()))
+        kept = np.unique(codes[codes >= 0]).astype(np.int32)
+        return ibis.memtable(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
+
+
+def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
+    """``customer_id`` (codes), ``date`` and ``amount`` of ``transactions`` as an engine table,
+    read with the conventions of :func:`~kundenmodell.engine.connection.frame_table`."""
+    try:
+        codes, ids = pd.factorize(transactions["customer_id"], sort=True)
+    except TypeError:
+        codes, ids = None, None
+    if ids is None or (ids.dtype == object and pd.api.types.infer_dtype(ids) != "string"):
+        # Ids of mixed types have no order of their own: compare them as text.
+        return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
+    columns = {"customer_id": pa.array(codes.astype(np.int32), mask=codes < 0)}
+    dates = transactions["date"]
+    if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
+        dates = as_days(dates)
+    days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    columns["date"] = pa.array(days, type=pa.date32(), from_pandas=True)
+    if "amount" in transactions.columns:
+        amount = transactions["amount"]
+        if not pd.api.types.is_numeric_dtype(amount):
+            amount = pd.to_numeric(amount, errors="coerce")
+        columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
+    return KeyedPurchases(ibis.memtable(pa.table(columns)), pd.Index(ids))

@@ -1,0 +1,42 @@
+"""Integer customer keys: codes follow the ids' order, map back exactly, and odd ids survive."""
+
+import numpy as np
+import pandas as pd
+
+from kundenmodell import engine
+
+
+def _frame(ids: list) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "date": pd.to_datetime(["2024-01-02"] * len(ids)),
+            "amount": np.arange(len(ids), dtype=float),
+        }
+    )
+
+
+def test_codes_follow_the_sorted_ids_and_map_back():
+    keyed = engine.keyed_purchases(_frame(["K9", "K10", "Ä1", "K9", None]))
+    rows = engine.to_pandas(keyed.table)
+    assert list(keyed.ids) == ["K10", "K9", "Ä1"]  # code order = byte order of the text
+    assert rows["customer_id"].isna().tolist() == [False, False, False, False, True]
+    assert list(keyed.ids_of(rows["customer_id"].iloc[:4])) == ["K9", "K10", "Ä1", "K9"]
+    kept = engine.to_pandas(keyed.codes_of(pd.Series(["Ä1", "unknown", "K10"])))
+    assert sorted(kept["customer_id"]) == [0, 2]
+
+
+def test_mixed_ids_keep_the_text_path():
+    keyed = engine.keyed_purchases(_frame([1, "a", 1]))
+    assert keyed.ids is None
+    assert list(keyed.ids_of(pd.Series(["1", "a"]))) == ["1", "a"]
+
+
+def test_dates_as_text_become_days_before_and_after_1970():
+    frame = _frame(["a", "b", "c"]).assign(date=["1969-12-31 23:00", "2024-02-29", "nonsense"])
+    rows = engine.to_pandas(engine.keyed_purchases(frame).table)
+    assert [str(d) if d is not None else None for d in rows["date"]] == [
+        "1969-12-31",
+        "2024-02-29",
+        None,
+    ]
