@@ -96,7 +96,10 @@ def summary_from_transactions(
         if column not in transactions.columns:
             raise DataError("error.missing_column", table="transactions", column=column)
     frame = pd.DataFrame({new: transactions[old] for old, new in renamed.items()}, copy=False)
-    return summary_of_table(engine.frame_table(frame), observation_end, time_unit)
+    keyed = engine.keyed_purchases(frame)
+    summary = summary_of_table(keyed.table, observation_end, time_unit)
+    summary.index = keyed.ids_of(summary.index)
+    return summary
 
 
 def summary_of_table(

@@ -17,6 +17,7 @@ import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kundenmodell.dates import as_days
 from kundenmodell.engine.connection import frame_table
@@ -36,12 +37,23 @@ class KeyedPurchases:
             return pd.Index(codes, name="customer_id")
         return pd.Index(self.ids.take(np.asarray(codes, dtype=np.int64)), name="customer_id")
 
+    def keys_of(self, ids: pd.Index) -> np.ndarray:
+        """The key of each of ``ids`` (-1 where an id has no purchase); Arrow's hash lookup,
+        which does not turn text into Python objects first."""
+        if self.ids is None:
+            raise ValueError("keys_of needs coded ids")
+        try:
+            found = pc.index_in(pa.array(ids, from_pandas=True), value_set=pa.array(self.ids))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            return self.ids.get_indexer(ids)  # ids of another type: pandas compares them
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
     def codes_of(self, ids: pd.Series) -> ibis.Table:
         """A one-column table (``customer_id``) of the keys of ``ids``; unknown ids are left
         out (they have no purchases)."""
         if self.ids is None:
             return frame_table(pd.DataFrame({"customer_id": ids.drop_duplicates()}))
-        codes = self.ids.get_indexer(pd.Index(ids.dropna().unique()))
+        codes = self.keys_of(pd.Index(ids.dropna().unique()))
         kept = np.unique(codes[codes >= 0]).astype(np.int32)
         return ibis.memtable(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from kundenmodell import engine
@@ -82,3 +83,29 @@ def with_never_bought(activity: pd.Series, customers: pd.DataFrame | None) -> pd
         )
     activity.index.name = "customer_id"
     return activity.astype(pd.CategoricalDtype(list(ACTIVITY_CLASSES)))
+
+
+def keyed_with_never_bought(
+    classes: pd.Series, keyed: engine.KeyedPurchases, customers: pd.DataFrame
+) -> pd.Series:
+    """:func:`with_never_bought` of buyers' ``classes`` indexed by the engine's customer keys
+    (:func:`kundenmodell.engine.keyed_purchases`): the ids are matched once by position
+    instead of aligning two text indexes. Same order: the customers, then buyers missing
+    from them."""
+    if keyed.ids is None:
+        return with_never_bought(classes.set_axis(keyed.ids_of(classes.index)), customers)
+    categories = pd.CategoricalDtype(list(ACTIVITY_CLASSES))
+    never = categories.categories.get_loc("never_bought")
+    by_key = np.full(len(keyed.ids), never, dtype=np.int8)
+    buyers = classes.index.to_numpy(dtype=np.int64)
+    by_key[buyers] = pd.Categorical(classes.to_numpy(), dtype=categories).codes
+    everyone = pd.Index(customers["customer_id"].unique())
+    keys = keyed.keys_of(everyone)
+    codes = np.where(keys >= 0, by_key[np.maximum(keys, 0)], never)
+    listed = np.zeros(len(keyed.ids), dtype=bool)
+    listed[keys[keys >= 0]] = True
+    extra = buyers[~listed[buyers]]
+    index = everyone.append(keyed.ids.take(extra)) if len(extra) else everyone
+    codes = np.r_[codes, by_key[extra]].astype(np.int8)
+    values = pd.Categorical.from_codes(codes, dtype=categories)
+    return pd.Series(values, index=index.rename("customer_id"), name="activity")

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import ibis
+import numpy as np
 import pandas as pd
 
 from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.overview import Kpis, kpis, kpis_of_table, monthly_of_table, monthly_revenue
-from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules, with_never_bought
+from kundenmodell.segments.activity import (
+    ACTIVITY_CLASSES,
+    ActivityRules,
+    keyed_with_never_bought,
+)
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import SegmentFilter, filter_customers, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
@@ -49,16 +54,24 @@ class SegmentReport:
     cohorts: pd.DataFrame | None = None
 
 
-def activity_summary(activity: pd.Series, revenue: pd.Series) -> pd.DataFrame:
+def activity_summary(
+    activity: pd.Series, buyer_activity: pd.Series, revenue: pd.Series
+) -> pd.DataFrame:
     """Per activity class: customers, share of customers, revenue and share of revenue.
 
-    ``revenue`` is indexed by customer_id (customers without revenue count as 0).
+    ``activity`` holds every customer's class; ``buyer_activity`` and ``revenue`` the class and
+    revenue of each buyer, aligned row by row (customers who never bought add no revenue).
     """
-    per_customer = revenue.reindex(activity.index).fillna(0.0)
-    grouped = per_customer.groupby(activity, observed=False)
-    table = pd.DataFrame({"customers": grouped.size(), "revenue": grouped.sum()}).reindex(
-        list(ACTIVITY_CLASSES), fill_value=0
+    counts = activity.value_counts(sort=False)
+    revenue_by_class = pd.Series(revenue.to_numpy(dtype=float)).groupby(
+        pd.Categorical(buyer_activity.to_numpy(), categories=list(ACTIVITY_CLASSES)),
+        observed=False,
     )
+    table = pd.DataFrame(
+        {"customers": counts, "revenue": revenue_by_class.sum().to_numpy()},
+        index=list(ACTIVITY_CLASSES),
+    )
+    table = table.fillna({"customers": 0}).astype({"customers": np.int64})
     table["customer_share"] = table["customers"] / max(int(table["customers"].sum()), 1)
     total = float(table["revenue"].sum())
     table["revenue_share"] = table["revenue"] / total if total else 0.0
@@ -125,10 +138,12 @@ def segment_report(
         )
 
     per_customer = _per_customer(table, as_of, rules)
+    activity = keyed_with_never_bought(per_customer["activity"], keyed, customers)
     per_customer.index = keyed.ids_of(per_customer.index)
     rfm_table = with_segments(per_customer.drop(columns="activity"), RFM_BINS)
-    activity = with_never_bought(per_customer["activity"].astype(object), customers)
-    summary = activity_summary(activity, rfm_table["monetary"]).set_index("activity")
+    summary = activity_summary(
+        activity, per_customer["activity"], rfm_table["monetary"]
+    ).set_index("activity")
     if nps_result is not None:
         nps_table = nps_by(customers, activity.astype("string"))
     churn = churn_of_table(table, as_of, "M", inactive_months)

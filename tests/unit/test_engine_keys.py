@@ -40,3 +40,23 @@ def test_dates_as_text_become_days_before_and_after_1970():
         "2024-02-29",
         None,
     ]
+
+
+def test_never_bought_by_key_equals_the_text_alignment():
+    from kundenmodell.segments.activity import keyed_with_never_bought, with_never_bought
+
+    keyed = engine.keyed_purchases(_frame(["b", "x", "a", "b"]))  # x is not a customer
+    # keys 0, 1, 2 are the ids a, b, x
+    classes = pd.Series(["regular", "lapsed", "one_time"], index=[0, 1, 2], name="activity")
+    customers = pd.DataFrame({"customer_id": ["c", "b", "a", None, "c"]})
+    expected = with_never_bought(classes.set_axis(keyed.ids_of(classes.index)), customers)
+    result = keyed_with_never_bought(classes, keyed, customers)
+    pd.testing.assert_series_equal(result, expected)
+    assert result.index[[0, 1, 2, 4]].tolist() == ["c", "b", "a", "x"]
+    assert result.astype(str).tolist() == [
+        "never_bought",
+        "lapsed",
+        "regular",
+        "never_bought",
+        "one_time",
+    ]
