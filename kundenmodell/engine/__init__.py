@@ -13,12 +13,20 @@ from kundenmodell.engine.connection import (
     backend_of,
     connection,
     frame_table,
+    materialised,
     scalars,
     to_pandas,
 )
 from kundenmodell.engine.customers import clv_histogram, customer_summary, day_totals
 from kundenmodell.engine.keys import KeyedPurchases, keyed_purchases
-from kundenmodell.engine.periods import cohort_cells, monthly_totals, spell_events
+from kundenmodell.engine.periods import (
+    cohort_cells,
+    cohort_cells_of_periods,
+    customer_periods,
+    monthly_totals,
+    spell_events,
+    spell_events_of_periods,
+)
 from kundenmodell.engine.purchases import last_day, purchase_rows, purchases
 from kundenmodell.engine.scores import quantile_score, rfm_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
@@ -31,12 +39,15 @@ __all__ = [
     "backend_of",
     "clv_histogram",
     "cohort_cells",
+    "cohort_cells_of_periods",
     "connection",
+    "customer_periods",
     "customer_summary",
     "day_totals",
     "frame_table",
     "keyed_purchases",
     "last_day",
+    "materialised",
     "monthly_totals",
     "open_source",
     "purchase_rows",
@@ -45,5 +56,6 @@ __all__ = [
     "rfm_scores",
     "scalars",
     "spell_events",
+    "spell_events_of_periods",
     "to_pandas",
 ]

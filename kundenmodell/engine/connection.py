@@ -9,6 +9,9 @@ and run there; in-memory tables (:func:`frame_table`) run on the calling thread'
 from __future__ import annotations
 
 import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import ibis
 import pandas as pd
@@ -49,6 +52,21 @@ def scalars(expr: ibis.Table) -> dict[str, object]:
     """Execute a one-row aggregate and return its values by column name."""
     row = backend_of(expr).to_pyarrow(expr).to_pylist()
     return row[0] if row else {}
+
+
+@contextmanager
+def materialised(expr: ibis.Table) -> Iterator[ibis.Table]:
+    """``expr`` computed once into a temporary table of its backend, for several queries
+    that read it; the table is dropped on leaving the block (a Streamlit session's
+    connection lives long, so nothing is left behind)."""
+    backend = backend_of(expr)
+    name = f"_kundenmodell_{uuid.uuid4().hex}"
+    table = backend.create_table(name, obj=expr, temp=True)
+    try:
+        yield table
+    finally:
+        # ibis 12's drop_table emits SQL that DuckDB 1.5 cannot parse; the statement is plain.
+        backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 
 def frame_table(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> ibis.Table:

@@ -53,7 +53,12 @@ def spell_events(purchases: ibis.Table, period: str, inactive_periods: int) -> i
     within ``inactive_periods`` (they churn ``inactive_periods`` after it). Counting where
     spells end, not when they churn, keeps this one scan; the caller shifts the ends.
     """
-    pairs = customer_periods(purchases, period)
+    return spell_events_of_periods(customer_periods(purchases, period), inactive_periods)
+
+
+def spell_events_of_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
+    """:func:`spell_events` of :func:`customer_periods` already reduced (shared with
+    :func:`cohort_cells_of_periods`, so the purchases are grouped once)."""
     window = ibis.window(group_by="customer_id", order_by="ordinal")
     previous = pairs["ordinal"].lag().over(window)
     following = pairs["ordinal"].lead().over(window)
@@ -80,7 +85,11 @@ def spell_events(purchases: ibis.Table, period: str, inactive_periods: int) -> i
 def cohort_cells(purchases: ibis.Table, period: str) -> ibis.Table:
     """Acquisition cohort × periods since: ``cohort`` (ordinal of the first purchase),
     ``periods_since`` and ``active`` (the cohort's customers who bought in that period)."""
-    pairs = customer_periods(purchases, period)
+    return cohort_cells_of_periods(customer_periods(purchases, period))
+
+
+def cohort_cells_of_periods(pairs: ibis.Table) -> ibis.Table:
+    """:func:`cohort_cells` of :func:`customer_periods` already reduced."""
     first = pairs["ordinal"].min().over(ibis.window(group_by="customer_id"))
     cells = pairs.mutate(cohort=first).mutate(periods_since=ibis._.ordinal - ibis._.cohort)
     return (

@@ -39,15 +39,20 @@ def churn_rate(
 
 
 def churn_of_table(
-    table: ibis.Table, as_of: pd.Timestamp, period: str = "M", inactive_periods: int = 12
+    table: ibis.Table,
+    as_of: pd.Timestamp,
+    period: str = "M",
+    inactive_periods: int = 12,
+    *,
+    periods: ibis.Table | None = None,
 ) -> pd.DataFrame:
-    """:func:`churn_rate` of an engine table of purchases, up to the day ``as_of``."""
+    """:func:`churn_rate` of an engine table of purchases, up to the day ``as_of``;
+    ``periods``: its :func:`~kundenmodell.engine.customer_periods` when already reduced."""
     if inactive_periods < 1:
         raise DataError("error.segments.invalid_window")
     last = _ordinal_of(as_of, period)
-    events = engine.to_pandas(
-        engine.spell_events(engine.purchases(table, as_of), period, inactive_periods)
-    )
+    pairs = _periods(table, as_of, period) if periods is None else periods
+    events = engine.to_pandas(engine.spell_events_of_periods(pairs, inactive_periods))
     if events.empty:
         raise DataError("error.segments.no_dated_purchases")
     start = int(events["ordinal"].min())
@@ -92,9 +97,17 @@ def cohort_retention(
     return cohorts_of_table(table, as_of, period)
 
 
-def cohorts_of_table(table: ibis.Table, as_of: pd.Timestamp, period: str = "M") -> pd.DataFrame:
-    """:func:`cohort_retention` of an engine table of purchases, up to the day ``as_of``."""
-    frame = engine.to_pandas(engine.cohort_cells(engine.purchases(table, as_of), period))
+def cohorts_of_table(
+    table: ibis.Table,
+    as_of: pd.Timestamp,
+    period: str = "M",
+    *,
+    periods: ibis.Table | None = None,
+) -> pd.DataFrame:
+    """:func:`cohort_retention` of an engine table of purchases, up to the day ``as_of``;
+    ``periods`` as in :func:`churn_of_table`."""
+    pairs = _periods(table, as_of, period) if periods is None else periods
+    frame = engine.to_pandas(engine.cohort_cells_of_periods(pairs))
     if frame.empty:
         raise DataError("error.segments.no_dated_purchases")
     frame = frame.astype({"cohort": np.int64, "periods_since": np.int64, "active": np.int64})
@@ -103,6 +116,10 @@ def cohorts_of_table(table: ibis.Table, as_of: pd.Timestamp, period: str = "M") 
     frame["retention"] = frame["active"] / frame["cohort_size"]
     frame["cohort"] = pd.PeriodIndex.from_ordinals(frame["cohort"], freq=period).to_timestamp()
     return frame[["cohort", "periods_since", "active", "cohort_size", "retention"]]
+
+
+def _periods(table: ibis.Table, as_of: pd.Timestamp, period: str) -> ibis.Table:
+    return engine.customer_periods(engine.purchases(table, as_of), period)
 
 
 def _purchase_table(

@@ -141,12 +141,16 @@ def segment_report(
     activity = keyed_with_never_bought(per_customer["activity"], keyed, customers)
     per_customer.index = keyed.ids_of(per_customer.index)
     rfm_table = with_segments(per_customer.drop(columns="activity"), RFM_BINS)
-    summary = activity_summary(
-        activity, per_customer["activity"], rfm_table["monetary"]
-    ).set_index("activity")
+    summary = activity_summary(activity, per_customer["activity"], rfm_table["monetary"]).set_index(
+        "activity"
+    )
     if nps_result is not None:
         nps_table = nps_by(customers, activity.astype("string"))
-    churn = churn_of_table(table, as_of, "M", inactive_months)
+    with engine.materialised(
+        engine.customer_periods(engine.purchases(table, as_of), "M")
+    ) as periods:
+        churn = churn_of_table(table, as_of, "M", inactive_months, periods=periods)
+        cohorts = cohorts_of_table(table, as_of, "M", periods=periods)
     recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
     return SegmentReport(
         customers=len(customers),
@@ -166,7 +170,7 @@ def segment_report(
         nps_by_activity=nps_table,
         churn=churn,
         monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
-        cohorts=cohorts_of_table(table, as_of, "M"),
+        cohorts=cohorts,
     )
 
 
