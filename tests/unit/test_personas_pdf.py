@@ -1,8 +1,10 @@
 """The printable persona PDF, read back with pypdf: real text (selectable, searchable) in three
 languages, one page per persona, small, and unbreakable by what a user types as a name."""
 
+import dataclasses
 import datetime as dt
 import io
+import math
 import tomllib
 from pathlib import Path
 
@@ -151,3 +153,17 @@ def test_bundled_fonts_cover_the_marks_and_ship_as_package_data():
         "DejaVuSans-Bold.ttf",
         "LICENSE.txt",
     }
+
+
+def test_missing_figures_show_a_dash_and_no_bar(personas):
+    """Purchases without amounts give no revenue share: the tile says "–" instead of "nan %"."""
+    without = dataclasses.replace(
+        personas,
+        personas=tuple(
+            dataclasses.replace(persona, revenue_share=math.nan) for persona in personas.personas
+        ),
+    )
+    reader, text = _read(cards_pdf(without, "en", created=CREATED))
+    assert len(reader.pages) == personas.k
+    assert f"{t('pdf_personas.revenue', 'en')} –" in text
+    assert "nan" not in text.lower()
