@@ -10,7 +10,7 @@ import streamlit as st
 from kundenmodell import DataError, personas
 from kundenmodell.i18n import format_number, format_percent
 from kundenmodell.personas import charts as persona_charts
-from kundenmodell.personas import export, image
+from kundenmodell.personas import export, image, pdf
 from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import feature_label, quality_notes
@@ -379,7 +379,7 @@ with guard():
         )
         download_button(
             T("personas.export.pdf"),
-            partial(image.cards_pdf, sheets, language),
+            partial(pdf.cards_pdf, result, language),
             identity=(*sheets, language),
             file_name="buyer_personas.pdf",
             mime="application/pdf",

@@ -55,6 +55,19 @@ COLOURS = (
     "#ad1457",
     "#455a64",
 )
+
+
+def colour_rgb(colour: str) -> tuple[int, int, int]:
+    """A persona colour ``#rrggbb`` as (red, green, blue) from 0 to 255, for the PNG and PDF
+    cards; anything unreadable becomes the first colour of :data:`COLOURS`."""
+    value = colour.lstrip("#")
+    try:
+        red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return colour_rgb(COLOURS[0])
+    return red, green, blue
+
+
 FEMALE_NAMES = ("Anna", "Lena", "Nora", "Julia", "Maja", "Sara", "Clara", "Emma", "Ida", "Eva")
 MALE_NAMES = ("Jonas", "Paul", "Emil", "Leon", "Felix", "David", "Noah", "Lukas", "Tom", "Ben")
 SURNAME_INITIALS = "BKMSWHLFRT"
