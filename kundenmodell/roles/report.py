@@ -18,6 +18,7 @@ import pandas as pd
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
+from kundenmodell.i18n.numbers import BABEL_LOCALES
 from kundenmodell.roles import ages as age_module
 from kundenmodell.roles.implications import Implication, group_implications, overall_implications
 from kundenmodell.roles.internal import internal_external
@@ -45,7 +46,6 @@ GROUPINGS: tuple[str, ...] = ("consumer_role", "category", "customer_type", "act
 REPEAT_WINDOW_DAYS = 180
 EXAMPLE_CUSTOMERS = 3_000
 EXAMPLE_SEED = 7
-EXAMPLE_LOCALES = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
 
 
 @dataclass(frozen=True)
@@ -247,17 +247,17 @@ def role_report(dataset: Dataset, grouping: str = ROLE_COLUMN) -> RoleReport:
     return compare(dataset, by=grouping_values(dataset, grouping))
 
 
-@lru_cache(maxsize=len(EXAMPLE_LOCALES))
+@lru_cache(maxsize=len(BABEL_LOCALES))
 def example_dataset(lang: str) -> Dataset:
     """The synthetic teaching example for ``lang``: :data:`EXAMPLE_CUSTOMERS` customers of the
     generator's planted types (families buying for children, companies for employees, …) in the
     language's locale. Cached: treat it as read-only."""
     from kundenmodell.synth import generate
 
-    return generate(EXAMPLE_CUSTOMERS, locale=EXAMPLE_LOCALES[lang], seed=EXAMPLE_SEED)
+    return generate(EXAMPLE_CUSTOMERS, locale=BABEL_LOCALES[lang], seed=EXAMPLE_SEED)
 
 
-@lru_cache(maxsize=len(EXAMPLE_LOCALES))
+@lru_cache(maxsize=len(BABEL_LOCALES))
 def example_report(lang: str) -> RoleReport:
     """:func:`compare` of :func:`example_dataset` by purchase category: what the page shows
     when the user's data has no consumer role. Cached: treat it as read-only."""
