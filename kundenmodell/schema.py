@@ -163,7 +163,7 @@ class Finding:
     mask: np.ndarray | None = None
 
 
-def _finding(
+def row_finding(
     severity: Severity,
     table: str,
     column: str | None,
@@ -246,7 +246,7 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding
     given = values.notna().to_numpy()
     if column.required and not given.all():
         findings.append(
-            _finding("error", table, column.name, "validation.required_missing", ~given)
+            row_finding("error", table, column.name, "validation.required_missing", ~given)
         )
     if not given.any():
         return findings
@@ -263,19 +263,19 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding
         bad = parsed.isna()
         if bad.any():
             findings.append(
-                _finding("error", table, column.name, "validation.not_a_date", at(bad), values)
+                row_finding("error", table, column.name, "validation.not_a_date", at(bad), values)
             )
         future = parsed > pd.Timestamp.now() + pd.Timedelta(days=1)
         if future.any():
             findings.append(
-                _finding(
+                row_finding(
                     "warning", table, column.name, "validation.future_date", at(future), values
                 )
             )
         too_old = parsed < EARLIEST_DATE
         if too_old.any():
             findings.append(
-                _finding(
+                row_finding(
                     "warning", table, column.name, "validation.io.date_too_old", at(too_old), values
                 )
             )
@@ -286,14 +286,14 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding
         bad = numbers.isna()
         if bad.any():
             findings.append(
-                _finding("error", table, column.name, "validation.not_a_number", at(bad), values)
+                row_finding("error", table, column.name, "validation.not_a_number", at(bad), values)
             )
         numbers = numbers.astype("float64")
         if column.kind == "integer":
             fractional = numbers.notna() & (numbers != np.floor(numbers))
             if fractional.any():
                 findings.append(
-                    _finding(
+                    row_finding(
                         "warning",
                         table,
                         column.name,
@@ -309,7 +309,7 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding
             out_of_range |= numbers > column.maximum
         if out_of_range.any():
             findings.append(
-                _finding(
+                row_finding(
                     "warning",
                     table,
                     column.name,
@@ -326,7 +326,7 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding
         if unknown.any():
             examples = ", ".join(sorted(present[unknown].astype(str).unique())[:3])
             findings.append(
-                _finding(
+                row_finding(
                     "warning",
                     table,
                     column.name,
@@ -340,7 +340,7 @@ def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding
         bad_email = ~present.astype(str).str.strip().str.match(EMAIL_PATTERN)
         if bad_email.any():
             findings.append(
-                _finding(
+                row_finding(
                     "warning", table, column.name, "validation.io.bad_email", at(bad_email), values
                 )
             )
@@ -398,7 +398,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
         duplicated = customers["customer_id"].duplicated() & customers["customer_id"].notna()
         if duplicated.any():
             findings.append(
-                _finding(
+                row_finding(
                     "error",
                     "customers",
                     "customer_id",
@@ -425,7 +425,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
             orphans = positions < 0
             if orphans.any():
                 findings.append(
-                    _finding(
+                    row_finding(
                         "warning",
                         name,
                         "customer_id",
@@ -440,7 +440,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
         negative = pd.to_numeric(transactions["amount"], errors="coerce") < 0
         if negative.any():
             findings.append(
-                _finding(
+                row_finding(
                     "warning",
                     "transactions",
                     "amount",
@@ -499,6 +499,8 @@ def _purchases_before_customer(
         early = purchase_day < at_purchase  # NaT on either side compares False
         if early.any():
             findings.append(
-                _finding("warning", "transactions", "date", key, early, transactions["customer_id"])
+                row_finding(
+                    "warning", "transactions", "date", key, early, transactions["customer_id"]
+                )
             )
     return findings

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kundenmodell.clv.adequacy import Adequacy, check_adequacy, check_holdout
 from kundenmodell.clv.bgnbd import BetaGeoModel
 from kundenmodell.clv.churn import churn_summary, cohorts, customer_lifetimes, retention_curves
 from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
 from kundenmodell.clv.summary import DAYS_PER_UNIT, summary_from_transactions
-from kundenmodell.clv.thin import Adequacy, check_adequacy, check_holdout
 from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import discounted_purchases, expected_purchases_by_month
 from kundenmodell.dataset import Dataset

@@ -36,7 +36,7 @@ from kundenmodell.io.parse import (
     to_dates,
     to_numbers,
 )
-from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, _finding
+from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, row_finding
 
 PURCHASE_COLUMNS = tuple(name for name in TRANSACTIONS.names if name != "customer_id")
 
@@ -188,7 +188,7 @@ def map_table(
             rows_mask = _customer_mask(mask, customers, from_rows)
         else:
             rows_mask = mask[is_purchase]
-        found = _finding("warning", table, target, key, rows_mask, params=params)
+        found = row_finding("warning", table, target, key, rows_mask, params=params)
         examples = _examples(frame[targets[target]].reset_index(drop=True)[mask])
         findings.append(Finding(replace(found.issue, examples=examples), found.mask))
     return Mapped(

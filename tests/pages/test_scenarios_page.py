@@ -94,7 +94,7 @@ def test_start_from_my_data_uses_the_calibration():
     assert customers in _metrics(app)
 
 
-def test_optimum_and_named_scenarios_side_by_side():
+def test_optimum_and_named_scenarios_side_by_side(session):
     app = _page("en")
     split = optimise_split(Scenario())
     app.button(key="scn_apply_optimum").click().run()
@@ -108,7 +108,7 @@ def test_optimum_and_named_scenarios_side_by_side():
     app.button(key="scn_save").click().run()
     app.button(key="scn_save").click().run()  # unnamed: gets "Scenario 3"
     assert not app.exception, app.exception
-    saved = app.session_state["workspace_state"]["scenarios"]["saved"]  # JSON, for the workspace
+    saved = session.workspace(app)["scenarios"]["saved"]  # JSON, for the workspace
     assert list(saved) == ["Best split", "Ads only", "Scenario 3"]
     assert saved["Best split"]["retention_budget"] == round(split.retention_budget)
     assert saved["Ads only"]["retention_budget"] == 0
@@ -121,7 +121,7 @@ def test_optimum_and_named_scenarios_side_by_side():
     assert table.iloc[0, 2].endswith("0 retention")  # budgets row of "Ads only"
     assert len(app.get("vega_lite_chart")) == 6  # + the two comparison charts
     app.button(key="scn_remove_Ads only").click().run()
-    assert list(app.session_state["workspace_state"]["scenarios"]["saved"]) == [
+    assert list(session.workspace(app)["scenarios"]["saved"]) == [
         "Best split",
         "Scenario 3",
     ]

@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from kundenmodell.clv.adequacy import Adequacy
 from kundenmodell.clv.analysis import (
     LIKELY_ALIVE,
     SPEND_CORRELATION_LIMIT,
@@ -14,7 +15,6 @@ from kundenmodell.clv.analysis import (
     round_significant,
     significant_decimals,
 )
-from kundenmodell.clv.thin import Adequacy
 
 ENOUGH = Adequacy(buyers=100, repeat_buyers=50, period_days=400, shortfalls=())
 
