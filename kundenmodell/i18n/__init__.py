@@ -27,6 +27,7 @@ from babel.numbers import get_currency_symbol
 from kundenmodell.i18n.numbers import (
     BABEL_LOCALES,
     DEFAULT_CURRENCIES,
+    DEFAULT_LANGUAGE,
     LANGUAGE_FACTS,
     currency_for,
 )
@@ -54,10 +55,11 @@ __all__ = [
     "value_label",
 ]
 
-LANGUAGES: tuple[str, ...] = ("de", "en", "nb")
-DEFAULT_LANGUAGE = "de"
-LANGUAGE_NAMES: dict[str, str] = {"de": "Deutsch", "en": "English", "nb": "Norsk bokmål"}
-DATE_INPUT_FORMATS: dict[str, str] = {"de": "DD.MM.YYYY", "en": "MM/DD/YYYY", "nb": "DD.MM.YYYY"}
+LANGUAGES: tuple[str, ...] = tuple(LANGUAGE_FACTS)
+LANGUAGE_NAMES: dict[str, str] = {lang: facts.name for lang, facts in LANGUAGE_FACTS.items()}
+DATE_INPUT_FORMATS: dict[str, str] = {
+    lang: fact.date_input for lang, fact in LANGUAGE_FACTS.items()
+}
 """How a date field shows its date in each language (the forms Streamlit's date input knows)."""
 
 _CATALOGUE_DIR = Path(__file__).parent

@@ -34,26 +34,35 @@ from kundenmodell.errors import DataError
 
 @dataclass(frozen=True)
 class LanguageFacts:
-    """What a language implies for formats: ``locale`` (Babel/CLDR, also the synthetic
-    generator's), the default ``currency`` (ISO 4217, see the module's currency rule), the
-    ``decimal_mark``, the ``group_separator`` it writes between thousands (CLDR), the
-    ``group_marks`` it accepts when reading typed numbers and an ``example`` of 1234.5."""
+    """What a language implies: its ``name`` in itself, ``locale`` (Babel/CLDR, also the
+    synthetic generator's), the default ``currency`` (ISO 4217, see the module's currency
+    rule), the ``decimal_mark``, the ``group_separator`` it writes between thousands (CLDR),
+    the ``group_marks`` it accepts when reading typed numbers, an ``example`` of 1234.5 and the
+    ``date_input`` form a date field shows (one Streamlit's date input knows)."""
 
+    name: str
     locale: str
     currency: str
     decimal_mark: str
     group_separator: str
     group_marks: str
     example: str
+    date_input: str
 
 
 LANGUAGE_FACTS: dict[str, LanguageFacts] = {
-    "de": LanguageFacts("de_DE", "EUR", ",", ".", ".", "1.234,5"),
-    "en": LanguageFacts("en_US", "USD", ".", ",", ",", "1,234.5"),
+    "de": LanguageFacts("Deutsch", "de_DE", "EUR", ",", ".", ".", "1.234,5", "DD.MM.YYYY"),
+    "en": LanguageFacts("English", "en_US", "USD", ".", ",", ",", "1,234.5", "MM/DD/YYYY"),
     # bokmål groups with a no-break space; people also type a plain or narrow space, or a point
-    "nb": LanguageFacts("nb_NO", "NOK", ",", "\u00a0", " \u00a0\u202f.", "1 234,5"),
+    "nb": LanguageFacts(
+        "Norsk bokmål", "nb_NO", "NOK", ",", "\u00a0", " \u00a0\u202f.", "1 234,5", "DD.MM.YYYY"
+    ),
 }
 """The one table of locale facts per workbench language."""
+DEFAULT_LANGUAGE = "de"
+DEFAULT_FACTS = LANGUAGE_FACTS[DEFAULT_LANGUAGE]
+"""The facts of the default language (German): a data set that names no currency or locale
+is in euros and ``de_DE``."""
 
 BABEL_LOCALES: dict[str, str] = {lang: fact.locale for lang, fact in LANGUAGE_FACTS.items()}
 """Language → Babel/CLDR locale (``de`` → ``de_DE``)."""

@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.errors import DataError
-from kundenmodell.i18n.numbers import BABEL_LOCALES, currency_for
+from kundenmodell.i18n.numbers import BABEL_LOCALES, DEFAULT_FACTS, currency_for
 from kundenmodell.io.shapes import Profile, profile
 from kundenmodell.schema import CUSTOMERS, TRANSACTIONS
 
@@ -221,8 +221,8 @@ class Mapping:
 
     entries: tuple[Suggestion, ...]
     table: TableChoice = "auto"
-    currency: str = "EUR"
-    locale: str = "de_DE"
+    currency: str = DEFAULT_FACTS.currency
+    locale: str = DEFAULT_FACTS.locale
     decimal: str | None = None
     dayfirst: bool | None = None
     columns: tuple[str, ...] = field(default=())

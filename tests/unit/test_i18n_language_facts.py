@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 from babel import Locale
 
@@ -64,7 +65,6 @@ def test_formats_write_money_shares_and_missing_values():
 
 @pytest.mark.parametrize(("lang", "currency"), [("de", "EUR"), ("en", "USD"), ("nb", "NOK")])
 def test_an_upload_without_currency_gets_the_languages_currency(lang, currency):
-    import pandas as pd
 
     headers = {"de": ["Kundennummer", "Vorname"], "en": ["Customer ID", "First name"]}
     headers["nb"] = ["Kundenummer", "Fornavn"]
@@ -72,3 +72,19 @@ def test_an_upload_without_currency_gets_the_languages_currency(lang, currency):
     mapping = suggest_mapping(list(frame.columns), sample=frame)
     assert mapping.locale == BABEL_LOCALES[lang]
     assert mapping.currency == currency
+
+
+def test_the_language_tables_come_from_the_one_table():
+    from kundenmodell.i18n import DATE_INPUT_FORMATS, LANGUAGE_NAMES
+
+    assert LANGUAGES == ("de", "en", "nb")
+    assert LANGUAGE_NAMES == {"de": "Deutsch", "en": "English", "nb": "Norsk bokmål"}
+    assert DATE_INPUT_FORMATS == {"de": "DD.MM.YYYY", "en": "MM/DD/YYYY", "nb": "DD.MM.YYYY"}
+
+
+def test_a_data_set_without_currency_is_in_the_default_languages():
+    from kundenmodell import Dataset
+    from kundenmodell.i18n import DEFAULT_LANGUAGE
+
+    data = Dataset(customers=pd.DataFrame({"customer_id": ["1"]}))
+    assert (data.currency, data.locale) == (DEFAULT_CURRENCIES[DEFAULT_LANGUAGE], "de_DE")
