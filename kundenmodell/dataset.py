@@ -9,6 +9,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from kundenmodell.errors import DataError
+from kundenmodell.i18n.numbers import DEFAULT_FACTS
 from kundenmodell.schema import ValidationReport, empty_table, validate
 
 Source = Literal["synthetic", "sample", "upload", "workspace"]
@@ -30,8 +31,8 @@ class Dataset:
     interactions: pd.DataFrame | None = None
     name: str = "dataset"
     source: Source = "upload"
-    currency: str = "EUR"
-    locale: str = "de_DE"
+    currency: str = DEFAULT_FACTS.currency
+    locale: str = DEFAULT_FACTS.locale
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     truth: pd.Series | None = None
     truth_params: dict[str, Any] | None = None

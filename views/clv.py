@@ -46,10 +46,7 @@ def _number(value: float, decimals: int = 0) -> str:
 
 def _significant(value: float) -> str:
     """Four significant digits in the language's number format."""
-    if not math.isfinite(value):
-        return "–"
-    digits = 3 - math.floor(math.log10(abs(value))) if value else 0
-    return _number(value, max(digits, 0))
+    return _number(value, analysis.significant_decimals(value)) if math.isfinite(value) else "–"
 
 
 def _grouping_label(option: str) -> str:
@@ -237,9 +234,7 @@ def fit_tab(fit: analysis.ClvFit) -> None:
         elif not check.trust.ok:
             _doubts("clv_trust.holdout_title", check.trust)
         else:
-            deviation = (
-                check.predicted_total / check.actual_total - 1 if check.actual_total else math.nan
-            )
+            deviation = check.deviation if check.deviation is not None else math.nan
             cells = st.columns(3)
             cells[0].metric(T("clv.holdout_actual"), _number(check.actual_total))
             cells[1].metric(T("clv.holdout_predicted"), _number(check.predicted_total))
@@ -355,7 +350,7 @@ with guard():
     cells[0].metric(T("clv.buyers"), _number(len(values)))
     cells[1].metric(
         T("clv.likely_active"),
-        _percent(float((values["p_alive"] > 0.5).mean())),
+        _percent(analysis.likely_active_share(values)),
         help=T("clv.likely_active_help"),
     )
     cells[2].metric(
@@ -364,7 +359,7 @@ with guard():
         help=T("clv.total_value_help", months=months, rate=_number(discount)),
     )
     cells[3].metric(T("clv.mean_value"), _money(float(values["clv"].mean())))
-    if fit.spend_correlation is not None and abs(fit.spend_correlation) > 0.3:
+    if fit.spend_depends_on_frequency:
         st.caption(
             ":material/warning: "
             + T("clv.correlation_note", value=_number(fit.spend_correlation, 2))

@@ -18,7 +18,8 @@ if data is None:
     st.stop()
 
 
-def _missing(column: str) -> None:
+def _missing(view: str) -> None:
+    column = report.missing[view]
     st.info(T("overview.missing_columns", columns=T(f"column.{column}")), icon=":material/info:")
 
 
@@ -101,7 +102,7 @@ with guard():
 
     with lifecycle:
         if report.funnel is None:
-            _missing("status")
+            _missing("funnel")
         else:
             st.markdown(f"##### {T('segments_page.funnel_title')}")
             st.caption(T("segments_page.funnel_caption"))
@@ -128,7 +129,7 @@ with guard():
 
     with activity:
         if report.activity_summary is None:
-            _missing("date")
+            _missing("activity")
         else:
             st.markdown(
                 T(
@@ -139,16 +140,11 @@ with guard():
                 )
             )
             summary = report.activity_summary
-            buyers = summary[summary["activity"] != "never_bought"]
-            regular = summary.set_index("activity").loc["regular"]
-            buyer_count = int(buyers["customers"].sum())
             st.success(
                 T(
                     "segments_page.activity_result",
-                    regular_share=format_percent(
-                        regular["customers"] / buyer_count if buyer_count else 0, language
-                    ),
-                    revenue_share=format_percent(regular["revenue_share"], language),
+                    regular_share=format_percent(report.regular_buyer_share, language),
+                    revenue_share=format_percent(report.regular_revenue_share, language),
                 ),
                 icon=":material/insights:",
             )
@@ -174,7 +170,7 @@ with guard():
 
     with rfm:
         if report.rfm is None:
-            _missing("date")
+            _missing("rfm")
         else:
             st.caption(T("segments_page.rfm_caption"))
             left, right = st.columns([2, 3])
@@ -216,7 +212,8 @@ with guard():
     with nps:
         if report.nps is None:
             st.info(
-                T("segments_page.nps_missing", column=T("column.nps_score")), icon=":material/info:"
+                T("segments_page.nps_missing", column=T(f"column.{report.missing['nps']}")),
+                icon=":material/info:",
             )
         else:
             st.markdown(f"##### {T('segments_page.nps_groups_title')}")
@@ -244,7 +241,7 @@ with guard():
 
     with churn:
         if report.churn is None:
-            _missing("date")
+            _missing("churn")
         else:
             st.markdown(f"##### {T('segments_page.churn_title')}")
             st.caption(T("segments_page.churn_caption", months=inactive_months))

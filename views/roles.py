@@ -4,7 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from kundenmodell import roles
-from kundenmodell.i18n import format_money, format_number, format_percent, has_key, value_label
+from kundenmodell.i18n import (
+    currency_for,
+    format_money,
+    format_number,
+    format_percent,
+    has_key,
+    value_label,
+)
 from kundenmodell.roles import charts as role_charts
 from kundenmodell.roles.implications import MIN_OVERALL_SHARE, MIN_PURCHASES, MIN_SHARE
 from kundenmodell.roles.report import RoleReport
@@ -35,9 +42,10 @@ def _role(role: str) -> str:
     return value_label("consumer_role", role, language)
 
 
-def _cents(frame: pd.DataFrame) -> pd.DataFrame:
-    """Money and averages rounded for display: a spreadsheet or browser showing ``109.593``
-    would read as a hundred thousand in German."""
+def _two_decimals(frame: pd.DataFrame) -> pd.DataFrame:
+    """The :data:`ROUNDED` columns (money, averages, the season index, NPS) rounded to two
+    decimals for display: a spreadsheet or browser showing ``109.593`` would read as a hundred
+    thousand in German."""
     columns = [name for name in frame.columns if name in ROUNDED]
     return frame.assign(**{name: frame[name].astype(float).round(2) for name in columns})
 
@@ -64,21 +72,19 @@ def _headline(report: RoleReport) -> None:
         format_percent(report.other_revenue_share, language),
         help=T("roles.kpi_other_revenue_help"),
     )
-    others = report.by_role[report.by_role["role"] != "self"]
-    if not others.empty:
-        main = others.loc[others["revenue"].idxmax()]
+    if report.main_other_role is not None:
+        role, share = report.main_other_role
         cells[2].metric(
             T("roles.kpi_main_role"),
-            _role(main["role"]),
-            T("roles.kpi_main_role_share", share=format_percent(main["revenue_share"], language)),
+            _role(role),
+            T("roles.kpi_main_role_share", share=format_percent(share, language)),
             delta_color="off",
             delta_arrow="off",
             help=T("roles.kpi_main_role_help"),
         )
-    known = report.purchases / (report.purchases + report.unknown_purchases)
     cells[3].metric(
         T("roles.kpi_coverage"),
-        format_percent(known, language),
+        format_percent(report.coverage, language),
         help=T("roles.kpi_coverage_help", purchases=format_number(report.purchases, language)),
     )
     st.success(
@@ -145,7 +151,7 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
         mix = report.by_role.assign(group=T("roles.all_purchases"))
         st.altair_chart(role_charts.role_share_chart(mix, language, currency), width="stretch")
         table_with_download(
-            _cents(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])),
+            _two_decimals(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])),
             {
                 name: T(f"roles.col.{name}")
                 for name in (
@@ -189,7 +195,7 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
         ],
     )
     table_with_download(
-        _cents(groups),
+        _two_decimals(groups),
         {
             "group": T(f"roles.by.{report.grouping}"),
             "purchases": T("roles.col.purchases"),
@@ -251,7 +257,7 @@ def _ages(report: RoleReport, *, key: str, default: str | None = None) -> None:
 
 def _kpis(report: RoleReport) -> None:
     st.markdown(f"##### {T('roles.revenue_title')}")
-    by_role = _cents(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]))
+    by_role = _two_decimals(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]))
     table_with_download(
         by_role,
         {
@@ -284,19 +290,19 @@ def _kpis(report: RoleReport) -> None:
         st.info(T("roles.repeat_none", days=report.repeat_window_days), icon=":material/info:")
     else:
         st.caption(T("roles.repeat_caption", days=report.repeat_window_days))
-        rates = repeat.set_index("first_role")["repeat_rate"]
-        if {"gift", "self"} <= set(rates.index):
+        if report.gift_vs_self_repeat is not None:
+            gift, own = report.gift_vs_self_repeat
             st.markdown(
                 T(
                     "roles.repeat_sentence",
                     days=report.repeat_window_days,
-                    gift=format_percent(rates["gift"], language),
-                    own=format_percent(rates["self"], language),
+                    gift=format_percent(gift, language),
+                    own=format_percent(own, language),
                 )
             )
         st.altair_chart(role_charts.repeat_chart(repeat, language), width="stretch")
         table_with_download(
-            _cents(repeat.assign(first_role=[_role(r) for r in repeat["first_role"]])),
+            _two_decimals(repeat.assign(first_role=[_role(r) for r in repeat["first_role"]])),
             {name: T(f"roles.col.{name}") for name in repeat.columns},
             file_name="repeat_by_first_role.csv",
             key="roles_download_repeat",
@@ -311,23 +317,22 @@ def _kpis(report: RoleReport) -> None:
     season = report.gift_season
     if season is None:
         st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
-    elif season["gift_purchases"].sum() == 0:
+    elif report.gift_peak is None:
         st.info(T("roles.season_none"), icon=":material/info:")
     else:
-        peak = season.loc[season["gift_share"].idxmax()]
-        overall = season["gift_purchases"].sum() / season["purchases"].sum()
+        peak = report.gift_peak
         st.markdown(
             T(
                 "roles.season_sentence",
-                month=role_charts.month_names(language, "wide")[int(peak["month"]) - 1],
-                share=format_percent(peak["gift_share"], language),
-                overall=format_percent(overall, language),
+                month=role_charts.month_names(language, "wide")[peak.month - 1],
+                share=format_percent(peak.share, language),
+                overall=format_percent(peak.overall_share, language),
             )
         )
         st.altair_chart(role_charts.gift_season_chart(season, language), width="stretch")
         names = role_charts.month_names(language, "wide")
         table_with_download(
-            _cents(season.assign(month=[names[m - 1] for m in season["month"]])),
+            _two_decimals(season.assign(month=[names[m - 1] for m in season["month"]])),
             {name: T(f"roles.col.{name}") for name in season.columns},
             file_name="gift_seasonality.csv",
             key="roles_download_season",
@@ -351,7 +356,7 @@ def _buying_center(report: RoleReport) -> None:
         )
         return
     st.caption(T("roles.bc_caption"))
-    table = _cents(center.table.assign(role=[_buying_role(r) for r in center.table["role"]]))
+    table = _two_decimals(center.table.assign(role=[_buying_role(r) for r in center.table["role"]]))
     table_with_download(
         table,
         {name: T(f"roles.col.{name}") for name in table.columns} | {"role": T("roles.col.bc_role")},
@@ -396,7 +401,7 @@ def _internal(report: RoleReport) -> None:
             if row.revenue_per_buyer == row.revenue_per_buyer:
                 bottom[1].metric(T("roles.col.revenue_per_buyer"), _money(row.revenue_per_buyer))
     table_with_download(
-        _cents(
+        _two_decimals(
             table.assign(
                 relationship=[
                     value_label("relationship", r, language) for r in table["relationship"]
@@ -467,7 +472,7 @@ st.title(T("roles.page_title"))
 st.markdown(T("roles.intro"))
 language = lang()
 data = dataset()
-currency = data.currency if data is not None else "EUR"
+currency = currency_for(language, data.currency if data is not None else None)
 
 with guard():
     if data is None:

@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from kundenmodell.charts import _finish, share_comparison_chart
+from kundenmodell.charts import finish, share_comparison_chart
 from kundenmodell.i18n import format_percent, t, value_label
 from kundenmodell.personas.persona_set import PersonaSet
 from kundenmodell.personas.text import feature_label, format_feature, level_label
@@ -101,7 +101,7 @@ def comparison_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         text="value_text:N",
         color=alt.condition("abs(datum.log2_lift) > 1.6", alt.value("white"), alt.value("#1f2933")),
     )
-    return _finish(alt.layer(cells, text).properties(height=alt.Step(30)), lang)
+    return finish(alt.layer(cells, text).properties(height=alt.Step(30)), lang)
 
 
 def criterion_chart(criterion: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -135,7 +135,7 @@ def criterion_chart(criterion: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_point(size=220, shape="circle", filled=False, color="#b3541e", strokeWidth=3)
         .encode(x="k:O", y="value:Q")
     )
-    return _finish(alt.layer(lines, chosen).properties(height=260), lang)
+    return finish(alt.layer(lines, chosen).properties(height=260), lang)
 
 
 def size_chart(personas: PersonaSet, lang: str) -> alt.Chart:
@@ -190,4 +190,4 @@ def truth_chart(table: pd.DataFrame, names: dict[int, str], lang: str) -> alt.La
             alt.value("#1f2933"),
         ),
     )
-    return _finish(alt.layer(cells, text).properties(height=alt.Step(36)), lang)
+    return finish(alt.layer(cells, text).properties(height=alt.Step(36)), lang)

@@ -432,13 +432,15 @@ def _name(index: int, lookup: _Lookup, used: set[str]) -> tuple[str, str]:
     return f"{first} {initial}.", f"{first[0]}{initial}"
 
 
-def build_personas(
+def profile_clusters(
     table: FeatureTable,
     labels: np.ndarray,
     posterior: np.ndarray,
     quality: Quality,
 ) -> tuple[tuple[Persona, ...], pd.DataFrame]:
-    """The profile sheets of the personas 0 … k−1 and the table of all candidate traits."""
+    """The profile sheets of the clusters 0 … k−1 as personas (the fitted ``labels`` and
+    ``posterior`` of :mod:`kundenmodell.personas.latent`) and the table of all candidate traits.
+    :func:`kundenmodell.personas.build` is the whole pipeline from a data set."""
     k = posterior.shape[1]
     candidates = trait_table(table, labels, k)
     sizes = np.bincount(labels, minlength=k)

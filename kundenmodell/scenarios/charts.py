@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from kundenmodell.charts import PALETTE, _finish
+from kundenmodell.charts import PALETTE, finish
 from kundenmodell.i18n import format_percent, t
 from kundenmodell.scenarios.optimise import SplitResult
 
@@ -72,7 +72,7 @@ def band_chart(
             alt.Tooltip("q95:Q", title=t("scenarios.q95", lang), format=fmt),
         ],
     )
-    return _finish(alt.layer(outer, inner, line).properties(height=300), lang, currency)
+    return finish(alt.layer(outer, inner, line).properties(height=300), lang, currency)
 
 
 def split_chart(result: SplitResult, lang: str, currency: str = "EUR") -> alt.LayerChart:
@@ -134,7 +134,7 @@ def split_chart(result: SplitResult, lang: str, currency: str = "EUR") -> alt.La
             text="label:N", y=alt.value(8)
         )
         layers += [rule, text]
-    return _finish(alt.layer(*layers).properties(height=300), lang, currency)
+    return finish(alt.layer(*layers).properties(height=300), lang, currency)
 
 
 def tornado_chart(
@@ -180,7 +180,7 @@ def tornado_chart(
         )
     )
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#333").encode(x="base:Q")
-    return _finish(alt.layer(bars, rule).properties(height=alt.Step(30)), lang, currency)
+    return finish(alt.layer(bars, rule).properties(height=alt.Step(30)), lang, currency)
 
 
 def png_available() -> bool:

@@ -19,6 +19,8 @@ from kundenmodell.segments.nps import NpsResult, nps, nps_by
 from kundenmodell.segments.rfm import rfm, rfm_summary
 
 CHURN_KPI_PERIODS = 12
+PURCHASE_VIEWS = ("activity", "rfm", "churn")
+"""The views that need purchases with dates."""
 NO_FILTER = SegmentFilter()
 DEFAULT_RULES = ActivityRules()
 
@@ -26,7 +28,12 @@ DEFAULT_RULES = ActivityRules()
 @dataclass(frozen=True)
 class SegmentReport:
     """The segment views of one data set; a view is None when its input is missing, and
-    ``missing`` then names the column it needs (view name → column)."""
+    ``missing`` then names the column it needs (view → column; the views are ``funnel``,
+    ``nps``, and ``activity``, ``rfm``, ``churn``, which all need purchase dates).
+
+    ``regular_buyer_share``: regular customers among the customers who bought at all (the
+    share the overview states; ``regular_customers`` over all customers would count leads).
+    """
 
     customers: int
     as_of: pd.Timestamp | None
@@ -39,6 +46,7 @@ class SegmentReport:
     actual_customers: int | None = None
     regular_customers: int | None = None
     regular_revenue_share: float | None = None
+    regular_buyer_share: float | None = None
     rfm: pd.DataFrame | None = None
     rfm_summary: pd.DataFrame | None = None
     nps: NpsResult | None = None
@@ -135,7 +143,7 @@ def segment_report(
             missing["nps"] = "nps_score"
 
     if not has_purchases or as_of is None:
-        missing["purchases"] = "date"
+        missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
         return SegmentReport(
             len(customers),
             as_of,
@@ -157,6 +165,7 @@ def segment_report(
     rfm_table = rfm(transactions, as_of)
     revenue = rfm_table["monetary"]
     summary = activity_summary(activity, revenue).set_index("activity")
+    buyers = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
     last_age = rfm_table["recency_days"]
     if nps_result is not None:
         nps_table = nps_by(customers, activity.astype("string"))
@@ -175,6 +184,7 @@ def segment_report(
         actual_customers=int((last_age < rules.active_window_days).sum()),
         regular_customers=int(summary.loc["regular", "customers"]),
         regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
+        regular_buyer_share=float(summary.loc["regular", "customers"] / buyers) if buyers else 0.0,
         rfm=_relabel(rfm_table, ids),
         rfm_summary=rfm_summary(rfm_table),
         nps=nps_result,

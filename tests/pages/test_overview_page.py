@@ -1,7 +1,6 @@
 """The overview page: KPIs match the package, filters and rules apply, optional columns."""
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -10,20 +9,7 @@ from kundenmodell import load_sample
 from kundenmodell.i18n import LANGUAGES, format_number, t
 from kundenmodell.segments import classify_activity
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _overview(lang: str, data=None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params["lang"] = lang
-    app.run()
-    if data is None:
-        app.sidebar.button(key="load_sample").click().run()
-    else:
-        app.session_state["dataset"] = data
-    app.switch_page("views/overview.py").run()
-    assert not app.exception, app.exception
-    return app
+PAGE = "views/overview.py"
 
 
 def _metrics(app: AppTest) -> dict[str, str]:
@@ -31,9 +17,9 @@ def _metrics(app: AppTest) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_kpis_equal_the_package_results(lang):
-    app = _overview(lang)
-    data = app.session_state["dataset"]
+def test_kpis_equal_the_package_results(lang, open_page, session):
+    app = open_page(PAGE, lang, sample=True)
+    data = session.dataset(app)
     classes = classify_activity(data.transactions, customers=data.customers)
     metrics = _metrics(app)
     regular = int((classes == "regular").sum())
@@ -47,11 +33,11 @@ def test_kpis_equal_the_package_results(lang):
     assert len(app.get("download_button")) == 5
 
 
-def test_filter_and_rules_change_the_figures():
-    app = _overview("en")
+def test_filter_and_rules_change_the_figures(open_page, session):
+    app = open_page(PAGE, "en", sample=True)
     before = _metrics(app)[t("overview.customers", "en")]
     app.multiselect(key="filter_customer_type").set_value(["b2b"]).run()
-    data = app.session_state["dataset"]
+    data = session.dataset(app)
     b2b = int((data.customers["customer_type"] == "b2b").sum())
     assert _metrics(app)[t("overview.customers", "en")] == format_number(b2b, "en") != before
 
@@ -70,12 +56,12 @@ def test_filter_and_rules_change_the_figures():
     assert _metrics(app)[t("segments_page.kpi_regular", "en")] == expected
 
 
-def test_missing_optional_columns_are_explained_and_the_rest_works():
+def test_missing_optional_columns_are_explained_and_the_rest_works(open_page):
     sample = load_sample("de")
     thin = dataclasses.replace(
         sample, customers=sample.customers.drop(columns=["nps_score", "status"])
     )
-    app = _overview("de", thin)
+    app = open_page(PAGE, "de", data=thin)
     infos = [info.value for info in app.info]
     assert t("segments_page.nps_missing", "de", column=t("column.nps_score", "de")) in infos
     assert t("overview.missing_columns", "de", columns=t("column.status", "de")) in infos

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from kundenmodell.i18n import LANGUAGES, format_number, t
 from kundenmodell.personas.text import quality_notes
 from tests.data.personas import webshop
+from ui.session import dataset_entries
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/personas.py"
@@ -140,8 +141,8 @@ def test_the_quality_panel_says_what_to_distrust(lang):
     app = AppTest.from_file(APP, default_timeout=300)
     app.query_params["lang"] = lang
     app.run()
-    app.session_state["dataset"] = webshop.generate(1_500, seed=0)
-    app.session_state["dataset_token"] = "webshop"
+    for key, value in dataset_entries(webshop.generate(1_500, seed=0)).items():
+        app.session_state[key] = value
     app.switch_page(PAGE).run()
     app.multiselect(key="personas_features").set_value(["basket", "gender", "channel"]).run()
     app.button(key="personas_build").click().run()
