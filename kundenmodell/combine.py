@@ -21,7 +21,6 @@ canonical tables on the customer number and says in a :class:`JoinReport` what d
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ import pandas as pd
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.i18n import format_money, format_number, t
+from kundenmodell.markup import escape_markdown
 
 if TYPE_CHECKING:
     from kundenmodell.io import Mapping
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
 TABLE_NAMES = ("customers", "transactions", "interactions")
 EXAMPLES = 3
 """Examples shown per finding: enough to recognise the pattern, few enough to read."""
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
 @dataclass(frozen=True)
@@ -231,7 +230,7 @@ class JoinReport:
                         lang,
                         customers=n(conflict.customers),
                         column=t(f"column.{conflict.column}", lang),
-                        examples="; ".join(_quoted(text) for text in conflict.examples),
+                        examples="; ".join(escape_markdown(text) for text in conflict.examples),
                     ),
                 )
             )
@@ -253,16 +252,11 @@ class JoinReport:
 
 
 def _pairs(groups: Iterable[tuple[str, ...]]) -> str:
-    return ", ".join(" = ".join(_quoted(value) for value in group) for group in groups)
-
-
-def _quoted(value: str) -> str:
-    """A value of the user's file inside Markdown text: its punctuation backslash-escaped."""
-    return _MARKDOWN.sub(r"\\\1", value)
+    return ", ".join(" = ".join(escape_markdown(value) for value in group) for group in groups)
 
 
 def _listed(values: Iterable[str]) -> str:
-    return ", ".join(_quoted(value) for value in values)
+    return ", ".join(escape_markdown(value) for value in values)
 
 
 def combine(
