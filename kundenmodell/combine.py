@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.i18n import format_money, format_number, t
@@ -90,10 +92,11 @@ def id_key(ids: pd.Series) -> pd.Series:
     that is not a letter or digit removed (``K-123`` → ``k123``); leading zeros of each run of
     digits removed (``00123`` → ``123``, ``K-007`` → ``k7``).
     """
-    text = ids.astype("str").str.strip().str.casefold()
+    text = ids.astype("string[pyarrow]").str.strip().str.casefold()  # Arrow's RE2 regexes
     text = text.str.replace(r"\.0+$", "", regex=True)
-    text = text.str.replace(r"[\W_]+", "", regex=True)
-    return text.str.replace(r"(?<![0-9])0+(?=[0-9])", "", regex=True)
+    text = text.str.replace(r"[^\p{L}\p{N}]+", "", regex=True)
+    text = text.str.replace(r"(^|[^0-9])0+([0-9])", r"\1\2", regex=True)
+    return text.astype("str")
 
 
 @dataclass(frozen=True)
@@ -275,7 +278,7 @@ def combine(
         raise ValueError("combine needs at least one part")
     given = [part if isinstance(part, Part) else Part.of(part) for part in parts]
     summaries = tuple(_summary(part) for part in given)
-    variants = _variants(given)
+    variants, variant_examples = _variants(given)
     unified = 0
     if unify_ids and variants:
         spelling = _canonical_spelling(given)
@@ -292,9 +295,10 @@ def combine(
     else:
         report_fields = _matches(customers, transactions)
         used = pd.concat([transactions["customer_id"], _ids_of(interactions)], ignore_index=True)
-        extra = pd.Index(used.dropna().unique()).difference(pd.Index(customers["customer_id"]))
+        used = pd.Series(used.dropna().unique(), dtype="str")
+        extra = used[~_isin(used, customers["customer_id"])]
         if len(extra):
-            added = _ids_frame(pd.Series(extra, dtype="str"))
+            added = _ids_frame(extra)
             customers = pd.concat([customers, added], ignore_index=True)
     first = next((part for part in given if "transactions" in part.tables), given[0])
     report = JoinReport(
@@ -304,8 +308,8 @@ def combine(
         interactions=0 if interactions is None else len(interactions),
         currency=first.data.currency,
         derived_customers=derived,
-        variants=len(variants),
-        variant_examples=tuple(variants[:EXAMPLES]),
+        variants=variants,
+        variant_examples=variant_examples,
         unified=unified,
         duplicates={"transactions": dropped_purchases, "interactions": dropped_interactions},
         merged=merged,
@@ -361,17 +365,20 @@ def _ids_frame(ids: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"customer_id": ids.reset_index(drop=True).astype("str")})
 
 
-def _variants(parts: Sequence[Part]) -> list[tuple[str, ...]]:
-    """Groups of distinct customer numbers with one :func:`id_key`, customer files first."""
+def _variants(parts: Sequence[Part]) -> tuple[int, tuple[tuple[str, ...], ...]]:
+    """How many groups of distinct customer numbers share one :func:`id_key`, and the first
+    :data:`EXAMPLES` groups as tuples of spellings (customer files first)."""
     ids = _all_ids(_customer_files_first(parts))
     keys = id_key(ids)
-    usable = keys != ""
+    usable = (keys != "").to_numpy()
     ids, keys = ids[usable], keys[usable]
-    shared = keys.duplicated(keep=False)
+    shared = keys.duplicated(keep=False).to_numpy()
     if not shared.any():
-        return []
-    groups = ids[shared].groupby(keys[shared], sort=False).agg(tuple)
-    return list(groups)
+        return 0, ()
+    keys = keys[shared]
+    shown = keys.drop_duplicates().head(EXAMPLES)
+    examples = ids[shared][_isin(keys, shown)].groupby(keys[_isin(keys, shown)], sort=False)
+    return int(keys.nunique()), tuple(tuple(group) for _, group in examples)
 
 
 def _customer_files_first(parts: Sequence[Part]) -> list[Part]:
@@ -445,7 +452,7 @@ def _conflicts(stacked: pd.DataFrame) -> tuple[Conflict, ...]:
         ids = counts.index[counts[column].to_numpy() > 1]
         if not len(ids):
             continue
-        shown = repeated[repeated["customer_id"].isin(ids[:EXAMPLES])]
+        shown = repeated[_isin(repeated["customer_id"], pd.Series(ids[:EXAMPLES]))]
         values = shown.groupby("customer_id", sort=False)[column].agg(
             lambda group: " / ".join(dict.fromkeys(str(value) for value in group.dropna()))
         )
@@ -467,24 +474,32 @@ def _stacked(parts: Sequence[Part], table: str) -> tuple[pd.DataFrame | None, in
         return frames[0].reset_index(drop=True), 0
     stacked = pd.concat(frames, ignore_index=True)
     owner = pd.Series(np.repeat(np.arange(len(frames)), [len(frame) for frame in frames]))
-    rows = pd.util.hash_pandas_object(stacked.astype("str"), index=False)
+    rows = pd.util.hash_pandas_object(stacked, index=False)
     first_owner = owner.groupby(rows.to_numpy()).transform("min")
     repeat = (owner > first_owner).to_numpy()
     return stacked[~repeat].reset_index(drop=True), int(repeat.sum())
+
+
+def _isin(values: pd.Series, pool: pd.Series) -> np.ndarray:
+    """``values.isin(pool)`` through Arrow's hash set: pandas' ``isin`` on Arrow strings
+    compares value by value (15 s for 360,000 purchases against 100,000 customers)."""
+    wanted = pa.array(values.astype("str"), from_pandas=True)
+    known = pa.array(pool.dropna().astype("str").unique(), from_pandas=True)
+    return pc.is_in(wanted, value_set=known).to_numpy(zero_copy_only=False)
 
 
 def _matches(customers: pd.DataFrame, transactions: pd.DataFrame) -> dict[str, object]:
     """Purchases of customers not in the customer table, and customers without purchases."""
     if transactions.empty:
         return {}
-    known = transactions["customer_id"].isin(customers["customer_id"])
-    unknown = transactions[~known.to_numpy()]
+    known = _isin(transactions["customer_id"], customers["customer_id"])
+    unknown = transactions[~known]
     unknown_ids = unknown["customer_id"].dropna().unique()
     revenue = 0.0
     if "amount" in unknown.columns:
         revenue = float(pd.to_numeric(unknown["amount"], errors="coerce").sum())
-    buying = customers["customer_id"].isin(transactions["customer_id"])
-    idle = customers.loc[~buying.to_numpy(), "customer_id"]
+    buying = _isin(customers["customer_id"], transactions["customer_id"])
+    idle = customers.loc[~buying, "customer_id"]
     return {
         "unknown_purchases": len(unknown),
         "unknown_customers": len(unknown_ids),

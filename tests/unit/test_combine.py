@@ -71,8 +71,8 @@ def test_float_ids_from_a_spreadsheet_match_after_unifying():
 
 
 def test_id_key_folds_the_formats_but_keeps_different_numbers_apart():
-    ids = pd.Series(["00123", " 123 ", "K-123", "k123", "123.0", "1230", "K 0123", "x-9"])
-    assert id_key(ids).tolist() == ["123", "123", "k123", "k123", "123", "1230", "k123", "x9"]
+    ids = pd.Series(["00123", " 123 ", "K-123", "k123", "123.0", "1230", "K 0123", "Ø-09", "000"])
+    assert id_key(ids).tolist() == ["123", "123", "k123", "k123", "123", "1230", "k123", "ø9", "0"]
 
 
 def test_purchases_in_two_exports_are_counted_once_but_repeats_inside_one_file_stay():
@@ -153,3 +153,14 @@ def test_km_load_joins_a_list_of_files(tmp_path):
     assert joined.join_report.unknown_purchases == 0
     with pytest.raises(km.DataError):
         km.load([])
+
+
+def test_many_numbers_written_differently_are_counted_and_three_shown():
+    crm = _customers([f"{i:06d}" for i in range(1, 501)])
+    shop = _purchases([str(i) for i in range(1, 501)], [1.0] * 500, ["2024-03-01"] * 500)
+    report = combine([crm, shop]).join_report
+    assert report.variants == 500 and report.unknown_purchases == 500
+    assert report.variant_examples == (("000001", "1"), ("000002", "2"), ("000003", "3"))
+    unified = combine([crm, shop], unify_ids=True)
+    assert unified.join_report.unified == 500 and unified.join_report.unknown_purchases == 0
+    assert unified.n_customers == 500
