@@ -86,12 +86,17 @@ def _cached(slot: str, token: tuple, compute: Callable[..., R], *args: Any, **kw
 
 
 def _forget_other_files(uploads: list[UploadedFile]) -> None:
-    """Drop the cached tables of files no longer in the file chooser (memory stays bounded)."""
+    """Drop the cached tables and mapping answers of files no longer in the file chooser
+    (memory stays bounded however many files a session sees)."""
     cache = st.session_state.setdefault(_CACHE, {})
     current = {upload.file_id for upload in uploads}
     for slot in [slot for slot in cache if ":" in slot]:
         if slot.split(":", 1)[0] not in current:
             del cache[slot]
+    for name in (_MAPPING, _LOADED_MAPPINGS):
+        answers = st.session_state.setdefault(name, {})
+        for file_id in [file_id for file_id in answers if file_id not in current]:
+            del answers[file_id]
 
 
 def _attempt(compute: Callable[..., R], *args: Any) -> R | None:
