@@ -164,3 +164,30 @@ def test_many_numbers_written_differently_are_counted_and_three_shown():
     unified = combine([crm, shop], unify_ids=True)
     assert unified.join_report.unified == 500 and unified.join_report.unknown_purchases == 0
     assert unified.n_customers == 500
+
+
+def test_interactions_of_two_sources_are_stacked_once():
+    contacts = pd.DataFrame(
+        {
+            "customer_id": ["1", "2"],
+            "date": pd.to_datetime(["2024-01-02"] * 2),
+            "kind": ["call"] * 2,
+        }
+    )
+    first = km.Dataset(
+        customers=pd.DataFrame({"customer_id": ["1", "2"], "city": ["A", "B"]}),
+        interactions=contacts,
+        name="crm",
+    )
+    later = km.Dataset(
+        customers=pd.DataFrame({"customer_id": ["3"]}),
+        interactions=pd.concat(
+            [contacts.iloc[1:], contacts.iloc[1:].assign(customer_id="3")], ignore_index=True
+        ),
+        name="service",
+    )
+    data = combine([first, later])
+    assert data.interactions["customer_id"].tolist() == ["1", "2", "3"]
+    assert data.join_report.duplicates["interactions"] == 1
+    assert data.join_report.interactions == 3
+    assert data.customers["customer_id"].tolist() == ["1", "2", "3"]
