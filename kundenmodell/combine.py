@@ -129,7 +129,8 @@ class JoinReport:
     numbers that differ only in format, as tuples of spellings; ``unified``: how many spellings
     were replaced by their group's first spelling (``unify_ids=True``); ``duplicates``: per
     table, rows dropped because another file had them exactly alike; ``merged``: customers
-    found in more than one customer file.
+    found in more than one customer file; ``currencies``: the different currencies of the
+    parts with purchases, when there is more than one (amounts are not converted).
     """
 
     parts: tuple[PartSummary, ...]
@@ -150,6 +151,7 @@ class JoinReport:
     duplicates: dict[str, int] = field(default_factory=dict)
     merged: int = 0
     conflicts: tuple[Conflict, ...] = ()
+    currencies: tuple[str, ...] = ()
 
     def lines(self, lang: str) -> list[tuple[str, str]]:
         """The report in plain words, as ``(level, text)`` with level ``success``, ``info``
@@ -224,6 +226,18 @@ class JoinReport:
                 lines.append(
                     ("info", t("multifile_join.duplicates", lang, rows=n(rows), table=label))
                 )
+        if len(self.currencies) > 1:
+            lines.append(
+                (
+                    "warning",
+                    t(
+                        "multifile_join.currencies",
+                        lang,
+                        currencies=", ".join(self.currencies),
+                        currency=self.currency,
+                    ),
+                )
+            )
         for conflict in self.conflicts:
             lines.append(
                 (
@@ -300,7 +314,8 @@ def combine(
         if len(extra):
             added = _ids_frame(extra)
             customers = pd.concat([customers, added], ignore_index=True)
-    first = next((part for part in given if "transactions" in part.tables), given[0])
+    buying = [part for part in given if "transactions" in part.tables]
+    first = buying[0] if buying else given[0]
     report = JoinReport(
         parts=summaries,
         customers=len(customers),
@@ -314,6 +329,7 @@ def combine(
         duplicates={"transactions": dropped_purchases, "interactions": dropped_interactions},
         merged=merged,
         conflicts=conflicts,
+        currencies=tuple(dict.fromkeys(part.data.currency for part in buying)),
         **report_fields,
     )
     return Dataset(

@@ -1,12 +1,14 @@
 """Several files → one data set: joining hand-made customer and purchase tables on the customer
 number, and the join report's counts, examples and words."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 import kundenmodell as km
 from kundenmodell.combine import Part, combine, id_key, tables_of
-from kundenmodell.i18n import LANGUAGES
+from kundenmodell.i18n import LANGUAGES, t
 
 
 def _customers(ids, **columns) -> km.Dataset:
@@ -191,3 +193,14 @@ def test_interactions_of_two_sources_are_stacked_once():
     assert data.join_report.duplicates["interactions"] == 1
     assert data.join_report.interactions == 3
     assert data.customers["customer_id"].tolist() == ["1", "2", "3"]
+
+
+def test_purchase_files_in_two_currencies_are_reported():
+    euro = _purchases(["1"], [10.0], name="de")
+    crowns = replace(_purchases(["2"], [100.0], name="no"), currency="NOK")
+    report = combine([euro, crowns]).join_report
+    assert report.currencies == ("EUR", "NOK")
+    assert report.lines("en")[-1] == (
+        "warning",
+        t("multifile_join.currencies", "en", currencies="EUR, NOK", currency="EUR"),
+    )
