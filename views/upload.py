@@ -90,9 +90,10 @@ def _forget_other_files(uploads: list[UploadedFile]) -> None:
     (memory stays bounded however many files a session sees)."""
     cache = st.session_state.setdefault(_CACHE, {})
     current = {upload.file_id for upload in uploads}
-    for slot in [slot for slot in cache if ":" in slot]:
-        if slot.split(":", 1)[0] not in current:
-            del cache[slot]
+    for slot in list(cache):
+        owner = slot.split(":", 1)[0] if ":" in slot else None
+        if not current or (owner is not None and owner not in current):
+            del cache[slot]  # without files, the combined data set goes too
     for name in (_MAPPING, _LOADED_MAPPINGS):
         answers = st.session_state.setdefault(name, {})
         for file_id in [file_id for file_id in answers if file_id not in current]:
