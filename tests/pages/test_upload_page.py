@@ -29,8 +29,13 @@ def _app(lang: str = "de", sample: bool = False) -> AppTest:
     return app
 
 
+def _file_chooser(app: AppTest):
+    """The page's file chooser: a fresh one (``upload_file_<n>``) after data were used."""
+    return next(widget for widget in app.file_uploader if widget.key.startswith("upload_file"))
+
+
 def _upload(app: AppTest, path: Path, mime: str = "text/csv") -> AppTest:
-    app.file_uploader(key="upload_file").set_value((path.name, path.read_bytes(), mime)).run()
+    _file_chooser(app).set_value((path.name, path.read_bytes(), mime)).run()
     assert not app.exception, app.exception
     return app
 
@@ -50,8 +55,9 @@ def _use(app: AppTest) -> AppTest:
 def test_the_page_speaks_every_language_before_a_file_is_chosen(lang):
     app = _app(lang)
     assert app.title[0].value == t("upload.title", lang)
-    assert app.file_uploader(key="upload_file").label == t("upload.file_label", lang)
-    assert ".csv" in app.file_uploader(key="upload_file").allowed_type
+    chooser = app.file_uploader(key="upload_file")
+    assert chooser.label == t("multifile_upload.file_label", lang)
+    assert ".csv" in chooser.allowed_type and chooser.accept_multiple_files
     assert not app.data_editor  # nothing else until there is a file
 
 
@@ -299,3 +305,104 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         "Betrag",
         "Datum",
     ]
+
+
+SAMPLE = ROOT / "sample_data"
+
+
+def _upload_several(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    chooser = _file_chooser(app)
+    chooser.set_value([(name, content, "text/csv") for name, content in files]).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _sample_file(name: str) -> tuple[str, bytes]:
+    return name, (SAMPLE / name).read_bytes()
+
+
+def test_a_customer_file_and_a_purchase_file_become_one_data_set():
+    app = _upload_several(_app("de"), _sample_file("kunden_de.csv"), _sample_file("kaeufe_de.csv"))
+    assert [tab.label for tab in app.tabs] == ["kunden\\_de\\.csv", "kaeufe\\_de\\.csv"]
+    fills = [c.value for c in app.caption if c.value.startswith("Diese Datei liefert")]
+    assert fills == [
+        t("multifile_upload.fills", "de", tables="Kunden"),
+        t("multifile_upload.fills", "de", tables="Käufe"),
+    ]
+    shown = [box.value for box in app.info]
+    assert (
+        t(
+            "multifile_join.without_purchases",
+            "de",
+            customers="489",
+            examples="C0000006, C0000008, C0000010",
+        )
+        in shown
+    )
+    assert t("multifile_join.all_known", "de") in [box.value for box in app.success]
+    report = next(frame.value for frame in app.dataframe if "fills" in frame.value.columns)
+    assert report[["file", "customers", "transactions"]].values.tolist() == [
+        ["kunden_de", 1000, 0],
+        ["kaeufe_de", 0, 3219],
+    ]
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.n_customers, data.n_transactions) == (1000, 3219)
+    assert data.name == "kunden_de + kaeufe_de"
+    assert data.customers["status"].notna().sum() == 1000  # status, funnel and NPS are there
+    assert "email" not in data.customers.columns  # one privacy choice for both files
+    assert app.success[0].value == t(
+        "upload.used", "de", name="kunden_de + kaeufe_de", customers="1.000", transactions="3.219"
+    )
+    assert not _file_chooser(app).value  # a fresh chooser for the next files
+
+
+def test_a_bad_file_among_several_is_left_out_and_the_loaded_data_stays():
+    app = _app("en", sample=True)
+    loaded = app.session_state["dataset"]
+    _upload_several(
+        app,
+        ("png_renamed.csv", (HOSTILE / "png_renamed.csv").read_bytes()),
+        _sample_file("kaeufe_de.csv"),
+    )
+    assert app.error[0].value.startswith(t("error.io.binary_file", "en").split("{")[0][:30])
+    assert app.warning[0].value == t("multifile_upload.left_out", "en", files="png\\_renamed\\.csv")
+    assert app.session_state["dataset"] is loaded
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.name, data.n_customers, data.n_transactions) == ("kaeufe_de", 511, 3219)
+
+
+def test_files_can_be_added_to_the_current_data_set():
+    app = _upload(_app("nb"), SAMPLE / "kaeufe_de.csv")
+    _use(app)
+    assert app.session_state["dataset"].n_customers == 511
+    _upload(app, SAMPLE / "kunden_de.csv")
+    assert app.toggle(key="upload_add").label == t(
+        "multifile_upload.add_label", "nb", name="kaeufe\\_de"
+    )
+    app.toggle(key="upload_add").set_value(True).run()
+    assert not app.exception, app.exception
+    assert t("multifile_upload.added_note", "nb") in [caption.value for caption in app.caption]
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.n_customers, data.n_transactions) == (1000, 3219)
+    assert data.customers["nps_score"].notna().sum() > 0
+
+
+def test_numbers_written_differently_are_reported_and_unified_on_request():
+    customers = b"Kundennummer;Ort\n00123;Kiel\n00124;Bonn\n00125;Ulm\n"
+    purchases = b"Kundennummer;Datum;Betrag\n123;01.02.2024;10,00\n124;02.02.2024;5,50\n"
+    app = _upload_several(_app("de"), ("kunden.csv", customers), ("kaeufe.csv", purchases))
+    warnings = [box.value for box in app.warning]
+    assert t("multifile_join.variants", "de", groups="2", examples="00123 = 123, 00124 = 124") in (
+        warnings
+    )
+    assert any(text.startswith("2 Käufe (15,50") for text in warnings)
+    app.checkbox(key="upload_unify").check().run()
+    assert not app.exception, app.exception
+    assert t("multifile_join.all_known", "de") in [box.value for box in app.success]
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.n_customers, data.n_transactions) == (3, 2)
+    assert data.transactions["customer_id"].tolist() == ["00123", "00124"]
