@@ -58,7 +58,7 @@ def open_without_login() -> bool:
 def current_owner() -> Owner | None:
     """The logged-in person, or None without login. The e-mail address counts (for receiving
     shared projects) only when the provider does not say it is unverified."""
-    if not login_enabled() or not st.user.is_logged_in:
+    if not login_enabled() or not st.user.get("is_logged_in"):
         return None
     email = st.user.get("email")
     verified = st.user.get("email_verified") is not False
@@ -85,7 +85,7 @@ def gate() -> None:
     """Stop the page unless it may be shown: the login screen while nobody is logged in, a
     refusal on an unprotected network address; the warning banner on an open team server."""
     if login_enabled():
-        if not st.user.is_logged_in:
+        if not st.user.get("is_logged_in"):
             _login_screen()
             st.stop()
         _bind_session()
