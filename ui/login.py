@@ -18,10 +18,11 @@ import re
 
 import streamlit as st
 
+from kundenmodell.errors import DataError
 from kundenmodell.serving import NO_LOGIN_VARIABLE, is_loopback, login_configured
 from kundenmodell.store import WorkspaceStore
 from kundenmodell.store.spaces import Owner, TeamSpaces
-from ui.session import LANG_KEY, T
+from ui.session import LANG_KEY, T, lang
 
 OWNER = "auth_owner"
 # Session keys that survive a change of user: only the language.
@@ -88,7 +89,12 @@ def gate() -> None:
         if not st.user.get("is_logged_in"):
             _login_screen()
             st.stop()
-        _bind_session()
+        try:
+            _bind_session()
+        except DataError as error:  # a provider that sends no subject or issuer
+            st.error(error.message(lang()), icon=":material/error:")
+            st.button(T("auth_account.logout"), icon=":material/logout:", on_click=st.logout)
+            st.stop()
         return
     if not open_without_login():
         return

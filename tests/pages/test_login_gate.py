@@ -133,6 +133,13 @@ def test_another_user_in_the_same_session_starts_empty(home):
     assert "dataset" not in app.session_state or app.session_state["dataset"] is None
 
 
+def test_a_login_without_subject_or_issuer_is_explained_not_a_traceback(home):
+    app = _app("nb", user={"is_logged_in": True, "email": "x@example.org"})
+    assert _texts(app.error) == [t("auth_error.no_identity", "nb")]
+    assert [button.label for button in app.button] == [t("auth_account.logout", "nb")]
+    assert not (home / "users").exists()
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_login_on_purpose_shows_the_banner_on_every_page(home, monkeypatch, lang):
     monkeypatch.setenv(NO_LOGIN_VARIABLE, "1")
