@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.login import account_panel, gate
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
 from ui.style import apply_style
@@ -47,6 +48,7 @@ START = PAGES["nav.section.data"][0][0]
 
 apply_style()
 language_switch()
+gate()  # the login screen, or the warning on a team server without login
 navigation = st.navigation(
     {
         T(section): [
@@ -56,6 +58,7 @@ navigation = st.navigation(
         for section, pages in PAGES.items()
     }
 )
+account_panel()
 dataset_panel()
 workspace_panel()
 navigation.run()

@@ -14,6 +14,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.sample import SAMPLES
 from ui.loaders import generate_quick_into_session, load_sample_into_session
+from ui.login import current_owner, open_without_login
 from ui.session import LANG_KEY, T, dataset, dataset_title, lang
 
 _WIDGET_KEY = "language_choice"
@@ -100,4 +101,6 @@ def dataset_panel() -> None:
                     end=format_date(period[1], lang()),
                 )
             )
-    st.sidebar.caption(f":material/lock: {T('sidebar.privacy')}")
+    # On a team server the data is on the server, not "on this computer".
+    local = current_owner() is None and not open_without_login()
+    st.sidebar.caption(f":material/lock: {T('sidebar.privacy' if local else 'auth_where.privacy')}")
