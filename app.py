@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
+from ui.phone import close_sidebar_after_navigation
 from ui.style import apply_style
 from ui.workspace_panel import workspace_panel
 
@@ -46,6 +47,7 @@ PAGES = {
 START = PAGES["nav.section.data"][0][0]
 
 apply_style()
+close_sidebar_after_navigation()
 language_switch()
 navigation = st.navigation(
     {

@@ -84,7 +84,7 @@ with guard():
         )
 
     if not report.monthly.empty:
-        st.subheader(T("overview.monthly_title"))
+        st.header(T("overview.monthly_title"))
         st.altair_chart(
             charts.monthly_revenue_chart(report.monthly, language, data.currency), width="stretch"
         )
@@ -103,7 +103,7 @@ with guard():
         if report.funnel is None:
             _missing("status")
         else:
-            st.markdown(f"##### {T('segments_page.funnel_title')}")
+            st.markdown(f"### {T('segments_page.funnel_title')}")
             st.caption(T("segments_page.funnel_caption"))
             st.altair_chart(charts.funnel_chart(report.funnel, language), width="stretch")
             days = report.funnel["median_days_to_customer"].dropna()
@@ -179,7 +179,7 @@ with guard():
             st.caption(T("segments_page.rfm_caption"))
             left, right = st.columns([2, 3])
             with left:
-                st.markdown(f"##### {T('segments_page.rfm_grid_title')}")
+                st.markdown(f"### {T('segments_page.rfm_grid_title')}")
                 st.altair_chart(charts.rfm_grid_chart(report.rfm, language), width="stretch")
             with right:
                 summary = report.rfm_summary
@@ -219,14 +219,14 @@ with guard():
                 T("segments_page.nps_missing", column=T("column.nps_score")), icon=":material/info:"
             )
         else:
-            st.markdown(f"##### {T('segments_page.nps_groups_title')}")
+            st.markdown(f"### {T('segments_page.nps_groups_title')}")
             shares = {group: report.nps.share(group) for group in NPS_GROUPS}
             st.altair_chart(charts.nps_groups_chart(shares, language), width="stretch")
-            st.markdown(f"##### {T('segments_page.nps_strategy_title')}")
+            st.markdown(f"### {T('segments_page.nps_strategy_title')}")
             for group in NPS_GROUPS:
                 st.markdown(f"- **{T(f'nps.group.{group}')}**: {T(f'nps.strategy.{group}')}")
             if report.nps_by_activity is not None and not report.nps_by_activity.empty:
-                st.markdown(f"##### {T('segments_page.nps_by_title')}")
+                st.markdown(f"### {T('segments_page.nps_by_title')}")
                 by = report.nps_by_activity
                 table_with_download(
                     by.assign(group=[T(f"activity.{g}") for g in by["group"]]),
@@ -246,10 +246,10 @@ with guard():
         if report.churn is None:
             _missing("date")
         else:
-            st.markdown(f"##### {T('segments_page.churn_title')}")
+            st.markdown(f"### {T('segments_page.churn_title')}")
             st.caption(T("segments_page.churn_caption", months=inactive_months))
             st.altair_chart(charts.churn_chart(report.churn, language), width="stretch")
-            st.markdown(f"##### {T('segments_page.cohort_title')}")
+            st.markdown(f"### {T('segments_page.cohort_title')}")
             st.caption(T("segments_page.cohort_caption"))
             st.altair_chart(charts.cohort_heatmap(report.cohorts, language), width="stretch")
             table_with_download(

@@ -194,7 +194,7 @@ with guard():
     result = built.with_edits(_edits(signature))
     sheets = [personas.sheet(p, language, result.currency) for p in result.personas]
 
-    st.subheader(T("personas.quality.title"))
+    st.header(T("personas.quality.title"))
     quality = result.quality
     cells = st.columns(5)
     cells[0].metric(
@@ -247,7 +247,7 @@ with guard():
         else:
             st.caption(T("personas.criterion.fixed", k=result.k))
 
-    st.subheader(T("personas.cards.title"))
+    st.header(T("personas.cards.title"))
     st.caption(T("personas.cards.caption"))
     per_row = math.ceil(result.k / math.ceil(result.k / CARDS_PER_ROW))  # balanced rows
     for start in range(0, result.k, per_row):
@@ -270,7 +270,7 @@ with guard():
                 )
 
     with st.container(key="persona_comparison"):
-        st.subheader(T("personas.compare.title"))
+        st.header(T("personas.compare.title"))
         st.caption(T("personas.compare.caption"))
         frame = persona_charts.comparison_frame(result, language)
         if not frame.empty:

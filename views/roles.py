@@ -94,7 +94,7 @@ def _headline(report: RoleReport) -> None:
 
 
 def _flow(report: RoleReport) -> None:
-    st.subheader(T("roles.flow_title"))
+    st.header(T("roles.flow_title"))
     st.caption(T("roles.flow_caption"))
     st.altair_chart(role_charts.flow_chart(report.flow, language, currency), width="stretch")
 
@@ -250,7 +250,7 @@ def _ages(report: RoleReport, *, key: str, default: str | None = None) -> None:
 
 
 def _kpis(report: RoleReport) -> None:
-    st.markdown(f"##### {T('roles.revenue_title')}")
+    st.markdown(f"### {T('roles.revenue_title')}")
     by_role = _cents(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]))
     table_with_download(
         by_role,
@@ -276,7 +276,7 @@ def _kpis(report: RoleReport) -> None:
         },
     )
 
-    st.markdown(f"##### {T('roles.repeat_title')}")
+    st.markdown(f"### {T('roles.repeat_title')}")
     repeat = report.repeat
     if repeat is None:
         st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
@@ -307,7 +307,7 @@ def _kpis(report: RoleReport) -> None:
             },
         )
 
-    st.markdown(f"##### {T('roles.season_title')}")
+    st.markdown(f"### {T('roles.season_title')}")
     season = report.gift_season
     if season is None:
         st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
@@ -341,7 +341,7 @@ def _kpis(report: RoleReport) -> None:
 
 
 def _buying_center(report: RoleReport) -> None:
-    st.markdown(f"##### {T('roles.bc_title')}")
+    st.markdown(f"### {T('roles.bc_title')}")
     center = report.buying_center
     if center is None or not center.available:
         values = ", ".join(f"`{value}`" for value in roles.BUYING_CENTER_ROLES)
@@ -434,7 +434,7 @@ def _how_to_capture(status: str, report: RoleReport | None) -> None:
             T("roles.status.no_consumer_role", column=T("column.consumer_role")),
             icon=":material/help:",
         )
-    st.subheader(T("roles.capture_title"))
+    st.header(T("roles.capture_title"))
     for source in ROLE_SOURCES:
         st.markdown(f"- {T(f'roles.capture.{source}')}")
     st.markdown(T("roles.map_text", column=T("column.consumer_role"), code=roles.ROLE_COLUMN))
@@ -448,18 +448,18 @@ def _how_to_capture(status: str, report: RoleReport | None) -> None:
         width="stretch",
     )
     st.divider()
-    st.subheader(T("roles.example_title"))
+    st.header(T("roles.example_title"))
     st.caption(
         T("roles.example_caption", customers=format_number(roles.EXAMPLE_CUSTOMERS, language))
     )
     example = roles.example_report(language)
     _headline(example)
     _flow(example)
-    st.markdown(f"##### {T('roles.tab.groups')}")
+    st.markdown(f"### {T('roles.tab.groups')}")
     _groups(example, table=False)
-    st.markdown(f"##### {T('roles.tab.marketing')}")
+    st.markdown(f"### {T('roles.tab.marketing')}")
     _implications(example, download=False)
-    st.markdown(f"##### {T('roles.tab.ages')}")
+    st.markdown(f"### {T('roles.tab.ages')}")
     _ages(example, key="roles_example_ages", default="child")
 
 
@@ -493,7 +493,7 @@ with guard():
         _how_to_capture(report.status, report)
         if report.internal_external is not None:
             st.divider()
-            st.subheader(T("roles.tab.internal"))
+            st.header(T("roles.tab.internal"))
             _internal(report)
         st.stop()
 

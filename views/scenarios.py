@@ -221,7 +221,7 @@ def _calibration_note(calibration: scenarios.Calibration) -> None:
 
 
 def _inputs() -> None:
-    st.subheader(T("scenarios.inputs_title"))
+    st.header(T("scenarios.inputs_title"))
     base, budgets, effect = st.columns(3)
     with base:
         st.markdown(f"**{T('scenarios.group_base')}**")
@@ -361,7 +361,7 @@ def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:
 
 
 def _split(plan: Scenario) -> None:
-    st.subheader(T("scenarios.split_title"))
+    st.header(T("scenarios.split_title"))
     split = scenarios.optimise_split(plan)
     if split.total_budget <= 0:
         st.info(T("scenarios.split_no_budget"), icon=":material/info:")
@@ -387,7 +387,7 @@ def _split(plan: Scenario) -> None:
 
 
 def _tornado(plan: Scenario) -> None:
-    st.subheader(T("scenarios.tornado_title"))
+    st.header(T("scenarios.tornado_title"))
     st.caption(T("scenarios.tornado_caption", change=format_percent(CHANGE, language)))
     sensitivity = scenarios.tornado(plan, change=CHANGE)
     st.altair_chart(
@@ -444,7 +444,7 @@ def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
 
 
 def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
-    st.subheader(T("scenarios.compare_title"))
+    st.header(T("scenarios.compare_title"))
     saved = _saved_plans()
     default_name = T("scenarios.default_name", n=len(saved) + 1)
     name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
@@ -497,7 +497,7 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
 
 
 def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict) -> None:
-    st.subheader(T("scenarios.downloads_title"))
+    st.header(T("scenarios.downloads_title"))
     plan_label = T(
         "scenarios.png_plan",
         retention=_money(plan.retention_budget),

@@ -261,7 +261,7 @@ with guard():
         st.dataframe(frame.head(50), hide_index=True, width="stretch")
 
     # --- 1. mapping -----------------------------------------------------------------------------
-    st.subheader(T("upload.mapping_title"))
+    st.header(T("upload.mapping_title"))
     st.markdown(T("upload.mapping_help"))
     suggested = _cached("suggested", token, io.suggest_mapping, list(frame.columns), "auto", loaded)
     stored = st.session_state.get(_MAPPING)
@@ -338,7 +338,7 @@ with guard():
             st.rerun()
 
     # --- 2. data minimisation -----------------------------------------------------------------
-    st.subheader(T("privacy.title"))
+    st.header(T("privacy.title"))
     st.markdown(T("privacy.intro"))
     privacy_labels = {choice: T(f"privacy.{choice}") for choice in io.PRIVACY_CHOICES}
     privacy = st.radio(
@@ -351,7 +351,7 @@ with guard():
     key = st.session_state.setdefault(_KEY, io.new_key())
 
     # --- 3. validation ------------------------------------------------------------------------
-    st.subheader(T("upload.validation_title"))
+    st.header(T("upload.validation_title"))
     name = _stem(uploaded.name, sheet)
     mapped = _cached(
         "mapped",
@@ -435,7 +435,7 @@ with guard():
         )
 
     # --- 4. use it ----------------------------------------------------------------------------
-    st.subheader(T("upload.use_title"))
+    st.header(T("upload.use_title"))
     st.markdown(
         T(
             "upload.use_summary",
