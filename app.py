@@ -4,9 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.phone import close_sidebar_after_navigation
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
-from ui.phone import close_sidebar_after_navigation
 from ui.style import apply_style
 from ui.workspace_panel import workspace_panel
 
