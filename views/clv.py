@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kundenmodell.clv import analysis, charts
+from kundenmodell.clv import summaries as clv_summaries
 from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
 from ui.downloads import csv_download_button
@@ -126,6 +127,7 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
     st.altair_chart(
         charts.clv_distribution_chart(histogram, language, data.currency), width="stretch"
     )
+    st.caption(clv_summaries.clv_distribution_summary(histogram, language, data.currency))
     concentration = _percent(analysis.value_concentration(values))
     st.caption(
         f"{T('clv.distribution_caption')} {T('clv.extra.concentration', share=concentration)}"
@@ -141,6 +143,7 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
     table = analysis.clv_by_segment(values, derive(analysis.segment_groups, option))
     table["label"] = [analysis.group_label(option, value, language) for value in table["group"]]
     st.altair_chart(charts.segment_chart(table, language, data.currency), width="stretch")
+    st.caption(clv_summaries.segment_summary(table, language, data.currency))
     shown = table.assign(
         customers=[_number(value) for value in table["customers"]],
         clv_mean=[_money(value) for value in table["clv_mean"]],
@@ -207,6 +210,7 @@ def alive_tab(fit: analysis.ClvFit) -> None:
     st.header(T("clv.alive_title"))
     grid = analysis.p_alive_grid(fit)
     st.altair_chart(charts.p_alive_heatmap(grid, language), width="stretch")
+    st.caption(clv_summaries.p_alive_summary(grid, language))
     st.caption(T("clv.alive_caption", weeks=_number(grid["T"].iloc[0])))
 
 
@@ -253,8 +257,10 @@ def fit_tab(fit: analysis.ClvFit) -> None:
                 charts.tracking_chart(check.tracking, check.calibration_end, language),
                 width="stretch",
             )
+            st.caption(clv_summaries.tracking_summary(check.tracking, language))
             st.markdown(f"### {T('clv.by_frequency_title')}")
             st.altair_chart(charts.holdout_chart(check.comparison, language), width="stretch")
+            st.caption(clv_summaries.holdout_summary(check.comparison, language))
             st.caption(T("clv.holdout_note"))
 
     st.header(T("clv.params_title"))
@@ -294,6 +300,7 @@ def retention_tab() -> None:
     st.altair_chart(
         charts.retention_chart(curves, language, _grouping_label(grouping)), width="stretch"
     )
+    st.caption(clv_summaries.retention_summary(curves, language))
     st.caption(T("clv.retention_caption", days=inactive_days))
     summary = result.summary
     st.dataframe(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kundenmodell import charts
+from kundenmodell import charts, summaries
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
 from kundenmodell.segments import NPS_GROUPS
 from kundenmodell.segments.report import segment_report
@@ -88,6 +88,7 @@ with guard():
         st.altair_chart(
             charts.monthly_revenue_chart(report.monthly, language, data.currency), width="stretch"
         )
+        st.caption(summaries.monthly_revenue_summary(report.monthly, language, data.currency))
 
     lifecycle, activity, rfm, nps, churn = st.tabs(
         [
@@ -106,6 +107,7 @@ with guard():
             st.markdown(f"### {T('segments_page.funnel_title')}")
             st.caption(T("segments_page.funnel_caption"))
             st.altair_chart(charts.funnel_chart(report.funnel, language), width="stretch")
+            st.caption(summaries.funnel_summary(report.funnel, language))
             days = report.funnel["median_days_to_customer"].dropna()
             if not days.empty:
                 st.caption(
@@ -158,6 +160,7 @@ with guard():
                 ),
                 width="stretch",
             )
+            st.caption(summaries.share_comparison_summary(summary, "activity", language))
             table_with_download(
                 summary.assign(activity=[T(f"activity.{a}") for a in summary["activity"]]),
                 {
@@ -181,6 +184,7 @@ with guard():
             with left:
                 st.markdown(f"### {T('segments_page.rfm_grid_title')}")
                 st.altair_chart(charts.rfm_grid_chart(report.rfm, language), width="stretch")
+                st.caption(summaries.rfm_grid_summary(report.rfm, language))
             with right:
                 summary = report.rfm_summary
                 st.altair_chart(
@@ -192,6 +196,14 @@ with guard():
                         labels={s: T(f"rfm.segment.{s}") for s in summary["segment"]},
                     ),
                     width="stretch",
+                )
+                st.caption(
+                    summaries.share_comparison_summary(
+                        summary,
+                        "segment",
+                        language,
+                        labels={s: T(f"rfm.segment.{s}") for s in summary["segment"]},
+                    )
                 )
             table_with_download(
                 summary.assign(
@@ -222,6 +234,7 @@ with guard():
             st.markdown(f"### {T('segments_page.nps_groups_title')}")
             shares = {group: report.nps.share(group) for group in NPS_GROUPS}
             st.altair_chart(charts.nps_groups_chart(shares, language), width="stretch")
+            st.caption(summaries.nps_groups_summary(shares, language))
             st.markdown(f"### {T('segments_page.nps_strategy_title')}")
             for group in NPS_GROUPS:
                 st.markdown(f"- **{T(f'nps.group.{group}')}**: {T(f'nps.strategy.{group}')}")
@@ -249,9 +262,11 @@ with guard():
             st.markdown(f"### {T('segments_page.churn_title')}")
             st.caption(T("segments_page.churn_caption", months=inactive_months))
             st.altair_chart(charts.churn_chart(report.churn, language), width="stretch")
+            st.caption(summaries.churn_summary(report.churn, language))
             st.markdown(f"### {T('segments_page.cohort_title')}")
             st.caption(T("segments_page.cohort_caption"))
             st.altair_chart(charts.cohort_heatmap(report.cohorts, language), width="stretch")
+            st.caption(summaries.cohort_summary(report.cohorts, language))
             table_with_download(
                 report.churn,
                 {

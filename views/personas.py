@@ -11,6 +11,7 @@ from kundenmodell import DataError, personas
 from kundenmodell.i18n import format_number, format_percent
 from kundenmodell.personas import charts as persona_charts
 from kundenmodell.personas import export, image
+from kundenmodell.personas import summaries as persona_summaries
 from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import feature_label, quality_notes
@@ -244,6 +245,7 @@ with guard():
             st.altair_chart(
                 persona_charts.criterion_chart(result.criterion, language), width="stretch"
             )
+            st.caption(persona_summaries.criterion_summary(result.criterion, language))
         else:
             st.caption(T("personas.criterion.fixed", k=result.k))
 
@@ -275,9 +277,11 @@ with guard():
         frame = persona_charts.comparison_frame(result, language)
         if not frame.empty:
             st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
+            st.caption(persona_summaries.comparison_summary(frame, language))
         if not math.isnan(result.personas[0].revenue_share):
             st.markdown(f"**{T('personas.compare.sizes')}**")
             st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
+            st.caption(persona_summaries.size_summary(result, language))
 
     names = {p.index: p.name for p in result.personas}
     tab_keys = ["profile", "members", "customer", "features", "export"]
@@ -411,3 +415,4 @@ with guard():
             ari, crosstab = result.compare_with_truth(data.truth)
             st.metric(T("personas.truth.ari"), format_number(ari, language, decimals=2))
             st.altair_chart(persona_charts.truth_chart(crosstab, names, language), width="stretch")
+            st.caption(persona_summaries.truth_summary(crosstab, names, language))

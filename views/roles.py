@@ -6,6 +6,7 @@ import streamlit as st
 from kundenmodell import roles
 from kundenmodell.i18n import format_money, format_number, format_percent, has_key, value_label
 from kundenmodell.roles import charts as role_charts
+from kundenmodell.roles import summaries as role_summaries
 from kundenmodell.roles.implications import MIN_OVERALL_SHARE, MIN_PURCHASES, MIN_SHARE
 from kundenmodell.roles.report import RoleReport
 from kundenmodell.schema import CONSUMER_ROLES
@@ -97,6 +98,7 @@ def _flow(report: RoleReport) -> None:
     st.header(T("roles.flow_title"))
     st.caption(T("roles.flow_caption"))
     st.altair_chart(role_charts.flow_chart(report.flow, language, currency), width="stretch")
+    st.caption(role_summaries.flow_summary(report.flow, language))
 
 
 def _implications(report: RoleReport, *, download: bool) -> None:
@@ -144,6 +146,7 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
     if report.grouping == roles.ROLE_COLUMN:
         mix = report.by_role.assign(group=T("roles.all_purchases"))
         st.altair_chart(role_charts.role_share_chart(mix, language, currency), width="stretch")
+        st.caption(role_summaries.role_share_summary(mix, language))
         table_with_download(
             _cents(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])),
             {
@@ -179,6 +182,9 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
             report.role_mix, language, currency, group_column=report.grouping
         ),
         width="stretch",
+    )
+    st.caption(
+        role_summaries.role_share_summary(report.role_mix, language, group_column=report.grouping)
     )
     if not table:
         return
@@ -295,6 +301,7 @@ def _kpis(report: RoleReport) -> None:
                 )
             )
         st.altair_chart(role_charts.repeat_chart(repeat, language), width="stretch")
+        st.caption(role_summaries.repeat_summary(repeat, language))
         table_with_download(
             _cents(repeat.assign(first_role=[_role(r) for r in repeat["first_role"]])),
             {name: T(f"roles.col.{name}") for name in repeat.columns},
@@ -325,6 +332,7 @@ def _kpis(report: RoleReport) -> None:
             )
         )
         st.altair_chart(role_charts.gift_season_chart(season, language), width="stretch")
+        st.caption(role_summaries.gift_season_summary(season, language))
         names = role_charts.month_names(language, "wide")
         table_with_download(
             _cents(season.assign(month=[names[m - 1] for m in season["month"]])),

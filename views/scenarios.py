@@ -17,6 +17,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.scenarios import Scenario, Uncertainty
 from kundenmodell.scenarios import charts as scenario_charts
+from kundenmodell.scenarios import summaries as scenario_summaries
 from ui.downloads import csv_download_button, download_button
 from ui.feedback import guard
 from ui.number_field import number_field
@@ -378,6 +379,7 @@ def _split(plan: Scenario) -> None:
         )
     )
     st.altair_chart(scenario_charts.split_chart(split, language, currency), width="stretch")
+    st.caption(scenario_summaries.split_summary(split, language, currency))
     st.button(
         T("scenarios.apply_optimum"),
         icon=":material/call_split:",
@@ -394,6 +396,7 @@ def _tornado(plan: Scenario) -> None:
         scenario_charts.tornado_chart(sensitivity, language, currency, change=CHANGE),
         width="stretch",
     )
+    st.caption(scenario_summaries.tornado_summary(sensitivity, language, currency, change=CHANGE))
 
 
 def _known(value: float | None) -> float | None:
@@ -481,9 +484,13 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
     customers_tab.altair_chart(
         scenario_charts.band_chart(bands, "customers", language, currency), width="stretch"
     )
+    customers_tab.caption(scenario_summaries.band_summary(bands, "customers", language, currency))
     profit_tab.altair_chart(
         scenario_charts.band_chart(bands, "discounted_cumulative_profit", language, currency),
         width="stretch",
+    )
+    profit_tab.caption(
+        scenario_summaries.band_summary(bands, "discounted_cumulative_profit", language, currency)
     )
     cells = st.columns(MAX_SAVED)
     for cell, name in zip(cells, list(saved), strict=False):
@@ -560,7 +567,15 @@ with guard():
     }
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(charts["customers"], width="stretch")
+    customers_tab.caption(
+        scenario_summaries.band_summary(result.bands, "customers", language, currency)
+    )
     profit_tab.altair_chart(charts["profit"], width="stretch")
+    profit_tab.caption(
+        scenario_summaries.band_summary(
+            result.bands, "discounted_cumulative_profit", language, currency
+        )
+    )
     st.caption(T("scenarios.bands_caption", paths=format_number(n_paths, language)))
     _split(plan)
     _tornado(plan)
