@@ -98,10 +98,19 @@ def tracking_summary(weekly: pd.DataFrame, lang: str) -> str:
 
 
 def retention_summary(curves: pd.DataFrame, lang: str) -> str:
-    """Per group, the share still buying at the last month the curve reaches."""
+    """Per group (in the frame's order), the share still buying at the last month its curve
+    reaches."""
     if (empty := _empty(curves, lang)) is not None:
         return empty
-    last = curves.sort_values("month").groupby("label", sort=False).tail(1)
+    order = list(dict.fromkeys(curves["label"]))  # the groups in the chart's order
+    last = (
+        curves.sort_values("month", kind="stable")
+        .groupby("label", sort=False)
+        .tail(1)
+        .set_index("label")
+        .loc[order]
+        .reset_index()
+    )
     parts = [
         t(
             "phone_summary_clv.retention_group",
