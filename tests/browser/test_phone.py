@@ -7,6 +7,7 @@ itself only when the user agent says "phone", and a narrow window that does not 
 desktop window, "request desktop site") is where the sidebar stayed open over the page.
 """
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -134,9 +135,9 @@ def test_personas_on_a_phone(phone: Page, app_url, artifacts):
     names = drawn["names"]
     assert len(names) == count, f"{len(names)} of {count} persona names drawn: {names}"
     assert all(not text.endswith("…") for text, *_ in names), names
-    for (_, left, right, *_), (_, next_left, *_) in zip(names, names[1:], strict=False):
+    for (_, _, right, *_), (_, next_left, *_) in itertools.pairwise(names):
         assert right <= next_left + 0.5, f"persona names overlap: {names}"
-    assert all(0 <= left and right <= WIDTH for _, left, right, *_ in names), names
+    assert all(left >= 0 and right <= WIDTH for _, left, right, *_ in names), names
     assert drawn["legend"] is not None and drawn["legend"][1] <= WIDTH, drawn["legend"]
 
     # the summary under the heatmap names every persona too
