@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.phone import close_sidebar_after_navigation
+from ui.layout import apply_layout
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
 from ui.style import apply_style
@@ -47,7 +47,7 @@ PAGES = {
 START = PAGES["nav.section.data"][0][0]
 
 apply_style()
-close_sidebar_after_navigation()
+apply_layout()
 language_switch()
 navigation = st.navigation(
     {

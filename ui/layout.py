@@ -1,4 +1,11 @@
-"""Narrow screens: the sidebar closes after a tap on a page link.
+"""Page layout the theme has no setting for: the outline's heading sizes, and on narrow
+screens a sidebar that closes after a tap on a page link.
+
+Pages are outlined h1 (title) → h2 (section, ``st.header``) → h3 (part of a section), with no
+level skipped, so a screen reader's heading list matches the page. Streamlit draws h2 at 36 px
+and h3 at 28 px, which made every section title shout; the rules below draw h2 at the size
+sections had before (28 px) and h3 a step smaller, and all three smaller on a phone, where a
+44 px title took three lines.
 
 Below Streamlit's ``md`` breakpoint (768 px) the open sidebar covers the whole page. Streamlit
 closes it after a page link only when the browser *says* it is a phone (its user agent), so on
@@ -35,10 +42,21 @@ _SCRIPT = f"""<script>
 }})();
 </script>"""
 
-_HIDDEN = "<style>.st-key-phone_sidebar_closer { display: none; }</style>"
+_HEADING = '[data-testid="stMain"] [data-testid="stMarkdownContainer"] h'
+_RULES = f"""<style>
+.st-key-phone_sidebar_closer {{ display: none; }}
+{_HEADING}2 {{ font-size: 1.75rem; }}
+{_HEADING}3 {{ font-size: 1.3rem; }}
+@media (max-width: 640px) {{
+  {_HEADING}1 {{ font-size: 2rem; }}
+  {_HEADING}2 {{ font-size: 1.45rem; }}
+  {_HEADING}3 {{ font-size: 1.15rem; }}
+}}
+</style>"""
 
 
-def close_sidebar_after_navigation() -> None:
-    """Add the listener that closes the sidebar after a page link on a narrow screen."""
-    st.html(_HIDDEN)
+def apply_layout() -> None:
+    """Add the heading sizes and the listener that closes the sidebar after a page link on a
+    narrow screen (once per run, before the page draws)."""
+    st.html(_RULES)
     st.sidebar.container(key="phone_sidebar_closer").html(_SCRIPT, unsafe_allow_javascript=True)
