@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.layout import apply_layout
 from ui.login import account_panel, gate
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
@@ -47,6 +48,7 @@ PAGES = {
 START = PAGES["nav.section.data"][0][0]
 
 apply_style()
+apply_layout()
 language_switch()
 gate()  # the login screen, or the warning on a team server without login
 navigation = st.navigation(

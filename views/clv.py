@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kundenmodell.clv import analysis, charts
+from kundenmodell.clv import summaries as clv_summaries
 from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
 from ui.downloads import csv_download_button
@@ -77,7 +78,7 @@ CALL_LIST_SHOWN, CALL_LIST_FILE = 15, 200
 
 def call_list_section(values: pd.DataFrame, months: int) -> None:
     """Valuable customers who are probably leaving, first on the page, with a CRM download."""
-    st.subheader(T("clv_call.title"))
+    st.header(T("clv_call.title"))
     calls = call_list(values, data, count=CALL_LIST_FILE)
     if calls.empty:
         st.info(T("clv_call.none", share=_percent(LIKELY_LEAVING)), icon=":material/info:")
@@ -103,7 +104,7 @@ def call_list_section(values: pd.DataFrame, months: int) -> None:
 
 
 def value_tab(values: pd.DataFrame, months: int) -> None:
-    st.subheader(T("clv.outlook_title"))
+    st.header(T("clv.outlook_title"))
     outlook = analysis.outlook(values)
     for cell, row in zip(st.columns(len(outlook)), outlook.itertuples(), strict=True):
         cell.metric(
@@ -118,17 +119,18 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
             delta_arrow="off",
         )
 
-    st.subheader(T("clv.distribution_title", months=months))
+    st.header(T("clv.distribution_title", months=months))
     histogram = analysis.clv_distribution(values)
     st.altair_chart(
         charts.clv_distribution_chart(histogram, language, data.currency), width="stretch"
     )
+    st.caption(clv_summaries.clv_distribution_summary(histogram, language, data.currency))
     concentration = _percent(analysis.value_concentration(values))
     st.caption(
         f"{T('clv.distribution_caption')} {T('clv.extra.concentration', share=concentration)}"
     )
 
-    st.subheader(T("clv.segment_title"))
+    st.header(T("clv.segment_title"))
     option = st.selectbox(
         T("clv.segment_choice"),
         derive(analysis.segment_options),
@@ -138,6 +140,7 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
     table = analysis.clv_by_segment(values, derive(analysis.segment_groups, option))
     table["label"] = [analysis.group_label(option, value, language) for value in table["group"]]
     st.altair_chart(charts.segment_chart(table, language, data.currency), width="stretch")
+    st.caption(clv_summaries.segment_summary(table, language, data.currency))
     shown = table.assign(
         customers=[_number(value) for value in table["customers"]],
         clv_mean=[_money(value) for value in table["clv_mean"]],
@@ -163,7 +166,7 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
 
 
 def top_tab(values: pd.DataFrame, months: int) -> None:
-    st.subheader(T("clv.top_title"))
+    st.header(T("clv.top_title"))
     st.session_state.setdefault("clv_top_count", 25)
     count = number_field(
         T("clv.top_count"), "clv_top_count", min_value=5, max_value=500, integer=True
@@ -201,14 +204,15 @@ def top_tab(values: pd.DataFrame, months: int) -> None:
 
 
 def alive_tab(fit: analysis.ClvFit) -> None:
-    st.subheader(T("clv.alive_title"))
+    st.header(T("clv.alive_title"))
     grid = analysis.p_alive_grid(fit)
     st.altair_chart(charts.p_alive_heatmap(grid, language), width="stretch")
+    st.caption(clv_summaries.p_alive_summary(grid, language))
     st.caption(T("clv.alive_caption", weeks=_number(grid["T"].iloc[0])))
 
 
 def fit_tab(fit: analysis.ClvFit) -> None:
-    st.subheader(T("clv.fit_title"))
+    st.header(T("clv.fit_title"))
     smallest, largest = analysis.holdout_months_range(data)
     if largest < 1:
         st.info(T("clv.holdout_unavailable"), icon=":material/info:")
@@ -243,16 +247,18 @@ def fit_tab(fit: analysis.ClvFit) -> None:
                 ("+" if deviation > 0 else "") + _percent(deviation, 1),
                 help=T("clv.holdout_deviation_help"),
             )
-            st.markdown(f"##### {T('clv.tracking_title')}")
+            st.markdown(f"### {T('clv.tracking_title')}")
             st.altair_chart(
                 charts.tracking_chart(check.tracking, check.calibration_end, language),
                 width="stretch",
             )
-            st.markdown(f"##### {T('clv.by_frequency_title')}")
+            st.caption(clv_summaries.tracking_summary(check.tracking, language))
+            st.markdown(f"### {T('clv.by_frequency_title')}")
             st.altair_chart(charts.holdout_chart(check.comparison, language), width="stretch")
+            st.caption(clv_summaries.holdout_summary(check.comparison, language))
             st.caption(T("clv.holdout_note"))
 
-    st.subheader(T("clv.params_title"))
+    st.header(T("clv.params_title"))
     parameters = analysis.parameter_table(fit, language)
     numbers = parameters.select_dtypes("number").columns
     st.dataframe(
@@ -265,7 +271,7 @@ def fit_tab(fit: analysis.ClvFit) -> None:
 
 
 def retention_tab() -> None:
-    st.subheader(T("clv.retention_title"))
+    st.header(T("clv.retention_title"))
     choices = st.columns(2)
     grouping = choices[0].selectbox(
         T("clv.retention_group"),
@@ -289,6 +295,7 @@ def retention_tab() -> None:
     st.altair_chart(
         charts.retention_chart(curves, language, _grouping_label(grouping)), width="stretch"
     )
+    st.caption(clv_summaries.retention_summary(curves, language))
     st.caption(T("clv.retention_caption", days=inactive_days))
     summary = result.summary
     st.dataframe(

@@ -48,6 +48,7 @@ def _show_example(key: str) -> None:
         st.markdown(example.text)
         if example.chart is not None:
             st.altair_chart(example.chart, width="stretch")
+            st.caption(example.summary)
 
 
 def _chapters_view() -> None:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kundenmodell import charts
+from kundenmodell import charts, summaries
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
 from kundenmodell.segments import NPS_GROUPS
 from kundenmodell.segments.report import segment_report
@@ -85,10 +85,11 @@ with guard():
         )
 
     if not report.monthly.empty:
-        st.subheader(T("overview.monthly_title"))
+        st.header(T("overview.monthly_title"))
         st.altair_chart(
             charts.monthly_revenue_chart(report.monthly, language, data.currency), width="stretch"
         )
+        st.caption(summaries.monthly_revenue_summary(report.monthly, language, data.currency))
 
     lifecycle, activity, rfm, nps, churn = st.tabs(
         [
@@ -104,9 +105,10 @@ with guard():
         if report.funnel is None:
             _missing("funnel")
         else:
-            st.markdown(f"##### {T('segments_page.funnel_title')}")
+            st.markdown(f"### {T('segments_page.funnel_title')}")
             st.caption(T("segments_page.funnel_caption"))
             st.altair_chart(charts.funnel_chart(report.funnel, language), width="stretch")
+            st.caption(summaries.funnel_summary(report.funnel, language))
             days = report.funnel["median_days_to_customer"].dropna()
             if not days.empty:
                 st.caption(
@@ -154,6 +156,7 @@ with guard():
                 ),
                 width="stretch",
             )
+            st.caption(summaries.share_comparison_summary(summary, "activity", language))
             table_with_download(
                 summary.assign(activity=[T(f"activity.{a}") for a in summary["activity"]]),
                 {
@@ -175,8 +178,9 @@ with guard():
             st.caption(T("segments_page.rfm_caption"))
             left, right = st.columns([2, 3])
             with left:
-                st.markdown(f"##### {T('segments_page.rfm_grid_title')}")
+                st.markdown(f"### {T('segments_page.rfm_grid_title')}")
                 st.altair_chart(charts.rfm_grid_chart(report.rfm, language), width="stretch")
+                st.caption(summaries.rfm_grid_summary(report.rfm, language))
             with right:
                 summary = report.rfm_summary
                 st.altair_chart(
@@ -188,6 +192,14 @@ with guard():
                         labels={s: T(f"rfm.segment.{s}") for s in summary["segment"]},
                     ),
                     width="stretch",
+                )
+                st.caption(
+                    summaries.share_comparison_summary(
+                        summary,
+                        "segment",
+                        language,
+                        labels={s: T(f"rfm.segment.{s}") for s in summary["segment"]},
+                    )
                 )
             table_with_download(
                 summary.assign(
@@ -216,14 +228,15 @@ with guard():
                 icon=":material/info:",
             )
         else:
-            st.markdown(f"##### {T('segments_page.nps_groups_title')}")
+            st.markdown(f"### {T('segments_page.nps_groups_title')}")
             shares = {group: report.nps.share(group) for group in NPS_GROUPS}
             st.altair_chart(charts.nps_groups_chart(shares, language), width="stretch")
-            st.markdown(f"##### {T('segments_page.nps_strategy_title')}")
+            st.caption(summaries.nps_groups_summary(shares, language))
+            st.markdown(f"### {T('segments_page.nps_strategy_title')}")
             for group in NPS_GROUPS:
                 st.markdown(f"- **{T(f'nps.group.{group}')}**: {T(f'nps.strategy.{group}')}")
             if report.nps_by_activity is not None and not report.nps_by_activity.empty:
-                st.markdown(f"##### {T('segments_page.nps_by_title')}")
+                st.markdown(f"### {T('segments_page.nps_by_title')}")
                 by = report.nps_by_activity
                 table_with_download(
                     by.assign(group=[T(f"activity.{g}") for g in by["group"]]),
@@ -243,12 +256,14 @@ with guard():
         if report.churn is None:
             _missing("churn")
         else:
-            st.markdown(f"##### {T('segments_page.churn_title')}")
+            st.markdown(f"### {T('segments_page.churn_title')}")
             st.caption(T("segments_page.churn_caption", months=inactive_months))
             st.altair_chart(charts.churn_chart(report.churn, language), width="stretch")
-            st.markdown(f"##### {T('segments_page.cohort_title')}")
+            st.caption(summaries.churn_summary(report.churn, language))
+            st.markdown(f"### {T('segments_page.cohort_title')}")
             st.caption(T("segments_page.cohort_caption"))
             st.altair_chart(charts.cohort_heatmap(report.cohorts, language), width="stretch")
+            st.caption(summaries.cohort_summary(report.cohorts, language))
             table_with_download(
                 report.churn,
                 {

@@ -11,6 +11,7 @@ from kundenmodell import DataError, personas
 from kundenmodell.i18n import format_number, format_percent
 from kundenmodell.personas import charts as persona_charts
 from kundenmodell.personas import export, image, pdf
+from kundenmodell.personas import summaries as persona_summaries
 from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import feature_label, quality_notes
@@ -194,7 +195,7 @@ with guard():
     result = built.with_edits(_edits(signature))
     sheets = [personas.sheet(p, language, result.currency) for p in result.personas]
 
-    st.subheader(T("personas.quality.title"))
+    st.header(T("personas.quality.title"))
     quality = result.quality
     cells = st.columns(5)
     cells[0].metric(
@@ -244,10 +245,11 @@ with guard():
             st.altair_chart(
                 persona_charts.criterion_chart(result.criterion, language), width="stretch"
             )
+            st.caption(persona_summaries.criterion_summary(result.criterion, language))
         else:
             st.caption(T("personas.criterion.fixed", k=result.k))
 
-    st.subheader(T("personas.cards.title"))
+    st.header(T("personas.cards.title"))
     st.caption(T("personas.cards.caption"))
     per_row = math.ceil(result.k / math.ceil(result.k / CARDS_PER_ROW))  # balanced rows
     for start in range(0, result.k, per_row):
@@ -270,14 +272,16 @@ with guard():
                 )
 
     with st.container(key="persona_comparison"):
-        st.subheader(T("personas.compare.title"))
+        st.header(T("personas.compare.title"))
         st.caption(T("personas.compare.caption"))
         frame = persona_charts.comparison_frame(result, language)
         if not frame.empty:
             st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
+            st.caption(persona_summaries.comparison_summary(frame, language))
         if not math.isnan(result.personas[0].revenue_share):
             st.markdown(f"**{T('personas.compare.sizes')}**")
             st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
+            st.caption(persona_summaries.size_summary(result, language))
 
     names = {p.index: p.name for p in result.personas}
     tab_keys = ["profile", "members", "customer", "features", "export"]
@@ -411,3 +415,4 @@ with guard():
             ari, crosstab = result.compare_with_truth(data.truth)
             st.metric(T("personas.truth.ari"), format_number(ari, language, decimals=2))
             st.altair_chart(persona_charts.truth_chart(crosstab, names, language), width="stretch")
+            st.caption(persona_summaries.truth_summary(crosstab, names, language))

@@ -13,6 +13,7 @@ from kundenmodell.i18n import (
     value_label,
 )
 from kundenmodell.roles import charts as role_charts
+from kundenmodell.roles import summaries as role_summaries
 from kundenmodell.roles.implications import MIN_OVERALL_SHARE, MIN_PURCHASES, MIN_SHARE
 from kundenmodell.roles.report import RoleReport
 from kundenmodell.schema import CONSUMER_ROLES
@@ -100,9 +101,10 @@ def _headline(report: RoleReport) -> None:
 
 
 def _flow(report: RoleReport) -> None:
-    st.subheader(T("roles.flow_title"))
+    st.header(T("roles.flow_title"))
     st.caption(T("roles.flow_caption"))
     st.altair_chart(role_charts.flow_chart(report.flow, language, currency), width="stretch")
+    st.caption(role_summaries.flow_summary(report.flow, language))
 
 
 def _implications(report: RoleReport, *, download: bool) -> None:
@@ -150,6 +152,7 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
     if report.grouping == roles.ROLE_COLUMN:
         mix = report.by_role.assign(group=T("roles.all_purchases"))
         st.altair_chart(role_charts.role_share_chart(mix, language, currency), width="stretch")
+        st.caption(role_summaries.role_share_summary(mix, language))
         table_with_download(
             _two_decimals(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]])),
             {
@@ -185,6 +188,9 @@ def _groups(report: RoleReport, *, table: bool = True) -> None:
             report.role_mix, language, currency, group_column=report.grouping
         ),
         width="stretch",
+    )
+    st.caption(
+        role_summaries.role_share_summary(report.role_mix, language, group_column=report.grouping)
     )
     if not table:
         return
@@ -256,7 +262,7 @@ def _ages(report: RoleReport, *, key: str, default: str | None = None) -> None:
 
 
 def _kpis(report: RoleReport) -> None:
-    st.markdown(f"##### {T('roles.revenue_title')}")
+    st.markdown(f"### {T('roles.revenue_title')}")
     by_role = _two_decimals(report.by_role.assign(role=[_role(r) for r in report.by_role["role"]]))
     table_with_download(
         by_role,
@@ -282,7 +288,7 @@ def _kpis(report: RoleReport) -> None:
         },
     )
 
-    st.markdown(f"##### {T('roles.repeat_title')}")
+    st.markdown(f"### {T('roles.repeat_title')}")
     repeat = report.repeat
     if repeat is None:
         st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
@@ -301,6 +307,7 @@ def _kpis(report: RoleReport) -> None:
                 )
             )
         st.altair_chart(role_charts.repeat_chart(repeat, language), width="stretch")
+        st.caption(role_summaries.repeat_summary(repeat, language))
         table_with_download(
             _two_decimals(repeat.assign(first_role=[_role(r) for r in repeat["first_role"]])),
             {name: T(f"roles.col.{name}") for name in repeat.columns},
@@ -313,7 +320,7 @@ def _kpis(report: RoleReport) -> None:
             },
         )
 
-    st.markdown(f"##### {T('roles.season_title')}")
+    st.markdown(f"### {T('roles.season_title')}")
     season = report.gift_season
     if season is None:
         st.info(T("roles.needs_dates", column=T("column.date")), icon=":material/info:")
@@ -330,6 +337,7 @@ def _kpis(report: RoleReport) -> None:
             )
         )
         st.altair_chart(role_charts.gift_season_chart(season, language), width="stretch")
+        st.caption(role_summaries.gift_season_summary(season, language))
         names = role_charts.month_names(language, "wide")
         table_with_download(
             _two_decimals(season.assign(month=[names[m - 1] for m in season["month"]])),
@@ -346,7 +354,7 @@ def _kpis(report: RoleReport) -> None:
 
 
 def _buying_center(report: RoleReport) -> None:
-    st.markdown(f"##### {T('roles.bc_title')}")
+    st.markdown(f"### {T('roles.bc_title')}")
     center = report.buying_center
     if center is None or not center.available:
         values = ", ".join(f"`{value}`" for value in roles.BUYING_CENTER_ROLES)
@@ -439,7 +447,7 @@ def _how_to_capture(status: str, report: RoleReport | None) -> None:
             T("roles.status.no_consumer_role", column=T("column.consumer_role")),
             icon=":material/help:",
         )
-    st.subheader(T("roles.capture_title"))
+    st.header(T("roles.capture_title"))
     for source in ROLE_SOURCES:
         st.markdown(f"- {T(f'roles.capture.{source}')}")
     st.markdown(T("roles.map_text", column=T("column.consumer_role"), code=roles.ROLE_COLUMN))
@@ -453,18 +461,18 @@ def _how_to_capture(status: str, report: RoleReport | None) -> None:
         width="stretch",
     )
     st.divider()
-    st.subheader(T("roles.example_title"))
+    st.header(T("roles.example_title"))
     st.caption(
         T("roles.example_caption", customers=format_number(roles.EXAMPLE_CUSTOMERS, language))
     )
     example = roles.example_report(language)
     _headline(example)
     _flow(example)
-    st.markdown(f"##### {T('roles.tab.groups')}")
+    st.markdown(f"### {T('roles.tab.groups')}")
     _groups(example, table=False)
-    st.markdown(f"##### {T('roles.tab.marketing')}")
+    st.markdown(f"### {T('roles.tab.marketing')}")
     _implications(example, download=False)
-    st.markdown(f"##### {T('roles.tab.ages')}")
+    st.markdown(f"### {T('roles.tab.ages')}")
     _ages(example, key="roles_example_ages", default="child")
 
 
@@ -498,7 +506,7 @@ with guard():
         _how_to_capture(report.status, report)
         if report.internal_external is not None:
             st.divider()
-            st.subheader(T("roles.tab.internal"))
+            st.header(T("roles.tab.internal"))
             _internal(report)
         st.stop()
 

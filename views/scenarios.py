@@ -11,6 +11,7 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.i18n import Formats
 from kundenmodell.scenarios import Scenario, Uncertainty
 from kundenmodell.scenarios import charts as scenario_charts
+from kundenmodell.scenarios import summaries as scenario_summaries
 from ui.downloads import csv_download_button, download_button
 from ui.feedback import guard
 from ui.number_field import number_field
@@ -210,7 +211,7 @@ def _calibration_note(calibration: scenarios.Calibration, name: str, fmt: Format
 
 
 def _inputs(fmt: Formats) -> None:
-    st.subheader(T("scenarios.inputs_title"))
+    st.header(T("scenarios.inputs_title"))
     base, budgets, effect = st.columns(3)
     with base:
         st.markdown(f"**{T('scenarios.group_base')}**")
@@ -349,7 +350,7 @@ def _headline(plan: Scenario, result: scenarios.MonteCarloResult, fmt: Formats) 
 
 
 def _split(plan: Scenario, fmt: Formats) -> None:
-    st.subheader(T("scenarios.split_title"))
+    st.header(T("scenarios.split_title"))
     split = scenarios.optimise_split(plan)
     if split.total_budget <= 0:
         st.info(T("scenarios.split_no_budget"), icon=":material/info:")
@@ -366,6 +367,7 @@ def _split(plan: Scenario, fmt: Formats) -> None:
         )
     )
     st.altair_chart(scenario_charts.split_chart(split, fmt.lang, fmt.currency), width="stretch")
+    st.caption(scenario_summaries.split_summary(split, fmt.lang, fmt.currency))
     st.button(
         T("scenarios.apply_optimum"),
         icon=":material/call_split:",
@@ -375,12 +377,15 @@ def _split(plan: Scenario, fmt: Formats) -> None:
 
 
 def _tornado(plan: Scenario, fmt: Formats) -> None:
-    st.subheader(T("scenarios.tornado_title"))
+    st.header(T("scenarios.tornado_title"))
     st.caption(T("scenarios.tornado_caption", change=fmt.percent(CHANGE)))
     sensitivity = scenarios.tornado(plan, change=CHANGE)
     st.altair_chart(
         scenario_charts.tornado_chart(sensitivity, fmt.lang, fmt.currency, change=CHANGE),
         width="stretch",
+    )
+    st.caption(
+        scenario_summaries.tornado_summary(sensitivity, fmt.lang, fmt.currency, change=CHANGE)
     )
 
 
@@ -413,7 +418,7 @@ def _comparison_table(saved: dict[str, Scenario], table, fmt: Formats) -> dict[s
 
 
 def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int, fmt: Formats) -> None:
-    st.subheader(T("scenarios.compare_title"))
+    st.header(T("scenarios.compare_title"))
     saved = _saved_plans()
     default_name = T("scenarios.default_name", n=len(saved) + 1)
     name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
@@ -450,9 +455,17 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int, fmt: Formats)
     customers_tab.altair_chart(
         scenario_charts.band_chart(bands, "customers", fmt.lang, fmt.currency), width="stretch"
     )
+    customers_tab.caption(
+        scenario_summaries.band_summary(bands, "customers", fmt.lang, fmt.currency)
+    )
     profit_tab.altair_chart(
         scenario_charts.band_chart(bands, "discounted_cumulative_profit", fmt.lang, fmt.currency),
         width="stretch",
+    )
+    profit_tab.caption(
+        scenario_summaries.band_summary(
+            bands, "discounted_cumulative_profit", fmt.lang, fmt.currency
+        )
     )
     cells = st.columns(MAX_SAVED)
     for cell, name in zip(cells, list(saved), strict=False):
@@ -468,7 +481,7 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int, fmt: Formats)
 def _downloads(
     plan: Scenario, result: scenarios.MonteCarloResult, charts: dict, fmt: Formats
 ) -> None:
-    st.subheader(T("scenarios.downloads_title"))
+    st.header(T("scenarios.downloads_title"))
     plan_label = T(
         "scenarios.png_plan",
         retention=fmt.money(plan.retention_budget),
@@ -527,7 +540,15 @@ with guard():
     }
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(charts["customers"], width="stretch")
+    customers_tab.caption(
+        scenario_summaries.band_summary(result.bands, "customers", formats.lang, formats.currency)
+    )
     profit_tab.altair_chart(charts["profit"], width="stretch")
+    profit_tab.caption(
+        scenario_summaries.band_summary(
+            result.bands, "discounted_cumulative_profit", formats.lang, formats.currency
+        )
+    )
     st.caption(T("scenarios.bands_caption", paths=formats.number(n_paths)))
     _split(plan, formats)
     _tornado(plan, formats)

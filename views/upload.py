@@ -357,7 +357,7 @@ def _show_reading(loaded: io.LoadedTable, header_key: str) -> None:
 
 
 def _mapping_heading() -> None:
-    st.subheader(T("upload.mapping_title"))
+    st.header(T("upload.mapping_title"))
     st.markdown(T("upload.mapping_help"))
 
 
@@ -462,7 +462,7 @@ def _load_saved_mapping(file: _File, target: Any) -> None:
 
 def _privacy() -> io.Privacy:
     """One choice for all files: what happens to names, e-mail addresses and phone numbers."""
-    st.subheader(T("privacy.title"))
+    st.header(T("privacy.title"))
     st.markdown(T("privacy.intro"))
     labels = {choice: T(f"privacy.{choice}") for choice in io.PRIVACY_CHOICES}
     return st.radio(
@@ -631,7 +631,7 @@ def _show_join(data: Dataset) -> None:
 
 def _use_step(checked: list[_Checked], failed: list[str], privacy: io.Privacy) -> None:
     """Section 4: what the files become, how they fit together, and the final button."""
-    st.subheader(T("upload.use_title"))
+    st.header(T("upload.use_title"))
     if failed:
         names = ", ".join(escape_markdown(name) for name in failed)
         st.warning(T("multifile_upload.left_out", files=names), icon=":material/block:")
@@ -694,7 +694,7 @@ def _one_file(upload: UploadedFile, max_bytes: int) -> None:
         _mapping_heading()
         mapping = _map(file)
         privacy = _privacy()
-        st.subheader(T("upload.validation_title"))
+        st.header(T("upload.validation_title"))
         checked = _check(file, mapping, privacy)
         _use_step([checked], [], privacy)
 
@@ -716,7 +716,7 @@ def _several_files(uploads: list[UploadedFile], max_bytes: int) -> None:
         else:
             mapped.append((file, mapping))
     privacy = _privacy()
-    st.subheader(T("upload.validation_title"))
+    st.header(T("upload.validation_title"))
     checked: list[_Checked] = []
     for file, mapping in mapped:
         with st.expander(escape_markdown(file.name), expanded=True):

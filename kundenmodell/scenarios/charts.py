@@ -170,7 +170,12 @@ def tornado_chart(
             color=alt.Color(
                 "direction:N",
                 scale=alt.Scale(domain=[lower, higher], range=[PALETTE[2], PALETTE[0]]),
-                legend=alt.Legend(title=None, orient="top"),
+                # one row; on a phone one entry per row, or the second runs off the screen
+                legend=alt.Legend(
+                    title=None,
+                    orient="top",
+                    columns=alt.ExprRef("containerSize()[0] > 0 && containerSize()[0] < 600"),
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=t("scenarios.input_title", lang)),

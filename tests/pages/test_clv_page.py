@@ -59,7 +59,7 @@ def test_page_with_sample_data(lang):
     assert len(app.get("vega_lite_chart")) == 6
     assert len(app.get("download_button")) == 4  # call list, values, parameters, retention
     # the call list comes first, before the tabs, with its download for the CRM
-    assert app.subheader[0].value == t("clv_call.title", lang)
+    assert app.header[0].value == t("clv_call.title", lang)
     labels = [button.label for button in app.get("download_button")]
     assert labels[0] == t("clv_call.download", lang)
     tabs = [tab.label for tab in app.tabs]

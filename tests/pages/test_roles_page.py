@@ -86,7 +86,7 @@ def test_activity_breakdown():
 def test_without_data_the_concept_is_shown_on_the_synthetic_example(lang):
     app = _roles_page(lang)
     assert app.info[0].value == t("roles.none", lang)
-    assert t("roles.example_title", lang) in [header.value for header in app.subheader]
+    assert t("roles.example_title", lang) in [header.value for header in app.header]
     example = roles.example_report(lang)
     assert _metrics(app)[t("roles.kpi_other_revenue", lang)] == format_percent(
         example.other_revenue_share, lang
@@ -112,7 +112,7 @@ def test_data_without_consumer_role_explains_how_to_capture_it():
     for source in ("checkout", "gift", "b2b"):
         assert t(f"roles.capture.{source}", "de") in text
     assert "`consumer_role`" in text
-    headers = [header.value for header in app.subheader]
+    headers = [header.value for header in app.header]
     assert t("roles.example_title", "de") in headers
     assert t("roles.tab.internal", "de") in headers  # internal vs external needs no role
     assert app.session_state["dataset"] is data

@@ -66,7 +66,7 @@ def test_a_german_excel_export_needs_nothing_but_a_click():
     assert "Windows-1252" in app.caption[1].value and "Semikolon" in app.caption[1].value
     targets = _editor_targets(app)
     assert targets["Kunden-Nr."] == "customer_id" and targets["Bemerkung"] == "ignore"
-    assert [header.value for header in app.subheader] == [
+    assert [header.value for header in app.header] == [
         t("upload.mapping_title", "de"),
         t("privacy.title", "de"),
         t("upload.validation_title", "de"),
