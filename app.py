@@ -6,7 +6,7 @@ import streamlit as st
 
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
-from ui.style import apply_style
+from ui.style import apply_style, localize_uploaders
 from ui.workspace_panel import workspace_panel
 
 # A local favicon: a ":material/…:" page icon makes the browser fetch it from Google's servers.
@@ -47,6 +47,7 @@ START = PAGES["nav.section.data"][0][0]
 
 apply_style()
 language_switch()
+localize_uploaders()
 navigation = st.navigation(
     {
         T(section): [

@@ -22,6 +22,7 @@ from kundenmodell.io.mapping import TARGET_TABLE, IdQuestion, Mapping, allowed_t
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from ui.downloads import download_button
 from ui.feedback import guard
+from ui.number_field import number_field
 from ui.session import T, lang, set_dataset, workspace_state
 
 IGNORE = "ignore"
@@ -103,13 +104,14 @@ def _target_label(target: str) -> str:
 def _header_row_input(target: Any, key: str) -> None:
     """The row the header is in: the detected one until the user enters another (the file is
     then read again with ``header_row``)."""
-    target.number_input(
+    st.session_state.setdefault(key, st.session_state[f"{key}_detected"])
+    number_field(
         T("upload.header_row.label"),
+        key,
         min_value=1,
-        value=st.session_state[f"{key}_detected"],
-        step=1,
+        integer=True,
         help=T("upload.header_row.help"),
-        key=key,
+        container=target,
     )
 
 
