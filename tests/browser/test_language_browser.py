@@ -42,9 +42,7 @@ def _matches(page: Page, table: Locator, text: str) -> int:
     return count
 
 
-REGULAR = (
-    segment_report(load_sample("de")).activity_summary.set_index("activity").loc["regular"]
-)
+REGULAR = segment_report(load_sample("de")).activity_summary.set_index("activity").loc["regular"]
 EXPECTED = {  # the regular customers' revenue and share of customers, as each language writes
     "de": ("405.633,13", "18,6\u00a0%"),
     "nb": ("405\u00a0633,13", "18,6\u00a0%"),
