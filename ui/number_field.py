@@ -7,7 +7,10 @@ language: what cannot be read is refused with a message and the last valid value
 
 The number itself lives in ``st.session_state[key]`` exactly as with ``st.number_input``, so
 code that sets a default or a calibrated value keeps writing that key; the text shown is
-rewritten whenever the number or the language changed from outside.
+rewritten whenever the number or the language changed from outside. A typed number is put in
+force by the field's change callback, before the page reruns, so a page that reads the key above
+the field (the upload page's header row) sees it at once; inside a form, where Streamlit allows
+no callbacks, it counts when the form is submitted.
 """
 
 from __future__ import annotations
