@@ -35,14 +35,18 @@ def uploader_rules(button: str, note: str) -> str:
     Streamlit's English "Upload" and "500MB per file • CSV, …".
 
     Streamlit 1.67 has no parameter for these texts (streamlit/streamlit#13500, open), so the
-    English text is taken out of the page (``display: none``: not read aloud either) and the
-    translation drawn as generated content in its place. Keyed on Streamlit's test ids; if a
-    later Streamlit renames them, the English text simply shows again.
+    translation is drawn as generated content in their place. The button's own word stays in
+    the page, visually hidden: checkers such as axe take a button's name only from real text,
+    so the name is read as "Upload Hochladen" and still holds the visible word. Keyed on
+    Streamlit's test ids; if a later Streamlit renames them, the English text simply shows again.
     """
     zone = '[data-testid="stFileUploaderDropzone"]'
     notes = '[data-testid="stFileUploaderDropzoneInstructions"]'
     return f"""<style>
-{zone} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+{zone} button [data-testid="stMarkdownContainer"] p {{
+  position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap;
+}}
 {zone} button [data-testid="stMarkdownContainer"]::after {{ content: {_css_string(button)}; }}
 {notes} span {{ display: none; }}
 {notes} > div::after {{
