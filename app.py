@@ -8,7 +8,7 @@ from ui.layout import apply_layout
 from ui.login import account_panel, gate
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
-from ui.style import apply_style
+from ui.style import apply_style, localize_uploaders
 from ui.workspace_panel import workspace_panel
 
 # A local favicon: a ":material/…:" page icon makes the browser fetch it from Google's servers.
@@ -50,6 +50,7 @@ START = PAGES["nav.section.data"][0][0]
 apply_style()
 apply_layout()
 language_switch()
+localize_uploaders()
 gate()  # the login screen, or the warning on a team server without login
 navigation = st.navigation(
     {

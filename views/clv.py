@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from kundenmodell.clv import analysis, charts
+from kundenmodell.clv import analysis, charts, explain
 from kundenmodell.clv import summaries as clv_summaries
 from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
@@ -103,7 +103,7 @@ def call_list_section(values: pd.DataFrame, months: int) -> None:
     )
 
 
-def value_tab(values: pd.DataFrame, months: int) -> None:
+def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
     st.header(T("clv.outlook_title"))
     outlook = analysis.outlook(values)
     for cell, row in zip(st.columns(len(outlook)), outlook.itertuples(), strict=True):
@@ -117,6 +117,17 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
             ),
             delta_color="off",
             delta_arrow="off",
+        )
+    year = outlook[outlook["months"] == 12]
+    if not year.empty:
+        st.caption(
+            T(
+                "polish_clv.two_figures",
+                revenue=_money(float(year["revenue"].iloc[0])),
+                value=_money(float(values["clv"].sum())),
+                months=months,
+                rate=_number(discount, 0 if float(discount).is_integer() else 1),
+            )
         )
 
     st.header(T("clv.distribution_title", months=months))
@@ -141,6 +152,18 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
     table["label"] = [analysis.group_label(option, value, language) for value in table["group"]]
     st.altair_chart(charts.segment_chart(table, language, data.currency), width="stretch")
     st.caption(clv_summaries.segment_summary(table, language, data.currency))
+    near_zero = explain.near_zero_groups(table)
+    if not near_zero.empty:
+        alive = explain.mean_p_alive(near_zero)
+        st.info(
+            T(
+                "polish_clv.near_zero",
+                groups=", ".join(T("polish_clv.quoted", text=x) for x in near_zero["label"]),
+                value=_money(float(near_zero["clv_mean"].max())),
+                alive=_percent(alive, 1 if alive < 0.1 else 0),
+            ),
+            icon=":material/help:",
+        )
     shown = table.assign(
         customers=[_number(value) for value in table["customers"]],
         clv_mean=[_money(value) for value in table["clv_mean"]],
@@ -384,7 +407,7 @@ with guard():
         ]
     )
     with tabs[0]:
-        value_tab(values, months)
+        value_tab(values, months, discount)
     with tabs[1]:
         top_tab(values, months)
     with tabs[2]:

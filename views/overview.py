@@ -9,7 +9,7 @@ from kundenmodell.segments.report import segment_report
 from ui.feedback import guard
 from ui.segment_controls import segment_controls
 from ui.session import T, dataset, derive, lang
-from ui.tables import table_with_download
+from ui.tables import WRAPPED_ROW_HEIGHT, table_with_download
 
 st.title(T("overview.title"))
 data = dataset()
@@ -219,6 +219,8 @@ with guard():
                 column_config={
                     "action": st.column_config.TextColumn(width="large"),
                 },
+                row_height=WRAPPED_ROW_HEIGHT,
+                height="content",
             )
 
     with nps:

@@ -17,6 +17,7 @@ from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import feature_label, quality_notes
 from ui.downloads import download_button
 from ui.feedback import guard
+from ui.number_field import number_field
 from ui.session import T, dataset, derive, lang, workspace_state
 from ui.tables import table_with_download
 
@@ -175,13 +176,14 @@ with guard():
             help=T("personas.features_help"),
             key="personas_features",
         )
-        seed = st.number_input(
+        st.session_state.setdefault("personas_seed", 0)
+        seed = number_field(
             T("personas.seed"),
+            "personas_seed",
             min_value=0,
             max_value=2**31 - 1,
-            value=0,
+            integer=True,
             help=T("personas.seed_help"),
-            key="personas_seed",
         )
     if st.session_state.get(ACTIVE) != id(data):
         st.info(T("personas.press_build"), icon=":material/touch_app:")

@@ -19,7 +19,7 @@ from kundenmodell.roles.report import RoleReport
 from kundenmodell.schema import CONSUMER_ROLES
 from ui.feedback import guard
 from ui.session import T, dataset, derive, lang
-from ui.tables import table_with_download
+from ui.tables import WRAPPED_ROW_HEIGHT, table_with_download
 
 ROLE_SOURCES = ("checkout", "gift", "b2b")
 GROUPING = "roles_grouping"
@@ -145,6 +145,11 @@ def _implications(report: RoleReport, *, download: bool) -> None:
             file_name="marketing_implications.csv",
             key="roles_download_implications",
             formats={"share": "percent"},
+            column_config={
+                "message": st.column_config.TextColumn(width="large"),
+                "channel": st.column_config.TextColumn(width="large"),
+            },
+            row_height=WRAPPED_ROW_HEIGHT,
         )
 
 

@@ -27,6 +27,7 @@ from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from kundenmodell.markup import escape_markdown
 from ui.downloads import download_button
 from ui.feedback import guard
+from ui.number_field import number_field
 from ui.session import T, dataset, dataset_title, lang, set_dataset, workspace_state
 
 IGNORE = "ignore"
@@ -163,13 +164,14 @@ def _target_label(target: str) -> str:
 def _header_row_input(target: Any, key: str) -> None:
     """The row the header is in: the detected one until the user enters another (the file is
     then read again with ``header_row``)."""
-    target.number_input(
+    st.session_state.setdefault(key, st.session_state[f"{key}_detected"])
+    number_field(
         T("upload.header_row.label"),
+        key,
         min_value=1,
-        value=st.session_state[f"{key}_detected"],
-        step=1,
+        integer=True,
         help=T("upload.header_row.help"),
-        key=key,
+        container=target,
     )
 
 

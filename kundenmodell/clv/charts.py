@@ -14,6 +14,7 @@ from kundenmodell.charts import PALETTE, finish
 from kundenmodell.i18n import t
 
 MONEY = "$,.0f"
+MONTH_YEAR = "%b %Y"  # "Dez. 2025": a month name alone does not say which year
 
 
 def clv_distribution_chart(histogram: pd.DataFrame, lang: str, currency: str) -> alt.Chart:
@@ -161,7 +162,7 @@ def tracking_chart(
         alt.Chart(long)
         .mark_line()
         .encode(
-            x=alt.X("week:T", title=week),
+            x=alt.X("week:T", title=week, axis=alt.Axis(format=MONTH_YEAR)),
             y=alt.Y("count:Q", title=cumulative, axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "kind:N",

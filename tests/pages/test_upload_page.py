@@ -276,8 +276,9 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         b"3;Weber;Bonn;14,00;03.01.2024\n"
     )
     app = _upload(_app("de"), path)
-    choice = app.number_input[0]
-    assert (choice.label, choice.value) == (t("upload.header_row.label", "de"), 2)
+    label = t("upload.header_row.label", "de")
+    choice = next(field for field in app.text_input if field.label == label)
+    assert choice.value == "2"  # a number field: typed the language's way
     assert list(app.data_editor[0].value["source"]) == [
         "Kundennummer",
         "Name",
@@ -285,7 +286,7 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         "Betrag",
         "Datum",
     ]
-    choice.set_value(1).run()
+    choice.input("1").run()
     assert not app.exception, app.exception
     assert list(app.data_editor[0].value["source"])[:4] == [
         "column 1",
@@ -293,11 +294,17 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         "column 3",
         "Umsatz",
     ]
-    app.number_input[0].set_value(40).run()  # no rows below: explained, the choice stays at hand
+    choice = next(field for field in app.text_input if field.label == label)
+    choice.input("40").run()  # no rows below: explained, the choice stays at hand
     assert app.error[0].value == t("error.io.no_rows", "de")
-    app.number_input[0].set_value(2).run()
+    choice = next(field for field in app.text_input if field.label == label)
+    choice.input("1,5").run()  # not a whole row number: refused, row 40 stays in force
+    whole = t("error.number.whole", "de", text="1,5")
+    assert any(whole in error.value for error in app.error)
+    choice = next(field for field in app.text_input if field.label == label)
+    choice.input("2").run()
     assert not app.error, app.error[0].value
-    assert app.number_input[0].value == 2
+    assert next(field for field in app.text_input if field.label == label).value == "2"
     assert list(app.data_editor[0].value["source"]) == [
         "Kundennummer",
         "Name",
