@@ -553,10 +553,8 @@ with guard():
     st.divider()
     _headline(plan, result)
     charts = {
-        "customers": scenario_charts.band_chart(result.bands, "customers", language, currency),
-        "profit": scenario_charts.band_chart(
-            result.bands, "discounted_cumulative_profit", language, currency
-        ),
+        name: scenario_charts.titled_band_chart(result.bands, METRICS[name], language, currency)
+        for name in ("customers", "profit")
     }
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(charts["customers"], width="stretch")
