@@ -157,12 +157,13 @@ def read_sheet(
 class _Workbook:
     """An open workbook whose limits are checked, with its worksheets by visibility.
 
-    ``parts`` maps the worksheets of an xlsx/xlsm workbook to their XML parts (for limit 3);
-    other formats have none.
+    ``parts`` maps the worksheets of an xlsx/xlsm workbook (``xlsx``) to their XML parts (for
+    limit 3); other formats have none.
     """
 
     def __init__(self, data: bytes | memoryview) -> None:
         self.parts: dict[str, str] = {}
+        self.xlsx = False
         self.archive: zipfile.ZipFile | None = None
         self._sizes: dict[str, tuple[int, int]] = {}
         if bytes(data[:4]) == _ZIP_MAGIC:
@@ -191,7 +192,7 @@ class _Workbook:
         try:
             _check_members(self.archive)
             if "xl/workbook.xml" in self.archive.namelist():
-                self.parts = _xlsx_sheet_parts(data)
+                self.xlsx, self.parts = True, _xlsx_sheet_parts(data)
         except DataError:
             self.close()
             raise
@@ -218,7 +219,7 @@ class _Workbook:
         return [name for name in self.visible if self._filled(name)]
 
     def _filled(self, name: str) -> bool:
-        if name in self.parts and not self._fits(name):
+        if self.xlsx and not self._fits(name):
             return True
         return any(row for row in self._sheet_rows(name))
 
@@ -226,13 +227,16 @@ class _Workbook:
         """Whether the xlsx sheet ``name`` is within limit 3; remembered per sheet."""
         if name not in self._sizes:
             assert self.archive is not None
-            self._sizes[name] = _sheet_size(self.archive, self.parts[name])
+            # a sheet whose part openpyxl did not find is bounded by the largest of all parts
+            parts = [self.parts[name]] if name in self.parts else self.archive.namelist()
+            sizes = [_sheet_size(self.archive, part) for part in parts]
+            self._sizes[name] = (max(size[0] for size in sizes), max(size[1] for size in sizes))
         cells, rectangle = self._sizes[name]
         return cells <= MAX_CELLS and rectangle <= MAX_CELLS
 
     def filled_rows(self, name: str) -> tuple[list[int], list[list[Any]]]:
         """The rows of ``name`` that hold a value, with their spreadsheet row numbers."""
-        if name in self.parts and not self._fits(name):
+        if self.xlsx and not self._fits(name):
             raise DataError("error.io.xlsx.too_many_cells", limit=MAX_CELLS // 1_000_000)
         numbers: list[int] = []
         rows: list[list[Any]] = []
