@@ -33,9 +33,16 @@ NO_LOGIN_VARIABLE = "KUNDENMODELL_NO_LOGIN"
 # Where Streamlit looks for secrets unless --secrets.files says otherwise.
 DEFAULT_SECRETS = (Path("~/.streamlit/secrets.toml"), Path(".streamlit/secrets.toml"))
 _PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
-# The Streamlit script next to the package (built, not written, so it is not taken for an
-# i18n key by the catalogue test).
-APP_SCRIPT = Path(__file__).resolve().parents[1].joinpath("app").with_suffix(".py")
+PACKAGE = Path(__file__).resolve().parent
+
+
+def workbench_dir() -> Path:
+    """The folder holding the workbench's ``app.py``: inside the package when installed
+    (``kundenmodell/workbench``), the repository root in a checkout."""
+    for candidate in (PACKAGE / "workbench", PACKAGE.parent):
+        if (candidate / "app.py").is_file() and (candidate / "views").is_dir():
+            return candidate
+    raise FileNotFoundError(f"no workbench app.py in {PACKAGE / 'workbench'} or {PACKAGE.parent}")
 
 
 def is_loopback(address: str | None) -> bool:
@@ -117,7 +124,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="./dev app", description="Start the Kundenmodell Workbench."
     )
     parser.add_argument("--port", default=os.environ.get("PORT", "8501"))
-    parser.add_argument("--app", default=str(APP_SCRIPT), help="the Streamlit script")
+    parser.add_argument(
+        "--app", default=str(workbench_dir() / "app.py"), help="the Streamlit script"
+    )
     parser.add_argument(
         "--team",
         nargs="?",

@@ -535,8 +535,10 @@ with guard():
     st.divider()
     _headline(plan, result, formats)
     charts = {
-        metric: scenario_charts.band_chart(result.bands, column, formats.lang, formats.currency)
-        for metric, column in METRICS.items()
+        name: scenario_charts.titled_band_chart(
+            result.bands, METRICS[name], formats.lang, formats.currency
+        )
+        for name in ("customers", "profit")
     }
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(charts["customers"], width="stretch")

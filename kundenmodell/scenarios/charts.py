@@ -210,16 +210,26 @@ def chart_png(
         return None
     if title:
         chart = titled(chart, title, subtitle)
+    chart = chart.properties(width=640)
     buffer = io.BytesIO()
     chart.save(buffer, format="png", scale_factor=scale)
     return buffer.getvalue()
 
 
 def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | None = None) -> Any:
-    """``chart`` with a title and a subtitle line over it, 640 px wide: a chart that will be
-    seen without its page (an exported picture)."""
+    """``chart`` with a title and a subtitle line over it: for a chart that will be seen
+    without its page (an exported picture)."""
     heading = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start")
-    return chart.properties(title=heading, width=640)
+    return chart.properties(title=heading)
+
+
+def titled_band_chart(
+    bands: pd.DataFrame, metric: str, lang: str, currency: str = "EUR"
+) -> alt.LayerChart:
+    """:func:`band_chart` titled with the metric and with what line and bands show, in its
+    spec: a PNG saved from the chart's own menu in the app then explains itself too."""
+    chart = band_chart(bands, metric, lang, currency)
+    return titled(chart, t(f"scenarios.metric.{metric}", lang), band_legend(lang))
 
 
 def band_legend(lang: str) -> str:

@@ -214,3 +214,32 @@ def test_the_default_server_listens_on_loopback_only(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _started_by_package_command(monkeypatch, *args: str) -> list[str]:
+    """The command line ``python -m kundenmodell app ARGS`` would replace itself with."""
+    from kundenmodell import __main__ as package_command
+    from kundenmodell import serving
+
+    started: list[list[str]] = []
+    monkeypatch.setattr(serving.os, "execve", lambda path, argv, env: started.append(argv))
+    assert package_command.main(["app", *args]) == 0
+    return started[0]
+
+
+def _bound_addresses(argv: list[str]) -> list[str]:
+    return [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--server.address"] + [
+        arg.split("=", 1)[1] for arg in argv if arg.startswith("--server.address=")
+    ]
+
+
+def test_the_package_command_is_closed_by_default_like_dev_app(monkeypatch):
+    argv = _started_by_package_command(monkeypatch)
+    assert _bound_addresses(argv) == ["127.0.0.1"]
+    assert argv[argv.index("run") + 1].endswith("app.py")
+    assert "--server.maxUploadSize=500" in argv  # the workbench's own settings come along
+
+
+def test_the_package_command_opens_the_network_only_through_team(monkeypatch):
+    argv = _started_by_package_command(monkeypatch, "--team", "--no-login")
+    assert _bound_addresses(argv) == ["0.0.0.0"]  # the config's 127.0.0.1 does not override --team
