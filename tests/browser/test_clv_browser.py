@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
+from kundenmodell.sample import SAMPLE_DIR
 from tests.browser.waiting import screenshot
 
 pytestmark = pytest.mark.browser
@@ -80,7 +81,7 @@ def test_customer_value_page_in_english(page: Page, app_url, artifacts):
     screenshot(page, artifacts / "clv_07_retention_en.png")
 
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = SAMPLE_DIR
 
 
 def _purchases_with_formula_ids(path: Path) -> Path:

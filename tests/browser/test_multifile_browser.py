@@ -3,16 +3,16 @@ chosen together become one data set (1,000 customers, 3,219 purchases), and the 
 shows what only the customer file has (funnel, NPS) next to what only the purchases have."""
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from kundenmodell.sample import SAMPLE_DIR
 from tests.browser.waiting import screenshot, settle
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = SAMPLE_DIR
 
 
 def _scroll_to_top_of(element: Locator) -> None:

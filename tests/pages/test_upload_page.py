@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kundenmodell import io
 from kundenmodell.i18n import LANGUAGES, t
+from kundenmodell.sample import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -314,7 +315,7 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
     ]
 
 
-SAMPLE = ROOT / "sample_data"
+SAMPLE = SAMPLE_DIR
 
 
 def _upload_several(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
