@@ -80,7 +80,7 @@ def test_customer_value_page_in_english(page: Page, app_url, artifacts):
     screenshot(page, artifacts / "clv_07_retention_en.png")
 
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "kundenmodell" / "sample_data"
 
 
 def _purchases_with_formula_ids(path: Path) -> Path:

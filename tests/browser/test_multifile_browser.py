@@ -12,7 +12,7 @@ from tests.browser.waiting import screenshot, settle
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "kundenmodell" / "sample_data"
 
 
 def _scroll_to_top_of(element: Locator) -> None:
