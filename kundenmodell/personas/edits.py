@@ -29,9 +29,7 @@ def number_format(feature: str) -> str:
     return NUMBER_FORMATS.get(feature, "%.0f")
 
 
-def signature(
-    data: Dataset, k: int | None, features: Sequence[str] | None, seed: int
-) -> str:
+def signature(data: Dataset, k: int | None, features: Sequence[str] | None, seed: int) -> str:
     """Which persona set an edit belongs to, as a JSON text (a key a saved workspace keeps)."""
     return json.dumps([data.name, data.n_customers, k, list(features or ()), seed])
 
