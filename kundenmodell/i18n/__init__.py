@@ -206,3 +206,19 @@ class Formats:
 
     def date(self, value: dt.date | dt.datetime) -> str:
         return format_date(value, self.lang)
+
+    def significant(self, value: float, digits: int = 4) -> str:
+        """``value`` with ``digits`` significant digits (model parameters such as ``0.01235``
+        or ``1.235``): ``digits − 1 − floor(log10 |value|)`` decimals, never fewer than 0;
+        ``–`` for missing values."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        decimals = 0 if value == 0 else max(digits - 1 - math.floor(math.log10(abs(value))), 0)
+        return self.number(value, decimals)
+
+    @property
+    def percent_printf(self) -> str:
+        """A printf pattern for whole percentages 0–100 as this language writes them
+        (``%.0f %%`` with a no-break space in German and Norwegian, ``%.0f%%`` in English), for
+        table columns that format numbers themselves (Streamlit's progress columns)."""
+        return format_percent(0.0, self.lang).replace("%", "%%").replace("0", "%.0f")
