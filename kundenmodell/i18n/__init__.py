@@ -30,6 +30,7 @@ from kundenmodell.i18n.numbers import (
     DEFAULT_LANGUAGE,
     LANGUAGE_FACTS,
     currency_for,
+    significant_decimals,
 )
 
 __all__ = [
@@ -213,8 +214,7 @@ class Formats:
         ``–`` for missing values."""
         if value is None or not math.isfinite(value):
             return "–"
-        decimals = 0 if value == 0 else max(digits - 1 - math.floor(math.log10(abs(value))), 0)
-        return self.number(value, decimals)
+        return self.number(value, significant_decimals(value, digits))
 
     @property
     def percent_printf(self) -> str:
