@@ -12,7 +12,7 @@ from kundenmodell.clv import summaries as clv_summaries
 from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
 from kundenmodell.i18n import Formats
 from ui.downloads import csv_download_button
-from ui.feedback import guard
+from ui.feedback import dataset_with_purchases, guard
 from ui.number_field import number_field
 from ui.session import T, dataset, derive, lang
 from ui.tables import show_table
@@ -409,12 +409,7 @@ def _page() -> None:
 def _main() -> None:
     st.title(T("clv.title"))
     st.caption(T("clv.intro"))
-    data = dataset()
-    if data is None:
-        st.info(T("clv.none"), icon=":material/info:")
-        return
-    if data.transactions.empty:
-        st.info(T("clv.no_transactions"), icon=":material/info:")
+    if dataset_with_purchases("clv") is None:
         return
     with guard():
         _page()

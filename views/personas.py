@@ -21,9 +21,9 @@ from kundenmodell.personas.edits import K_CHOICES, edits_of, number_format, sign
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import Sheet, feature_label, quality_notes
 from ui.downloads import download_button
-from ui.feedback import guard
+from ui.feedback import dataset_with_purchases, guard
 from ui.number_field import number_field
-from ui.session import T, dataset, derive, lang, workspace_state
+from ui.session import T, derive, lang, workspace_state
 from ui.tables import table_with_download
 
 CARDS_PER_ROW = 4
@@ -357,39 +357,23 @@ def _export_tab(
     st.caption(T("personas.export.caption"))
     row = st.columns(3)
     persona_set = (key, _edits(key), language)  # what the set's text depends on
-    download_button(
-        T("personas.export.markdown"),
-        partial(export.to_markdown, result, language),
-        identity=persona_set,
-        file_name="buyer_personas.md",
-        mime="text/markdown",
-        icon=":material/description:",
-        key="personas_md",
-        target=row[0],
-        width="stretch",
+    files = (  # kind, builder, what the file depends on, file name, type, icon
+        ("markdown", export.to_markdown, persona_set, "md", "text/markdown", "description"),
+        ("json", export.to_json, persona_set, "json", "application/json", "data_object"),
+        ("pdf", pdf.cards_pdf, (*sheets, language), "pdf", "application/pdf", "picture_as_pdf"),
     )
-    download_button(
-        T("personas.export.json"),
-        partial(export.to_json, result, language),
-        identity=persona_set,
-        file_name="buyer_personas.json",
-        mime="application/json",
-        icon=":material/data_object:",
-        key="personas_json",
-        target=row[1],
-        width="stretch",
-    )
-    download_button(
-        T("personas.export.pdf"),
-        partial(pdf.cards_pdf, result, language),
-        identity=(*sheets, language),
-        file_name="buyer_personas.pdf",
-        mime="application/pdf",
-        icon=":material/picture_as_pdf:",
-        key="personas_pdf",
-        target=row[2],
-        width="stretch",
-    )
+    for cell, (kind, build, identity, suffix, mime, icon) in zip(row, files, strict=True):
+        download_button(
+            T(f"personas.export.{kind}"),
+            partial(build, result, language),
+            identity=identity,
+            file_name=f"buyer_personas.{suffix}",
+            mime=mime,
+            icon=f":material/{icon}:",
+            key=f"personas_{suffix}",
+            target=cell,
+            width="stretch",
+        )
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     chosen_card = left.selectbox(
         T("personas.export.pick"), list(names), format_func=names.get, key="persona_png_pick"
@@ -468,12 +452,8 @@ def _personas(data: Dataset) -> None:
 def _page() -> None:
     st.title(T("personas.title"))
     st.caption(T("personas.intro"))
-    data = dataset()
+    data = dataset_with_purchases("personas")
     if data is None:
-        st.info(T("personas.none"), icon=":material/info:")
-        return
-    if data.transactions.empty:
-        st.info(T("personas.no_transactions"), icon=":material/info:")
         return
     st.info(T("personas.buyers_note"), icon=":material/shopping_bag:")
     with guard():
