@@ -505,9 +505,7 @@ def _show_findings(report: io.UploadReport) -> None:
 
 def _drop_choice(report: io.UploadReport, file: _File) -> list[int]:
     """The findings whose rows the user wants left out (warnings and errors only)."""
-    droppable = [
-        index for index in report.droppable if report.findings[index].issue.severity != "info"
-    ]
+    droppable = list(report.offered_for_dropping)
     if not droppable:
         return []
     labels = {index: _finding_label(report, index) for index in droppable}
