@@ -42,11 +42,11 @@ _ROUND = "upload_round"
 _LOADED_MAPPINGS = "upload_mapping_file_ids"
 _ADD = "upload_add"
 _UNIFY = "upload_unify"
+# Steps are cached on content (file bytes, sheet, header row, mapping, privacy choice) with
+# st.cache_data: reruns of the page (every widget change) reuse the parsed file, the suggestion
+# and the report instead of reading a large file again; entries expire after an hour and at
+# most 16 per step are kept. (A comment, not a docstring: Streamlit would show a bare string.)
 _CACHED = {"max_entries": 16, "ttl": 3600, "show_spinner": False}
-"""Steps are cached on content (file bytes, sheet, header row, mapping, privacy choice) with
-``st.cache_data``: reruns of the page (every widget change) reuse the parsed file, the
-suggestion and the report instead of reading a large file again; entries expire after an hour
-and at most 16 per step are kept."""
 R = TypeVar("R")
 
 

@@ -450,3 +450,8 @@ def test_the_page_says_where_the_files_stay(monkeypatch, variable, key):
     app = _app("en")
     notes = [caption.value for caption in app.main.caption if ":material/lock:" in caption.value]
     assert notes == [f":material/lock: {t(key, 'en')}"]
+
+
+def test_the_page_text_is_the_catalogue_text_only():
+    app = _app("en")  # a stray string in the page script would be drawn by Streamlit's magic
+    assert [markdown.value for markdown in app.main.markdown] == [t("upload.intro", "en")]
