@@ -21,7 +21,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kundenmodell import DataError, Dataset, io
 from kundenmodell.combine import Part, combine, filled_tables
-from kundenmodell.i18n import format_number
+from kundenmodell.i18n import Formats, format_number
 from kundenmodell.io import memory
 from kundenmodell.io.mapping import TARGET_TABLE, IdQuestion, Mapping, allowed_targets
 from kundenmodell.io.mapping_table import IGNORE, chosen_targets, mapping_table
@@ -409,7 +409,7 @@ def _mapping_editor(mapping: Mapping, file: _File) -> dict[str, str | None]:
             ),
             "confidence": st.column_config.ProgressColumn(
                 T("upload.mapping_confidence"),
-                format="%.0f %%",
+                format=Formats.of(lang()).percent_printf,
                 min_value=0,
                 max_value=100,
                 help=T("upload.mapping_confidence_help"),
