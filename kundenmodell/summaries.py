@@ -19,6 +19,11 @@ def money(value: float, currency: str, lang: str) -> str:
     return format_money(value, currency, lang, decimals=0)
 
 
+def _month(value: object, lang: str) -> str:
+    """A month (any date-like value) as the language writes it: "März 2024"."""
+    return format_month(pd.Timestamp(value).date(), lang)
+
+
 def monthly_revenue_summary(monthly: pd.DataFrame, lang: str, currency: str = "EUR") -> str:
     """Revenue in the first and last month, the total, and the best and weakest month
     (columns ``month``, ``revenue``, as for :func:`~kundenmodell.charts.monthly_revenue_chart`).
@@ -29,19 +34,16 @@ def monthly_revenue_summary(monthly: pd.DataFrame, lang: str, currency: str = "E
     best = rows.loc[rows["revenue"].idxmax()]
     worst = rows.loc[rows["revenue"].idxmin()]
 
-    def month(value: object) -> str:
-        return format_month(pd.Timestamp(value).date(), lang)
-
     return t(
         "phone_summary.monthly",
         lang,
-        first_month=month(rows["month"].iloc[0]),
+        first_month=_month(rows["month"].iloc[0], lang),
         first=money(rows["revenue"].iloc[0], currency, lang),
-        last_month=month(rows["month"].iloc[-1]),
+        last_month=_month(rows["month"].iloc[-1], lang),
         last=money(rows["revenue"].iloc[-1], currency, lang),
-        best_month=month(best["month"]),
+        best_month=_month(best["month"], lang),
         best=money(best["revenue"], currency, lang),
-        worst_month=month(worst["month"]),
+        worst_month=_month(worst["month"], lang),
         worst=money(worst["revenue"], currency, lang),
         total=money(rows["revenue"].sum(), currency, lang),
     )
@@ -155,19 +157,16 @@ def churn_summary(churn: pd.DataFrame, lang: str) -> str:
     rows = rows.reset_index(drop=True)
     peak = rows.loc[rows["churn_rate"].idxmax()]
 
-    def month(value: object) -> str:
-        return format_month(pd.Timestamp(value).date(), lang)
-
     return t(
         "phone_summary.churn",
         lang,
         mean=format_percent(rows["churn_rate"].mean(), lang, decimals=1),
         months=format_number(len(rows), lang),
-        first_month=month(rows["period"].iloc[0]),
+        first_month=_month(rows["period"].iloc[0], lang),
         first=format_percent(rows["churn_rate"].iloc[0], lang, decimals=1),
-        last_month=month(rows["period"].iloc[-1]),
+        last_month=_month(rows["period"].iloc[-1], lang),
         last=format_percent(rows["churn_rate"].iloc[-1], lang, decimals=1),
-        peak_month=month(peak["period"]),
+        peak_month=_month(peak["period"], lang),
         peak=format_percent(peak["churn_rate"], lang, decimals=1),
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Literal
 
 import streamlit as st
 
@@ -68,6 +69,14 @@ def current_owner() -> Owner | None:
         issuer=str(st.user.get("iss") or ""),
         email=str(email).strip().casefold() if email and verified else None,
     )
+
+
+def serving_mode() -> Literal["laptop", "server_login", "server_open"]:
+    """Where this session's data lives, as the pages tell the user: on this computer, on a
+    team server in a logged-in session, or on a team server opened without login."""
+    if current_owner() is not None:
+        return "server_login"
+    return "server_open" if open_without_login() else "laptop"
 
 
 def spaces() -> TeamSpaces:

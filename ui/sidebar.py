@@ -14,7 +14,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.sample import SAMPLES
 from ui.loaders import generate_quick_into_session, load_sample_into_session
-from ui.login import current_owner, open_without_login
+from ui.login import serving_mode
 from ui.session import LANG_KEY, T, dataset, dataset_title, lang
 
 _WIDGET_KEY = "language_choice"
@@ -102,5 +102,5 @@ def dataset_panel() -> None:
                 )
             )
     # On a team server the data is on the server, not "on this computer".
-    local = current_owner() is None and not open_without_login()
+    local = serving_mode() == "laptop"
     st.sidebar.caption(f":material/lock: {T('sidebar.privacy' if local else 'auth_where.privacy')}")

@@ -25,7 +25,7 @@ from kundenmodell.store.spaces import SharedProject, parse_emails
 from kundenmodell.store.workspace import slug
 from ui import session
 from ui.downloads import download_button
-from ui.login import current_owner, md_escape, open_without_login, personal_store, spaces
+from ui.login import current_owner, md_escape, personal_store, serving_mode, spaces
 from ui.session import T, all_workspace_state, dataset, lang, restore_workspace_state, set_dataset
 
 ACTIVE = "ws_active"
@@ -514,12 +514,9 @@ def _transfer(store: WorkspaceStore, saved: list[WorkspaceInfo]) -> None:
 
 def _where(store: WorkspaceStore) -> None:
     """Where the projects are, who else can read them, and how to delete one for good."""
-    if current_owner() is not None:
-        who, delete = "auth_where.server_login", "auth_where.delete_shared"
-    elif open_without_login():
-        who, delete = "auth_where.server_open", "auth_where.delete"
-    else:
-        who, delete = "auth_where.laptop", "auth_where.delete"
+    mode = serving_mode()
+    who = f"auth_where.{mode}"
+    delete = "auth_where.delete_shared" if mode == "server_login" else "auth_where.delete"
     with st.expander(T("workspace.where"), icon=":material/lock:"):
         st.markdown(T(who))
         st.caption(T("workspace.folder"))

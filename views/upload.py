@@ -10,30 +10,30 @@ shows its message in its own tab and the others can still be used.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kundenmodell import DataError, Dataset, io
 from kundenmodell.combine import Part, combine, filled_tables
-from kundenmodell.i18n import format_date, format_number
+from kundenmodell.i18n import Formats, format_number
+from kundenmodell.io import memory
 from kundenmodell.io.mapping import TARGET_TABLE, IdQuestion, Mapping, allowed_targets
+from kundenmodell.io.mapping_table import IGNORE, chosen_targets, mapping_table
+from kundenmodell.io.shapes import KNOWN_CURRENCIES
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from kundenmodell.markup import escape_markdown
 from ui.downloads import download_button
 from ui.feedback import guard
+from ui.login import serving_mode
 from ui.number_field import number_field
 from ui.session import T, dataset, dataset_title, lang, set_dataset, workspace_state
 
-IGNORE = "ignore"
-DELIMITER_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}
-CURRENCIES = ("EUR", "USD", "NOK", "CHF", "GBP", "SEK", "DKK")
-_CACHE = "upload_cache"
 _MAPPING = "upload_mapping"
 _KEY = "privacy_key"
 _DONE = "upload_done"
@@ -42,13 +42,18 @@ _ROUND = "upload_round"
 _LOADED_MAPPINGS = "upload_mapping_file_ids"
 _ADD = "upload_add"
 _UNIFY = "upload_unify"
-REMEMBERED_SHAPES = 20
+# Steps are cached on content (file bytes, sheet, header row, mapping, privacy choice) with
+# st.cache_data: reruns of the page (every widget change) reuse the parsed file, the suggestion
+# and the report instead of reading a large file again; entries expire after an hour and at
+# most 16 per step are kept. (A comment, not a docstring: Streamlit would show a bare string.)
+_CACHED = {"max_entries": 16, "ttl": 3600, "show_spinner": False}
 R = TypeVar("R")
 
 
 @dataclass(frozen=True)
 class _File:
-    """An uploaded file read into a table (``token`` changes when the reading changes)."""
+    """An uploaded file read into a table; ``token`` is its content and how it was read
+    (file digest, name, sheet, header row), so it changes when the reading changes."""
 
     upload: UploadedFile
     loaded: io.LoadedTable
@@ -73,28 +78,48 @@ class _Checked:
     key: tuple
 
 
-def _cached(slot: str, token: tuple, compute: Callable[..., R], *args: Any, **kwargs: Any) -> R:
-    """``compute(*args, **kwargs)`` kept in the session until ``token`` changes.
-
-    One entry per slot: reruns of the page (every widget change) reuse the parsed file, the
-    suggestion and the report instead of reading a large file again. A file's slots are named
-    ``"<file id>:<step>"`` and are forgotten with the file (:func:`_forget_other_files`).
-    """
-    cache = st.session_state.setdefault(_CACHE, {})
-    if slot not in cache or cache[slot][0] != token:
-        cache[slot] = (token, compute(*args, **kwargs))
-    return cache[slot][1]
+def _digest(upload: UploadedFile) -> str:
+    """The file's content as a short hash: the cache key of everything read from it."""
+    return hashlib.blake2b(upload.getbuffer(), digest_size=16).hexdigest()
 
 
-def _forget_other_files(uploads: list[UploadedFile]) -> None:
-    """Drop the cached tables and mapping answers of files no longer in the file chooser
-    (memory stays bounded however many files a session sees)."""
-    cache = st.session_state.setdefault(_CACHE, {})
+@st.cache_data(**_CACHED)
+def _sheets(digest: str, name: str, max_bytes: int, _upload: UploadedFile) -> list[str]:
+    return io.sheet_names_guarded(_upload, max_bytes=max_bytes)
+
+
+@st.cache_data(**_CACHED)
+def _loaded(
+    digest: str,
+    name: str,
+    sheet: str | None,
+    header_row: int | None,
+    max_bytes: int,
+    _upload: UploadedFile,
+) -> io.LoadedTable:
+    return io.read_table_guarded(_upload, sheet=sheet, header_row=header_row, max_bytes=max_bytes)
+
+
+@st.cache_data(**_CACHED)
+def _suggested(token: tuple, _loaded: io.LoadedTable) -> Mapping:
+    return io.suggest_mapping(list(_loaded.frame.columns), "auto", _loaded)
+
+
+@st.cache_data(**_CACHED)
+def _mapped(token: tuple, mapping: str, name: str, _loaded: io.LoadedTable) -> io.Mapped:
+    return io.map_table(
+        _loaded.frame, Mapping.from_json(mapping), name=name, **_loaded.mapping_options
+    )
+
+
+@st.cache_data(**_CACHED)
+def _report(token: tuple, mapping: str, privacy: str, _mapped: io.Mapped) -> io.UploadReport:
+    return io.validate_upload(_mapped, privacy)
+
+
+def _forget_answers_of_gone_files(uploads: list[UploadedFile]) -> None:
+    """Drop the mapping answers of files no longer in the file chooser."""
     current = {upload.file_id for upload in uploads}
-    for slot in list(cache):
-        owner = slot.split(":", 1)[0] if ":" in slot else None
-        if not current or (owner is not None and owner not in current):
-            del cache[slot]  # without files, the combined data set goes too
     for name in (_MAPPING, _LOADED_MAPPINGS):
         answers = st.session_state.setdefault(name, {})
         for file_id in [file_id for file_id in answers if file_id not in current]:
@@ -114,43 +139,12 @@ def _stem(file_name: str, sheet: str | None) -> str:
     return f"{stem} · {sheet}" if sheet else stem
 
 
-def _examples(values: pd.Series) -> str:
-    """Three distinct values of a column, so the user sees what the column holds."""
-    shown = values.dropna().head(200)
-    if pd.api.types.is_datetime64_any_dtype(shown):
-        text = pd.Series([format_date(value, lang()) for value in shown.head(20)], dtype="str")
-    elif pd.api.types.is_numeric_dtype(shown) and not pd.api.types.is_bool_dtype(shown):
-        text = pd.Series(
-            [format_number(value, lang(), decimals=_decimals(value)) for value in shown.head(20)],
-            dtype="str",
-        )
-    else:
-        text = shown.astype("str").str.strip()
-    return ", ".join(list(dict.fromkeys(text[text != ""]))[:3])
-
-
-def _decimals(value: float) -> int:
-    """Decimals to show a number as written: none for whole numbers, else up to two."""
-    return 0 if float(value).is_integer() else 2
-
-
 def _finding_label(report: io.UploadReport, index: int) -> str:
     issue = report.findings[index].issue
     column = T(f"column.{issue.column}") if issue.column else T(f"table.{issue.table}")
     message = T(issue.key, **issue.params)
     rows = format_number(issue.rows, lang())
     return T("upload.drop_option", column=column, message=message, rows=rows)
-
-
-def _mapping_frame(mapping: Mapping, frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "source": [entry.source for entry in mapping.entries],
-            "examples": [_examples(frame[entry.source]) for entry in mapping.entries],
-            "target": [entry.target or IGNORE for entry in mapping.entries],
-            "confidence": [entry.confidence * 100 for entry in mapping.entries],
-        }
-    )
 
 
 def _target_label(target: str) -> str:
@@ -173,17 +167,6 @@ def _header_row_input(target: Any, key: str) -> None:
         help=T("upload.header_row.help"),
         container=target,
     )
-
-
-def _remembered(columns: list[str]) -> Mapping | None:
-    """The mapping confirmed last time for a file with exactly these columns, if any."""
-    text = workspace_state("upload").get("mappings", {}).get(_shape(columns))
-    if text is None:
-        return None
-    try:
-        return Mapping.from_json(text).for_columns(columns)
-    except DataError:
-        return None
 
 
 def _stored_mapping(file: _File) -> Mapping | None:
@@ -212,23 +195,17 @@ def _ask_id(question: IdQuestion, mapping: Mapping, file: _File) -> None:
         format_func=labels.__getitem__,
         help=T("upload.mapping_check.id_choice_help"),
         horizontal=True,
-        key=f"upload_id_answer_{hash(file.token)}",
+        key=f"upload_id_answer_{hash((file.id, file.token))}",
     )
     if answer is not None:
         _store_mapping(file, mapping.answer_id(answer or None))
         st.rerun()
 
 
-def _shape(columns: list[str]) -> str:
-    return "\x1f".join(columns)
-
-
 def _remember(mapping: Mapping) -> None:
     """Keep the confirmed mapping in the workspace for the next file of the same shape."""
-    memory = workspace_state("upload").setdefault("mappings", {})
-    memory[_shape(list(mapping.columns))] = mapping.to_json()
-    while len(memory) > REMEMBERED_SHAPES:
-        memory.pop(next(iter(memory)))
+    section = workspace_state("upload")
+    section["mappings"] = memory.remember(section.get("mappings", {}), mapping)
 
 
 def _use(data: Dataset, checked: list[_Checked]) -> None:
@@ -241,7 +218,7 @@ def _use(data: Dataset, checked: list[_Checked]) -> None:
     for item in checked:
         _remember(item.mapped.mapping)
     st.session_state[_DONE] = (data.name, data.n_customers, data.n_transactions)
-    st.session_state[_USED] = {item.file.token for item in checked}
+    st.session_state[_USED] = {(item.file.id, item.file.token) for item in checked}
     st.session_state[_ROUND] = st.session_state.get(_ROUND, 0) + 1
     st.session_state[_ADD] = False
 
@@ -277,8 +254,15 @@ def _choose_files(max_bytes: int) -> list[UploadedFile]:
         help=T("multifile_upload.file_help", limit=max_bytes // 1024 // 1024),
         key="upload_file" if not round_ else f"upload_file_{round_}",
     )
-    st.caption(f":material/lock: {T('upload.local_note')}")
+    st.caption(f":material/lock: {_where_files_stay()}")
     return list(uploads or [])
+
+
+def _where_files_stay() -> str:
+    """Where an uploaded file goes: this computer, or a team server (with login: only the
+    user's session; opened without login: anyone who reaches the server can use it)."""
+    mode = serving_mode()
+    return T("upload.local_note" if mode == "laptop" else f"rules2_upload.{mode}")
 
 
 def _read(upload: UploadedFile, max_bytes: int) -> _File | None:
@@ -288,10 +272,8 @@ def _read(upload: UploadedFile, max_bytes: int) -> _File | None:
     :class:`~kundenmodell.DataError` (the header row field stays at hand when the chosen row
     is the problem).
     """
-    file_token = (upload.file_id, upload.name, upload.size)
-    sheets = _cached(
-        f"{upload.file_id}:sheets", file_token, io.sheet_names_guarded, upload, max_bytes=max_bytes
-    )
+    digest = _digest(upload)
+    sheets = _sheets(digest, upload.name, max_bytes, upload)
     sheet = None
     if len(sheets) > 1:
         sheet = st.selectbox(
@@ -309,17 +291,9 @@ def _read(upload: UploadedFile, max_bytes: int) -> _File | None:
     detected = st.session_state.get(f"{header_key}_detected")
     header_row = st.session_state.get(header_key)
     header_row = None if header_row == detected else header_row  # None: the reader finds it
-    token = (*file_token, sheet, header_row)
+    token = (digest, upload.name, sheet, header_row)
     try:
-        loaded = _cached(
-            f"{upload.file_id}:loaded",
-            token,
-            io.read_table_guarded,
-            upload,
-            sheet=sheet,
-            header_row=header_row,
-            max_bytes=max_bytes,
-        )
+        loaded = _loaded(digest, upload.name, sheet, header_row, max_bytes, upload)
     except DataError:
         if header_row is not None:  # the chosen row does not work: keep the choice at hand
             _header_row_input(st, header_key)
@@ -346,13 +320,13 @@ def _show_reading(loaded: io.LoadedTable, header_key: str) -> None:
         details.append(T("upload.encoding", encoding=T(f"io.encoding.{loaded.encoding}")))
     if loaded.delimiter:
         details.append(
-            T("upload.delimiter", delimiter=T(f"io.delimiter.{DELIMITER_NAMES[loaded.delimiter]}"))
+            T("upload.delimiter", delimiter=T(f"io.delimiter.{loaded.delimiter_name}"))
         )
     if loaded.decimal:
         details.append(T("upload.decimal", mark=loaded.decimal))
     about, header_column = st.columns([4, 1], vertical_alignment="center")
     about.caption(T("upload.detected") + " " + " · ".join(details))
-    if loaded.format in ("csv", "xlsx"):
+    if loaded.header_row_choosable:
         _header_row_input(header_column, header_key)
     with st.expander(T("upload.preview_title")):
         st.dataframe(frame.head(50), hide_index=True, width="stretch")
@@ -368,14 +342,13 @@ def _map(file: _File) -> Mapping:
     question about an unsure customer number, the currency and saving/loading the mapping."""
     frame = file.loaded.frame
     columns = list(frame.columns)
-    suggested = _cached(
-        f"{file.id}:suggested", file.token, io.suggest_mapping, columns, "auto", file.loaded
-    )
+    suggested = _suggested(file.token, file.loaded)
     stored = _stored_mapping(file)
-    remembered = _remembered(columns)
+    remembered = memory.recall(workspace_state("upload").get("mappings", {}), columns)
+    used = (file.id, file.token) in st.session_state.get(_USED, set())
     if stored is not None:
         mapping = stored
-    elif remembered is not None and file.token not in st.session_state.get(_USED, set()):
+    elif remembered is not None and not used:
         mapping = remembered
         st.info(T("upload.memory.remembered"), icon=":material/history:")
     else:
@@ -394,8 +367,12 @@ def _map(file: _File) -> Mapping:
     left, middle, right = st.columns([1, 1, 1])
     currency = left.selectbox(
         T("upload.currency"),
-        CURRENCIES,
-        index=CURRENCIES.index(mapping.currency) if mapping.currency in CURRENCIES else 0,
+        KNOWN_CURRENCIES,
+        index=(
+            KNOWN_CURRENCIES.index(mapping.currency)
+            if mapping.currency in KNOWN_CURRENCIES
+            else 0
+        ),
         key=f"upload_currency_{file.id}",
     )
     mapping = replace(edited, currency=currency)
@@ -415,11 +392,11 @@ def _map(file: _File) -> Mapping:
 def _mapping_editor(mapping: Mapping, file: _File) -> dict[str, str | None]:
     """The editable table of the file's columns and their meaning; returns source → target."""
     editor = st.data_editor(
-        _mapping_frame(mapping, file.loaded.frame),
+        mapping_table(mapping, file.loaded.frame, lang()),
         hide_index=True,
         width="stretch",
         disabled=("source", "examples", "confidence"),
-        key=f"upload_editor_{hash((file.token, mapping.to_json()))}",
+        key=f"upload_editor_{hash((file.id, file.token, mapping.to_json()))}",
         column_config={
             "source": st.column_config.TextColumn(T("upload.mapping_source")),
             "examples": st.column_config.TextColumn(T("upload.mapping_examples")),
@@ -432,17 +409,14 @@ def _mapping_editor(mapping: Mapping, file: _File) -> dict[str, str | None]:
             ),
             "confidence": st.column_config.ProgressColumn(
                 T("upload.mapping_confidence"),
-                format="%.0f %%",
+                format=Formats.of(lang()).percent_printf,
                 min_value=0,
                 max_value=100,
                 help=T("upload.mapping_confidence_help"),
             ),
         },
     )
-    return {
-        source: None if target == IGNORE else target
-        for source, target in zip(editor["source"], editor["target"], strict=True)
-    }
+    return chosen_targets(editor)
 
 
 def _load_saved_mapping(file: _File, target: Any) -> None:
@@ -478,22 +452,8 @@ def _privacy() -> io.Privacy:
 
 def _check(file: _File, mapping: Mapping, privacy: io.Privacy) -> _Checked:
     """Map the file, show its validation report, and drop the rows the user picks."""
-    mapped = _cached(
-        f"{file.id}:mapped",
-        (file.token, mapping.to_json()),
-        io.map_table,
-        file.loaded.frame,
-        mapping,
-        name=file.name,
-        **file.loaded.mapping_options,
-    )
-    report = _cached(
-        f"{file.id}:report",
-        (file.token, mapping.to_json(), privacy),
-        io.validate_upload,
-        mapped,
-        privacy,
-    )
+    mapped = _mapped(file.token, mapping.to_json(), file.name, file.loaded)
+    report = _report(file.token, mapping.to_json(), privacy, mapped)
     _show_findings(report)
     drop = _drop_choice(report, file)
     if drop:
@@ -545,9 +505,7 @@ def _show_findings(report: io.UploadReport) -> None:
 
 def _drop_choice(report: io.UploadReport, file: _File) -> list[int]:
     """The findings whose rows the user wants left out (warnings and errors only)."""
-    droppable = [
-        index for index in report.droppable if report.findings[index].issue.severity != "info"
-    ]
+    droppable = list(report.offered_for_dropping)
     if not droppable:
         return []
     labels = {index: _finding_label(report, index) for index in droppable}
@@ -557,7 +515,7 @@ def _drop_choice(report: io.UploadReport, file: _File) -> list[int]:
         format_func=labels.__getitem__,
         help=T("upload.drop_help"),
         placeholder=T("upload.drop_placeholder"),
-        key=f"upload_drop_{hash(file.token)}",
+        key=f"upload_drop_{hash((file.id, file.token))}",
     )
 
 
@@ -579,15 +537,17 @@ def _show_profile(report: io.UploadReport) -> None:
         )
 
 
+@st.cache_data(**_CACHED)
 def _combined(
-    checked: list[_Checked], privacy: io.Privacy, current: Dataset | None, unify: bool
+    token: tuple, key: bytes, _checked: list[_Checked], _current: Dataset | None
 ) -> Dataset:
     """The files as one data set (with ``current`` first when adding to it): each minimised
-    with the session's key (so a pseudonymised customer number is the same in every file),
-    then joined (:func:`kundenmodell.combine.combine`)."""
-    key = st.session_state.setdefault(_KEY, io.new_key())
-    parts = [] if current is None else [Part.of(current, name=dataset_title(current))]
-    for item in checked:
+    with the session's ``key`` (so a pseudonymised customer number is the same in every file),
+    then joined (:func:`kundenmodell.combine.combine`). ``token`` holds each file's content key,
+    the privacy choice, whether to unify customer numbers and the current data set's token."""
+    _, privacy, unify, _ = token
+    parts = [] if _current is None else [Part.of(_current, name=dataset_title(_current))]
+    for item in _checked:
         mapped = item.mapped
         data = io.minimise(mapped.to_dataset(), privacy, key, id_is_identifier=mapped.id_from_email)
         parts.append(Part.of(data, mapped.mapping, mapped.name))
@@ -659,9 +619,8 @@ def _use_step(checked: list[_Checked], failed: list[str], privacy: io.Privacy) -
         unify,
         st.session_state.get("dataset_token") if adding else None,
     )
-    data = _cached(
-        "combined", token, _combined, checked, privacy, current if adding else None, unify
-    )
+    key = st.session_state.setdefault(_KEY, io.new_key())
+    data = _combined(token, key, checked, current if adding else None)
     _show_join(data)
     st.markdown(
         T(
@@ -730,16 +689,21 @@ def _several_files(uploads: list[UploadedFile], max_bytes: int) -> None:
     _use_step(checked, failed, privacy)
 
 
-st.title(T("upload.title"))
-st.markdown(T("upload.intro"))
-_show_done()
-_max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
-io.start_workers()  # the file readers start while the user picks a file
-_uploads = _choose_files(_max_bytes)
-_forget_other_files(_uploads)
-if not _uploads:
-    st.stop()
-if len(_uploads) == 1:
-    _one_file(_uploads[0], _max_bytes)
-else:
-    _several_files(_uploads, _max_bytes)
+def _page() -> None:
+    """The page from top to bottom: the file chooser, then one file or several."""
+    st.title(T("upload.title"))
+    st.markdown(T("upload.intro"))
+    _show_done()
+    max_bytes = int(st.get_option("server.maxUploadSize")) * 1024 * 1024
+    io.start_workers()  # the file readers start while the user picks a file
+    uploads = _choose_files(max_bytes)
+    _forget_answers_of_gone_files(uploads)
+    if not uploads:
+        return
+    if len(uploads) == 1:
+        _one_file(uploads[0], max_bytes)
+    else:
+        _several_files(uploads, max_bytes)
+
+
+_page()

@@ -547,15 +547,6 @@ def likely_active_share(values: pd.DataFrame) -> float:
     return float((values["p_alive"] > LIKELY_ALIVE).mean())
 
 
-def significant_decimals(value: float, digits: int = 4) -> int:
-    """Decimals that show ``value`` with ``digits`` significant digits (never negative):
-    ``digits − 1 − floor(log10 |value|)``; 0 for 0 and non-finite values.
-    ``significant_decimals(0.012345)`` → 5 (``0.01235``), ``significant_decimals(1234.5)`` → 0."""
-    if not np.isfinite(value) or value == 0:
-        return 0
-    return max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)
-
-
 def round_significant(value: float, digits: int = 4) -> float:
     """``value`` rounded to ``digits`` significant digits (``123456`` → ``123500``)."""
     if not np.isfinite(value) or value == 0:

@@ -30,6 +30,7 @@ from kundenmodell.i18n.numbers import (
     DEFAULT_LANGUAGE,
     LANGUAGE_FACTS,
     currency_for,
+    significant_decimals,
 )
 
 __all__ = [
@@ -206,3 +207,18 @@ class Formats:
 
     def date(self, value: dt.date | dt.datetime) -> str:
         return format_date(value, self.lang)
+
+    def significant(self, value: float, digits: int = 4) -> str:
+        """``value`` with ``digits`` significant digits (model parameters such as ``0.01235``
+        or ``1.235``): ``digits − 1 − floor(log10 |value|)`` decimals, never fewer than 0;
+        ``–`` for missing values."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        return self.number(value, significant_decimals(value, digits))
+
+    @property
+    def percent_printf(self) -> str:
+        """A printf pattern for whole percentages 0–100 as this language writes them
+        (``%.0f %%`` with a no-break space in German and Norwegian, ``%.0f%%`` in English), for
+        table columns that format numbers themselves (Streamlit's progress columns)."""
+        return format_percent(0.0, self.lang).replace("%", "%%").replace("0", "%.0f")

@@ -166,3 +166,12 @@ def format_numbers(
         "" if not math.isfinite(number) else pattern.format(number).translate(table)
         for number in numbers.tolist()
     ]
+
+
+def significant_decimals(value: float, digits: int = 4) -> int:
+    """Decimals that show ``value`` with ``digits`` significant digits (never negative):
+    ``digits − 1 − floor(log10 |value|)``; 0 for 0 and non-finite values.
+    ``significant_decimals(0.012345)`` → 5 (``0.01235``), ``significant_decimals(1234.5)`` → 0."""
+    if not np.isfinite(value) or value == 0:
+        return 0
+    return max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)

@@ -24,6 +24,7 @@ from kundenmodell.personas.profile import Persona, profile_clusters
 from kundenmodell.personas.quality import Quality, adjusted_rand_index, assess
 
 EDITABLE = ("name", "description", "quote")
+"""The card fields a user may rewrite (:meth:`PersonaSet.with_edits`)."""
 
 
 @dataclass(frozen=True, eq=False)

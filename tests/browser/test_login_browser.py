@@ -8,8 +8,6 @@ visible to Bob and to nobody else; logging out ends Bob's access.
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -19,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, e
 
 from kundenmodell.store import WorkspaceStore
 from kundenmodell.store.spaces import Owner, TeamSpaces
-from tests.browser.conftest import ARTIFACTS, ROOT, _free_port, _wait_until_healthy
+from tests.browser.conftest import ARTIFACTS, _free_port, streamlit_server
 from tests.browser.waiting import settle
 
 pytestmark = pytest.mark.browser
@@ -74,33 +72,15 @@ def team_url(issuer, team_home, tmp_path_factory) -> Iterator[str]:
         f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit_login_server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "app.py",
-            "--server.address", "127.0.0.1",
-            "--server.port", str(port),
-            "--server.headless", "true",
-            "--browser.gatherUsageStats", "false",
-            "--secrets.files", str(secrets),
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "KUNDENMODELL_HOME": str(team_home),
-            "AUTHLIB_INSECURE_TRANSPORT": "1",
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )  # fmt: skip
-    try:
-        _wait_until_healthy(url, server)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+    with streamlit_server(
+        team_home,
+        "streamlit_login_server.log",
+        options=("--secrets.files", str(secrets)),
+        env={"AUTHLIB_INSECURE_TRANSPORT": "1"},
+        host="localhost",
+        port=port,
+    ) as started:
+        yield started
 
 
 @pytest.fixture

@@ -57,11 +57,18 @@ def test_page_with_sample_data(lang):
     assert t("clv.holdout_deviation", lang) in metrics
     # value: distribution and segments; P(alive) heatmap; tracking and hold-out; retention
     assert len(app.get("vega_lite_chart")) == 6
-    assert len(app.get("download_button")) == 4  # call list, values, parameters, retention
     # the call list comes first, before the tabs, with its download for the CRM
     assert app.header[0].value == t("clv_call.title", lang)
     labels = [button.label for button in app.get("download_button")]
-    assert labels[0] == t("clv_call.download", lang)
+    assert labels == [
+        t(key, lang)
+        for key in (
+            "clv_call.download",
+            "clv.download_values",
+            "clv.download_params",
+            "clv.download_retention",
+        )
+    ]
     tabs = [tab.label for tab in app.tabs]
     assert tabs == [
         t(f"clv.tab.{name}", lang) for name in ("value", "top", "alive", "fit", "retention")

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kundenmodell import load_sample
-from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.i18n import LANGUAGES, format_number, format_percent, t
 from kundenmodell.segments import classify_activity
 
 PAGE = "views/overview.py"
@@ -24,13 +24,22 @@ def test_kpis_equal_the_package_results(lang, open_page, session):
     metrics = _metrics(app)
     regular = int((classes == "regular").sum())
     assert metrics[t("segments_page.kpi_regular", lang)] == format_number(regular, lang)
-    assert t("segments_page.kpi_nps", lang) in metrics
-    assert t("segments_page.kpi_churn", lang) in metrics
+    (report,) = session.derived(app, "segment_report")  # the page's figures, from the package
+    assert report.regular_customers == regular
+    nps = report.nps
+    assert metrics[t("segments_page.kpi_nps", lang)] == format_number(nps.score, lang)
+    assert -100 <= nps.score <= 100 and nps.n > 0
+    churn = report.monthly_churn
+    assert metrics[t("segments_page.kpi_churn", lang)] == format_percent(churn, lang, decimals=1)
+    assert 0 < churn < 1
     assert [tab.label for tab in app.tabs] == [
         t(f"segments_page.tab_{name}", lang)
         for name in ("lifecycle", "activity", "rfm", "nps", "churn")
     ]
-    assert len(app.get("download_button")) == 5
+    downloads = [button.key for button in app.get("download_button")]
+    assert downloads == [
+        f"download_{name}" for name in ("funnel", "activity", "rfm", "nps", "churn")
+    ]
 
 
 def test_filter_and_rules_change_the_figures(open_page, session):

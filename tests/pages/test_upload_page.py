@@ -414,3 +414,45 @@ def test_numbers_written_differently_are_reported_and_unified_on_request():
     data = app.session_state["dataset"]
     assert (data.n_customers, data.n_transactions) == (3, 2)
     assert data.transactions["customer_id"].tolist() == ["00123", "00124"]
+
+
+def test_a_file_is_read_once_and_cached_on_its_content(tmp_path, monkeypatch):
+    reads = []
+    read = io.read_table_guarded
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("header_row"))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(io, "read_table_guarded", counted)
+    path = tmp_path / "einmal.csv"
+    path.write_text(f"Kundennummer;Ort\n{tmp_path.name};Bergen\n2;Oslo\n")  # unique content
+    app = _upload(_app("de"), path)
+    assert reads == [None]
+    app.radio(key="upload_privacy").set_value("pseudonymise").run()  # a rerun reads nothing
+    assert not app.exception, app.exception
+    _upload(app, path)  # the same bytes again, as a new upload: still the cached table
+    assert reads == [None]
+    path.write_text(f"Kundennummer;Ort\n{tmp_path.name};Bergen\n3;Oslo\n")
+    _upload(app, path)  # other content under the same name: read again
+    assert reads == [None, None]
+    assert _editor_targets(app)["Kundennummer"] == "customer_id"
+
+
+@pytest.mark.parametrize(
+    ("variable", "key"),
+    [(None, "upload.local_note"), ("1", "rules2_upload.server_open")],
+)
+def test_the_page_says_where_the_files_stay(monkeypatch, variable, key):
+    if variable is None:
+        monkeypatch.delenv("KUNDENMODELL_NO_LOGIN", raising=False)
+    else:
+        monkeypatch.setenv("KUNDENMODELL_NO_LOGIN", variable)
+    app = _app("en")
+    notes = [caption.value for caption in app.main.caption if ":material/lock:" in caption.value]
+    assert notes == [f":material/lock: {t(key, 'en')}"]
+
+
+def test_the_page_text_is_the_catalogue_text_only():
+    app = _app("en")  # a stray string in the page script would be drawn by Streamlit's magic
+    assert [markdown.value for markdown in app.main.markdown] == [t("upload.intro", "en")]

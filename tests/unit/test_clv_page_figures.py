@@ -13,8 +13,8 @@ from kundenmodell.clv.analysis import (
     HoldoutCheck,
     likely_active_share,
     round_significant,
-    significant_decimals,
 )
+from kundenmodell.i18n.numbers import significant_decimals
 
 ENOUGH = Adequacy(buyers=100, repeat_buyers=50, period_days=400, shortfalls=())
 

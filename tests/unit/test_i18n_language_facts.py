@@ -88,3 +88,13 @@ def test_a_data_set_without_currency_is_in_the_default_languages():
 
     data = Dataset(customers=pd.DataFrame({"customer_id": ["1"]}))
     assert (data.currency, data.locale) == (DEFAULT_CURRENCIES[DEFAULT_LANGUAGE], "de_DE")
+
+
+def test_significant_digits_and_the_percent_pattern_per_language():
+    de, en = Formats.of("de"), Formats.of("en")
+    assert de.significant(0.0123456) == "0,01235"
+    assert en.significant(1234.6) == "1,235" and en.significant(1.23456) == "1.235"
+    assert en.significant(0.0) == "0" and en.significant(float("nan")) == "–"
+    assert en.percent_printf == "%.0f%%"
+    assert de.percent_printf == "%.0f\xa0%%" == Formats.of("nb").percent_printf
+    assert de.percent_printf % 42 == de.percent(0.42)
