@@ -33,6 +33,7 @@ from ui.feedback import guard
 from ui.login import serving_mode
 from ui.number_field import number_field
 from ui.session import T, dataset, dataset_title, lang, set_dataset, workspace_state
+from ui.tables import show_table
 
 _MAPPING = "upload_mapping"
 _KEY = "privacy_key"
@@ -45,8 +46,10 @@ _UNIFY = "upload_unify"
 # Steps are cached on content (file bytes, sheet, header row, mapping, privacy choice) with
 # st.cache_data: reruns of the page (every widget change) reuse the parsed file, the suggestion
 # and the report instead of reading a large file again; entries expire after an hour and at
-# most 16 per step are kept. (A comment, not a docstring: Streamlit would show a bare string.)
-_CACHED = {"max_entries": 16, "ttl": 3600, "show_spinner": False}
+# most 4 per step are kept (the cache is the server's, shared by sessions: a few large files
+# must not fill a shared server's memory). A comment, not a docstring: Streamlit would show
+# a bare string.
+_CACHED = {"max_entries": 4, "ttl": 3600, "show_spinner": False}
 R = TypeVar("R")
 
 
@@ -487,16 +490,14 @@ def _show_findings(report: io.UploadReport) -> None:
     findings = report.to_frame(lang())
     if findings.empty:
         return
-    st.dataframe(
+    show_table(
         findings,
-        hide_index=True,
-        width="stretch",
         column_config={
             "severity": T("upload.col_severity"),
             "table": T("upload.col_table"),
             "column": T("upload.col_column"),
             "message": st.column_config.TextColumn(T("upload.col_message"), width="large"),
-            "rows": st.column_config.NumberColumn(T("upload.col_rows"), format="localized"),
+            "rows": T("upload.col_rows"),
             "examples": T("upload.col_examples"),
             "row_numbers": T("upload.col_row_numbers"),
         },
@@ -521,18 +522,14 @@ def _drop_choice(report: io.UploadReport, file: _File) -> list[int]:
 
 def _show_profile(report: io.UploadReport) -> None:
     with st.expander(T("upload.profile_title"), expanded=False):
-        st.dataframe(
+        show_table(
             report.profile_frame(lang()),
-            hide_index=True,
-            width="stretch",
             column_config={
                 "source": T("upload.mapping_source"),
                 "column": T("upload.mapping_target"),
                 "kind": T("upload.col_kind"),
                 "missing": T("upload.col_missing"),
-                "invalid": st.column_config.NumberColumn(
-                    T("upload.col_invalid"), format="localized"
-                ),
+                "invalid": T("upload.col_invalid"),
             },
         )
 
@@ -563,19 +560,13 @@ def _show_join(data: Dataset) -> None:
     if report is None:
         return
     st.markdown(f"**{T('multifile_upload.join_title')}**")
-    st.dataframe(
+    show_table(
         report.parts_frame(lang()),
-        hide_index=True,
-        width="stretch",
         column_config={
             "file": T("multifile_upload.col_file"),
             "fills": T("multifile_upload.col_fills"),
-            "customers": st.column_config.NumberColumn(
-                T("multifile_upload.col_customers"), format="localized"
-            ),
-            "transactions": st.column_config.NumberColumn(
-                T("multifile_upload.col_transactions"), format="localized"
-            ),
+            "customers": T("multifile_upload.col_customers"),
+            "transactions": T("multifile_upload.col_transactions"),
         },
     )
     icons = {
