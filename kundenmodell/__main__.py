@@ -49,12 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     lang = normalise_language(os.environ.get("LANG"))
     if not args or args[0] != "app":
-        print(t("package_cli.usage", lang), file=sys.stderr)
+        print(t("cli.usage", lang), file=sys.stderr)
         return 2
     try:
         import streamlit  # noqa: F401  (only to tell a missing app extra apart)
     except ImportError:
-        print(t("package_cli.needs_app_extra", lang), file=sys.stderr)
+        print(t("cli.needs_app_extra", lang), file=sys.stderr)
         return 1
     directory = workbench_dir()
     # The bind address is the launcher's decision (127.0.0.1 unless --team), not the config's.

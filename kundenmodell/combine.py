@@ -166,7 +166,7 @@ class JoinReport:
             (
                 "success",
                 t(
-                    "multifile_join.result",
+                    "join_report.result",
                     lang,
                     files=n(len(self.parts)),
                     customers=n(self.customers),
@@ -175,18 +175,18 @@ class JoinReport:
             )
         ]
         if self.derived_customers:
-            lines.append(("info", t("multifile_join.derived", lang, customers=n(self.customers))))
+            lines.append(("info", t("join_report.derived", lang, customers=n(self.customers))))
         if self.unified:
             examples = _pairs(self.variant_examples)
             lines.append(
-                ("info", t("multifile_join.unified", lang, ids=n(self.unified), examples=examples))
+                ("info", t("join_report.unified", lang, ids=n(self.unified), examples=examples))
             )
         elif self.variants:
             examples = _pairs(self.variant_examples)
             lines.append(
                 (
                     "warning",
-                    t("multifile_join.variants", lang, groups=n(self.variants), examples=examples),
+                    t("join_report.variants", lang, groups=n(self.variants), examples=examples),
                 )
             )
         if self.unknown_purchases:
@@ -195,7 +195,7 @@ class JoinReport:
                 (
                     "warning",
                     t(
-                        "multifile_join.unknown",
+                        "join_report.unknown",
                         lang,
                         transactions=n(self.unknown_purchases),
                         revenue=revenue,
@@ -205,13 +205,13 @@ class JoinReport:
                 )
             )
         elif not self.derived_customers and self.transactions:
-            lines.append(("success", t("multifile_join.all_known", lang)))
+            lines.append(("success", t("join_report.all_known", lang)))
         if self.without_purchases:
             lines.append(
                 (
                     "info",
                     t(
-                        "multifile_join.without_purchases",
+                        "join_report.without_purchases",
                         lang,
                         customers=n(self.without_purchases),
                         examples=_listed(self.without_examples),
@@ -219,19 +219,19 @@ class JoinReport:
                 )
             )
         if self.merged:
-            lines.append(("info", t("multifile_join.merged", lang, customers=n(self.merged))))
+            lines.append(("info", t("join_report.merged", lang, customers=n(self.merged))))
         for table, rows in self.duplicates.items():
             if rows:
                 label = t(f"table.{table}", lang)
                 lines.append(
-                    ("info", t("multifile_join.duplicates", lang, rows=n(rows), table=label))
+                    ("info", t("join_report.duplicates", lang, rows=n(rows), table=label))
                 )
         if len(self.currencies) > 1:
             lines.append(
                 (
                     "warning",
                     t(
-                        "multifile_join.currencies",
+                        "join_report.currencies",
                         lang,
                         currencies=", ".join(self.currencies),
                         currency=self.currency,
@@ -243,7 +243,7 @@ class JoinReport:
                 (
                     "warning",
                     t(
-                        "multifile_join.conflict",
+                        "join_report.conflict",
                         lang,
                         customers=n(conflict.customers),
                         column=t(f"column.{conflict.column}", lang),

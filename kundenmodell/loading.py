@@ -69,7 +69,7 @@ def _load_several(
     from kundenmodell.combine import combine
 
     if not sources:
-        raise DataError("multifile_error.no_files")
+        raise DataError("join_error.no_files")
     if mappings is None or not isinstance(mappings, list | tuple):
         chosen: Sequence[Mapping | None] = [None] * len(sources)
     else:

@@ -125,8 +125,8 @@ def table_completeness(dataset: Dataset, table: str) -> pd.DataFrame:
 
 
 LABEL_PREFIXES = {
-    ("interactions", "kind"): "polish_interaction_kind",
-    ("interactions", "outcome"): "polish_interaction_outcome",
+    ("interactions", "kind"): "interaction_kind",
+    ("interactions", "outcome"): "interaction_outcome",
 }
 """Catalogue tables of coded values whose table name is not the column name (``kind`` alone
 would be ambiguous); every other column's values are looked up as ``<column>.<value>``."""

@@ -29,13 +29,13 @@ def monthly_revenue_summary(monthly: pd.DataFrame, lang: str, currency: str = "E
     (columns ``month``, ``revenue``, as for :func:`~kundenmodell.charts.monthly_revenue_chart`).
     """
     if monthly.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     rows = monthly.sort_values("month").reset_index(drop=True)
     best = rows.loc[rows["revenue"].idxmax()]
     worst = rows.loc[rows["revenue"].idxmin()]
 
     return t(
-        "phone_summary.monthly",
+        "chart_text.monthly",
         lang,
         first_month=_month(rows["month"].iloc[0], lang),
         first=money(rows["revenue"].iloc[0], currency, lang),
@@ -53,11 +53,11 @@ def funnel_summary(funnel: pd.DataFrame, lang: str) -> str:
     """How many of the first stage reached the last one, and the step where most are lost
     (lowest ``conversion`` = reached / reached at the stage before)."""
     if funnel.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     first, last = funnel.iloc[0], funnel.iloc[-1]
     overall = last["reached"] / first["reached"] if first["reached"] else 0.0
     text = t(
-        "phone_summary.funnel",
+        "chart_text.funnel",
         lang,
         first=format_number(first["reached"], lang),
         first_stage=t(f"status.{first['stage']}", lang),
@@ -74,7 +74,7 @@ def funnel_summary(funnel: pd.DataFrame, lang: str) -> str:
         text
         + " "
         + t(
-            "phone_summary.funnel_weakest",
+            "chart_text.funnel_weakest",
             lang,
             before=t(f"status.{stages[weakest - 1]}", lang),
             after=t(f"status.{stages[weakest]}", lang),
@@ -89,7 +89,7 @@ def share_comparison_summary(
     """The group with the largest share of revenue and the largest group by customers, each
     with both shares (the frame of :func:`~kundenmodell.charts.share_comparison_chart`)."""
     if summary.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     if labels is None:
         labels = {value: t(f"{category}.{value}", lang) for value in summary[category]}
     rows = summary.reset_index(drop=True)
@@ -102,14 +102,14 @@ def share_comparison_summary(
             "revenue": format_percent(row["revenue_share"], lang),
         }
 
-    text = t("phone_summary.shares_top", lang, group=labels[top[category]], **shares(top))
+    text = t("chart_text.shares_top", lang, group=labels[top[category]], **shares(top))
     if biggest[category] == top[category]:
         return text
     return (
         text
         + " "
         + t(
-            "phone_summary.shares_biggest", lang, group=labels[biggest[category]], **shares(biggest)
+            "chart_text.shares_biggest", lang, group=labels[biggest[category]], **shares(biggest)
         )
     )
 
@@ -118,13 +118,13 @@ def rfm_grid_summary(table: pd.DataFrame, lang: str) -> str:
     """The fullest cell of the recency × frequency grid
     (:func:`~kundenmodell.charts.rfm_grid_chart`)."""
     if table.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     cells = table.groupby(["r_score", "f_score"]).agg(
         customers=("segment", "size"), segment=("segment", "first")
     )
     (r_score, f_score), top = cells["customers"].idxmax(), cells.loc[cells["customers"].idxmax()]
     return t(
-        "phone_summary.rfm_grid",
+        "chart_text.rfm_grid",
         lang,
         customers=format_number(len(table), lang),
         top=format_number(top["customers"], lang),
@@ -139,7 +139,7 @@ def nps_groups_summary(shares: dict[str, float], lang: str) -> str:
     NPS = 100 · (share of promoters − share of detractors)."""
     nps = 100 * (shares["promoter"] - shares["detractor"])
     return t(
-        "phone_summary.nps",
+        "chart_text.nps",
         lang,
         promoters=format_percent(shares["promoter"], lang),
         passives=format_percent(shares["passive"], lang),
@@ -153,12 +153,12 @@ def churn_summary(churn: pd.DataFrame, lang: str) -> str:
     highest (the months :func:`~kundenmodell.charts.churn_chart` draws)."""
     rows = churn[churn["observable"]].dropna(subset=["churn_rate"]).sort_values("period")
     if rows.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     rows = rows.reset_index(drop=True)
     peak = rows.loc[rows["churn_rate"].idxmax()]
 
     return t(
-        "phone_summary.churn",
+        "chart_text.churn",
         lang,
         mean=format_percent(rows["churn_rate"].mean(), lang, decimals=1),
         months=format_number(len(rows), lang),
@@ -177,7 +177,7 @@ def cohort_summary(cohorts: pd.DataFrame, lang: str, *, max_periods: int = 24) -
     Σ retention_c · size_c / Σ size_c over the cohorts c observed that long."""
     cells = cohorts[(cohorts["periods_since"] >= 1) & (cohorts["periods_since"] <= max_periods)]
     if cells.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     weighted = (
         cells.assign(kept=cells["retention"] * cells["cohort_size"])
         .groupby("periods_since")[["kept", "cohort_size"]]
@@ -186,7 +186,7 @@ def cohort_summary(cohorts: pd.DataFrame, lang: str, *, max_periods: int = 24) -
     mean = weighted["kept"] / weighted["cohort_size"]
     later = int(min(12, mean.index.max()))
     return t(
-        "phone_summary.cohorts",
+        "chart_text.cohorts",
         lang,
         cohorts=format_number(cells["cohort"].nunique(), lang),
         first=format_percent(mean.iloc[0], lang),

@@ -60,4 +60,4 @@ def localize_uploaders() -> None:
     if lang() == "en":
         return
     limit = format_number(st.get_option("server.maxUploadSize"), lang())
-    st.html(uploader_rules(T("polish_upload.button"), T("polish_upload.note", limit=limit)))
+    st.html(uploader_rules(T("uploader.button"), T("uploader.note", limit=limit)))

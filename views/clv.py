@@ -102,7 +102,7 @@ def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
     if not year.empty:
         st.caption(
             T(
-                "polish_clv.two_figures",
+                "clv_explain.two_figures",
                 revenue=fmt.money(float(year["revenue"].iloc[0])),
                 value=fmt.money(float(values["clv"].sum())),
                 months=months,
@@ -137,8 +137,8 @@ def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
         alive = explain.mean_p_alive(near_zero)
         st.info(
             T(
-                "polish_clv.near_zero",
-                groups=", ".join(T("polish_clv.quoted", text=x) for x in near_zero["label"]),
+                "clv_explain.near_zero",
+                groups=", ".join(T("clv_explain.quoted", text=x) for x in near_zero["label"]),
                 value=fmt.money(float(near_zero["clv_mean"].max())),
                 alive=fmt.percent(alive, 1 if alive < 0.1 else 0),
             ),

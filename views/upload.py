@@ -251,10 +251,10 @@ def _choose_files(max_bytes: int) -> list[UploadedFile]:
     """The file chooser (several files at once); a new, empty one after data were used."""
     round_ = st.session_state.get(_ROUND, 0)
     uploads = st.file_uploader(
-        T("multifile_upload.file_label"),
+        T("upload_files.file_label"),
         type=sorted(SUPPORTED_EXTENSIONS),
         accept_multiple_files=True,
-        help=T("multifile_upload.file_help", limit=max_bytes // 1024 // 1024),
+        help=T("upload_files.file_help", limit=max_bytes // 1024 // 1024),
         key="upload_file" if not round_ else f"upload_file_{round_}",
     )
     st.caption(f":material/lock: {_where_files_stay()}")
@@ -265,7 +265,7 @@ def _where_files_stay() -> str:
     """Where an uploaded file goes: this computer, or a team server (with login: only the
     user's session; opened without login: anyone who reaches the server can use it)."""
     mode = serving_mode()
-    return T("upload.local_note" if mode == "laptop" else f"rules2_upload.{mode}")
+    return T("upload.local_note" if mode == "laptop" else f"upload_where.{mode}")
 
 
 def _read(upload: UploadedFile, max_bytes: int) -> _File | None:
@@ -366,7 +366,7 @@ def _map(file: _File) -> Mapping:
         for table in ("customers", "transactions")
         if table in filled_tables(edited)
     ]
-    st.caption(T("multifile_upload.fills", tables=", ".join(fills)))
+    st.caption(T("upload_files.fills", tables=", ".join(fills)))
     left, middle, right = st.columns([1, 1, 1])
     currency = left.selectbox(
         T("upload.currency"),
@@ -559,14 +559,14 @@ def _show_join(data: Dataset) -> None:
     report = data.join_report
     if report is None:
         return
-    st.markdown(f"**{T('multifile_upload.join_title')}**")
+    st.markdown(f"**{T('upload_files.join_title')}**")
     show_table(
         report.parts_frame(lang()),
         column_config={
-            "file": T("multifile_upload.col_file"),
-            "fills": T("multifile_upload.col_fills"),
-            "customers": T("multifile_upload.col_customers"),
-            "transactions": T("multifile_upload.col_transactions"),
+            "file": T("upload_files.col_file"),
+            "fills": T("upload_files.col_fills"),
+            "customers": T("upload_files.col_customers"),
+            "transactions": T("upload_files.col_transactions"),
         },
     )
     icons = {
@@ -578,7 +578,7 @@ def _show_join(data: Dataset) -> None:
         getattr(st, level)(text, icon=icons[level])
     if report.variants:
         st.checkbox(
-            T("multifile_upload.unify_label"), help=T("multifile_upload.unify_help"), key=_UNIFY
+            T("upload_files.unify_label"), help=T("upload_files.unify_help"), key=_UNIFY
         )
 
 
@@ -587,17 +587,17 @@ def _use_step(checked: list[_Checked], failed: list[str], privacy: io.Privacy) -
     st.header(T("upload.use_title"))
     if failed:
         names = ", ".join(escape_markdown(name) for name in failed)
-        st.warning(T("multifile_upload.left_out", files=names), icon=":material/block:")
+        st.warning(T("upload_files.left_out", files=names), icon=":material/block:")
     if not checked:
-        st.info(T("multifile_upload.none_usable"), icon=":material/hourglass_empty:")
+        st.info(T("upload_files.none_usable"), icon=":material/hourglass_empty:")
         return
     current = dataset()
     adding = False
     if current is not None:
         adding = st.toggle(
-            T("multifile_upload.add_label", name=escape_markdown(dataset_title(current))),
+            T("upload_files.add_label", name=escape_markdown(dataset_title(current))),
             help=T(
-                "multifile_upload.add_help",
+                "upload_files.add_help",
                 customers=format_number(current.n_customers, lang()),
                 transactions=format_number(current.n_transactions, lang()),
             ),
@@ -622,9 +622,9 @@ def _use_step(checked: list[_Checked], failed: list[str], privacy: io.Privacy) -
         )
     )
     if adding:
-        st.caption(T("multifile_upload.added_note"))
+        st.caption(T("upload_files.added_note"))
     elif len(checked) > 1:
-        st.caption(T("multifile_upload.combined_note"))
+        st.caption(T("upload_files.combined_note"))
     else:
         st.caption(T("upload.replace_note"))
     st.button(
@@ -654,7 +654,7 @@ def _one_file(upload: UploadedFile, max_bytes: int) -> None:
 def _several_files(uploads: list[UploadedFile], max_bytes: int) -> None:
     """Several files: each read and mapped in its own tab, checked in its own expander, then
     joined. A file that fails shows why in its tab and is left out; the others go on."""
-    st.caption(T("multifile_upload.several_note", files=len(uploads)))
+    st.caption(T("upload_files.several_note", files=len(uploads)))
     _mapping_heading()
     mapped: list[tuple[_File, Mapping]] = []
     failed: list[str] = []

@@ -10,7 +10,7 @@ from kundenmodell.summaries import money
 
 
 def _empty(frame: pd.DataFrame, lang: str) -> str | None:
-    return t("phone_summary.empty", lang) if frame.empty else None
+    return t("chart_text.empty", lang) if frame.empty else None
 
 
 def clv_distribution_summary(histogram: pd.DataFrame, lang: str, currency: str) -> str:
@@ -21,7 +21,7 @@ def clv_distribution_summary(histogram: pd.DataFrame, lang: str, currency: str) 
     top = histogram.loc[histogram["customers"].idxmax()]
     total = histogram["customers"].sum()
     return t(
-        "phone_summary_clv.distribution",
+        "chart_text_clv.distribution",
         lang,
         customers=format_number(total, lang),
         top=format_number(top["customers"], lang),
@@ -39,7 +39,7 @@ def segment_summary(table: pd.DataFrame, lang: str, currency: str) -> str:
     high = table.loc[table["clv_mean"].idxmax()]
     low = table.loc[table["clv_mean"].idxmin()]
     return t(
-        "phone_summary_clv.segments",
+        "chart_text_clv.segments",
         lang,
         high=high["label"],
         high_value=money(high["clv_mean"], currency, lang),
@@ -55,7 +55,7 @@ def p_alive_summary(grid: pd.DataFrame, lang: str) -> str:
         return empty
     most = grid[grid["frequency"] == grid["frequency"].max()].sort_values("weeks_since_last")
     return t(
-        "phone_summary_clv.p_alive",
+        "chart_text_clv.p_alive",
         lang,
         purchases=format_number(most["frequency"].iloc[0], lang),
         soon_weeks=format_number(most["weeks_since_last"].iloc[0], lang),
@@ -75,7 +75,7 @@ def holdout_summary(comparison: pd.DataFrame, lang: str) -> str:
     actual = float((comparison["actual"] * weights).sum() / total) if total else 0.0
     predicted = float((comparison["predicted"] * weights).sum() / total) if total else 0.0
     return t(
-        "phone_summary_clv.holdout",
+        "chart_text_clv.holdout",
         lang,
         customers=format_number(total, lang),
         actual=format_number(actual, lang, decimals=2),
@@ -89,7 +89,7 @@ def tracking_summary(weekly: pd.DataFrame, lang: str) -> str:
         return empty
     last = weekly.sort_values("week").iloc[-1]
     return t(
-        "phone_summary_clv.tracking",
+        "chart_text_clv.tracking",
         lang,
         weeks=format_number(len(weekly), lang),
         actual=format_number(last["actual"], lang),
@@ -113,7 +113,7 @@ def retention_summary(curves: pd.DataFrame, lang: str) -> str:
     )
     parts = [
         t(
-            "phone_summary_clv.retention_group",
+            "chart_text_clv.retention_group",
             lang,
             group=row.label,
             share=format_percent(row.retention, lang),
@@ -121,4 +121,4 @@ def retention_summary(curves: pd.DataFrame, lang: str) -> str:
         )
         for row in last.itertuples()
     ]
-    return t("phone_summary_clv.retention", lang, groups="; ".join(parts))
+    return t("chart_text_clv.retention", lang, groups="; ".join(parts))

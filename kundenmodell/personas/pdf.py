@@ -88,9 +88,9 @@ def _figures(persona: Persona, lang: str) -> tuple[_Figure, ...]:
         return "–" if math.isnan(share) else format_percent(share, lang)
 
     return (
-        _Figure(t("pdf_personas.share", lang), percent(persona.share), persona.share),
+        _Figure(t("personas_pdf.share", lang), percent(persona.share), persona.share),
         _Figure(
-            t("pdf_personas.revenue", lang), percent(persona.revenue_share), persona.revenue_share
+            t("personas_pdf.revenue", lang), percent(persona.revenue_share), persona.revenue_share
         ),
         _Figure(
             t("personas.metric.stability", lang),
@@ -98,7 +98,7 @@ def _figures(persona: Persona, lang: str) -> tuple[_Figure, ...]:
             persona.stability,
             mark=STABLE_PERSONA,
             caption=t(
-                "pdf_personas.stable_from", lang, threshold=format_percent(STABLE_PERSONA, lang)
+                "personas_pdf.stable_from", lang, threshold=format_percent(STABLE_PERSONA, lang)
             ),
         ),
         _Figure(
@@ -357,7 +357,7 @@ def cards_pdf(personas: PersonaSet, lang: str, *, created: dt.datetime | None = 
     created = created or dt.datetime.now().astimezone()
     title = t("personas.md.title", lang)
     pdf = _document(lang, title, created)
-    footer = t("pdf_personas.footer", lang, title=title, date=format_date(created, lang))
+    footer = t("personas_pdf.footer", lang, title=title, date=format_date(created, lang))
     count = len(personas.personas)
     for number, persona in enumerate(personas.personas, start=1):
         card = sheet(persona, lang, personas.currency)
@@ -373,5 +373,5 @@ def cards_pdf(personas: PersonaSet, lang: str, *, created: dt.datetime | None = 
             SCALES[-1],
         )
         _Card(pdf, colour, scale, draw=True).render(card, figures, lang)
-        _footer(pdf, footer, t("pdf_personas.page", lang, page=number, pages=count))
+        _footer(pdf, footer, t("personas_pdf.page", lang, page=number, pages=count))
     return bytes(pdf.output())

@@ -18,14 +18,14 @@ def comparison_summary(frame: pd.DataFrame, lang: str) -> str:
     """Per persona (in order) its most distinctive trait: the one whose lift is furthest from
     1 on the log scale (largest |log₂ lift|), with the persona's value and the base value."""
     if frame.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     ranked = frame.assign(distance=frame["log2_lift"].abs()).sort_values(
         ["order", "distance"], ascending=[True, False], kind="stable"
     )
     top = ranked.drop_duplicates("order")
     parts = [
         t(
-            "phone_summary_personas.compare_part",
+            "chart_text_personas.compare_part",
             lang,
             persona=row.persona,
             trait=row.trait,
@@ -34,16 +34,16 @@ def comparison_summary(frame: pd.DataFrame, lang: str) -> str:
         )
         for row in top.itertuples()
     ]
-    return t("phone_summary_personas.compare", lang, personas="; ".join(parts))
+    return t("chart_text_personas.compare", lang, personas="; ".join(parts))
 
 
 def criterion_summary(criterion: pd.DataFrame, lang: str) -> str:
     """The number of personas tried, where ICL and BIC are lowest, and the chosen number."""
     if criterion.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     chosen = criterion.loc[criterion["chosen"], "k"]
     return t(
-        "phone_summary_personas.criterion",
+        "chart_text_personas.criterion",
         lang,
         low=int(criterion["k"].min()),
         high=int(criterion["k"].max()),
@@ -71,11 +71,11 @@ def truth_summary(table: pd.DataFrame, names: dict[int, str], lang: str) -> str:
     """For each planted type the persona that holds most of its customers, with that share
     (customers of the type in the persona / customers of the type)."""
     if table.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     totals = table.sum(axis=0)
     parts = [
         t(
-            "phone_summary_personas.truth_part",
+            "chart_text_personas.truth_part",
             lang,
             type=value_label(PLANTED_LABELS, planted, lang),
             persona=names[int(table[planted].idxmax())],
@@ -85,7 +85,7 @@ def truth_summary(table: pd.DataFrame, names: dict[int, str], lang: str) -> str:
         if totals[planted] > 0
     ]
     return t(
-        "phone_summary_personas.truth",
+        "chart_text_personas.truth",
         lang,
         customers=format_number(int(totals.sum()), lang),
         types="; ".join(parts),

@@ -18,18 +18,18 @@ def flow_summary(flow: pd.DataFrame, lang: str, *, measure: str = "revenue") -> 
     edges = flow[flow[measure] > 0]
     total = float(edges[measure].sum())
     if edges.empty or total <= 0:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     per_role = edges.groupby("target")[measure].sum().sort_values(ascending=False)
     parts = [
         t(
-            "phone_summary_roles.share_part",
+            "chart_text_roles.share_part",
             lang,
             role=role_label(role, lang),
             share=format_percent(value / total, lang),
         )
         for role, value in per_role.head(TOP_ROLES).items()
     ]
-    return t(f"phone_summary_roles.flow_{measure}", lang, roles=", ".join(parts))
+    return t(f"chart_text_roles.flow_{measure}", lang, roles=", ".join(parts))
 
 
 def role_share_summary(
@@ -38,11 +38,11 @@ def role_share_summary(
     """For each group, the consumer role with the largest share of its ``measure``."""
     column = f"{measure}_share"
     if mix.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     top = mix.loc[mix.groupby("group", sort=False)[column].idxmax()]
     parts = [
         t(
-            "phone_summary_roles.group_part",
+            "chart_text_roles.group_part",
             lang,
             group=value_label(group_column, row.group, lang) if group_column else str(row.group),
             role=role_label(row.role, lang),
@@ -50,21 +50,21 @@ def role_share_summary(
         )
         for row in top.itertuples()
     ]
-    return t(f"phone_summary_roles.mix_{measure}", lang, groups="; ".join(parts))
+    return t(f"chart_text_roles.mix_{measure}", lang, groups="; ".join(parts))
 
 
 def gift_season_summary(season: pd.DataFrame, lang: str) -> str:
     """The month with the largest share of gifts, the quietest one and the year's share
     (Σ gift purchases / Σ purchases)."""
     if season.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     names = month_names(lang, "wide")
     peak = season.loc[season["gift_share"].idxmax()]
     low = season.loc[season["gift_share"].idxmin()]
     purchases = float(season["purchases"].sum())
     overall = float(season["gift_purchases"].sum()) / purchases if purchases else 0.0
     return t(
-        "phone_summary_roles.gifts",
+        "chart_text_roles.gifts",
         lang,
         peak_month=names[int(peak["month"]) - 1],
         peak=format_percent(peak["gift_share"], lang),
@@ -77,11 +77,11 @@ def gift_season_summary(season: pd.DataFrame, lang: str) -> str:
 def repeat_summary(repeat: pd.DataFrame, lang: str) -> str:
     """The first-purchase roles with the highest and the lowest repeat rate."""
     if repeat.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     high = repeat.loc[repeat["repeat_rate"].idxmax()]
     low = repeat.loc[repeat["repeat_rate"].idxmin()]
     return t(
-        "phone_summary_roles.repeat",
+        "chart_text_roles.repeat",
         lang,
         high=role_label(high["first_role"], lang),
         high_rate=format_percent(high["repeat_rate"], lang),

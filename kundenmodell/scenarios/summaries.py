@@ -15,7 +15,7 @@ def band_summary(bands: pd.DataFrame, metric: str, lang: str, currency: str = "E
     90 % of the simulated cases (q05–q95), as :func:`~.charts.band_chart` draws them."""
     frame = bands[bands["metric"] == metric]
     if frame.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     if "scenario" not in frame.columns:
         frame = frame.assign(scenario=t("scenarios.current", lang))
 
@@ -27,7 +27,7 @@ def band_summary(bands: pd.DataFrame, metric: str, lang: str, currency: str = "E
     last = frame[frame["month"] == frame["month"].max()]
     parts = [
         t(
-            "phone_summary_scenarios.band_scenario",
+            "chart_text_scenarios.band_scenario",
             lang,
             scenario=row.scenario,
             median=value(row.q50),
@@ -37,7 +37,7 @@ def band_summary(bands: pd.DataFrame, metric: str, lang: str, currency: str = "E
         for row in last.drop_duplicates("scenario").itertuples()
     ]
     return t(
-        "phone_summary_scenarios.band",
+        "chart_text_scenarios.band",
         lang,
         metric=t(f"scenarios.metric.{metric}", lang),
         month=format_number(frame["month"].max(), lang),
@@ -49,10 +49,10 @@ def split_summary(result: SplitResult, lang: str, currency: str = "EUR") -> str:
     """Where the profit curve peaks, where it is lowest, and the current split's profit."""
     curve = result.curve
     if curve.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     worst = curve.loc[curve["discounted_profit"].idxmin()]
     text = t(
-        "phone_summary_scenarios.split",
+        "chart_text_scenarios.split",
         lang,
         share=format_percent(result.retention_share, lang),
         profit=money(result.discounted_profit, currency, lang),
@@ -65,7 +65,7 @@ def split_summary(result: SplitResult, lang: str, currency: str = "EUR") -> str:
         text
         + " "
         + t(
-            "phone_summary_scenarios.split_current",
+            "chart_text_scenarios.split_current",
             lang,
             share=format_percent(result.current_share, lang),
             profit=money(result.current_profit, currency, lang),
@@ -79,10 +79,10 @@ def tornado_summary(
     """The input that moves the profit most (first row: largest swing) with the profit when
     it is ``change`` lower and higher, against the base profit."""
     if sensitivity.empty:
-        return t("phone_summary.empty", lang)
+        return t("chart_text.empty", lang)
     top = sensitivity.iloc[0]
     return t(
-        "phone_summary_scenarios.tornado",
+        "chart_text_scenarios.tornado",
         lang,
         input=t(f"scenarios.input.{top['input']}", lang),
         change=format_percent(change, lang),

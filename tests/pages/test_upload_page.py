@@ -57,7 +57,7 @@ def test_the_page_speaks_every_language_before_a_file_is_chosen(lang):
     app = _app(lang)
     assert app.title[0].value == t("upload.title", lang)
     chooser = app.file_uploader(key="upload_file")
-    assert chooser.label == t("multifile_upload.file_label", lang)
+    assert chooser.label == t("upload_files.file_label", lang)
     assert ".csv" in chooser.allowed_type and chooser.accept_multiple_files
     assert not app.data_editor  # nothing else until there is a file
 
@@ -334,20 +334,20 @@ def test_a_customer_file_and_a_purchase_file_become_one_data_set():
     assert [tab.label for tab in app.tabs] == ["kunden\\_de\\.csv", "kaeufe\\_de\\.csv"]
     fills = [c.value for c in app.caption if c.value.startswith("Diese Datei liefert")]
     assert fills == [
-        t("multifile_upload.fills", "de", tables="Kunden"),
-        t("multifile_upload.fills", "de", tables="Käufe"),
+        t("upload_files.fills", "de", tables="Kunden"),
+        t("upload_files.fills", "de", tables="Käufe"),
     ]
     shown = [box.value for box in app.info]
     assert (
         t(
-            "multifile_join.without_purchases",
+            "join_report.without_purchases",
             "de",
             customers="489",
             examples="C0000006, C0000008, C0000010",
         )
         in shown
     )
-    assert t("multifile_join.all_known", "de") in [box.value for box in app.success]
+    assert t("join_report.all_known", "de") in [box.value for box in app.success]
     report = next(frame.value for frame in app.dataframe if "fills" in frame.value.columns)
     assert report[["file", "customers", "transactions"]].values.tolist() == [
         ["kunden_de", 1000, 0],
@@ -374,7 +374,7 @@ def test_a_bad_file_among_several_is_left_out_and_the_loaded_data_stays():
         _sample_file("kaeufe_de.csv"),
     )
     assert app.error[0].value.startswith(t("error.io.binary_file", "en").split("{")[0][:30])
-    assert app.warning[0].value == t("multifile_upload.left_out", "en", files="png\\_renamed\\.csv")
+    assert app.warning[0].value == t("upload_files.left_out", "en", files="png\\_renamed\\.csv")
     assert app.session_state["dataset"] is loaded
     _use(app)
     data = app.session_state["dataset"]
@@ -387,11 +387,11 @@ def test_files_can_be_added_to_the_current_data_set():
     assert app.session_state["dataset"].n_customers == 511
     _upload(app, SAMPLE / "kunden_de.csv")
     assert app.toggle(key="upload_add").label == t(
-        "multifile_upload.add_label", "nb", name="kaeufe\\_de"
+        "upload_files.add_label", "nb", name="kaeufe\\_de"
     )
     app.toggle(key="upload_add").set_value(True).run()
     assert not app.exception, app.exception
-    assert t("multifile_upload.added_note", "nb") in [caption.value for caption in app.caption]
+    assert t("upload_files.added_note", "nb") in [caption.value for caption in app.caption]
     _use(app)
     data = app.session_state["dataset"]
     assert (data.n_customers, data.n_transactions) == (1000, 3219)
@@ -403,13 +403,13 @@ def test_numbers_written_differently_are_reported_and_unified_on_request():
     purchases = b"Kundennummer;Datum;Betrag\n123;01.02.2024;10,00\n124;02.02.2024;5,50\n"
     app = _upload_several(_app("de"), ("kunden.csv", customers), ("kaeufe.csv", purchases))
     warnings = [box.value for box in app.warning]
-    assert t("multifile_join.variants", "de", groups="2", examples="00123 = 123, 00124 = 124") in (
+    assert t("join_report.variants", "de", groups="2", examples="00123 = 123, 00124 = 124") in (
         warnings
     )
     assert any(text.startswith("2 Käufe (15,50") for text in warnings)
     app.checkbox(key="upload_unify").check().run()
     assert not app.exception, app.exception
-    assert t("multifile_join.all_known", "de") in [box.value for box in app.success]
+    assert t("join_report.all_known", "de") in [box.value for box in app.success]
     _use(app)
     data = app.session_state["dataset"]
     assert (data.n_customers, data.n_transactions) == (3, 2)
@@ -441,7 +441,7 @@ def test_a_file_is_read_once_and_cached_on_its_content(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     ("variable", "key"),
-    [(None, "upload.local_note"), ("1", "rules2_upload.server_open")],
+    [(None, "upload.local_note"), ("1", "upload_where.server_open")],
 )
 def test_the_page_says_where_the_files_stay(monkeypatch, variable, key):
     if variable is None:

@@ -202,5 +202,5 @@ def test_purchase_files_in_two_currencies_are_reported():
     assert report.currencies == ("EUR", "NOK")
     assert report.lines("en")[-1] == (
         "warning",
-        t("multifile_join.currencies", "en", currencies="EUR, NOK", currency="EUR"),
+        t("join_report.currencies", "en", currencies="EUR, NOK", currency="EUR"),
     )

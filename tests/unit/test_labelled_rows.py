@@ -30,8 +30,8 @@ def test_interaction_codes_read_as_words_in_norwegian():
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_kind_and_outcome_has_a_label(lang):
-    kinds = {t(f"polish_interaction_kind.{kind}", lang) for kind in INTERACTION_KINDS}
-    outcomes = {t(f"polish_interaction_outcome.{o}", lang) for o in INTERACTION_OUTCOMES}
+    kinds = {t(f"interaction_kind.{kind}", lang) for kind in INTERACTION_KINDS}
+    outcomes = {t(f"interaction_outcome.{o}", lang) for o in INTERACTION_OUTCOMES}
     assert len(kinds) == len(INTERACTION_KINDS)  # a missing key raises; no two alike
     assert len(outcomes) == len(INTERACTION_OUTCOMES)
 

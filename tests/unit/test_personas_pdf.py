@@ -65,9 +65,9 @@ def test_text_figures_and_marks_are_real_text(personas, lang):
     for char in "æøåß€":
         assert char in text
     assert _flat(t("persona_traits.quote_format", lang, quote=QUOTE)) in text
-    assert t("pdf_personas.share", lang) in text
+    assert t("personas_pdf.share", lang) in text
     assert _flat(format_date(CREATED, lang)) in text
-    assert t("pdf_personas.page", lang, page=5, pages=5) in text
+    assert t("personas_pdf.page", lang, page=5, pages=5) in text
     assert reader.metadata.title == t("personas.md.title", lang)
 
 
@@ -86,7 +86,7 @@ def _assert_within_card_area(pdf: bytes, lang: str) -> None:
     footer: a card that overflowed would put its last lines there or off the page."""
     reader = PdfReader(io.BytesIO(pdf))
     title = t("personas.md.title", lang)
-    footer = t("pdf_personas.footer", lang, title=title, date=format_date(CREATED, lang))
+    footer = t("personas_pdf.footer", lang, title=title, date=format_date(CREATED, lang))
     bottom = (PAGE_HEIGHT - BOTTOM) * MM
     for number, page in enumerate(reader.pages, start=1):
         below: list[str] = []
@@ -105,7 +105,7 @@ def _assert_within_card_area(pdf: bytes, lang: str) -> None:
         assert not outside, outside
         expected = {
             _flat(footer),
-            t("pdf_personas.page", lang, page=number, pages=len(reader.pages)),
+            t("personas_pdf.page", lang, page=number, pages=len(reader.pages)),
         }
         assert set(below) == expected, below
 
@@ -165,5 +165,5 @@ def test_missing_figures_show_a_dash_and_no_bar(personas):
     )
     reader, text = _read(cards_pdf(without, "en", created=CREATED))
     assert len(reader.pages) == personas.k
-    assert f"{t('pdf_personas.revenue', 'en')} –" in text
+    assert f"{t('personas_pdf.revenue', 'en')} –" in text
     assert "nan" not in text.lower()
