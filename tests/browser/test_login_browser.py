@@ -149,9 +149,17 @@ def _save_as(page: Page, name: str) -> None:
 
 
 def _options(page: Page, label: str) -> list[str]:
-    """The choices of a sidebar select box, read from its opened list."""
-    _sidebar(page).get_by_label(label).click()
+    """The choices of a sidebar select box, read from its opened list. The page settles first
+    and the click is repeated if a rerun redrew the box and closed the list it opened."""
+    settle(page)
     options = page.get_by_role("option")
+    for _ in range(3):
+        _sidebar(page).get_by_label(label).click()
+        try:
+            expect(options.first).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            settle(page)
     expect(options.first).to_be_visible()
     texts = [text.strip() for text in options.all_inner_texts()]
     page.keyboard.press("Escape")
