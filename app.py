@@ -19,23 +19,23 @@ st.set_page_config(page_title="Kundenmodell Workbench", page_icon=str(FAVICON), 
 PAGES = {
     "nav.section.data": [
         ("views/home.py", "page.home", ":material/home:", "start"),
-        ("views/upload.py", "upload.page_title", ":material/upload_file:", "upload"),
+        ("views/upload.py", "page.upload", ":material/upload_file:", "upload"),
         ("views/generate.py", "page.generate", ":material/auto_awesome:", "generate"),
         ("views/dataset.py", "page.dataset", ":material/table:", "dataset"),
     ],
     "nav.section.analysis": [
         ("views/overview.py", "page.overview", ":material/monitoring:", "overview"),
-        ("views/clv.py", "clv.page_title", ":material/savings:", "customer-value"),
-        ("views/personas.py", "personas.page_title", ":material/person_pin:", "personas"),
+        ("views/clv.py", "page.clv", ":material/savings:", "customer-value"),
+        ("views/personas.py", "page.personas", ":material/person_pin:", "personas"),
         (
             "views/scenarios.py",
-            "scenarios.page_title",
+            "page.scenarios",
             ":material/balance:",
             "retention-vs-acquisition",
         ),
         (
             "views/roles.py",
-            "roles.page_title",
+            "page.roles",
             ":material/family_restroom:",
             "customer-vs-consumer",
         ),

@@ -57,7 +57,7 @@ def dataset_panel() -> None:
         panel.markdown(f"**{T('sidebar.no_data')}**")
         panel.caption(T("sidebar.no_data_hint"))
         panel.page_link(
-            "views/upload.py", label=T("upload.page_title"), icon=":material/upload_file:"
+            "views/upload.py", label=T("page.upload"), icon=":material/upload_file:"
         )
         own_first = sorted(SAMPLES, key=lambda name: name != lang())  # the page's language first
         labels = {name: T(f"sample.{name}") for name in own_first}

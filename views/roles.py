@@ -535,7 +535,7 @@ def _page(data: Dataset | None) -> None:
         _internal(report)
 
 
-st.title(T("roles.page_title"))
+st.title(T("roles.title"))
 st.markdown(T("roles.intro"))
 with guard():
     _page(dataset())

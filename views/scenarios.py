@@ -519,7 +519,7 @@ def _downloads(
         )
 
 
-st.title(T("scenarios.page_title"))
+st.title(T("scenarios.title"))
 st.markdown(T("scenarios.intro"))
 data = dataset()
 formats = Formats.of(lang(), data.currency if data is not None else None)

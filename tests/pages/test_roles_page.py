@@ -38,7 +38,7 @@ def _markdown(app: AppTest) -> str:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_sample_data_in_every_language_and_breakdown(lang):
     app = _roles_page(lang, sample=True)
-    assert app.title[0].value == t("roles.page_title", lang)
+    assert app.title[0].value == t("roles.title", lang)
     data = app.session_state["dataset"]
     report = roles.compare(data)
     metrics = _metrics(app)
@@ -150,6 +150,6 @@ def test_the_breakdown_survives_a_language_switch():
     app.session_state["lang"] = "nb"
     app.run()
     assert not app.exception, app.exception
-    assert app.title[0].value == t("roles.page_title", "nb")
+    assert app.title[0].value == t("roles.title", "nb")
     assert app.radio(key="roles_by_nb").value == "category"
     assert app.selectbox(key="roles_ages_nb").value == "child"

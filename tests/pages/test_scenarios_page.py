@@ -40,7 +40,7 @@ def _metrics(app: AppTest) -> dict[str, str]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_page_works_without_data(lang):
     app = _page(lang)
-    assert app.title[0].value == t("scenarios.page_title", lang)
+    assert app.title[0].value == t("scenarios.title", lang)
     assert app.button(key="scn_from_data").disabled
     assert t("scenarios.no_data_hint", lang) in [caption.value for caption in app.caption]
     plan = Scenario()
