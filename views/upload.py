@@ -345,17 +345,14 @@ def _map(file: _File) -> Mapping:
     question about an unsure customer number, the currency and saving/loading the mapping."""
     frame = file.loaded.frame
     columns = list(frame.columns)
-    suggested = _suggested(file.token, file.loaded)
-    stored = _stored_mapping(file)
-    remembered = memory.recall(workspace_state("upload").get("mappings", {}), columns)
-    used = (file.id, file.token) in st.session_state.get(_USED, set())
-    if stored is not None:
-        mapping = stored
-    elif remembered is not None and not used:
-        mapping = remembered
+    mapping, source = memory.starting_mapping(
+        _suggested(file.token, file.loaded),
+        loaded=_stored_mapping(file),
+        remembered=memory.recall(workspace_state("upload").get("mappings", {}), columns),
+        already_used=(file.id, file.token) in st.session_state.get(_USED, set()),
+    )
+    if source == "remembered":
         st.info(T("upload.memory.remembered"), icon=":material/history:")
-    else:
-        mapping = suggested
     chosen = _mapping_editor(mapping, file)
     edited = mapping.with_targets(chosen)
     question = edited.id_question()

@@ -48,3 +48,23 @@ def remember(
     entries = [(name, text) for name, text in memory.items() if name != key]
     entries.append((key, mapping.to_json()))
     return dict(entries[-keep:]) if keep > 0 else {}
+
+
+def starting_mapping(
+    suggested: Mapping,
+    *,
+    loaded: Mapping | None = None,
+    remembered: Mapping | None = None,
+    already_used: bool = False,
+) -> tuple[Mapping, str]:
+    """The mapping a file's editor starts from, and where it comes from.
+
+    A mapping the user loaded from a file for this upload wins (``"loaded"``); then the one
+    remembered for the file's shape (``"remembered"``), unless this very file was already used,
+    when the user's edits of the suggestion stand; otherwise the suggestion (``"suggested"``).
+    """
+    if loaded is not None:
+        return loaded, "loaded"
+    if remembered is not None and not already_used:
+        return remembered, "remembered"
+    return suggested, "suggested"

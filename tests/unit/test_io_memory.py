@@ -6,7 +6,7 @@ import pandas as pd
 
 from kundenmodell.io import suggest_mapping
 from kundenmodell.io.mapping_table import IGNORE, chosen_targets, examples, mapping_table
-from kundenmodell.io.memory import REMEMBERED_SHAPES, recall, remember, shape
+from kundenmodell.io.memory import REMEMBERED_SHAPES, recall, remember, shape, starting_mapping
 
 COLUMNS = ["Kunden-Nr.", "Name", "Bemerkung"]
 
@@ -76,3 +76,16 @@ def test_example_dates_are_written_in_the_language():
     dates = pd.Series(pd.to_datetime(["2024-03-04", "2024-03-04", "2025-12-31"]))
     assert examples(dates, "de") == "04.03.2024, 31.12.2025"
     assert examples(pd.Series([], dtype="float64"), "en") == ""
+
+
+def test_the_editor_starts_from_the_loaded_then_the_remembered_then_the_suggested_mapping():
+    suggested = _mapping()
+    remembered = suggested.with_targets({"Bemerkung": "industry"})
+    loaded = suggested.with_targets({"Name": "ignore"})
+    assert starting_mapping(suggested) == (suggested, "suggested")
+    assert starting_mapping(suggested, remembered=remembered) == (remembered, "remembered")
+    both = starting_mapping(suggested, loaded=loaded, remembered=remembered)
+    assert both == (loaded, "loaded")
+    # A file already used keeps the user's own edits of the suggestion, not the memory.
+    again = starting_mapping(suggested, remembered=remembered, already_used=True)
+    assert again == (suggested, "suggested")
