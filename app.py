@@ -4,9 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.layout import apply_layout
+from ui.login import account_panel, gate
 from ui.session import T
 from ui.sidebar import dataset_panel, language_switch
-from ui.style import apply_style
+from ui.style import apply_style, localize_uploaders
 from ui.workspace_panel import workspace_panel
 
 # A local favicon: a ":material/…:" page icon makes the browser fetch it from Google's servers.
@@ -17,23 +19,23 @@ st.set_page_config(page_title="Kundenmodell Workbench", page_icon=str(FAVICON), 
 PAGES = {
     "nav.section.data": [
         ("views/home.py", "page.home", ":material/home:", "start"),
-        ("views/upload.py", "upload.page_title", ":material/upload_file:", "upload"),
+        ("views/upload.py", "page.upload", ":material/upload_file:", "upload"),
         ("views/generate.py", "page.generate", ":material/auto_awesome:", "generate"),
         ("views/dataset.py", "page.dataset", ":material/table:", "dataset"),
     ],
     "nav.section.analysis": [
         ("views/overview.py", "page.overview", ":material/monitoring:", "overview"),
-        ("views/clv.py", "clv.page_title", ":material/savings:", "customer-value"),
-        ("views/personas.py", "personas.page_title", ":material/person_pin:", "personas"),
+        ("views/clv.py", "page.clv", ":material/savings:", "customer-value"),
+        ("views/personas.py", "page.personas", ":material/person_pin:", "personas"),
         (
             "views/scenarios.py",
-            "scenarios.page_title",
+            "page.scenarios",
             ":material/balance:",
             "retention-vs-acquisition",
         ),
         (
             "views/roles.py",
-            "roles.page_title",
+            "page.roles",
             ":material/family_restroom:",
             "customer-vs-consumer",
         ),
@@ -46,7 +48,10 @@ PAGES = {
 START = PAGES["nav.section.data"][0][0]
 
 apply_style()
+apply_layout()
 language_switch()
+localize_uploaders()
+gate()  # the login screen, or the warning on a team server without login
 navigation = st.navigation(
     {
         T(section): [
@@ -56,6 +61,7 @@ navigation = st.navigation(
         for section, pages in PAGES.items()
     }
 )
+account_panel()
 dataset_panel()
 workspace_panel()
 navigation.run()

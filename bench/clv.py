@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from kundenmodell.clv import BetaGeoModel
+from kundenmodell.clv.simulate import simulate_histories
 
 TARGET_SECONDS = 10.0
 TRUTH = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -47,20 +48,6 @@ fitter = BetaGeoFitter().fit(data["x"], data["t_x"], data["T"])
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "params": {k: float(v) for k, v in fitter.params_.items()}}))
 """
-
-
-def simulate(n: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """x, t_x, T of ``n`` BG/NBD customers with the CDNOW parameters (vectorised)."""
-    rng = np.random.default_rng(seed)
-    rate = rng.gamma(TRUTH["r"], 1 / TRUTH["alpha"], n)
-    dropout = rng.beta(TRUTH["a"], TRUTH["b"], n)
-    age = rng.uniform(20, 80, n)
-    events = rng.poisson(rate * age)
-    x = np.minimum(events, rng.geometric(dropout))
-    t_x = np.zeros(n)
-    repeat = x > 0
-    t_x[repeat] = age[repeat] * rng.beta(x[repeat], events[repeat] - x[repeat] + 1)
-    return x.astype(np.float64), t_x, age
 
 
 def run_lifetimes(python: str, arrays: dict[str, np.ndarray], timeout: float) -> dict:
@@ -101,7 +88,7 @@ def main(argv: Sequence[str]) -> int:
         f"clv: BG/NBD fit on {args.n:,} simulated customers (CDNOW parameters), seed {args.seed}; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}"
     )
-    x, t_x, age = simulate(args.n, args.seed)
+    x, t_x, age = simulate_histories(args.n, **TRUTH, seed=args.seed)
     print(f"  data: {int((x > 0).sum()):,} repeat buyers, {int(x.sum()):,} repeat purchases")
 
     seconds = []

@@ -35,7 +35,7 @@ from kundenmodell.personas.clustering import cluster
 from kundenmodell.personas.evidence import weigh
 from kundenmodell.personas.features import DEFAULT_FEATURES, customer_features
 from kundenmodell.personas.latent import encode
-from kundenmodell.personas.profile import build_personas
+from kundenmodell.personas.profile import profile_clusters
 from kundenmodell.personas.quality import assess
 from kundenmodell.synth import generate
 from tests.data.personas import FAMILIES
@@ -136,7 +136,7 @@ def main(argv: Sequence[str]) -> None:
     fitted, t_cluster = _timed(lambda: cluster(design, None, 0))
     labels = fitted.posterior.argmax(axis=1)
     quality, t_quality = _timed(lambda: assess(table, design, used, labels, fitted.posterior, 0))
-    _, t_profiles = _timed(lambda: build_personas(table, labels, fitted.posterior, quality))
+    _, t_profiles = _timed(lambda: profile_clusters(table, labels, fitted.posterior, quality))
 
     sample = table.ids[: args.baseline_sample]
     _, t_naive_sample = _timed(lambda: naive_features(data.customers, data.transactions, sample))

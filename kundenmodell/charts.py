@@ -47,7 +47,9 @@ def vega_locale(lang: str, currency: str = "EUR") -> dict:
     }
 
 
-def _finish(chart: alt.TopLevelMixin, lang: str, currency: str = "EUR") -> alt.TopLevelMixin:
+def finish(chart: alt.TopLevelMixin, lang: str, currency: str = "EUR") -> alt.TopLevelMixin:
+    """``chart`` ready to show: the language's number, currency and month formats
+    (:func:`vega_locale`) and no frame around the plot. Every chart builder ends with it."""
     return chart.configure(locale=vega_locale(lang, currency)).configure_view(stroke=None)
 
 
@@ -70,7 +72,7 @@ def monthly_revenue_chart(monthly: pd.DataFrame, lang: str, currency: str = "EUR
         )
         .properties(height=280)
     )
-    return _finish(chart, lang, currency)
+    return finish(chart, lang, currency)
 
 
 def category_share_chart(
@@ -106,7 +108,7 @@ def category_share_chart(
         text=alt.Text("share:Q", format=".0%")
     )
     layered = alt.layer(chart, text).properties(height=alt.Step(34))
-    return _finish(layered, lang)
+    return finish(layered, lang)
 
 
 NPS_COLOURS = {"promoter": "#2e7d32", "passive": "#b0b0b0", "detractor": "#c62828"}
@@ -137,7 +139,7 @@ def funnel_chart(funnel: pd.DataFrame, lang: str) -> alt.LayerChart:
         ]
     )
     text = base.mark_text(align="left", dx=4, color="#333").encode(text="conversion_text:N")
-    return _finish(alt.layer(bars, text).properties(height=alt.Step(40)), lang)
+    return finish(alt.layer(bars, text).properties(height=alt.Step(40)), lang)
 
 
 def share_comparison_chart(
@@ -187,7 +189,7 @@ def share_comparison_chart(
         )
         .properties(height=alt.Step(16))
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def rfm_grid_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -219,7 +221,7 @@ def rfm_grid_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.value("#222"),
         ),
     )
-    return _finish(alt.layer(heat, text).properties(height=260), lang)
+    return finish(alt.layer(heat, text).properties(height=260), lang)
 
 
 def nps_groups_chart(shares: dict[str, float], lang: str) -> alt.Chart:
@@ -248,7 +250,7 @@ def nps_groups_chart(shares: dict[str, float], lang: str) -> alt.Chart:
         )
         .properties(height=60)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def churn_chart(churn: pd.DataFrame, lang: str) -> alt.Chart:
@@ -271,7 +273,7 @@ def churn_chart(churn: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=260)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def cohort_heatmap(cohorts: pd.DataFrame, lang: str, *, max_periods: int = 24) -> alt.Chart:
@@ -304,4 +306,4 @@ def cohort_heatmap(cohorts: pd.DataFrame, lang: str, *, max_periods: int = 24) -
         )
         .properties(height=alt.Step(14))
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)

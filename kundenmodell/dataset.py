@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
 from kundenmodell.errors import DataError
+from kundenmodell.i18n.numbers import DEFAULT_FACTS
 from kundenmodell.schema import ValidationReport, empty_table, validate
+
+if TYPE_CHECKING:
+    from kundenmodell.combine import JoinReport
 
 Source = Literal["synthetic", "sample", "upload", "workspace"]
 
@@ -22,7 +26,9 @@ class Dataset:
     per purchase) and ``interactions`` are optional. For synthetic data, ``truth`` holds each
     customer's planted type (a Series indexed by customer_id) and ``truth_params`` the true
     parameters of the generating process; both stay out of the customer table so that analyses
-    cannot see them by accident.
+    cannot see them by accident. A data set combined from several files
+    (:func:`kundenmodell.combine.combine`, ``km.load([...])``) keeps in ``join_report`` what
+    joining them on the customer number found.
     """
 
     customers: pd.DataFrame
@@ -30,11 +36,12 @@ class Dataset:
     interactions: pd.DataFrame | None = None
     name: str = "dataset"
     source: Source = "upload"
-    currency: str = "EUR"
-    locale: str = "de_DE"
+    currency: str = DEFAULT_FACTS.currency
+    locale: str = DEFAULT_FACTS.locale
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
     truth: pd.Series | None = None
     truth_params: dict[str, Any] | None = None
+    join_report: JoinReport | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if "customer_id" not in self.customers.columns:

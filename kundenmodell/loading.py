@@ -6,10 +6,17 @@ stored; any other file goes through the upload path of :mod:`kundenmodell.io` â€
 (CSV/TSV/xlsx/Parquet/JSON lines, German or English spreadsheet conventions), map onto the
 canonical columns with the suggested mapping (or the one given), and split a one-row-per-
 purchase file into customers and purchases.
+
+A list of sources becomes one data set: ``km.load(["kunden.csv", "kaeufe.csv"])`` loads each
+as above and joins them on the customer number (:func:`kundenmodell.combine.combine`); what
+did not match (purchases of unknown customers, customers without purchases, numbers written
+differently) is in ``dataset.join_report``, e.g. ``for level, text in
+data.join_report.lines("de"): print(text)``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -19,18 +26,21 @@ from kundenmodell.sample import SAMPLES, load_sample
 from kundenmodell.store import read_zip
 
 if TYPE_CHECKING:
+    from kundenmodell.combine import Part
     from kundenmodell.io import Mapping
 
 _ZIP_MAGIC = b"PK\x03\x04"
 DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
+Source = str | Path | bytes | IO[bytes]
 
 
 def load(
-    source: str | Path | bytes | IO[bytes],
+    source: Source | Sequence[Source],
     *,
-    mapping: Mapping | None = None,
+    mapping: Mapping | Sequence[Mapping | None] | None = None,
     sheet: str | None = None,
     name: str | None = None,
+    unify_ids: bool = False,
 ) -> Dataset:
     """The data set in ``source``.
 
@@ -41,22 +51,62 @@ def load(
     suggested column mapping (e.g. one saved from the upload page with
     :meth:`~kundenmodell.io.Mapping.to_json`), ``sheet`` picks an Excel worksheet and ``name``
     names the data set (default: the file name without extension).
+
+    A list or tuple of sources is combined into one data set (:func:`combine`); ``mapping`` is
+    then one mapping (or None) per source, ``unify_ids`` joins customer numbers that differ only
+    in format (``00123`` = ``123``), and the result's ``join_report`` says what matched.
     """
+    if isinstance(source, list | tuple):
+        return _load_several(source, mapping, sheet=sheet, name=name, unify_ids=unify_ids)
+    return _load_part(source, mapping, sheet=sheet, name=name).data
+
+
+def _load_several(
+    sources: Sequence[Source],
+    mappings: Mapping | Sequence[Mapping | None] | None,
+    *,
+    sheet: str | None,
+    name: str | None,
+    unify_ids: bool,
+) -> Dataset:
+    from kundenmodell.combine import combine
+
+    if not sources:
+        raise DataError("join_error.no_files")
+    if mappings is None or not isinstance(mappings, list | tuple):
+        chosen: Sequence[Mapping | None] = [None] * len(sources)
+    else:
+        chosen = mappings
+    if len(chosen) != len(sources):
+        raise ValueError("give one mapping (or None) per source")
+    parts = [
+        _load_part(source, mapping, sheet=sheet)
+        for source, mapping in zip(sources, chosen, strict=True)
+    ]
+    return combine(parts, unify_ids=unify_ids, name=name)
+
+
+def _load_part(
+    source: Source, mapping: Mapping | None, *, sheet: str | None, name: str | None = None
+) -> Part:
+    """One source as a :class:`~kundenmodell.combine.Part`: its data set and the tables it
+    fills (from the mapping of a file, from the contents of a sample or workspace)."""
     from kundenmodell import io  # the upload path; imported only when a file is loaded
+    from kundenmodell.combine import Part
 
     if isinstance(source, str) and source in SAMPLES:
-        return load_sample(source)
+        return Part.of(load_sample(source))
     if isinstance(source, str | Path) and (
         Path(source).is_dir() or Path(source).suffix.lower() in DUCKDB_SUFFIXES
     ):
         from kundenmodell.engine.load import load_dataset  # imports ibis: only when needed
 
-        return load_dataset(source, name=name)
+        return Part.of(load_dataset(source, name=name))
     if _is_zip(source):
         workspace = read_zip(source)
         if workspace.dataset is None:
             raise DataError("error.store.load.empty", name=workspace.name)
-        return workspace.dataset
+        return Part.of(workspace.dataset)
     loaded = io.read_table(source, sheet=sheet)
     chosen = (
         mapping.for_columns(loaded.frame.columns)
@@ -65,7 +115,7 @@ def load(
     )
     label = name or Path(loaded.name).stem or "upload"
     mapped = io.map_table(loaded.frame, chosen, name=label, **loaded.mapping_options)
-    return mapped.to_dataset()
+    return Part.of(mapped.to_dataset(), mapped.mapping, label)
 
 
 def _is_zip(source: Any) -> bool:

@@ -157,6 +157,14 @@ def table_completeness(dataset: Dataset, table: str) -> pd.DataFrame:
     return column_completeness(getattr(dataset, table), TABLES[table])
 
 
+LABEL_PREFIXES = {
+    ("interactions", "kind"): "interaction_kind",
+    ("interactions", "outcome"): "interaction_outcome",
+}
+"""Catalogue tables of coded values whose table name is not the column name (``kind`` alone
+would be ambiguous); every other column's values are looked up as ``<column>.<value>``."""
+
+
 def labelled_rows(frame: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
     """``frame`` (rows of canonical table ``table``) with coded values in words: ``reached`` →
     ``erreicht``, ``email`` → ``E-Mail``, as the catalogue of ``lang`` names them; columns whose
@@ -169,9 +177,10 @@ def labelled_rows(frame: pd.DataFrame, table: str, lang: str) -> pd.DataFrame:
         values = frame[name]
         if name not in schema.names or schema.column(name).kind not in ("category", "text"):
             continue
+        prefix = LABEL_PREFIXES.get((table, name), name)
         distinct = values.dropna().unique()
-        if not any(has_key(f"{name}.{value}", lang) for value in distinct[:50]):
+        if not any(has_key(f"{prefix}.{value}", lang) for value in distinct[:50]):
             continue
-        labels = {value: value_label(name, value, lang) for value in distinct}
+        labels = {value: value_label(prefix, value, lang) for value in distinct}
         labelled[name] = values.map(labels).astype(object).where(values.notna(), None)
     return labelled

@@ -1,6 +1,6 @@
 """The bundled sample data sets: how they are made and how they are loaded.
 
-The files in ``sample_data/`` are written by :func:`write_samples` from the synthetic
+The files in ``kundenmodell/sample_data/`` are written by :func:`write_samples` from the synthetic
 generator (``python scripts/make_sample_data.py``), so they can always be regenerated and a
 test proves they equal a fresh regeneration. The German sample is written the way German Excel
 saves CSV (``;``, decimal comma, ``31.12.2024`` dates, UTF-8 with BOM); the English one as a
@@ -18,7 +18,8 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.synth import generate
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parent / "sample_data"
+"""Inside the package, so that an installed ``kundenmodell`` has its samples too."""
 
 
 @dataclass(frozen=True)

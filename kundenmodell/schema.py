@@ -163,7 +163,7 @@ class Finding:
     mask: np.ndarray | None = None
 
 
-def _finding(
+def row_finding(
     severity: Severity,
     table: str,
     column: str | None,
@@ -241,109 +241,79 @@ def empty_table(name: str) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="object") for column in TABLES[name].names})
 
 
+Check = tuple[Severity, str, pd.Series, Mapping[str, Any] | None]
+"""One rule's verdict on the present values of a column: severity, message key, the mask of
+the values it flags and the message parameters."""
+
+
+def _date_checks(present: pd.Series, column: Column) -> list[Check]:
+    """Not a date (error), in the future or before :data:`EARLIEST_DATE` (warnings)."""
+    parsed = pd.to_datetime(present, errors="coerce")
+    return [
+        ("error", "validation.not_a_date", parsed.isna(), None),
+        (
+            "warning",
+            "validation.future_date",
+            parsed > pd.Timestamp.now() + pd.Timedelta(days=1),
+            None,
+        ),
+        ("warning", "validation.io.date_too_old", parsed < EARLIEST_DATE, None),
+    ]
+
+
+def _number_checks(present: pd.Series, column: Column) -> list[Check]:
+    """Not a number (error), not whole for an integer column, outside the column's range."""
+    numbers = pd.to_numeric(present, errors="coerce")
+    checks: list[Check] = [("error", "validation.not_a_number", numbers.isna(), None)]
+    numbers = numbers.astype("float64")
+    if column.kind == "integer":
+        fractional = numbers.notna() & (numbers != np.floor(numbers))
+        checks.append(("warning", "validation.not_whole", fractional, None))
+    out_of_range = pd.Series(False, index=numbers.index)
+    if column.minimum is not None:
+        out_of_range |= numbers < column.minimum
+    if column.maximum is not None:
+        out_of_range |= numbers > column.maximum
+    bounds = {"minimum": _bound(column.minimum), "maximum": _bound(column.maximum)}
+    checks.append(("warning", "validation.out_of_range", out_of_range, bounds))
+    return checks
+
+
+def _text_checks(present: pd.Series, column: Column) -> list[Check]:
+    """A value outside the column's allowed codes; an e-mail address that is not one."""
+    checks: list[Check] = []
+    if column.allowed is not None:
+        unknown = ~present.astype(str).isin(column.allowed)
+        examples = ", ".join(sorted(present[unknown].astype(str).unique())[:3])
+        params = {"examples": examples, "allowed": ", ".join(column.allowed)}
+        checks.append(("warning", "validation.unknown_value", unknown, params))
+    if column.name == "email":
+        bad_email = ~present.astype(str).str.strip().str.match(EMAIL_PATTERN)
+        checks.append(("warning", "validation.io.bad_email", bad_email, None))
+    return checks
+
+
 def _check_column(table: str, column: Column, values: pd.Series) -> list[Finding]:
+    """Findings about one column: required values missing, then the checks of its kind."""
     findings: list[Finding] = []
     given = values.notna().to_numpy()
     if column.required and not given.all():
         findings.append(
-            _finding("error", table, column.name, "validation.required_missing", ~given)
+            row_finding("error", table, column.name, "validation.required_missing", ~given)
         )
     if not given.any():
         return findings
-
-    def at(mask: pd.Series) -> np.ndarray:
-        """A mask over the present values as a mask over the whole column."""
-        full = np.zeros(len(values), dtype=bool)
-        full[given] = np.asarray(mask, dtype=bool)
-        return full
-
-    present = values[given]
     if column.kind == "date":
-        parsed = pd.to_datetime(present, errors="coerce")
-        bad = parsed.isna()
-        if bad.any():
-            findings.append(
-                _finding("error", table, column.name, "validation.not_a_date", at(bad), values)
-            )
-        future = parsed > pd.Timestamp.now() + pd.Timedelta(days=1)
-        if future.any():
-            findings.append(
-                _finding(
-                    "warning", table, column.name, "validation.future_date", at(future), values
-                )
-            )
-        too_old = parsed < EARLIEST_DATE
-        if too_old.any():
-            findings.append(
-                _finding(
-                    "warning", table, column.name, "validation.io.date_too_old", at(too_old), values
-                )
-            )
-        return findings
-
-    if column.kind in ("integer", "number"):
-        numbers = pd.to_numeric(present, errors="coerce")
-        bad = numbers.isna()
-        if bad.any():
-            findings.append(
-                _finding("error", table, column.name, "validation.not_a_number", at(bad), values)
-            )
-        numbers = numbers.astype("float64")
-        if column.kind == "integer":
-            fractional = numbers.notna() & (numbers != np.floor(numbers))
-            if fractional.any():
-                findings.append(
-                    _finding(
-                        "warning",
-                        table,
-                        column.name,
-                        "validation.not_whole",
-                        at(fractional),
-                        values,
-                    )
-                )
-        out_of_range = pd.Series(False, index=numbers.index)
-        if column.minimum is not None:
-            out_of_range |= numbers < column.minimum
-        if column.maximum is not None:
-            out_of_range |= numbers > column.maximum
-        if out_of_range.any():
-            findings.append(
-                _finding(
-                    "warning",
-                    table,
-                    column.name,
-                    "validation.out_of_range",
-                    at(out_of_range),
-                    values,
-                    {"minimum": _bound(column.minimum), "maximum": _bound(column.maximum)},
-                )
-            )
-        return findings
-
-    if column.allowed is not None:
-        unknown = ~present.astype(str).isin(column.allowed)
-        if unknown.any():
-            examples = ", ".join(sorted(present[unknown].astype(str).unique())[:3])
-            findings.append(
-                _finding(
-                    "warning",
-                    table,
-                    column.name,
-                    "validation.unknown_value",
-                    at(unknown),
-                    values,
-                    {"examples": examples, "allowed": ", ".join(column.allowed)},
-                )
-            )
-    if column.name == "email":
-        bad_email = ~present.astype(str).str.strip().str.match(EMAIL_PATTERN)
-        if bad_email.any():
-            findings.append(
-                _finding(
-                    "warning", table, column.name, "validation.io.bad_email", at(bad_email), values
-                )
-            )
+        checks = _date_checks
+    elif column.kind in ("integer", "number"):
+        checks = _number_checks
+    else:
+        checks = _text_checks
+    for severity, key, flagged, params in checks(values[given], column):
+        if flagged.any():
+            mask = np.zeros(len(values), dtype=bool)  # the flags over the whole column
+            mask[given] = np.asarray(flagged, dtype=bool)
+            findings.append(row_finding(severity, table, column.name, key, mask, values, params))
     return findings
 
 
@@ -398,7 +368,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
         duplicated = customers["customer_id"].duplicated() & customers["customer_id"].notna()
         if duplicated.any():
             findings.append(
-                _finding(
+                row_finding(
                     "error",
                     "customers",
                     "customer_id",
@@ -425,7 +395,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
             orphans = positions < 0
             if orphans.any():
                 findings.append(
-                    _finding(
+                    row_finding(
                         "warning",
                         name,
                         "customer_id",
@@ -440,7 +410,7 @@ def find_issues(dataset: Dataset) -> list[Finding]:
         negative = pd.to_numeric(transactions["amount"], errors="coerce") < 0
         if negative.any():
             findings.append(
-                _finding(
+                row_finding(
                     "warning",
                     "transactions",
                     "amount",
@@ -499,6 +469,8 @@ def _purchases_before_customer(
         early = purchase_day < at_purchase  # NaT on either side compares False
         if early.any():
             findings.append(
-                _finding("warning", "transactions", "date", key, early, transactions["customer_id"])
+                row_finding(
+                    "warning", "transactions", "date", key, early, transactions["customer_id"]
+                )
             )
     return findings

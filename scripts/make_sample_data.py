@@ -1,4 +1,4 @@
-"""Regenerate the files in sample_data/ from the synthetic generator.
+"""Regenerate the files in kundenmodell/sample_data/ from the synthetic generator.
 
 Run from the repository root: ``.venv/bin/python scripts/make_sample_data.py``.
 A test checks that the committed files equal a fresh regeneration.

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from kundenmodell import DataError
-from ui.session import T, lang
+from kundenmodell import DataError, Dataset
+from ui.session import T, dataset, lang
 
 log = logging.getLogger("kundenmodell.app")
 
@@ -29,3 +29,16 @@ def guard() -> Iterator[None]:
     except Exception as error:  # the last line of defence of a page
         log.exception("unexpected error on a page")
         st.error(T("error.unexpected", detail=type(error).__name__), icon=":material/error:")
+
+
+def dataset_with_purchases(page: str) -> Dataset | None:
+    """The active data set if it has purchases; else None, after the page's note
+    (``<page>.none`` without data, ``<page>.no_transactions`` without purchases)."""
+    data = dataset()
+    if data is None:
+        st.info(T(f"{page}.none"), icon=":material/info:")
+        return None
+    if data.transactions.empty:
+        st.info(T(f"{page}.no_transactions"), icon=":material/info:")
+        return None
+    return data

@@ -7,7 +7,10 @@ language: what cannot be read is refused with a message and the last valid value
 
 The number itself lives in ``st.session_state[key]`` exactly as with ``st.number_input``, so
 code that sets a default or a calibrated value keeps writing that key; the text shown is
-rewritten whenever the number or the language changed from outside.
+rewritten whenever the number or the language changed from outside. A typed number is put in
+force by the field's change callback, before the page reruns, so a page that reads the key above
+the field (the upload page's header row) sees it at once; inside a form, where Streamlit allows
+no callbacks, it counts when the form is submitted.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitInvalidFormCallbackError
 
 from kundenmodell.errors import DataError
 from kundenmodell.i18n import format_number
@@ -42,6 +46,30 @@ def shown_text(value: float | None, language: str, decimals: int) -> str:
     return text
 
 
+def _read(
+    text: str, language: str, min_value: float | None, max_value: float | None, integer: bool
+) -> float | int:
+    """The number ``text`` means in ``language``, checked; raises :class:`DataError`."""
+    number = check_range(
+        parse_number(text, language), language, minimum=min_value, maximum=max_value
+    )
+    if integer and not float(number).is_integer():
+        raise DataError("error.number.whole", text=text.strip())
+    return int(number) if integer else number
+
+
+def _commit(key: str, min_value: float | None, max_value: float | None, integer: bool) -> None:
+    """On a typed change, put the number in force before the page reruns, so code that reads
+    ``st.session_state[key]`` above the field already sees it (as with ``st.number_input``)."""
+    language = lang()
+    try:
+        number = _read(st.session_state[_text_key(key)], language, min_value, max_value, integer)
+    except DataError:
+        return  # the field shows the message when it is drawn
+    st.session_state[key] = number
+    st.session_state[_shown_key(key)] = (number, language)
+
+
 def number_field(
     label: str,
     key: str,
@@ -67,13 +95,18 @@ def number_field(
     if stale or _text_key(key) not in st.session_state:  # widget state ends with its page
         st.session_state[_text_key(key)] = shown_text(value, language, 0 if integer else decimals)
         st.session_state[_shown_key(key)] = shown
-    text = where.text_input(label, key=_text_key(key), help=help)
     try:
-        number = check_range(
-            parse_number(text, language), language, minimum=min_value, maximum=max_value
+        text = where.text_input(
+            label,
+            key=_text_key(key),
+            help=help,
+            on_change=_commit,
+            args=(key, min_value, max_value, integer),
         )
-        if integer and not float(number).is_integer():
-            raise DataError("error.number.whole", text=text.strip())
+    except StreamlitInvalidFormCallbackError:  # in a form the number counts only on submit
+        text = where.text_input(label, key=_text_key(key), help=help)
+    try:
+        number = _read(text, language, min_value, max_value, integer)
     except DataError as error:
         kept = shown_text(value, language, 0 if integer else decimals)
         message = error.message(language)
@@ -81,7 +114,6 @@ def number_field(
             message += " " + T("error.number.kept", value=kept)
         where.error(message, icon=":material/error:")
         return value
-    number = int(number) if integer else number
     st.session_state[key] = number
     st.session_state[_shown_key(key)] = (number, language)
     return number

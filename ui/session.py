@@ -17,10 +17,12 @@ from kundenmodell import Dataset
 from kundenmodell.i18n import normalise_language, t
 
 LANG_KEY = "lang"
-_DATASET = "dataset"
-_TOKEN = "dataset_token"
-_DERIVED = "derived"
-_WORKSPACE = "workspace_state"
+DATASET_KEY = "dataset"
+TOKEN_KEY = "dataset_token"
+DERIVED_KEY = "derived"
+WORKSPACE_KEY = "workspace_state"
+"""Where the session keeps the data set, its token, the :func:`derive` memo and the workspace
+sections; public so that page tests prepare and read a session through these names."""
 
 R = TypeVar("R")
 
@@ -51,27 +53,31 @@ def dataset_title(data: Dataset) -> str:
 
 def dataset() -> Dataset | None:
     """The active data set, or None before anything was loaded."""
-    return st.session_state.get(_DATASET)
+    return st.session_state.get(DATASET_KEY)
+
+
+def dataset_entries(data: Dataset | None) -> dict[str, Any]:
+    """The session entries that make ``data`` the active data set (None: none) with a fresh
+    token and nothing derived yet: what :func:`set_dataset` writes, and what a page test puts
+    into an ``AppTest`` session."""
+    token = None if data is None else uuid.uuid4().hex
+    return {DATASET_KEY: data, TOKEN_KEY: token, DERIVED_KEY: {}}
 
 
 def set_dataset(data: Dataset) -> None:
     """Make ``data`` the active data set and forget what was derived from the previous one."""
-    st.session_state[_DATASET] = data
-    st.session_state[_TOKEN] = uuid.uuid4().hex
-    st.session_state[_DERIVED] = {}
+    st.session_state.update(dataset_entries(data))
 
 
 def clear_dataset() -> None:
     """Unload the active data set (a new, empty workspace) and forget what was derived."""
-    st.session_state[_DATASET] = None
-    st.session_state[_TOKEN] = None
-    st.session_state[_DERIVED] = {}
+    st.session_state.update(dataset_entries(None))
 
 
 def derive(function: Callable[..., R], *args: Any) -> R:
     """``function(active_dataset, *args)``, computed once per loaded data set and arguments."""
-    memo: dict = st.session_state.setdefault(_DERIVED, {})
-    key = (st.session_state.get(_TOKEN), function.__module__, function.__qualname__, args)
+    memo: dict = st.session_state.setdefault(DERIVED_KEY, {})
+    key = (st.session_state.get(TOKEN_KEY), function.__module__, function.__qualname__, args)
     if key not in memo:
         memo[key] = function(dataset(), *args)
     return memo[key]
@@ -82,15 +88,15 @@ def workspace_state(section: str) -> dict[str, Any]:
     belongs to the workspace: pages keep their user edits here, and saving a workspace stores
     all sections with the data set. Values must be JSON types (str, int, float, bool, None,
     lists and dicts of them)."""
-    sections: dict[str, dict[str, Any]] = st.session_state.setdefault(_WORKSPACE, {})
+    sections: dict[str, dict[str, Any]] = st.session_state.setdefault(WORKSPACE_KEY, {})
     return sections.setdefault(section, {})
 
 
 def all_workspace_state() -> dict[str, dict[str, Any]]:
     """Every section of :func:`workspace_state`, for saving."""
-    return st.session_state.setdefault(_WORKSPACE, {})
+    return st.session_state.setdefault(WORKSPACE_KEY, {})
 
 
 def restore_workspace_state(sections: dict[str, dict[str, Any]]) -> None:
     """Replace every section, as opening a saved workspace does."""
-    st.session_state[_WORKSPACE] = {name: dict(values) for name, values in sections.items()}
+    st.session_state[WORKSPACE_KEY] = {name: dict(values) for name, values in sections.items()}

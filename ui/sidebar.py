@@ -14,6 +14,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.sample import SAMPLES
 from ui.loaders import generate_quick_into_session, load_sample_into_session
+from ui.login import serving_mode
 from ui.session import LANG_KEY, T, dataset, dataset_title, lang
 
 _WIDGET_KEY = "language_choice"
@@ -56,7 +57,7 @@ def dataset_panel() -> None:
         panel.markdown(f"**{T('sidebar.no_data')}**")
         panel.caption(T("sidebar.no_data_hint"))
         panel.page_link(
-            "views/upload.py", label=T("upload.page_title"), icon=":material/upload_file:"
+            "views/upload.py", label=T("page.upload"), icon=":material/upload_file:"
         )
         own_first = sorted(SAMPLES, key=lambda name: name != lang())  # the page's language first
         labels = {name: T(f"sample.{name}") for name in own_first}
@@ -100,4 +101,6 @@ def dataset_panel() -> None:
                     end=format_date(period[1], lang()),
                 )
             )
-    st.sidebar.caption(f":material/lock: {T('sidebar.privacy')}")
+    # On a team server the data is on the server, not "on this computer".
+    local = serving_mode() == "laptop"
+    st.sidebar.caption(f":material/lock: {T('sidebar.privacy' if local else 'auth_where.privacy')}")

@@ -24,6 +24,10 @@ MAX_STYLED_CELLS = 200_000
 """Above this many cells a table is shown unstyled: a per-cell display text would cost more
 than the page (the browser's own number format applies then)."""
 
+WRAPPED_ROW_HEIGHT = 72
+"""Row height in pixels for tables with a sentence per row (advice, actions): Streamlit wraps
+cell text only when rows are taller than 4rem (64 px); 72 px holds three lines."""
+
 
 def _decimals(values: pd.Series) -> int:
     """Whole numbers without decimals, everything else with two."""
@@ -125,13 +129,16 @@ def table_with_download(
     key: str,
     column_config: dict | None = None,
     formats: dict[str, Format] | None = None,
+    **options: Any,
 ) -> None:
     """Show ``frame``'s ``headers`` columns (name → translated header) and a CSV download of
-    exactly what is shown, in the spreadsheet dialect of the user's language."""
+    exactly what is shown, in the spreadsheet dialect of the user's language; ``options`` go to
+    ``st.dataframe`` (e.g. ``row_height``)."""
     shown = frame[list(headers)].rename(columns=headers)
     show_table(
         shown,
         column_config={headers[name]: config for name, config in (column_config or {}).items()},
         formats={headers[name]: kind for name, kind in (formats or {}).items()},
+        **options,
     )
     csv_download_button(T("segments_page.download"), shown, file_name=file_name, key=key)

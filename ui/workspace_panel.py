@@ -1,5 +1,5 @@
 """The sidebar's workspace picker: new, open, save, save as, duplicate, delete, autosave,
-export and import, and a plain statement of what is stored where.
+export and import, sharing on a team server, and a plain statement of what is stored where.
 
 Everything that changes the session runs in button callbacks, before the page script, so the
 page drawn afterwards already shows the opened workspace. The store does the work
@@ -21,9 +21,11 @@ import streamlit as st
 from kundenmodell import DataError, Dataset
 from kundenmodell.i18n import format_date, format_number
 from kundenmodell.store import Workspace, WorkspaceInfo, WorkspaceStore, export_zip, import_zip
+from kundenmodell.store.spaces import SharedProject, parse_emails
 from kundenmodell.store.workspace import slug
 from ui import session
 from ui.downloads import download_button
+from ui.login import current_owner, md_escape, personal_store, serving_mode, spaces
 from ui.session import T, all_workspace_state, dataset, lang, restore_workspace_state, set_dataset
 
 ACTIVE = "ws_active"
@@ -37,6 +39,7 @@ NAME = "ws_name"
 DISCARD = "ws_discard"
 DELETE_CONFIRM = "ws_delete_confirm"
 UPLOAD = "ws_upload"
+SHARED_CHOICE = "auth_shared_choice"
 AUTOSAVE_FAILED = "ws_autosave_failed"
 AUTOSAVE_SECONDS = 3
 # Workspaces up to this size on disk are zipped when the panel is drawn, larger ones on click.
@@ -46,8 +49,10 @@ log = logging.getLogger("kundenmodell.app")
 
 
 def _store() -> WorkspaceStore:
-    """The store in ``$KUNDENMODELL_HOME`` (read on every call, so tests can point it away)."""
-    return WorkspaceStore()
+    """This session's store: the local folder in ``$KUNDENMODELL_HOME`` or, on a team server
+    with login, the user's own folder below it (read on every call, so tests can point it
+    away)."""
+    return personal_store()
 
 
 def _flash(kind: str, key: str, **params: Any) -> None:
@@ -198,12 +203,44 @@ def _duplicate(source: str) -> None:
 @_guarded
 def _delete(name: str) -> None:
     was_active = _is_active(name)
-    _store().delete(name)
+    owner = current_owner()
+    if owner is not None:
+        spaces().delete(owner, name)  # the project and its sharing entry
+    else:
+        _store().delete(name)
     if was_active:
         _remember(None, 0, None)
     st.session_state[DELETE_CONFIRM] = False
     st.session_state.pop(CHOICE, None)
     _flash("success", "workspace.msg_deleted", name=name)
+
+
+@_guarded
+def _open_shared(key: str, name: str) -> None:
+    """Load a project someone shared with this user. It stays theirs: the session holds a copy
+    that is saved (with "Save as") into the user's own folder, never into the owner's."""
+    owner = current_owner()
+    if owner is None:
+        raise DataError("error.store.not_found", name=name)
+    workspace = spaces().open_shared(owner, key, name)
+    _use(workspace.dataset, workspace.sections)
+    st.session_state[AUTOSAVE] = False
+    _remember(None, 0, None)
+    st.session_state[DISCARD] = False
+    _flash("success", "auth_share.msg_opened", name=workspace.name)
+
+
+@_guarded
+def _share(name: str, emails_key: str, team_key: str) -> None:
+    owner = current_owner()
+    if owner is None:
+        return
+    emails = parse_emails(st.session_state.get(emails_key, ""))
+    share = spaces().share(owner, name, emails, team=bool(st.session_state.get(team_key)))
+    if share.emails or share.team:
+        _flash("success", "auth_share.msg_shared", name=share.name)
+    else:
+        _flash("success", "auth_share.msg_private", name=share.name)
 
 
 @_guarded
@@ -297,6 +334,7 @@ def workspace_panel() -> None:
         except OSError:
             saved = []
         _picker(saved)
+        _shared_picker()
         _manage()
         _transfer(store, saved)
         _where(store)
@@ -324,6 +362,78 @@ def _picker(saved: list[WorkspaceInfo]) -> None:
         on_click=_open,
         args=(st.session_state.get(CHOICE),),
     )
+
+
+def _shared_picker() -> None:
+    """The projects colleagues shared with this user (only on a team server with login)."""
+    owner = current_owner()
+    if owner is None:
+        return
+    try:
+        shared = spaces().shared_with(owner)
+    except OSError:
+        shared = []
+    if not shared:
+        return
+    labels = {_shared_label(project): project for project in shared}
+    if st.session_state.get(SHARED_CHOICE) not in labels:
+        st.session_state.pop(SHARED_CHOICE, None)
+    choice = st.selectbox(T("auth_share.shared_with_me"), list(labels), key=SHARED_CHOICE)
+    project = labels[choice]
+    st.caption(_details(project.info))
+    blocked = _has_unsaved_changes() and not st.session_state.get(DISCARD, False)
+    st.button(
+        T("auth_share.open"),
+        key="auth_open_shared",
+        icon=":material/folder_shared:",
+        width="stretch",
+        disabled=blocked and (dataset() is not None or bool(_sections())),
+        on_click=_open_shared,
+        args=(project.owner_key, project.info.name),
+    )
+
+
+def _shared_label(project: SharedProject) -> str:
+    owner = project.owner_email or T("auth_share.unknown_owner")
+    return T("auth_share.label", name=project.info.name, owner=owner)
+
+
+def _sharing(choice: str) -> None:
+    """Whom the chosen project is shared with, and the form to change it."""
+    owner = current_owner()
+    if owner is None:
+        return
+    try:
+        current = spaces().share_of(owner, choice)
+    except (DataError, OSError):
+        return
+    st.divider()
+    st.markdown(f"**{T('auth_share.title', name=md_escape(current.name))}**")
+    folder = _store().path(choice).name
+    emails_key, team_key = f"auth_share_emails_{folder}", f"auth_share_team_{folder}"
+    st.text_area(
+        T("auth_share.emails"),
+        value=", ".join(current.emails),
+        key=emails_key,
+        placeholder=T("auth_share.emails_placeholder"),
+        help=T("auth_share.emails_help"),
+        height=68,
+    )
+    st.checkbox(T("auth_share.team"), value=current.team, key=team_key)
+    st.button(
+        T("auth_share.button"),
+        key="auth_share",
+        icon=":material/share:",
+        width="stretch",
+        on_click=_share,
+        args=(choice, emails_key, team_key),
+    )
+    if current.emails or current.team:
+        readers = ", ".join(current.emails) if current.emails else ""
+        key = "auth_share.now_team" if current.team else "auth_share.now"
+        st.caption(T(key, readers=md_escape(readers)))
+    else:
+        st.caption(T("auth_share.now_private"))
 
 
 def _manage() -> None:
@@ -355,6 +465,7 @@ def _manage() -> None:
             on_click=_duplicate,
             args=(choice,),
         )
+        _sharing(choice)
         st.divider()
         st.checkbox(T("workspace.delete_confirm", name=choice), key=DELETE_CONFIRM)
         st.button(
@@ -402,10 +513,14 @@ def _transfer(store: WorkspaceStore, saved: list[WorkspaceInfo]) -> None:
 
 
 def _where(store: WorkspaceStore) -> None:
+    """Where the projects are, who else can read them, and how to delete one for good."""
+    mode = serving_mode()
+    who = f"auth_where.{mode}"
+    delete = "auth_where.delete_shared" if mode == "server_login" else "auth_where.delete"
     with st.expander(T("workspace.where"), icon=":material/lock:"):
-        st.markdown(T("workspace.where_local"))
+        st.markdown(T(who))
         st.caption(T("workspace.folder"))
         st.code(str(store.home), language=None, wrap_lines=True)
         st.markdown(T("workspace.where_what"))
-        st.markdown(T("workspace.where_delete"))
+        st.markdown(T(delete))
         st.markdown(T("workspace.where_when"))

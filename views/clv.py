@@ -7,49 +7,25 @@ import math
 import pandas as pd
 import streamlit as st
 
-from kundenmodell.clv import analysis, charts
+from kundenmodell.clv import analysis, charts, explain
+from kundenmodell.clv import summaries as clv_summaries
 from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
-from kundenmodell.i18n import format_date, format_money, format_number, format_percent
+from kundenmodell.i18n import Formats
 from ui.downloads import csv_download_button
-from ui.feedback import guard
+from ui.feedback import dataset_with_purchases, guard
 from ui.number_field import number_field
 from ui.session import T, dataset, derive, lang
 from ui.tables import show_table
 
 HORIZON_CHOICES = (3, 6, 12, 24, 36)
 INACTIVITY_CHOICES = (90, 180, 365)
-PERCENT_FORMAT = {"de": "%.0f %%", "en": "%.0f%%", "nb": "%.0f %%"}  # progress bar labels
-
-st.title(T("clv.title"))
-st.caption(T("clv.intro"))
-data = dataset()
-if data is None:
-    st.info(T("clv.none"), icon=":material/info:")
-    st.stop()
-if data.transactions.empty:
-    st.info(T("clv.no_transactions"), icon=":material/info:")
-    st.stop()
-language = lang()
+CALL_LIST_SHOWN, CALL_LIST_FILE = 15, 200
 
 
-def _money(value: float, decimals: int = 0) -> str:
-    return format_money(value, data.currency, language, decimals=decimals)
-
-
-def _percent(value: float, decimals: int = 0) -> str:
-    return format_percent(value, language, decimals=decimals) if math.isfinite(value) else "–"
-
-
-def _number(value: float, decimals: int = 0) -> str:
-    return format_number(value, language, decimals=decimals)
-
-
-def _significant(value: float) -> str:
-    """Four significant digits in the language's number format."""
-    if not math.isfinite(value):
-        return "–"
-    digits = 3 - math.floor(math.log10(abs(value))) if value else 0
-    return _number(value, max(digits, 0))
+def _formats() -> Formats:
+    """Numbers, money and shares in the page's fmt.lang and the data set's currency."""
+    data = dataset()
+    return Formats.of(lang(), data.currency if data is not None else None)
 
 
 def _grouping_label(option: str) -> str:
@@ -70,22 +46,22 @@ def _doubts(title_key: str, trust) -> None:
 
 
 def _download(label_key: str, frame: pd.DataFrame, suffix: str) -> None:
+    data = dataset()
     csv_download_button(
         T(label_key), frame, file_name=f"{data.name}_{suffix}.csv", key=f"clv_download_{suffix}"
     )
 
 
-CALL_LIST_SHOWN, CALL_LIST_FILE = 15, 200
-
-
 def call_list_section(values: pd.DataFrame, months: int) -> None:
     """Valuable customers who are probably leaving, first on the page, with a CRM download."""
-    st.subheader(T("clv_call.title"))
+    fmt = _formats()
+    data = dataset()
+    st.header(T("clv_call.title"))
     calls = call_list(values, data, count=CALL_LIST_FILE)
     if calls.empty:
-        st.info(T("clv_call.none", share=_percent(LIKELY_LEAVING)), icon=":material/info:")
+        st.info(T("clv_call.none", share=fmt.percent(LIKELY_LEAVING)), icon=":material/info:")
         return
-    st.caption(T("clv_call.caption", months=months, count=_number(len(calls))))
+    st.caption(T("clv_call.caption", months=months, count=fmt.number(len(calls))))
     calls = calls.assign(stage=[T(f"clv_call.stage_{stage}") for stage in calls["stage"]])
     headers = {
         name: T("column.customer_id") if name == "customer_id" else T(f"clv_call.col_{name}")
@@ -105,33 +81,47 @@ def call_list_section(values: pd.DataFrame, months: int) -> None:
     )
 
 
-def value_tab(values: pd.DataFrame, months: int) -> None:
-    st.subheader(T("clv.outlook_title"))
+def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
+    fmt = _formats()
+    data = dataset()
+    st.header(T("clv.outlook_title"))
     outlook = analysis.outlook(values)
     for cell, row in zip(st.columns(len(outlook)), outlook.itertuples(), strict=True):
         cell.metric(
             T("clv.outlook_period", months=row.months),
-            T("clv.outlook_purchases", count=_number(row.purchases)),
+            T("clv.outlook_purchases", count=fmt.number(row.purchases)),
             T(
                 "clv.outlook_detail",
-                per_customer=_number(row.per_customer, 2),
-                revenue=_money(row.revenue),
+                per_customer=fmt.number(row.per_customer, 2),
+                revenue=fmt.money(row.revenue),
             ),
             delta_color="off",
             delta_arrow="off",
         )
+    year = outlook[outlook["months"] == 12]
+    if not year.empty:
+        st.caption(
+            T(
+                "clv_explain.two_figures",
+                revenue=fmt.money(float(year["revenue"].iloc[0])),
+                value=fmt.money(float(values["clv"].sum())),
+                months=months,
+                rate=fmt.number(discount, 0 if float(discount).is_integer() else 1),
+            )
+        )
 
-    st.subheader(T("clv.distribution_title", months=months))
+    st.header(T("clv.distribution_title", months=months))
     histogram = analysis.clv_distribution(values)
     st.altair_chart(
-        charts.clv_distribution_chart(histogram, language, data.currency), width="stretch"
+        charts.clv_distribution_chart(histogram, fmt.lang, data.currency), width="stretch"
     )
-    concentration = _percent(analysis.value_concentration(values))
+    st.caption(clv_summaries.clv_distribution_summary(histogram, fmt.lang, data.currency))
+    concentration = fmt.percent(analysis.value_concentration(values))
     st.caption(
         f"{T('clv.distribution_caption')} {T('clv.extra.concentration', share=concentration)}"
     )
 
-    st.subheader(T("clv.segment_title"))
+    st.header(T("clv.segment_title"))
     option = st.selectbox(
         T("clv.segment_choice"),
         derive(analysis.segment_options),
@@ -139,14 +129,27 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
         key="clv_segment",
     )
     table = analysis.clv_by_segment(values, derive(analysis.segment_groups, option))
-    table["label"] = [analysis.group_label(option, value, language) for value in table["group"]]
-    st.altair_chart(charts.segment_chart(table, language, data.currency), width="stretch")
+    table["label"] = [analysis.group_label(option, value, fmt.lang) for value in table["group"]]
+    st.altair_chart(charts.segment_chart(table, fmt.lang, data.currency), width="stretch")
+    st.caption(clv_summaries.segment_summary(table, fmt.lang, data.currency))
+    near_zero = explain.near_zero_groups(table)
+    if not near_zero.empty:
+        alive = explain.mean_p_alive(near_zero)
+        st.info(
+            T(
+                "clv_explain.near_zero",
+                groups=", ".join(T("clv_explain.quoted", text=x) for x in near_zero["label"]),
+                value=fmt.money(float(near_zero["clv_mean"].max())),
+                alive=fmt.percent(alive, 1 if alive < 0.1 else 0),
+            ),
+            icon=":material/help:",
+        )
     shown = table.assign(
-        customers=[_number(value) for value in table["customers"]],
-        clv_mean=[_money(value) for value in table["clv_mean"]],
-        clv_total=[_money(value) for value in table["clv_total"]],
+        customers=[fmt.number(value) for value in table["customers"]],
+        clv_mean=[fmt.money(value) for value in table["clv_mean"]],
+        clv_total=[fmt.money(value) for value in table["clv_total"]],
         share=table["share"] * 100,
-        purchases_12m_mean=[_number(value, 1) for value in table["purchases_12m_mean"]],
+        purchases_12m_mean=[fmt.number(value, 1) for value in table["purchases_12m_mean"]],
     )
     st.dataframe(
         shown[["label", "customers", "clv_mean", "clv_total", "share", "purchases_12m_mean"]],
@@ -158,7 +161,7 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
             "clv_mean": T("clv.col.clv_mean"),
             "clv_total": T("clv.col.clv_total"),
             "share": st.column_config.ProgressColumn(
-                T("clv.col.share"), format=PERCENT_FORMAT[language], min_value=0, max_value=100
+                T("clv.col.share"), format=fmt.percent_printf, min_value=0, max_value=100
             ),
             "purchases_12m_mean": T("clv.extra.purchases_12m_mean"),
         },
@@ -166,19 +169,21 @@ def value_tab(values: pd.DataFrame, months: int) -> None:
 
 
 def top_tab(values: pd.DataFrame, months: int) -> None:
-    st.subheader(T("clv.top_title"))
+    fmt = _formats()
+    data = dataset()
+    st.header(T("clv.top_title"))
     st.session_state.setdefault("clv_top_count", 25)
     count = number_field(
         T("clv.top_count"), "clv_top_count", min_value=5, max_value=500, integer=True
     )
     top = analysis.top_customers(values, data.customers, int(count))
     shown = top.assign(
-        clv=[_money(value) for value in top["clv"]],
+        clv=[fmt.money(value) for value in top["clv"]],
         p_alive=top["p_alive"] * 100,
-        purchases_12m=[_number(value, 1) for value in top["purchases_12m"]],
-        expected_spend=[_money(value, 2) for value in top["expected_spend"]],
-        purchases=[_number(value) for value in top["purchases"]],
-        last_purchase=[format_date(day, language) for day in top["last_purchase"]],
+        purchases_12m=[fmt.number(value, 1) for value in top["purchases_12m"]],
+        expected_spend=[fmt.money(value, 2) for value in top["expected_spend"]],
+        purchases=[fmt.number(value) for value in top["purchases"]],
+        last_purchase=[fmt.date(day) for day in top["last_purchase"]],
     )
     columns = ["customer_id", "name", "clv", "p_alive", "purchases_12m", "expected_spend"]
     st.dataframe(
@@ -191,7 +196,7 @@ def top_tab(values: pd.DataFrame, months: int) -> None:
             "name": T("clv.col.name"),
             "clv": T("clv.col.clv", months=months),
             "p_alive": st.column_config.ProgressColumn(
-                T("clv.col.p_alive"), format=PERCENT_FORMAT[language], min_value=0, max_value=100
+                T("clv.col.p_alive"), format=fmt.percent_printf, min_value=0, max_value=100
             ),
             "purchases_12m": T("clv.col.purchases_12m"),
             "expected_spend": T("clv.col.expected_spend"),
@@ -200,18 +205,22 @@ def top_tab(values: pd.DataFrame, months: int) -> None:
         },
     )
     st.caption(T("clv.top_caption"))
-    _download("clv.download_values", analysis.export_table(values, language, months), "clv")
+    _download("clv.download_values", analysis.export_table(values, fmt.lang, months), "clv")
 
 
 def alive_tab(fit: analysis.ClvFit) -> None:
-    st.subheader(T("clv.alive_title"))
+    fmt = _formats()
+    st.header(T("clv.alive_title"))
     grid = analysis.p_alive_grid(fit)
-    st.altair_chart(charts.p_alive_heatmap(grid, language), width="stretch")
-    st.caption(T("clv.alive_caption", weeks=_number(grid["T"].iloc[0])))
+    st.altair_chart(charts.p_alive_heatmap(grid, fmt.lang), width="stretch")
+    st.caption(clv_summaries.p_alive_summary(grid, fmt.lang))
+    st.caption(T("clv.alive_caption", weeks=fmt.number(grid["T"].iloc[0])))
 
 
 def fit_tab(fit: analysis.ClvFit) -> None:
-    st.subheader(T("clv.fit_title"))
+    fmt = _formats()
+    data = dataset()
+    st.header(T("clv.fit_title"))
     smallest, largest = analysis.holdout_months_range(data)
     if largest < 1:
         st.info(T("clv.holdout_unavailable"), icon=":material/info:")
@@ -228,8 +237,8 @@ def fit_tab(fit: analysis.ClvFit) -> None:
         st.caption(
             T(
                 "clv.holdout_caption",
-                start=format_date(check.calibration_end, language),
-                end=format_date(check.observation_end, language),
+                start=fmt.date(check.calibration_end),
+                end=fmt.date(check.observation_end),
             )
         )
         if not check.adequacy.ok:
@@ -237,40 +246,41 @@ def fit_tab(fit: analysis.ClvFit) -> None:
         elif not check.trust.ok:
             _doubts("clv_trust.holdout_title", check.trust)
         else:
-            deviation = (
-                check.predicted_total / check.actual_total - 1 if check.actual_total else math.nan
-            )
+            deviation = check.deviation if check.deviation is not None else math.nan
             cells = st.columns(3)
-            cells[0].metric(T("clv.holdout_actual"), _number(check.actual_total))
-            cells[1].metric(T("clv.holdout_predicted"), _number(check.predicted_total))
+            cells[0].metric(T("clv.holdout_actual"), fmt.number(check.actual_total))
+            cells[1].metric(T("clv.holdout_predicted"), fmt.number(check.predicted_total))
             cells[2].metric(
                 T("clv.holdout_deviation"),
-                ("+" if deviation > 0 else "") + _percent(deviation, 1),
+                ("+" if deviation > 0 else "") + fmt.percent(deviation, 1),
                 help=T("clv.holdout_deviation_help"),
             )
-            st.markdown(f"##### {T('clv.tracking_title')}")
+            st.markdown(f"### {T('clv.tracking_title')}")
             st.altair_chart(
-                charts.tracking_chart(check.tracking, check.calibration_end, language),
+                charts.tracking_chart(check.tracking, check.calibration_end, fmt.lang),
                 width="stretch",
             )
-            st.markdown(f"##### {T('clv.by_frequency_title')}")
-            st.altair_chart(charts.holdout_chart(check.comparison, language), width="stretch")
+            st.caption(clv_summaries.tracking_summary(check.tracking, fmt.lang))
+            st.markdown(f"### {T('clv.by_frequency_title')}")
+            st.altair_chart(charts.holdout_chart(check.comparison, fmt.lang), width="stretch")
+            st.caption(clv_summaries.holdout_summary(check.comparison, fmt.lang))
             st.caption(T("clv.holdout_note"))
 
-    st.subheader(T("clv.params_title"))
-    parameters = analysis.parameter_table(fit, language)
+    st.header(T("clv.params_title"))
+    parameters = analysis.parameter_table(fit, fmt.lang)
     numbers = parameters.select_dtypes("number").columns
     st.dataframe(
-        parameters.assign(**{name: parameters[name].map(_significant) for name in numbers}),
+        parameters.assign(**{name: parameters[name].map(fmt.significant) for name in numbers}),
         hide_index=True,
         width="stretch",
     )
-    st.caption(T("clv.params_caption", buyers=_number(fit.bg.n_observations_)))
+    st.caption(T("clv.params_caption", buyers=fmt.number(fit.bg.n_observations_)))
     _download("clv.download_params", parameters, "clv_parameters")
 
 
 def retention_tab() -> None:
-    st.subheader(T("clv.retention_title"))
+    fmt = _formats()
+    st.header(T("clv.retention_title"))
     choices = st.columns(2)
     grouping = choices[0].selectbox(
         T("clv.retention_group"),
@@ -287,22 +297,23 @@ def retention_tab() -> None:
     )
     result = derive(analysis.retention, grouping, inactive_days)
     labels = {
-        value: analysis.group_label(grouping, value, language)
+        value: analysis.group_label(grouping, value, fmt.lang)
         for value in result.curves["group"].unique()
     }
     curves = result.curves.assign(label=result.curves["group"].map(labels))
     st.altair_chart(
-        charts.retention_chart(curves, language, _grouping_label(grouping)), width="stretch"
+        charts.retention_chart(curves, fmt.lang, _grouping_label(grouping)), width="stretch"
     )
+    st.caption(clv_summaries.retention_summary(curves, fmt.lang))
     st.caption(T("clv.retention_caption", days=inactive_days))
     summary = result.summary
     st.dataframe(
         summary.assign(
             group=summary["group"].map(labels),
-            customers=summary["customers"].map(_number),
-            one_time_share=summary["one_time_share"].map(_percent),
-            retention=summary["retention"].map(_percent),
-            monthly_churn=[_percent(value, 1) for value in summary["monthly_churn"]],
+            customers=summary["customers"].map(fmt.number),
+            one_time_share=summary["one_time_share"].map(fmt.percent),
+            retention=summary["retention"].map(fmt.percent),
+            monthly_churn=[fmt.percent(value, 1) for value in summary["monthly_churn"]],
         ),
         hide_index=True,
         width="stretch",
@@ -315,21 +326,23 @@ def retention_tab() -> None:
             "monthly_churn": T("clv.col.monthly_churn"),
         },
     )
-    _download("clv.download_retention", analysis.retention_export(curves, language), "retention")
+    _download("clv.download_retention", analysis.retention_export(curves, fmt.lang), "retention")
 
 
-with guard():
+def _page() -> None:
+    """The fitted models' figures: KPIs, the call list and five tabs."""
+    fmt = _formats()
     with st.spinner(T("clv.progress.fitting")):
         fit = derive(analysis.fit_dataset)
     if not fit.adequacy.ok:
         _shortfalls("clv.thin.title", fit.adequacy)
         st.caption(T("clv.thin.advice"))
-        st.stop()
+        return
     if not fit.trusted:
         _doubts("clv_trust.title", fit.trust)
         st.caption(T("clv_trust.advice"))
         retention_tab()
-        st.stop()
+        return
 
     settings = st.columns([2, 2, 3])
     months = settings[0].select_slider(
@@ -352,22 +365,22 @@ with guard():
     values = analysis.customer_values(fit, months=months, annual_discount_rate=discount / 100)
 
     cells = st.columns(4)
-    cells[0].metric(T("clv.buyers"), _number(len(values)))
+    cells[0].metric(T("clv.buyers"), fmt.number(len(values)))
     cells[1].metric(
         T("clv.likely_active"),
-        _percent(float((values["p_alive"] > 0.5).mean())),
+        fmt.percent(analysis.likely_active_share(values)),
         help=T("clv.likely_active_help"),
     )
     cells[2].metric(
         T("clv.total_value", months=months),
-        _money(float(values["clv"].sum())),
-        help=T("clv.total_value_help", months=months, rate=_number(discount)),
+        fmt.money(float(values["clv"].sum())),
+        help=T("clv.total_value_help", months=months, rate=fmt.number(discount)),
     )
-    cells[3].metric(T("clv.mean_value"), _money(float(values["clv"].mean())))
-    if fit.spend_correlation is not None and abs(fit.spend_correlation) > 0.3:
+    cells[3].metric(T("clv.mean_value"), fmt.money(float(values["clv"].mean())))
+    if fit.spend_depends_on_frequency:
         st.caption(
             ":material/warning: "
-            + T("clv.correlation_note", value=_number(fit.spend_correlation, 2))
+            + T("clv.correlation_note", value=fmt.number(fit.spend_correlation, 2))
         )
 
     call_list_section(values, months)
@@ -382,7 +395,7 @@ with guard():
         ]
     )
     with tabs[0]:
-        value_tab(values, months)
+        value_tab(values, months, discount)
     with tabs[1]:
         top_tab(values, months)
     with tabs[2]:
@@ -391,3 +404,15 @@ with guard():
         fit_tab(fit)
     with tabs[4]:
         retention_tab()
+
+
+def _main() -> None:
+    st.title(T("clv.title"))
+    st.caption(T("clv.intro"))
+    if dataset_with_purchases("clv") is None:
+        return
+    with guard():
+        _page()
+
+
+_main()

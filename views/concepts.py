@@ -11,5 +11,5 @@ st.markdown(T("concepts.intro"))
 columns = st.columns(2)
 for index, concept in enumerate(CONCEPTS):
     card = columns[index % 2].container(border=True)
-    card.markdown(f"#### {T(f'concept.{concept}.term')}")
+    card.markdown(f"## {T(f'concept.{concept}.term')}")
     card.markdown(T(f"concept.{concept}.text"))

@@ -41,7 +41,7 @@ with guard():
             T("dataset.interactions"), format_number(len(data.interactions), language)
         )
 
-    st.subheader(T("dataset.validation_title"))
+    st.header(T("dataset.validation_title"))
     report = derive(validate)
     if not report.issues:
         st.success(T("dataset.validation_ok"), icon=":material/check_circle:")
@@ -64,7 +64,7 @@ with guard():
     for name, tab in zip(tables, tabs, strict=True):
         frame = getattr(data, name)
         with tab:
-            st.markdown(f"##### {T('dataset.completeness_title')}")
+            st.markdown(f"### {T('dataset.completeness_title')}")
             st.caption(T("dataset.completeness_help"))
             completeness = derive(overview.table_completeness, name)
             completeness = completeness.assign(
@@ -81,7 +81,7 @@ with guard():
                     "missing": T("dataset.missing"),
                 },
             )
-            st.markdown(f"##### {T('dataset.preview_title')}")
+            st.markdown(f"### {T('dataset.preview_title')}")
             preview = frame.head(100)
             show_table(
                 overview.labelled_rows(preview, name, language).rename(

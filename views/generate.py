@@ -11,7 +11,7 @@ from ui.feedback import guard
 from ui.number_field import number_field
 from ui.session import T, lang, set_dataset
 
-LOCALES = ("de_DE", "en_US", "nb_NO")
+LOCALES = tuple(BABEL_LOCALES.values())
 DEFAULT_END = dt.date(2026, 6, 30)
 _DONE = "generate_done"
 

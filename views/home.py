@@ -20,7 +20,7 @@ if data is not None:
         icon=":material/check_circle:",
     )
 
-st.subheader(T("home.start_title"))
+st.header(T("home.start_title"))
 st.markdown(f"1. {T('home.step_load')}\n2. {T('home.step_check')}\n3. {T('home.step_explore')}")
 
 left, middle, right = st.columns(3)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from kundenmodell import synth
 from kundenmodell.errors import DataError
-from kundenmodell.i18n import BABEL_LOCALES, format_number
+from kundenmodell.i18n import BABEL_LOCALES, currency_for, format_number
 from kundenmodell.i18n.numbers import example, parse_number
 from kundenmodell.learn import (
     CHAPTERS,
@@ -48,6 +48,7 @@ def _show_example(key: str) -> None:
         st.markdown(example.text)
         if example.chart is not None:
             st.altair_chart(example.chart, width="stretch")
+            st.caption(example.summary)
 
 
 def _chapters_view() -> None:
@@ -163,7 +164,7 @@ def _deck_labels() -> DeckLabels:
 def _deck(data, order: tuple[str, ...], language: str) -> str:
     """The lesson's slides as one HTML page (memoised per data set, order and language)."""
     examples = example_values(data) if data is not None else None
-    currency = data.currency if data is not None else "EUR"
+    currency = currency_for(language, data.currency if data is not None else None)
     slides = lesson_slides(list(order), examples, language, _deck_labels(), currency=currency)
     return slide_deck_html(slides, _deck_labels(), lang=language, title=T("learn.handout_title"))
 
@@ -213,7 +214,7 @@ def _presenter_view() -> None:
         title=T("learn.handout_title"),
         example_heading=T("learn.example_title"),
         mistakes_heading=T("learn.mistakes_title"),
-        currency=dataset().currency if dataset() is not None else "EUR",
+        currency=currency_for(lang(), dataset().currency if dataset() is not None else None),
     )
     left, right = st.columns(2)
     download_button(

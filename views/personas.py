@@ -1,29 +1,34 @@
 """Buyer personas: built from the customers who bought, as cards with traits, goals and pain
-points; compared, edited, drilled into and downloaded."""
+points; compared, edited, drilled into and downloaded.
 
-import json
+Every figure and rule comes from :mod:`kundenmodell.personas` (the choices of k, the member
+table formats and where edits are kept are in :mod:`kundenmodell.personas.edits`); this page
+lays them out.
+"""
+
 import math
 from functools import partial
 
 import streamlit as st
 
-from kundenmodell import DataError, personas
+from kundenmodell import DataError, Dataset, personas
 from kundenmodell.i18n import format_number, format_percent
 from kundenmodell.personas import charts as persona_charts
-from kundenmodell.personas import export, image
+from kundenmodell.personas import export, image, pdf
+from kundenmodell.personas import summaries as persona_summaries
 from kundenmodell.personas.cards import card_html
+from kundenmodell.personas.edits import K_CHOICES, edits_of, number_format, signature, with_edit
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
-from kundenmodell.personas.text import feature_label, quality_notes
+from kundenmodell.personas.text import Sheet, feature_label, quality_notes
 from ui.downloads import download_button
-from ui.feedback import guard
-from ui.session import T, dataset, derive, lang, workspace_state
+from ui.feedback import dataset_with_purchases, guard
+from ui.number_field import number_field
+from ui.session import T, derive, lang, workspace_state
 from ui.tables import table_with_download
 
-K_CHOICES = ("auto", 2, 3, 4, 5, 6, 7, 8, 9, 10)
 CARDS_PER_ROW = 4
 ACTIVE = "personas_active"
 GROUPS = ("demographics", "behaviour", "relationship")
-NUMBER_FORMATS = {"purchase_rate": "%.1f", "quantity": "%.1f", "basket": "%.2f", "monetary": "%.2f"}
 
 
 def build_personas(data, k, features, seed):
@@ -35,26 +40,20 @@ def _activate(data_id: int) -> None:
     st.session_state[ACTIVE] = data_id
 
 
-def _signature(data, k: int | None, features: tuple | None, seed: int) -> str:
-    """Which persona set an edit belongs to, as a JSON key that a saved workspace can keep."""
-    return json.dumps([data.name, data.n_customers, k, list(features or ()), seed])
+def _save_edit(key: str, index: int, values: dict[str, str] | None) -> None:
+    """Keep (or with None: drop) the user's words for persona ``index`` in the workspace."""
+    section = workspace_state("personas")
+    updated = with_edit(section, key, index, values)
+    section.clear()
+    section.update(updated)
 
 
-def _save_edit(signature: str, index: int, values: dict[str, str] | None) -> None:
-    edits = workspace_state("personas").setdefault(signature, {})
-    if values is None:
-        edits.pop(str(index), None)
-    else:
-        edits[str(index)] = values
+def _edits(key: str) -> dict[int, dict[str, str]]:
+    return edits_of(workspace_state("personas"), key)
 
 
-def _edits(signature: str) -> dict[int, dict[str, str]]:
-    stored = workspace_state("personas").get(signature, {})
-    return {int(index): values for index, values in stored.items()}
-
-
-def _edit_form(signature: str, persona: personas.Persona, card) -> None:
-    tag = f"{abs(hash(signature))}_{persona.index}"
+def _edit_form(key: str, persona: personas.Persona, card: Sheet) -> None:
+    tag = f"{abs(hash(key))}_{persona.index}"
     with st.popover(T("personas.edit.button"), icon=":material/edit:", width="stretch"):
         with st.form(f"persona_edit_{tag}", border=False):
             name = st.text_input(
@@ -77,74 +76,20 @@ def _edit_form(signature: str, persona: personas.Persona, card) -> None:
             reset = right.form_submit_button(T("personas.edit.reset"), key=f"persona_reset_{tag}")
         if save:
             _save_edit(
-                signature,
-                persona.index,
-                {"name": name, "description": description, "quote": quote},
+                key, persona.index, {"name": name, "description": description, "quote": quote}
             )
             st.rerun()
         if reset:
-            _save_edit(signature, persona.index, None)
+            _save_edit(key, persona.index, None)
             for field in ("name", "desc", "quote"):
                 st.session_state.pop(f"persona_{field}_{tag}", None)
             st.rerun()
 
 
-def _features_tab(result: personas.PersonaSet, available: tuple[str, ...]) -> None:
-    st.markdown(f"**{T('personas.features.used')}**")
-    for group in GROUPS:
-        names = [n for n in result.features_used if FEATURES[n].group == group]
-        if names:
-            st.markdown(
-                f"- {T(f'personas.group.{group}')}: "
-                + ", ".join(feature_label(n, language) for n in names)
-            )
-    described = [n for n in available if n not in result.features_used]
-    if described:
-        st.caption(
-            T(
-                "personas.features.described",
-                features=", ".join(feature_label(n, language) for n in described),
-            )
-        )
-    constant = result.features.constant
-    if constant:
-        st.caption(
-            T(
-                "personas.features.constant",
-                features=", ".join(feature_label(n, language) for n in constant),
-            )
-        )
-    missing = [n for n in FEATURES if n in result.features.missing]
-    if not missing:
-        st.success(T("personas.features.none_missing"), icon=":material/check_circle:")
-        return
-    st.markdown(f"**{T('personas.features.missing')}**")
-    st.markdown(
-        T("personas.features.missing_hint")
-        + "\n"
-        + "\n".join(
-            f"- {feature_label(name, language)}: "
-            + ", ".join(
-                f"{T(f'table.{table}')} → {T(f'column.{column}')}"
-                for table, column in FEATURES[name].columns
-            )
-            for name in missing
-        )
-    )
-
-
-st.title(T("personas.title"))
-st.caption(T("personas.intro"))
-data = dataset()
-if data is None:
-    st.info(T("personas.none"), icon=":material/info:")
-    st.stop()
-if data.transactions.empty:
-    st.info(T("personas.no_transactions"), icon=":material/info:")
-    st.stop()
-st.info(T("personas.buyers_note"), icon=":material/shopping_bag:")
-
-with guard():
+def _controls(data: Dataset) -> tuple[int | None, tuple[str, ...] | None, int, list[str]] | None:
+    """The number of personas, the build button and the advanced choices; returns k (None:
+    automatic), the features (None: the defaults), the seed and the features on offer, or None
+    until the user has built personas for this data set."""
     language = lang()
     controls = st.columns([3, 2], vertical_alignment="bottom")
     k_choice = controls[0].select_slider(
@@ -174,27 +119,26 @@ with guard():
             help=T("personas.features_help"),
             key="personas_features",
         )
-        seed = st.number_input(
+        st.session_state.setdefault("personas_seed", 0)
+        seed = number_field(
             T("personas.seed"),
+            "personas_seed",
             min_value=0,
             max_value=2**31 - 1,
-            value=0,
+            integer=True,
             help=T("personas.seed_help"),
-            key="personas_seed",
         )
     if st.session_state.get(ACTIVE) != id(data):
         st.info(T("personas.press_build"), icon=":material/touch_app:")
-        st.stop()
-
+        return None
     k = None if k_choice == "auto" else int(k_choice)
-    features = tuple(chosen) if chosen else None
-    with st.spinner(T("personas.building")):
-        built = derive(build_personas, k, features, int(seed))
-    signature = _signature(data, k, features, int(seed))
-    result = built.with_edits(_edits(signature))
-    sheets = [personas.sheet(p, language, result.currency) for p in result.personas]
+    return k, tuple(chosen) if chosen else None, int(seed), offered
 
-    st.subheader(T("personas.quality.title"))
+
+def _quality(result: personas.PersonaSet) -> None:
+    """How many personas, how many customers they cover and how clearly they separate."""
+    language = lang()
+    st.header(T("personas.quality.title"))
     quality = result.quality
     cells = st.columns(5)
     cells[0].metric(
@@ -244,10 +188,15 @@ with guard():
             st.altair_chart(
                 persona_charts.criterion_chart(result.criterion, language), width="stretch"
             )
+            st.caption(persona_summaries.criterion_summary(result.criterion, language))
         else:
             st.caption(T("personas.criterion.fixed", k=result.k))
 
-    st.subheader(T("personas.cards.title"))
+
+def _cards(result: personas.PersonaSet, sheets: list[Sheet], key: str) -> None:
+    """The cards side by side in balanced rows, each with its edit form and PNG button."""
+    language = lang()
+    st.header(T("personas.cards.title"))
     st.caption(T("personas.cards.caption"))
     per_row = math.ceil(result.k / math.ceil(result.k / CARDS_PER_ROW))  # balanced rows
     for start in range(0, result.k, per_row):
@@ -257,7 +206,7 @@ with guard():
         ):
             with column:
                 st.html(card_html(card, language, compact=True))
-                _edit_form(signature, persona, card)
+                _edit_form(key, persona, card)
                 download_button(
                     T("personas.export.png"),
                     partial(image.card_png, card, language),
@@ -269,145 +218,246 @@ with guard():
                     width="stretch",
                 )
 
+
+def _comparison(result: personas.PersonaSet) -> None:
+    """The personas feature by feature, and their sizes."""
+    language = lang()
     with st.container(key="persona_comparison"):
-        st.subheader(T("personas.compare.title"))
+        st.header(T("personas.compare.title"))
         st.caption(T("personas.compare.caption"))
         frame = persona_charts.comparison_frame(result, language)
         if not frame.empty:
             st.altair_chart(persona_charts.comparison_chart(frame, language), width="stretch")
+            st.caption(persona_summaries.comparison_summary(frame, language))
         if not math.isnan(result.personas[0].revenue_share):
             st.markdown(f"**{T('personas.compare.sizes')}**")
             st.altair_chart(persona_charts.size_chart(result, language), width="stretch")
+            st.caption(persona_summaries.size_summary(result, language))
 
+
+def _profile_tab(names: dict[int, str], sheets: list[Sheet]) -> None:
+    index = st.selectbox(
+        T("personas.members.pick"), list(names), format_func=names.get, key="persona_profile"
+    )
+    st.html(card_html(sheets[index], lang()))
+
+
+def _members_tab(result: personas.PersonaSet, names: dict[int, str]) -> None:
+    language = lang()
+    index = st.selectbox(
+        T("personas.members.pick"), list(names), format_func=names.get, key="persona_members"
+    )
+    members = result.members(index)
+    st.caption(T("personas.members.caption", count=format_number(len(members), language)))
+    numeric = result.features.numeric.columns
+    headers = {
+        "customer_id": T("personas.members.customer_id"),
+        "certainty": T("personas.members.certainty"),
+        **{name: feature_label(name, language) for name in numeric},
+    }
+    table_with_download(
+        members,
+        headers,
+        file_name=f"persona_{index + 1}_members.csv",
+        key="persona_members_csv",
+        column_config={
+            "certainty": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0),
+            **{name: st.column_config.NumberColumn(format=number_format(name)) for name in numeric},
+        },
+    )
+
+
+def _customer_tab(result: personas.PersonaSet, sheets: list[Sheet]) -> None:
+    """One customer's persona and how strongly they belong to each."""
+    language = lang()
+    customer = st.text_input(
+        T("personas.customer.pick"),
+        value=str(result.labels.index[0]),
+        help=T("personas.customer.help"),
+        key="persona_customer",
+    ).strip()
+    try:
+        persona = result.persona_of(customer) if customer else None
+    except DataError as error:
+        st.warning(error.message(language), icon=":material/person_off:")
+        persona = None
+    if persona is None:
+        return
+    probability = float(result.membership.at[customer, persona.key])
+    st.success(
+        T(
+            "personas.customer.result",
+            customer=customer,
+            persona=persona.name,
+            probability=format_percent(probability, language),
+        ),
+        icon=":material/person_search:",
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.html(card_html(sheets[persona.index], language, compact=True))
+    with right:
+        st.markdown(f"**{T('personas.customer.membership')}**")
+        for other in result.personas:
+            share = float(result.membership.at[customer, other.key])
+            st.progress(share, text=f"{other.name}: {format_percent(share, language)}")
+
+
+def _features_tab(result: personas.PersonaSet, available: tuple[str, ...]) -> None:
+    """Which features the personas rest on, which only describe them, and what is missing."""
+    language = lang()
+    st.markdown(f"**{T('personas.features.used')}**")
+    for group in GROUPS:
+        names = [n for n in result.features_used if FEATURES[n].group == group]
+        if names:
+            st.markdown(
+                f"- {T(f'personas.group.{group}')}: "
+                + ", ".join(feature_label(n, language) for n in names)
+            )
+    described = [n for n in available if n not in result.features_used]
+    if described:
+        st.caption(
+            T(
+                "personas.features.described",
+                features=", ".join(feature_label(n, language) for n in described),
+            )
+        )
+    constant = result.features.constant
+    if constant:
+        st.caption(
+            T(
+                "personas.features.constant",
+                features=", ".join(feature_label(n, language) for n in constant),
+            )
+        )
+    missing = [n for n in FEATURES if n in result.features.missing]
+    if not missing:
+        st.success(T("personas.features.none_missing"), icon=":material/check_circle:")
+        return
+    st.markdown(f"**{T('personas.features.missing')}**")
+    st.markdown(
+        T("personas.features.missing_hint")
+        + "\n"
+        + "\n".join(
+            f"- {feature_label(name, language)}: "
+            + ", ".join(
+                f"{T(f'table.{table}')} → {T(f'column.{column}')}"
+                for table, column in FEATURES[name].columns
+            )
+            for name in missing
+        )
+    )
+
+
+def _export_tab(
+    result: personas.PersonaSet, sheets: list[Sheet], names: dict[int, str], key: str
+) -> None:
+    """The set as Markdown, JSON and PDF, and one card as PNG."""
+    language = lang()
+    st.caption(T("personas.export.caption"))
+    row = st.columns(3)
+    persona_set = (key, _edits(key), language)  # what the set's text depends on
+    files = (  # kind, builder, what the file depends on, file name, type, icon
+        ("markdown", export.to_markdown, persona_set, "md", "text/markdown", "description"),
+        ("json", export.to_json, persona_set, "json", "application/json", "data_object"),
+        ("pdf", pdf.cards_pdf, (*sheets, language), "pdf", "application/pdf", "picture_as_pdf"),
+    )
+    for cell, (kind, build, identity, suffix, mime, icon) in zip(row, files, strict=True):
+        download_button(
+            T(f"personas.export.{kind}"),
+            partial(build, result, language),
+            identity=identity,
+            file_name=f"buyer_personas.{suffix}",
+            mime=mime,
+            icon=f":material/{icon}:",
+            key=f"personas_{suffix}",
+            target=cell,
+            width="stretch",
+        )
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    chosen_card = left.selectbox(
+        T("personas.export.pick"), list(names), format_func=names.get, key="persona_png_pick"
+    )
+    download_button(
+        T("personas.export.png"),
+        partial(image.card_png, sheets[chosen_card], language),
+        identity=(sheets[chosen_card], language),
+        target=right,
+        file_name=f"persona_{chosen_card + 1}.png",
+        mime="image/png",
+        icon=":material/image:",
+        key="persona_png_export",
+        width="stretch",
+    )
+
+
+def _truth_tab(data: Dataset, result: personas.PersonaSet, names: dict[int, str]) -> None:
+    """Synthetic data only: the personas against the customer types the generator used."""
+    language = lang()
+    st.markdown(f"**{T('personas.truth.title')}**")
+    st.caption(T("personas.truth.caption"))
+    ari, crosstab = result.compare_with_truth(data.truth)
+    st.metric(T("personas.truth.ari"), format_number(ari, language, decimals=2))
+    st.altair_chart(persona_charts.truth_chart(crosstab, names, language), width="stretch")
+    st.caption(persona_summaries.truth_summary(crosstab, names, language))
+
+
+def _tabs(
+    data: Dataset,
+    result: personas.PersonaSet,
+    sheets: list[Sheet],
+    key: str,
+    offered: list[str],
+) -> None:
+    """Profile, members, one customer, features, export (and the truth for synthetic data)."""
     names = {p.index: p.name for p in result.personas}
     tab_keys = ["profile", "members", "customer", "features", "export"]
     if data.truth is not None:
         tab_keys.append("truth")
-    tabs = dict(zip(tab_keys, st.tabs([T(f"personas.tab.{key}") for key in tab_keys]), strict=True))
-
+    tabs = dict(
+        zip(tab_keys, st.tabs([T(f"personas.tab.{name}") for name in tab_keys]), strict=True)
+    )
     with tabs["profile"]:
-        index = st.selectbox(
-            T("personas.members.pick"), list(names), format_func=names.get, key="persona_profile"
-        )
-        st.html(card_html(sheets[index], language))
-
+        _profile_tab(names, sheets)
     with tabs["members"]:
-        index = st.selectbox(
-            T("personas.members.pick"), list(names), format_func=names.get, key="persona_members"
-        )
-        members = result.members(index)
-        st.caption(T("personas.members.caption", count=format_number(len(members), language)))
-        headers = {
-            "customer_id": T("personas.members.customer_id"),
-            "certainty": T("personas.members.certainty"),
-            **{name: feature_label(name, language) for name in result.features.numeric.columns},
-        }
-        table_with_download(
-            members,
-            headers,
-            file_name=f"persona_{index + 1}_members.csv",
-            key="persona_members_csv",
-            column_config={
-                "certainty": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0),
-                **{
-                    name: st.column_config.NumberColumn(format=NUMBER_FORMATS.get(name, "%.0f"))
-                    for name in result.features.numeric.columns
-                },
-            },
-        )
-
+        _members_tab(result, names)
     with tabs["customer"]:
-        customer = st.text_input(
-            T("personas.customer.pick"),
-            value=str(result.labels.index[0]),
-            help=T("personas.customer.help"),
-            key="persona_customer",
-        ).strip()
-        try:
-            persona = result.persona_of(customer) if customer else None
-        except DataError as error:
-            st.warning(error.message(language), icon=":material/person_off:")
-            persona = None
-        if persona is not None:
-            probability = float(result.membership.at[customer, persona.key])
-            st.success(
-                T(
-                    "personas.customer.result",
-                    customer=customer,
-                    persona=persona.name,
-                    probability=format_percent(probability, language),
-                ),
-                icon=":material/person_search:",
-            )
-            left, right = st.columns([3, 2])
-            with left:
-                st.html(card_html(sheets[persona.index], language, compact=True))
-            with right:
-                st.markdown(f"**{T('personas.customer.membership')}**")
-                for other in result.personas:
-                    share = float(result.membership.at[customer, other.key])
-                    st.progress(share, text=f"{other.name}: {format_percent(share, language)}")
-
+        _customer_tab(result, sheets)
     with tabs["features"]:
         _features_tab(result, tuple(offered))
-
     with tabs["export"]:
-        st.caption(T("personas.export.caption"))
-        row = st.columns(3)
-        persona_set = (signature, _edits(signature), language)  # what the set's text depends on
-        download_button(
-            T("personas.export.markdown"),
-            partial(export.to_markdown, result, language),
-            identity=persona_set,
-            file_name="buyer_personas.md",
-            mime="text/markdown",
-            icon=":material/description:",
-            key="personas_md",
-            target=row[0],
-            width="stretch",
-        )
-        download_button(
-            T("personas.export.json"),
-            partial(export.to_json, result, language),
-            identity=persona_set,
-            file_name="buyer_personas.json",
-            mime="application/json",
-            icon=":material/data_object:",
-            key="personas_json",
-            target=row[1],
-            width="stretch",
-        )
-        download_button(
-            T("personas.export.pdf"),
-            partial(image.cards_pdf, sheets, language),
-            identity=(*sheets, language),
-            file_name="buyer_personas.pdf",
-            mime="application/pdf",
-            icon=":material/picture_as_pdf:",
-            key="personas_pdf",
-            target=row[2],
-            width="stretch",
-        )
-        left, right = st.columns([3, 2], vertical_alignment="bottom")
-        chosen_card = left.selectbox(
-            T("personas.export.pick"), list(names), format_func=names.get, key="persona_png_pick"
-        )
-        download_button(
-            T("personas.export.png"),
-            partial(image.card_png, sheets[chosen_card], language),
-            identity=(sheets[chosen_card], language),
-            target=right,
-            file_name=f"persona_{chosen_card + 1}.png",
-            mime="image/png",
-            icon=":material/image:",
-            key="persona_png_export",
-            width="stretch",
-        )
-
+        _export_tab(result, sheets, names, key)
     if "truth" in tabs:
         with tabs["truth"]:
-            st.markdown(f"**{T('personas.truth.title')}**")
-            st.caption(T("personas.truth.caption"))
-            ari, crosstab = result.compare_with_truth(data.truth)
-            st.metric(T("personas.truth.ari"), format_number(ari, language, decimals=2))
-            st.altair_chart(persona_charts.truth_chart(crosstab, names, language), width="stretch")
+            _truth_tab(data, result, names)
+
+
+def _personas(data: Dataset) -> None:
+    """Build (once per choice) and show the personas of ``data``."""
+    chosen = _controls(data)
+    if chosen is None:
+        return
+    k, features, seed, offered = chosen
+    with st.spinner(T("personas.building")):
+        built = derive(build_personas, k, features, seed)
+    key = signature(data, k, features, seed)
+    result = built.with_edits(_edits(key))
+    sheets = [personas.sheet(p, lang(), result.currency) for p in result.personas]
+    _quality(result)
+    _cards(result, sheets, key)
+    _comparison(result)
+    _tabs(data, result, sheets, key, offered)
+
+
+def _page() -> None:
+    st.title(T("personas.title"))
+    st.caption(T("personas.intro"))
+    data = dataset_with_purchases("personas")
+    if data is None:
+        return
+    st.info(T("personas.buyers_note"), icon=":material/shopping_bag:")
+    with guard():
+        _personas(data)
+
+
+_page()

@@ -5,18 +5,13 @@ import dataclasses
 from functools import partial
 
 import streamlit as st
-from babel.numbers import get_currency_symbol
 
 from kundenmodell import DataError, scenarios
-from kundenmodell.i18n import (
-    BABEL_LOCALES,
-    format_date,
-    format_money,
-    format_number,
-    format_percent,
-)
+from kundenmodell.dataset import Dataset
+from kundenmodell.i18n import Formats
 from kundenmodell.scenarios import Scenario, Uncertainty
 from kundenmodell.scenarios import charts as scenario_charts
+from kundenmodell.scenarios import summaries as scenario_summaries
 from ui.downloads import csv_download_button, download_button
 from ui.feedback import guard
 from ui.number_field import number_field
@@ -25,7 +20,6 @@ from ui.session import T, dataset, lang, workspace_state
 MAX_SAVED = 3
 SAVED = "saved"  # the named scenarios, in the workspace's "scenarios" section
 CALIBRATION = "scenarios_calibration"
-DEFAULT_CURRENCY = {"de": "EUR", "en": "EUR", "nb": "NOK"}
 PATH_CHOICES = (1_000, 2_000, 5_000, 10_000)
 CHANGE = 0.2
 METRICS = {"customers": "customers", "profit": "discounted_cumulative_profit"}
@@ -144,11 +138,7 @@ def _remove(name: str) -> None:
     workspace_state("scenarios")[SAVED].pop(name, None)
 
 
-def _money(value: float | None, decimals: int = 0) -> str:
-    return "–" if value is None else format_money(value, currency, language, decimals=decimals)
-
-
-def _start_panel() -> None:
+def _start_panel(data: Dataset | None, fmt: Formats) -> None:
     with st.container(border=True):
         left, middle, right = st.columns([3, 2, 2], vertical_alignment="bottom")
         left.slider(
@@ -184,44 +174,44 @@ def _start_panel() -> None:
             st.session_state[CALIBRATION] = (data.name, calibration)
     stored = st.session_state.get(CALIBRATION)
     if stored is not None and data is not None and stored[0] == data.name:
-        _calibration_note(stored[1])
+        _calibration_note(stored[1], data.name, fmt)
 
 
-def _calibration_note(calibration: scenarios.Calibration) -> None:
+def _calibration_note(calibration: scenarios.Calibration, name: str, fmt: Formats) -> None:
     plan = calibration.scenario
-    st.success(T("scenarios.calibrated", name=data.name), icon=":material/check_circle:")
+    st.success(T("scenarios.calibrated", name=name), icon=":material/check_circle:")
     with st.expander(T("scenarios.calibration_title"), icon=":material/help:"):
         st.markdown(
             T(
                 "scenarios.calibration_data",
-                buyers=format_number(calibration.buyers, language),
-                months=format_number(calibration.history_months, language),
-                end=format_date(calibration.end, language),
-                churn=format_percent(plan.monthly_churn, language, decimals=1),
-                buy=format_percent(calibration.buy_probability, language),
-                active=format_number(calibration.active_customers, language),
-                new=format_number(calibration.new_per_month, language, decimals=1),
-                revenue=_money(calibration.revenue_per_purchase_month, 2),
-                margin_rate=format_percent(calibration.margin_rate, language),
-                margin=_money(plan.margin_per_customer, 2),
-                window=format_number(calibration.window_months, language),
+                buyers=fmt.number(calibration.buyers),
+                months=fmt.number(calibration.history_months),
+                end=fmt.date(calibration.end),
+                churn=fmt.percent(plan.monthly_churn, 1),
+                buy=fmt.percent(calibration.buy_probability),
+                active=fmt.number(calibration.active_customers),
+                new=fmt.number(calibration.new_per_month, 1),
+                revenue=fmt.money(calibration.revenue_per_purchase_month, 2),
+                margin_rate=fmt.percent(calibration.margin_rate),
+                margin=fmt.money(plan.margin_per_customer, 2),
+                window=fmt.number(calibration.window_months),
             )
         )
         st.markdown(
             T(
                 "scenarios.calibration_defaults",
-                cac=_money(plan.cac),
-                ceiling=format_number(plan.max_new_customers or 0, language),
-                budget=_money(plan.acquisition_budget),
-                reduction=format_percent(plan.max_reduction, language),
-                half=_money(plan.half_effect_spend, 2),
-                retained=_money(plan.cac / 5),
+                cac=fmt.money(plan.cac),
+                ceiling=fmt.number(plan.max_new_customers or 0),
+                budget=fmt.money(plan.acquisition_budget),
+                reduction=fmt.percent(plan.max_reduction),
+                half=fmt.money(plan.half_effect_spend, 2),
+                retained=fmt.money(calibration.cost_per_retained),
             )
         )
 
 
-def _inputs() -> None:
-    st.subheader(T("scenarios.inputs_title"))
+def _inputs(fmt: Formats) -> None:
+    st.header(T("scenarios.inputs_title"))
     base, budgets, effect = st.columns(3)
     with base:
         st.markdown(f"**{T('scenarios.group_base')}**")
@@ -235,7 +225,7 @@ def _inputs() -> None:
             help=T("scenarios.field.churn_help"),
         )
         number_field(
-            T("scenarios.field.margin", currency=symbol),
+            T("scenarios.field.margin", currency=fmt.symbol),
             "scn_margin",
             decimals=2,
             help=T("scenarios.field.margin_help"),
@@ -243,18 +233,18 @@ def _inputs() -> None:
     with budgets:
         st.markdown(f"**{T('scenarios.group_budgets')}**")
         number_field(
-            T("scenarios.field.acquisition_budget", currency=symbol),
+            T("scenarios.field.acquisition_budget", currency=fmt.symbol),
             "scn_acq",
             decimals=0,
         )
         number_field(
-            T("scenarios.field.retention_budget", currency=symbol),
+            T("scenarios.field.retention_budget", currency=fmt.symbol),
             "scn_ret",
             decimals=0,
             help=T("scenarios.field.retention_budget_help"),
         )
         number_field(
-            T("scenarios.field.cac", currency=symbol),
+            T("scenarios.field.cac", currency=fmt.symbol),
             "scn_cac",
             min_value=0.0,
             decimals=2,
@@ -279,7 +269,7 @@ def _inputs() -> None:
             help=T("scenarios.field.reduction_help"),
         )
         number_field(
-            T("scenarios.field.half_effect", currency=symbol),
+            T("scenarios.field.half_effect", currency=fmt.symbol),
             "scn_half",
             min_value=0.0,
             decimals=3,
@@ -308,31 +298,31 @@ def _inputs() -> None:
         left.select_slider(
             T("scenarios.paths"),
             PATH_CHOICES,
-            format_func=lambda value: format_number(value, language),
+            format_func=fmt.number,
             key="scn_paths",
         )
         number_field(T("scenarios.seed"), "scn_seed", min_value=0, integer=True, container=right)
 
 
-def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:
+def _headline(plan: Scenario, result: scenarios.MonteCarloResult, fmt: Formats) -> None:
     summary = scenarios.summarise(plan)
     last = result.bands[result.bands["month"] == plan.months].set_index("metric")
     customers, profit = last.loc["customers"], last.loc["discounted_cumulative_profit"]
     cells = st.columns(3)
     cells[0].metric(
-        T("scenarios.kpi.customers", months=format_number(plan.months, language)),
-        format_number(customers["q50"], language),
-        delta=format_number(customers["q50"] - plan.customers, language),
+        T("scenarios.kpi.customers", months=fmt.number(plan.months)),
+        fmt.number(customers["q50"]),
+        delta=fmt.number(customers["q50"] - plan.customers),
         help=T(
             "scenarios.kpi.range",
-            low=format_number(customers["q05"], language),
-            high=format_number(customers["q95"], language),
+            low=fmt.number(customers["q05"]),
+            high=fmt.number(customers["q95"]),
         ),
     )
     cells[1].metric(
         T("scenarios.kpi.profit"),
-        _money(profit["q50"]),
-        help=T("scenarios.kpi.range", low=_money(profit["q05"]), high=_money(profit["q95"])),
+        fmt.money(profit["q50"]),
+        help=T("scenarios.kpi.range", low=fmt.money(profit["q05"]), high=fmt.money(profit["q95"])),
     )
     month = summary.break_even_month
     cells[2].metric(
@@ -343,25 +333,24 @@ def _headline(plan: Scenario, result: scenarios.MonteCarloResult) -> None:
     retained, acquired, note = st.columns(3, vertical_alignment="center")
     retained.metric(
         T("scenarios.kpi.cost_retained"),
-        _money(summary.cost_per_retained),
+        fmt.money(summary.cost_per_retained),
         help=T("scenarios.kpi.cost_retained_help"),
     )
     acquired.metric(
         T("scenarios.kpi.cost_acquired"),
-        _money(summary.cost_per_acquired),
+        fmt.money(summary.cost_per_acquired),
         help=T("scenarios.kpi.cost_acquired_help"),
     )
-    if summary.cost_per_retained and summary.cost_per_acquired:
-        ratio = summary.cost_per_retained / summary.cost_per_acquired
-        note.markdown(T("scenarios.note.cost_ratio", share=format_percent(ratio, language)))
-    if plan.total_budget > 0 and result.prob_beats is not None:
-        st.markdown(
-            T("scenarios.prob_vs_nothing", share=format_percent(result.prob_beats, language))
+    if summary.retention_cost_share is not None:
+        note.markdown(
+            T("scenarios.note.cost_ratio", share=fmt.percent(summary.retention_cost_share))
         )
+    if plan.total_budget > 0 and result.prob_beats is not None:
+        st.markdown(T("scenarios.prob_vs_nothing", share=fmt.percent(result.prob_beats)))
 
 
-def _split(plan: Scenario) -> None:
-    st.subheader(T("scenarios.split_title"))
+def _split(plan: Scenario, fmt: Formats) -> None:
+    st.header(T("scenarios.split_title"))
     split = scenarios.optimise_split(plan)
     if split.total_budget <= 0:
         st.info(T("scenarios.split_no_budget"), icon=":material/info:")
@@ -369,15 +358,16 @@ def _split(plan: Scenario) -> None:
     st.markdown(
         T(
             "scenarios.split_text",
-            total=_money(split.total_budget),
-            share=format_percent(split.retention_share, language),
-            retention=_money(split.retention_budget),
-            acquisition=_money(split.acquisition_budget),
-            profit=_money(split.discounted_profit),
-            gain=_money(split.discounted_profit - (split.current_profit or 0.0)),
+            total=fmt.money(split.total_budget),
+            share=fmt.percent(split.retention_share),
+            retention=fmt.money(split.retention_budget),
+            acquisition=fmt.money(split.acquisition_budget),
+            profit=fmt.money(split.discounted_profit),
+            gain=fmt.money(split.discounted_profit - (split.current_profit or 0.0)),
         )
     )
-    st.altair_chart(scenario_charts.split_chart(split, language, currency), width="stretch")
+    st.altair_chart(scenario_charts.split_chart(split, fmt.lang, fmt.currency), width="stretch")
+    st.caption(scenario_summaries.split_summary(split, fmt.lang, fmt.currency))
     st.button(
         T("scenarios.apply_optimum"),
         icon=":material/call_split:",
@@ -386,56 +376,40 @@ def _split(plan: Scenario) -> None:
     )
 
 
-def _tornado(plan: Scenario) -> None:
-    st.subheader(T("scenarios.tornado_title"))
-    st.caption(T("scenarios.tornado_caption", change=format_percent(CHANGE, language)))
+def _tornado(plan: Scenario, fmt: Formats) -> None:
+    st.header(T("scenarios.tornado_title"))
+    st.caption(T("scenarios.tornado_caption", change=fmt.percent(CHANGE)))
     sensitivity = scenarios.tornado(plan, change=CHANGE)
     st.altair_chart(
-        scenario_charts.tornado_chart(sensitivity, language, currency, change=CHANGE),
+        scenario_charts.tornado_chart(sensitivity, fmt.lang, fmt.currency, change=CHANGE),
         width="stretch",
+    )
+    st.caption(
+        scenario_summaries.tornado_summary(sensitivity, fmt.lang, fmt.currency, change=CHANGE)
     )
 
 
-def _known(value: float | None) -> float | None:
-    """``None`` for missing values that a pandas column turned into NaN."""
-    return None if value is None or value != value else value
-
-
-def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
-    """The comparison as display text: one row per figure, one column per saved scenario."""
+def _comparison_table(saved: dict[str, Scenario], table, fmt: Formats) -> dict[str, list[str]]:
+    """The rows of :func:`kundenmodell.scenarios.comparison_rows` as text: one row per figure,
+    one column per saved scenario."""
+    written = {
+        "budgets": lambda pair: T(
+            "scenarios.budgets_value", acquisition=fmt.money(pair[0]), retention=fmt.money(pair[1])
+        ),
+        "count": lambda value: "–" if value is None else fmt.number(value),
+        "money": fmt.money,
+        "money_range": lambda pair: T(
+            "scenarios.range", low=fmt.money(pair[0]), high=fmt.money(pair[1])
+        ),
+        "month": lambda month: "–" if month is None else T("scenarios.month_n", month=int(month)),
+        "share": fmt.percent,
+    }
     first = next(iter(saved))
     rows = {
-        T("scenarios.compare_row.budgets"): [
-            T(
-                "scenarios.budgets_value",
-                acquisition=_money(plan.acquisition_budget),
-                retention=_money(plan.retention_budget),
-            )
-            for plan in saved.values()
-        ],
-        T("scenarios.compare_row.customers_median"): [
-            format_number(value, language) for value in table["customers_median"]
-        ],
-        T("scenarios.compare_row.profit_planned"): [_money(v) for v in table["profit_planned"]],
-        T("scenarios.compare_row.profit_median"): [_money(v) for v in table["profit_median"]],
-        T("scenarios.compare_row.profit_range"): [
-            T("scenarios.range", low=_money(low), high=_money(high))
-            for low, high in zip(table["profit_q05"], table["profit_q95"], strict=True)
-        ],
-        T("scenarios.compare_row.break_even_month"): [
-            "–" if _known(month) is None else T("scenarios.month_n", month=int(month))
-            for month in table["break_even_month"]
-        ],
-        T("scenarios.compare_row.cost_per_retained"): [
-            _money(_known(value)) for value in table["cost_per_retained"]
-        ],
-        T("scenarios.compare_row.cost_per_acquired"): [
-            _money(_known(value)) for value in table["cost_per_acquired"]
-        ],
-        T("scenarios.compare_row.prob_beats_first", first=first): [
-            "–" if _known(p) is None else format_percent(p, language)
-            for p in table["prob_beats_first"]
-        ],
+        T(f"scenarios.compare_row.{row.key}", first=first): [
+            written[row.kind](value) for value in row.values
+        ]
+        for row in scenarios.comparison_rows(saved, table)
     }
     columns = {T("scenarios.compare_row.label"): list(rows)}
     for index, name in enumerate(saved):
@@ -443,8 +417,8 @@ def _comparison_table(saved: dict, table) -> dict[str, list[str]]:
     return columns
 
 
-def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
-    st.subheader(T("scenarios.compare_title"))
+def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int, fmt: Formats) -> None:
+    st.header(T("scenarios.compare_title"))
     saved = _saved_plans()
     default_name = T("scenarios.default_name", n=len(saved) + 1)
     name_cell, button_cell = st.columns([3, 1], vertical_alignment="bottom")
@@ -466,7 +440,7 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
         st.caption(T("scenarios.compare_empty"))
         return
     bands, table = _compare(tuple(saved.items()), uncertainty, min(n_paths, 5_000), seed)
-    st.dataframe(_comparison_table(saved, table), hide_index=True, width="stretch")
+    st.dataframe(_comparison_table(saved, table, fmt), hide_index=True, width="stretch")
     download = scenarios.comparison_table(saved, table)
     download = download.rename(
         columns=lambda name: T(f"scenarios.compare_column.{name}", first=next(iter(saved)))
@@ -479,11 +453,19 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
     )
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(
-        scenario_charts.band_chart(bands, "customers", language, currency), width="stretch"
+        scenario_charts.band_chart(bands, "customers", fmt.lang, fmt.currency), width="stretch"
+    )
+    customers_tab.caption(
+        scenario_summaries.band_summary(bands, "customers", fmt.lang, fmt.currency)
     )
     profit_tab.altair_chart(
-        scenario_charts.band_chart(bands, "discounted_cumulative_profit", language, currency),
+        scenario_charts.band_chart(bands, "discounted_cumulative_profit", fmt.lang, fmt.currency),
         width="stretch",
+    )
+    profit_tab.caption(
+        scenario_summaries.band_summary(
+            bands, "discounted_cumulative_profit", fmt.lang, fmt.currency
+        )
     )
     cells = st.columns(MAX_SAVED)
     for cell, name in zip(cells, list(saved), strict=False):
@@ -496,12 +478,14 @@ def _comparison(uncertainty: Uncertainty, n_paths: int, seed: int) -> None:
         )
 
 
-def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict) -> None:
-    st.subheader(T("scenarios.downloads_title"))
+def _downloads(
+    plan: Scenario, result: scenarios.MonteCarloResult, charts: dict, fmt: Formats
+) -> None:
+    st.header(T("scenarios.downloads_title"))
     plan_label = T(
         "scenarios.png_plan",
-        retention=_money(plan.retention_budget),
-        acquisition=_money(plan.acquisition_budget),
+        retention=fmt.money(plan.retention_budget),
+        acquisition=fmt.money(plan.acquisition_budget),
         months=plan.months,
     )
     table = scenarios.monthly_table(plan, result.bands)
@@ -524,9 +508,9 @@ def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict)
                 scenario_charts.chart_png,
                 chart,
                 title=f"{T(f'scenarios.metric.{METRICS[metric]}')} · {plan_label}",
-                subtitle=scenario_charts.band_legend(language),
+                subtitle=scenario_charts.band_legend(fmt.lang),
             ),
-            identity=(chart, plan_label, language),
+            identity=(chart, plan_label, fmt.lang),
             file_name=f"{T('scenarios.file_name')}-{T(f'scenarios.file.{metric}')}.png",
             mime="image/png",
             icon=":material/image:",
@@ -535,15 +519,13 @@ def _downloads(plan: Scenario, result: scenarios.MonteCarloResult, charts: dict)
         )
 
 
-st.title(T("scenarios.page_title"))
+st.title(T("scenarios.title"))
 st.markdown(T("scenarios.intro"))
-language = lang()
 data = dataset()
-currency = data.currency if data is not None else DEFAULT_CURRENCY[language]
-symbol = get_currency_symbol(currency, locale=BABEL_LOCALES[language])
+formats = Formats.of(lang(), data.currency if data is not None else None)
 _init_state()
-_start_panel()
-_inputs()
+_start_panel(data, formats)
+_inputs(formats)
 
 with guard():
     plan = _plan_from_widgets()
@@ -551,18 +533,26 @@ with guard():
     n_paths, seed = int(st.session_state["scn_paths"]), int(st.session_state["scn_seed"])
     result = _monte_carlo(plan, uncertainty, n_paths, seed)
     st.divider()
-    _headline(plan, result)
+    _headline(plan, result, formats)
     charts = {
-        "customers": scenario_charts.band_chart(result.bands, "customers", language, currency),
-        "profit": scenario_charts.band_chart(
-            result.bands, "discounted_cumulative_profit", language, currency
-        ),
+        name: scenario_charts.titled_band_chart(
+            result.bands, METRICS[name], formats.lang, formats.currency
+        )
+        for name in ("customers", "profit")
     }
     customers_tab, profit_tab = st.tabs([T("scenarios.tab_customers"), T("scenarios.tab_profit")])
     customers_tab.altair_chart(charts["customers"], width="stretch")
+    customers_tab.caption(
+        scenario_summaries.band_summary(result.bands, "customers", formats.lang, formats.currency)
+    )
     profit_tab.altair_chart(charts["profit"], width="stretch")
-    st.caption(T("scenarios.bands_caption", paths=format_number(n_paths, language)))
-    _split(plan)
-    _tornado(plan)
-    _comparison(uncertainty, n_paths, seed)
-    _downloads(plan, result, charts)
+    profit_tab.caption(
+        scenario_summaries.band_summary(
+            result.bands, "discounted_cumulative_profit", formats.lang, formats.currency
+        )
+    )
+    st.caption(T("scenarios.bands_caption", paths=formats.number(n_paths)))
+    _split(plan, formats)
+    _tornado(plan, formats)
+    _comparison(uncertainty, n_paths, seed, formats)
+    _downloads(plan, result, charts, formats)

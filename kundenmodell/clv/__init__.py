@@ -21,13 +21,13 @@ True
   :mod:`.charts`: its Altair charts.
 """
 
+from kundenmodell.clv.adequacy import Adequacy, Shortfall, check_adequacy, check_holdout
 from kundenmodell.clv.bgnbd import BetaGeoModel
 from kundenmodell.clv.churn import churn_summary, customer_lifetimes, kaplan_meier, retention_curves
 from kundenmodell.clv.fitter import MaximumLikelihoodModel
 from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
 from kundenmodell.clv.summary import summary_from_transactions
-from kundenmodell.clv.thin import Adequacy, Shortfall, check_adequacy, check_holdout
 from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import customer_lifetime_value
 

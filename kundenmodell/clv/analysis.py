@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kundenmodell.clv.adequacy import Adequacy, check_adequacy, check_holdout
 from kundenmodell.clv.bgnbd import BetaGeoModel
 from kundenmodell.clv.churn import churn_summary, cohorts, customer_lifetimes, retention_curves
 from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.clv.holdout import calibration_and_holdout, holdout_comparison, tracking
 from kundenmodell.clv.summary import DAYS_PER_UNIT, summary_from_transactions
-from kundenmodell.clv.thin import Adequacy, check_adequacy, check_holdout
 from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import discounted_purchases, expected_purchases_by_month
 from kundenmodell.dataset import Dataset
@@ -45,6 +45,12 @@ SEGMENT_COLUMNS = (
 )
 """Customer columns offered as groupings when they have 2 to :data:`MAX_GROUPS` values."""
 MAX_GROUPS = 20
+LIKELY_ALIVE = 0.5
+"""A customer counts as likely still active when P(alive) is above this."""
+SPEND_CORRELATION_LIMIT = 0.3
+"""Gamma-Gamma assumes spend per purchase does not depend on how often a customer buys; above
+this absolute correlation of frequency and mean repeat spend the page warns (a correlation of
+0.3 explains about a tenth of the variance: noticeable, not yet fatal)."""
 SPECIAL_GROUPINGS = (
     "rfm_segment",
     "activity",
@@ -91,6 +97,13 @@ class ClvFit:
     def trusted(self) -> bool:
         """Both models are fitted and there is no doubt about them."""
         return self.ok and self.trust.ok
+
+    @property
+    def spend_depends_on_frequency(self) -> bool:
+        """``|spend_correlation|`` above :data:`SPEND_CORRELATION_LIMIT`: Gamma-Gamma's
+        independence assumption is doubtful, the customer values lean on it."""
+        correlation = self.spend_correlation
+        return correlation is not None and abs(correlation) > SPEND_CORRELATION_LIMIT
 
 
 def fit_dataset(dataset: Dataset) -> ClvFit:
@@ -405,6 +418,15 @@ class HoldoutCheck:
     predicted_total: float | None
     trust: Trust = field(default_factory=Trust)
 
+    @property
+    def deviation(self) -> float | None:
+        """How far the predicted hold-out purchases miss the actual ones, as a share:
+        ``predicted / actual − 1`` (+0.1 = predicted 10 % too many); None without totals or
+        when nobody bought in the hold-out period."""
+        if self.predicted_total is None or not self.actual_total:
+            return None
+        return self.predicted_total / self.actual_total - 1
+
 
 def holdout_months_range(dataset: Dataset) -> tuple[int, int]:
     """Smallest and largest sensible hold-out length in months: at least one, and leaving at
@@ -494,10 +516,10 @@ def parameter_table(fit: ClvFit, lang: str) -> pd.DataFrame:
                 {
                     t("clv.param.model", lang): t(model_key, lang),
                     t("clv.param.parameter", lang): name,
-                    t("clv.param.estimate", lang): _significant(row["estimate"]),
-                    t("clv.param.standard_error", lang): _significant(row["standard_error"]),
-                    t("clv.param.lower_95", lang): _significant(row["lower_95"]),
-                    t("clv.param.upper_95", lang): _significant(row["upper_95"]),
+                    t("clv.param.estimate", lang): round_significant(row["estimate"]),
+                    t("clv.param.standard_error", lang): round_significant(row["standard_error"]),
+                    t("clv.param.lower_95", lang): round_significant(row["lower_95"]),
+                    t("clv.param.upper_95", lang): round_significant(row["upper_95"]),
                     t("clv.param.meaning", lang): t(f"clv.param.{name}", lang),
                 }
             )
@@ -517,7 +539,16 @@ def retention_export(curves: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def _significant(value: float, digits: int = 4) -> float:
+def likely_active_share(values: pd.DataFrame) -> float:
+    """Share of the customers in ``values`` (:func:`customer_values`) whose P(alive) is above
+    :data:`LIKELY_ALIVE`; NaN for no customers."""
+    if values.empty:
+        return float("nan")
+    return float((values["p_alive"] > LIKELY_ALIVE).mean())
+
+
+def round_significant(value: float, digits: int = 4) -> float:
+    """``value`` rounded to ``digits`` significant digits (``123456`` → ``123500``)."""
     if not np.isfinite(value) or value == 0:
         return float(value)
     return float(round(value, digits - 1 - int(np.floor(np.log10(abs(value))))))

@@ -69,9 +69,26 @@ _SERIES_BLOCK = 128
 
 
 class BetaGeoModel(MaximumLikelihoodModel):
-    """BG/NBD: ``fit(frequency, recency, T)`` then predict purchases and P(alive).
+    r"""BG/NBD: ``fit(frequency, recency, T)`` then predict purchases and P(alive).
 
-    ``params_`` holds r, alpha (in the time unit of recency and T), a and b.
+    While alive, a customer buys as a Poisson process with rate λ ~ Gamma(shape r, rate α);
+    after each repeat purchase they drop out for good with probability p ~ Beta(a, b).
+    ``params_`` holds r, alpha (in the time unit of recency and T), a and b. A customer with
+    x repeat purchases, the last at t_x, observed for T since the first purchase, contributes
+
+        ℓ = ln B(a, b+x) − ln B(a, b) + ln Γ(r+x) − ln Γ(r) + r ln α − (r+x) ln(α+T)
+            + ln(1 + δ_{x>0} · a/(b+x−1) · ((α+T)/(α+t_x))^{r+x}).
+
+    Predictions:
+
+    - :meth:`p_alive`: P(alive | x, t_x, T) = 1 / (1 + δ_{x>0} · a/(b+x−1) ·
+      ((α+T)/(α+t_x))^{r+x});
+    - :meth:`conditional_expected_purchases`: E[Y(t) | x, t_x, T] = P(alive) · (a+b+x−1)/(a−1)
+      · [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))];
+    - :meth:`expected_purchases`: E[X(t)] of a new customer, the same with x = 0, T = 0.
+
+    Inputs must be possible histories (0 ≤ x, 0 ≤ t_x ≤ T, t ≥ 0), else ``DataError``
+    (a ``ValueError``). Sources and how the numbers stay finite: the module docstring.
     """
 
     parameter_names = ("r", "alpha", "a", "b")
@@ -164,9 +181,7 @@ class BetaGeoModel(MaximumLikelihoodModel):
         which stays exact for large α (the ratio of α+T to α+t_x is then close to 1).
         """
         r, alpha, a, b = self._param_array()
-        x, t_x, age = np.broadcast_arrays(
-            *(np.asarray(v, dtype=np.float64) for v in (frequency, recency, T))
-        )
+        x, t_x, age = _histories(frequency, recency, T)
         log_d = (
             np.log(a)
             - np.log(b + np.maximum(x, 1.0) - 1)
@@ -188,6 +203,8 @@ class BetaGeoModel(MaximumLikelihoodModel):
         t, x, age = np.broadcast_arrays(
             *(np.asarray(v, dtype=np.float64) for v in (t, frequency, T))
         )
+        if (t < 0).any():
+            raise DataError("error.clv.invalid_summary")
         alive = self.p_alive(frequency, recency, T)
         return alive * _expected_while_alive(t, x, age, r, alpha, a, b)
 
@@ -196,7 +213,27 @@ class BetaGeoModel(MaximumLikelihoodModel):
         (eq. 9)."""
         r, alpha, a, b = self._param_array()
         t = np.asarray(t, dtype=np.float64)
+        if (t < 0).any():
+            raise DataError("error.clv.invalid_summary")
         return _expected_while_alive(t, np.zeros_like(t), np.zeros_like(t), r, alpha, a, b)
+
+
+def _histories(
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,  # noqa: N803
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(x, t_x, T) broadcast against each other, or ``DataError("error.clv.invalid_summary")``
+    for a history no customer can have: x < 0, t_x < 0, t_x > T or an infinite value. NaN
+    passes through as missing."""
+    x, t_x, age = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (frequency, recency, T))
+    )
+    with np.errstate(invalid="ignore"):
+        impossible = (x < 0) | (t_x < 0) | (t_x > age + 1e-9)
+    if impossible.any() or np.isinf(x).any() or np.isinf(t_x).any() or np.isinf(age).any():
+        raise DataError("error.clv.invalid_summary")
+    return x, t_x, age
 
 
 def _expected_while_alive(

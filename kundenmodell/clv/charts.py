@@ -10,10 +10,11 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from kundenmodell.charts import PALETTE, _finish
+from kundenmodell.charts import PALETTE, finish
 from kundenmodell.i18n import t
 
 MONEY = "$,.0f"
+MONTH_YEAR = "%b %Y"  # "Dez. 2025": a month name alone does not say which year
 
 
 def clv_distribution_chart(histogram: pd.DataFrame, lang: str, currency: str) -> alt.Chart:
@@ -35,7 +36,7 @@ def clv_distribution_chart(histogram: pd.DataFrame, lang: str, currency: str) ->
         )
         .properties(height=260)
     )
-    return _finish(chart, lang, currency)
+    return finish(chart, lang, currency)
 
 
 def segment_chart(table: pd.DataFrame, lang: str, currency: str) -> alt.LayerChart:
@@ -70,7 +71,7 @@ def segment_chart(table: pd.DataFrame, lang: str, currency: str) -> alt.LayerCha
     text = bars.mark_text(align="left", dx=4, color="#333").encode(
         text=alt.Text("clv_mean:Q", format=MONEY)
     )
-    return _finish(alt.layer(bars, text).properties(height=alt.Step(30)), lang, currency)
+    return finish(alt.layer(bars, text).properties(height=alt.Step(30)), lang, currency)
 
 
 def p_alive_heatmap(grid: pd.DataFrame, lang: str) -> alt.Chart:
@@ -101,7 +102,7 @@ def p_alive_heatmap(grid: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=320)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def holdout_chart(comparison: pd.DataFrame, lang: str) -> alt.Chart:
@@ -142,7 +143,7 @@ def holdout_chart(comparison: pd.DataFrame, lang: str) -> alt.Chart:
         )
         .properties(height=280)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)
 
 
 def tracking_chart(
@@ -161,7 +162,7 @@ def tracking_chart(
         alt.Chart(long)
         .mark_line()
         .encode(
-            x=alt.X("week:T", title=week),
+            x=alt.X("week:T", title=week, axis=alt.Axis(format=MONTH_YEAR)),
             y=alt.Y("count:Q", title=cumulative, axis=alt.Axis(format=",.0f")),
             color=alt.Color(
                 "kind:N",
@@ -192,7 +193,7 @@ def tracking_chart(
         .mark_text(align="left", dx=4, dy=-120, color="#555")
         .encode(x="week:T", text="text:N")
     )
-    return _finish(alt.layer(lines, rule, label).properties(height=280), lang)
+    return finish(alt.layer(lines, rule, label).properties(height=280), lang)
 
 
 def retention_chart(curves: pd.DataFrame, lang: str, group_title: str | None = None) -> alt.Chart:
@@ -226,4 +227,4 @@ def retention_chart(curves: pd.DataFrame, lang: str, group_title: str | None = N
         )
         .properties(height=300)
     )
-    return _finish(chart, lang)
+    return finish(chart, lang)

@@ -97,21 +97,35 @@ class MaximumLikelihoodModel:
     # ---- what the base does ----------------------------------------------------------------
 
     def _fit(self, *columns: object, weights: Sequence[float] | None = None) -> Self:
+        """Merge identical rows, find the optimum (after a warm start on large data) and keep
+        the estimates with their uncertainty (:meth:`_keep_estimates`)."""
         data, counts = _merge_identical(self._prepare(*columns), weights)
-        start = np.clip(np.log(self._initial_params(data, counts)), *self.log_bounds)
-        curvature = None
-        if len(counts) > 4 * WARM_START_ROWS:
-            # Most of the way on a random subset; its curvature seeds the last steps on all.
-            pick = np.random.default_rng(0).choice(len(counts), WARM_START_ROWS, replace=False)
-            subset = self._objective(*self._augment(tuple(c[pick] for c in data), counts[pick]))
-            warm = self._minimise(subset, start)
-            start = warm.x
-            if self.analytic_gradient:
-                curvature = _inverse_if_positive(_hessian(subset, start, True, warm.jac))
+        start, curvature = self._warm_start(data, counts)
         data, counts = self._augment(data, counts)
-        total = float(counts.sum())
         mean_nll = self._objective(data, counts)
         result = self._minimise(mean_nll, start, curvature)
+        self._keep_estimates(result, mean_nll, float(counts.sum()))
+        return self
+
+    def _warm_start(self, data: Data, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Starting θ and, for more than four times :data:`WARM_START_ROWS` distinct rows, the
+        inverse Hessian that seeds the last steps: most of the way is then done on a random
+        subset of :data:`WARM_START_ROWS` rows."""
+        start = np.clip(np.log(self._initial_params(data, counts)), *self.log_bounds)
+        if len(counts) <= 4 * WARM_START_ROWS:
+            return start, None
+        pick = np.random.default_rng(0).choice(len(counts), WARM_START_ROWS, replace=False)
+        subset = self._objective(*self._augment(tuple(c[pick] for c in data), counts[pick]))
+        warm = self._minimise(subset, start)
+        if not self.analytic_gradient:
+            return warm.x, None
+        return warm.x, _inverse_if_positive(_hessian(subset, warm.x, True, warm.jac))
+
+    def _keep_estimates(
+        self, result: OptimizeResult, mean_nll: Callable[[np.ndarray], Any], total: float
+    ) -> None:
+        """The learned attributes from the optimum ``result`` over ``total`` customers:
+        Cov(θ) from the observed information, se(parameter) = parameter · se(θ)."""
         theta = result.x
         low, high = self.log_bounds
         at_bound = np.isclose(theta, low, atol=1e-6) | np.isclose(theta, high, atol=1e-6)
@@ -136,18 +150,7 @@ class MaximumLikelihoodModel:
         self.converged_ = (
             self.optimiser_success_ and not self.at_bound_ and bool(np.all(np.isfinite(se_theta)))
         )
-        with np.errstate(over="ignore"):  # a flat likelihood: the interval is unbounded
-            upper = np.exp(theta + _Z_95 * se_theta)
-        self.summary_ = pd.DataFrame(
-            {
-                "estimate": params,
-                "standard_error": params * se_theta,
-                "lower_95": np.exp(theta - _Z_95 * se_theta),
-                "upper_95": upper,
-            },
-            index=pd.Index(list(names), name="parameter"),
-        )
-        return self
+        self.summary_ = _summary_table(names, theta, se_theta)
 
     def _objective(self, data: Data, counts: np.ndarray) -> Callable[[np.ndarray], Any]:
         """θ ↦ mean negative log-likelihood (and its gradient when the model has one).
@@ -225,6 +228,22 @@ class MaximumLikelihoodModel:
             return f"{type(self).__name__}()"
         shown = ", ".join(f"{name}={value:.4g}" for name, value in self.params_.items())
         return f"{type(self).__name__}({shown}, n={self.n_observations_})"
+
+
+def _summary_table(names: Sequence[str], theta: np.ndarray, se_theta: np.ndarray) -> pd.DataFrame:
+    """Estimate, standard error and 95 % interval exp(θ ± 1.96 se(θ)) per parameter."""
+    params = np.exp(theta)
+    with np.errstate(over="ignore"):  # a flat likelihood: the interval is unbounded
+        upper = np.exp(theta + _Z_95 * se_theta)
+    return pd.DataFrame(
+        {
+            "estimate": params,
+            "standard_error": params * se_theta,
+            "lower_95": np.exp(theta - _Z_95 * se_theta),
+            "upper_95": upper,
+        },
+        index=pd.Index(list(names), name="parameter"),
+    )
 
 
 def _merge_identical(data: Data, weights: Sequence[float] | None) -> tuple[Data, np.ndarray]:

@@ -20,7 +20,7 @@ correlation of frequency and m is small before trusting it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Self
 
 import numpy as np
@@ -33,11 +33,24 @@ ArrayLike = float | Sequence[float] | np.ndarray
 
 
 class GammaGammaModel(MaximumLikelihoodModel):
-    """Gamma-Gamma: ``fit(frequency, monetary_value)`` then expected spend per purchase.
+    r"""Gamma-Gamma: ``fit(frequency, monetary_value)`` then expected spend per purchase.
+
+    Each purchase of a customer spends z ~ Gamma(shape p, rate ν); across customers
+    ν ~ Gamma(shape q, rate v). A customer with x repeat purchases of mean m contributes
+
+        ℓ = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln m + px ln x − (px+q) ln(v+mx)
+
+    and is expected to spend, per future purchase,
+
+        E[Z | x, m] = p (v + x m) / (p x + q − 1)
+
+    (:meth:`conditional_expected_average_profit`), a weighted mean of the population mean
+    p·v/(q−1) (:meth:`mean_spend`) and the customer's own m. ``params_`` holds p, q and v.
 
     Customers without repeat purchases (x = 0) or with a mean repeat spend that is not positive
     (returns exceeding purchases) carry no information for this model and are left out of the
-    fit; they still get a prediction (the population mean for x = 0).
+    fit and of :meth:`log_likelihood`; they still get a prediction (the population mean for
+    x = 0). Sources and the assumption to check: module docstring.
     """
 
     parameter_names = ("p", "q", "v")
@@ -50,13 +63,22 @@ class GammaGammaModel(MaximumLikelihoodModel):
         weights: Sequence[float] | None = None,
     ) -> Self:
         """Maximum-likelihood fit on the repeat buyers among the given customers."""
-        x, m = (np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (frequency, monetary_value))
-        if x.shape != m.shape or x.ndim != 1:
-            raise DataError("error.clv.invalid_summary")
-        usable = (x > 0) & (m > 0)
+        x, m, usable = _repeat_buyers(frequency, monetary_value)
         if weights is not None:
             weights = np.asarray(weights, dtype=np.float64)[usable]
-        return self._fit(x[usable], m[usable], weights=weights)
+        return self._fit(x, m, weights=weights)
+
+    def log_likelihood(
+        self,
+        frequency: ArrayLike,
+        monetary_value: ArrayLike,
+        *,
+        params: Mapping[str, float] | None = None,
+    ) -> float:
+        """Total log-likelihood of the repeat buyers among the given customers (the rows
+        :meth:`fit` uses) at ``params`` (default: the fitted parameters)."""
+        x, m, _ = _repeat_buyers(frequency, monetary_value)
+        return super().log_likelihood(x, m, params=params)
 
     def _prepare(self, frequency: object, monetary_value: object) -> Data:
         x, m = (np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (frequency, monetary_value))
@@ -112,6 +134,8 @@ class GammaGammaModel(MaximumLikelihoodModel):
         if q <= 1:
             raise DataError("error.clv.spend_unbounded")
         x = np.asarray(frequency, dtype=np.float64)
+        if (x < 0).any() or np.isinf(x).any():
+            raise DataError("error.clv.invalid_summary")
         m = np.where(x > 0, np.maximum(np.asarray(monetary_value, dtype=np.float64), 0.0), 0.0)
         return p * (v + x * m) / (p * x + q - 1)
 
@@ -119,3 +143,14 @@ class GammaGammaModel(MaximumLikelihoodModel):
         """Population mean spend per purchase, p·v/(q−1) (infinite for q ≤ 1)."""
         p, q, v = self._param_array()
         return float(p * v / (q - 1)) if q > 1 else float("inf")
+
+
+def _repeat_buyers(
+    frequency: ArrayLike, monetary_value: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Frequency and mean spend of the customers with x > 0 and m > 0, and which those are."""
+    x, m = (np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (frequency, monetary_value))
+    if x.shape != m.shape or x.ndim != 1:
+        raise DataError("error.clv.invalid_summary")
+    usable = (x > 0) & (m > 0)
+    return x[usable], m[usable], usable

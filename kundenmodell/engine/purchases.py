@@ -22,14 +22,17 @@ from kundenmodell.errors import DataError
 
 def purchase_rows(transactions: ibis.Table) -> ibis.Table:
     """``customer_id``, ``day`` (date) and ``amount`` (float64, missing = 0) of every row;
-    rows without a date or a customer id are kept (the KPIs count them)."""
+    rows without a date or a customer id are kept (the KPIs count them), and a table without
+    a ``date`` column has no days."""
     columns = transactions.columns
-    for column in ("customer_id", "date"):
-        if column not in columns:
-            raise DataError("error.missing_column", table="transactions", column=column)
-    date = transactions["date"]
-    if not date.type().is_date():
-        date = date.cast(dtypes.timestamp).date()
+    if "customer_id" not in columns:
+        raise DataError("error.missing_column", table="transactions", column="customer_id")
+    if "date" not in columns:  # undated purchases still count in the KPIs
+        date = ibis.null(dtypes.date)
+    else:
+        date = transactions["date"]
+        if not date.type().is_date():
+            date = date.cast(dtypes.timestamp).date()
     amount = ibis.literal(0.0, type=dtypes.float64)
     if "amount" in columns:
         given = transactions["amount"].cast(dtypes.float64)

@@ -9,8 +9,10 @@ formatted with Babel's CLDR data, so German gets ``1.234,56 €`` and bokmål ``
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,12 +22,45 @@ from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_currency as _babel_format_currency
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
+from babel.numbers import get_currency_symbol
 
-LANGUAGES: tuple[str, ...] = ("de", "en", "nb")
-DEFAULT_LANGUAGE = "de"
-LANGUAGE_NAMES: dict[str, str] = {"de": "Deutsch", "en": "English", "nb": "Norsk bokmål"}
-BABEL_LOCALES: dict[str, str] = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
-DATE_INPUT_FORMATS: dict[str, str] = {"de": "DD.MM.YYYY", "en": "MM/DD/YYYY", "nb": "DD.MM.YYYY"}
+from kundenmodell.i18n.numbers import (
+    BABEL_LOCALES,
+    DEFAULT_CURRENCIES,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_FACTS,
+    currency_for,
+    significant_decimals,
+)
+
+__all__ = [
+    "BABEL_LOCALES",
+    "DATE_INPUT_FORMATS",
+    "DEFAULT_CURRENCIES",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_FACTS",
+    "LANGUAGE_NAMES",
+    "Formats",
+    "catalogue",
+    "currency_for",
+    "currency_symbol",
+    "format_date",
+    "format_money",
+    "format_month",
+    "format_number",
+    "format_percent",
+    "has_key",
+    "normalise_language",
+    "t",
+    "value_label",
+]
+
+LANGUAGES: tuple[str, ...] = tuple(LANGUAGE_FACTS)
+LANGUAGE_NAMES: dict[str, str] = {lang: facts.name for lang, facts in LANGUAGE_FACTS.items()}
+DATE_INPUT_FORMATS: dict[str, str] = {
+    lang: fact.date_input for lang, fact in LANGUAGE_FACTS.items()
+}
 """How a date field shows its date in each language (the forms Streamlit's date input knows)."""
 
 _CATALOGUE_DIR = Path(__file__).parent
@@ -128,3 +163,62 @@ def format_month(value: dt.date | dt.datetime, lang: str) -> str:
     ``des. 2024`` (nb)."""
     pattern = Locale.parse(BABEL_LOCALES[lang]).datetime_skeletons["yMMM"].pattern
     return _babel_format_date(value, format=pattern, locale=BABEL_LOCALES[lang])
+
+
+def currency_symbol(currency: str, lang: str) -> str:
+    """How ``lang`` writes the sign of ``currency`` (``€``, ``$``, ``kr``) for a field label."""
+    return get_currency_symbol(currency, locale=BABEL_LOCALES[lang])
+
+
+@dataclass(frozen=True)
+class Formats:
+    """Numbers, money, shares and dates in one language and currency, for code that writes many
+    of them (a page, a report): ``Formats("de", "EUR").money(1234.4)`` → ``1.234 €``.
+
+    Missing values (None, NaN) are written as ``–`` by :meth:`money` and :meth:`percent`.
+    :meth:`of` picks the currency by the rule of :func:`currency_for`.
+    """
+
+    lang: str
+    currency: str
+
+    @classmethod
+    def of(cls, lang: str, dataset_currency: str | None = None) -> Formats:
+        """The formats of ``lang`` for a data set in ``dataset_currency`` (None: no data set)."""
+        return cls(lang, currency_for(lang, dataset_currency))
+
+    @property
+    def symbol(self) -> str:
+        """The currency's sign as this language writes it."""
+        return currency_symbol(self.currency, self.lang)
+
+    def number(self, value: float, decimals: int = 0) -> str:
+        return format_number(value, self.lang, decimals=decimals)
+
+    def money(self, value: float | None, decimals: int = 0) -> str:
+        if value is None or not math.isfinite(value):
+            return "–"
+        return format_money(value, self.currency, self.lang, decimals=decimals)
+
+    def percent(self, share: float | None, decimals: int = 0) -> str:
+        if share is None or not math.isfinite(share):
+            return "–"
+        return format_percent(share, self.lang, decimals=decimals)
+
+    def date(self, value: dt.date | dt.datetime) -> str:
+        return format_date(value, self.lang)
+
+    def significant(self, value: float, digits: int = 4) -> str:
+        """``value`` with ``digits`` significant digits (model parameters such as ``0.01235``
+        or ``1.235``): ``digits − 1 − floor(log10 |value|)`` decimals, never fewer than 0;
+        ``–`` for missing values."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        return self.number(value, significant_decimals(value, digits))
+
+    @property
+    def percent_printf(self) -> str:
+        """A printf pattern for whole percentages 0–100 as this language writes them
+        (``%.0f %%`` with a no-break space in German and Norwegian, ``%.0f%%`` in English), for
+        table columns that format numbers themselves (Streamlit's progress columns)."""
+        return format_percent(0.0, self.lang).replace("%", "%%").replace("0", "%.0f")

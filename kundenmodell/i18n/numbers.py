@@ -1,4 +1,15 @@
-"""Numbers as people type them: ``6,5`` in German and bokmål, ``6.5`` in English.
+"""The facts of each language's locale, and numbers as people type them.
+
+:data:`LANGUAGE_FACTS` is the one table of what a language implies: its Babel/CLDR locale, its
+default currency, its decimal mark and thousands separators. Everything else (the mapping of an
+upload, the role examples, the scenario page, the number fields) reads it from here.
+
+**Currency rule.** An amount is shown in the data set's own currency whenever there is a data
+set (an upload names it, or the reader found it in the file; the synthetic generator sets its
+locale's); only without a data set, or for a figure that belongs to none, the language's default
+currency applies: EUR for German, USD for English (the workbench's English locale is ``en_US``,
+and the English sample and synthetic data are in dollars), NOK for bokmål.
+:func:`currency_for` is that rule.
 
 :func:`parse_number` reads what a person typed into a number field in the page's language and
 refuses what it cannot read without guessing: ``6.5`` in German is not six and a half (the
@@ -13,16 +24,62 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
 from kundenmodell.errors import DataError
 
-DECIMAL_MARKS: dict[str, str] = {"de": ",", "en": ".", "nb": ","}
+
+@dataclass(frozen=True)
+class LanguageFacts:
+    """What a language implies: its ``name`` in itself, ``locale`` (Babel/CLDR, also the
+    synthetic generator's), the default ``currency`` (ISO 4217, see the module's currency
+    rule), the ``decimal_mark``, the ``group_separator`` it writes between thousands (CLDR),
+    the ``group_marks`` it accepts when reading typed numbers, an ``example`` of 1234.5 and the
+    ``date_input`` form a date field shows (one Streamlit's date input knows)."""
+
+    name: str
+    locale: str
+    currency: str
+    decimal_mark: str
+    group_separator: str
+    group_marks: str
+    example: str
+    date_input: str
+
+
+LANGUAGE_FACTS: dict[str, LanguageFacts] = {
+    "de": LanguageFacts("Deutsch", "de_DE", "EUR", ",", ".", ".", "1.234,5", "DD.MM.YYYY"),
+    "en": LanguageFacts("English", "en_US", "USD", ".", ",", ",", "1,234.5", "MM/DD/YYYY"),
+    # bokmål groups with a no-break space; people also type a plain or narrow space, or a point
+    "nb": LanguageFacts(
+        "Norsk bokmål", "nb_NO", "NOK", ",", "\u00a0", " \u00a0\u202f.", "1 234,5", "DD.MM.YYYY"
+    ),
+}
+"""The one table of locale facts per workbench language."""
+DEFAULT_LANGUAGE = "de"
+DEFAULT_FACTS = LANGUAGE_FACTS[DEFAULT_LANGUAGE]
+"""The facts of the default language (German): a data set that names no currency or locale
+is in euros and ``de_DE``."""
+
+BABEL_LOCALES: dict[str, str] = {lang: fact.locale for lang, fact in LANGUAGE_FACTS.items()}
+"""Language → Babel/CLDR locale (``de`` → ``de_DE``)."""
+DEFAULT_CURRENCIES: dict[str, str] = {lang: fact.currency for lang, fact in LANGUAGE_FACTS.items()}
+"""Language → the currency used when no data set says otherwise."""
+DECIMAL_MARKS: dict[str, str] = {lang: fact.decimal_mark for lang, fact in LANGUAGE_FACTS.items()}
 """The decimal mark of each language, as CLDR has it."""
-GROUP_MARKS: dict[str, str] = {"de": ".", "en": ",", "nb": " \u00a0\u202f."}
-"""Thousands separators accepted per language (bokmål writes a (narrow) space, some a point)."""
+GROUP_MARKS: dict[str, str] = {lang: fact.group_marks for lang, fact in LANGUAGE_FACTS.items()}
+"""Thousands separators accepted per language when reading what a person typed."""
+
+
+def currency_for(lang: str, dataset_currency: str | None = None) -> str:
+    """The currency to show amounts in: the data set's currency when it is known, else the
+    default of ``lang`` (EUR de, USD en, NOK nb). Blank text counts as unknown."""
+    known = (dataset_currency or "").strip().upper()
+    return known or LANGUAGE_FACTS[lang].currency
+
 
 _UNIT = r"(?:€|\$|£|kr\.?|nok|eur|usd|%)"
 _UNITS = re.compile(rf"^\s*{_UNIT}?\s*(.*?)\s*{_UNIT}?\s*$", re.IGNORECASE)
@@ -59,7 +116,7 @@ def parse_number(text: str, lang: str) -> float:
 
 def example(lang: str) -> str:
     """How to write one thousand two hundred and thirty-four and a half in ``lang``."""
-    return {"de": "1.234,5", "en": "1,234.5", "nb": "1 234,5"}[lang]
+    return LANGUAGE_FACTS[lang].example
 
 
 def check_range(
@@ -92,15 +149,6 @@ def _decimals(value: float) -> int:
     return 6
 
 
-_SEPARATORS: dict[str, tuple[str, str]] = {
-    "de": (".", ","),
-    "en": (",", "."),
-    "nb": ("\u00a0", ","),
-}
-"""Thousands separator and decimal mark each language writes (CLDR; bokmål groups with a
-no-break space)."""
-
-
 def format_numbers(
     values: Sequence[float] | np.ndarray, lang: str, *, decimals: int = 0
 ) -> list[str]:
@@ -109,7 +157,8 @@ def format_numbers(
     :func:`kundenmodell.i18n.format_number` gives one by one (CLDR's separators), but written
     by Python's own ``{:,.2f}`` and one character translation instead of a Babel call per cell.
     """
-    group, decimal = _SEPARATORS[lang]
+    facts = LANGUAGE_FACTS[lang]
+    group, decimal = facts.group_separator, facts.decimal_mark
     table = str.maketrans({",": group, ".": decimal})
     numbers = np.asarray(values, dtype="float64")
     pattern = f"{{:,.{decimals}f}}"
@@ -117,3 +166,12 @@ def format_numbers(
         "" if not math.isfinite(number) else pattern.format(number).translate(table)
         for number in numbers.tolist()
     ]
+
+
+def significant_decimals(value: float, digits: int = 4) -> int:
+    """Decimals that show ``value`` with ``digits`` significant digits (never negative):
+    ``digits − 1 − floor(log10 |value|)``; 0 for 0 and non-finite values.
+    ``significant_decimals(0.012345)`` → 5 (``0.01235``), ``significant_decimals(1234.5)`` → 0."""
+    if not np.isfinite(value) or value == 0:
+        return 0
+    return max(digits - 1 - int(np.floor(np.log10(abs(value)))), 0)

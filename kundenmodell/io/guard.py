@@ -118,6 +118,12 @@ _PRELOAD = ["__main__", "kundenmodell.io"]
 R = TypeVar("R")
 
 
+ISOLATED = "forkserver" in mp.get_all_start_methods()
+"""Whether reads can run in worker processes. Windows has no fork server: there the guarded
+functions read in the calling process (size and decompression limits still apply, the memory
+cap, time limit and crash isolation do not), so that the app's upload works there too."""
+
+
 def memory_budget(size: int) -> int:
     """Bytes of memory a read of a ``size``-byte file may use: ten times the file plus 1.5 GiB
     (a 50 MB CSV needs about four times its size as Arrow columns, the pandas frame and the
@@ -143,10 +149,12 @@ def read_table_guarded(
     what :func:`~kundenmodell.io.read_table` raises, and ``error.io.guard.*`` when the worker
     crashes, runs out of time or out of memory.
     """
-    payload = _payload(source, max_bytes)
     if header_row is not None:
         options["header_row"] = header_row
     options.update(sheet=sheet, max_bytes=max_bytes)
+    if not ISOLATED:
+        return read_table(source, **options)
+    payload = _payload(source, max_bytes)
     budget = memory_budget(_size(payload)) if memory is None else memory
     return _call(read_table, payload, options, timeout=timeout, memory=budget + _reserve())
 
@@ -159,6 +167,8 @@ def sheet_names_guarded(
     memory: int | None = None,
 ) -> list[str]:
     """:func:`~kundenmodell.io.sheet_names` in a worker process (see :func:`read_table_guarded`)."""
+    if not ISOLATED:
+        return sheet_names(source, max_bytes=max_bytes)
     payload = _payload(source, max_bytes)
     budget = memory_budget(_size(payload)) if memory is None else memory
     return _call(
@@ -169,7 +179,7 @@ def sheet_names_guarded(
 def start_workers() -> None:
     """Start the workers in the background, so that the first upload does not wait for the
     fork server's imports (two seconds and more on a busy machine). Cheap once they run."""
-    if not _POOL.full():
+    if ISOLATED and not _POOL.full():
         threading.Thread(target=_POOL.fill, name="kundenmodell-readers", daemon=True).start()
 
 

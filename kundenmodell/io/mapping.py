@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.errors import DataError
+from kundenmodell.i18n.numbers import BABEL_LOCALES, DEFAULT_FACTS, currency_for
 from kundenmodell.io.shapes import Profile, profile
 from kundenmodell.schema import CUSTOMERS, TRANSACTIONS
 
@@ -60,8 +61,6 @@ SAMPLE_ROWS = 2_000
 SAMPLE_CELLS = 2_000_000
 FORMAT_VERSION = 1
 LANGUAGE_SOURCES = {"de": "de", "en": "en", "nb": "nb"}
-CURRENCY_BY_LANGUAGE = {"de": "EUR", "en": "USD", "nb": "NOK"}
-LOCALE_BY_LANGUAGE = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
 
 TARGET_TABLE: dict[str, str] = {
     **{name: "customers" for name in CUSTOMERS.names},
@@ -222,8 +221,8 @@ class Mapping:
 
     entries: tuple[Suggestion, ...]
     table: TableChoice = "auto"
-    currency: str = "EUR"
-    locale: str = "de_DE"
+    currency: str = DEFAULT_FACTS.currency
+    locale: str = DEFAULT_FACTS.locale
     decimal: str | None = None
     dayfirst: bool | None = None
     columns: tuple[str, ...] = field(default=())
@@ -433,10 +432,8 @@ def suggest_mapping(
     return Mapping(
         entries=entries,
         table=table,
-        currency=hints.get("currency")
-        or _currency_column(frame, facts)
-        or CURRENCY_BY_LANGUAGE[language],
-        locale=LOCALE_BY_LANGUAGE[language],
+        currency=currency_for(language, hints.get("currency") or _currency_column(frame, facts)),
+        locale=BABEL_LOCALES[language],
         decimal=hints.get("decimal"),
         dayfirst=hints.get("dayfirst"),
         columns=tuple(columns),

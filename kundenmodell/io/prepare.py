@@ -36,7 +36,7 @@ from kundenmodell.io.parse import (
     to_dates,
     to_numbers,
 )
-from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, _finding
+from kundenmodell.schema import CUSTOMERS, TRANSACTIONS, Column, Finding, row_finding
 
 PURCHASE_COLUMNS = tuple(name for name in TRANSACTIONS.names if name != "customer_id")
 
@@ -108,6 +108,34 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping, *, name: str = "upload"
     return map_table(frame, mapping, name=name).to_dataset()
 
 
+def _typed_columns(
+    frame: pd.DataFrame, mapping: Mapping, written: dict[str, pa.ChunkedArray] | None
+) -> tuple[dict[str, pd.Series], dict[str, np.ndarray], dict[str, tuple[np.ndarray, dict]]]:
+    """Every mapped column converted to its target's kind (:func:`coerce`): the values, the
+    mask of values that could not be converted, and for text dates whose day order was
+    guessed the rows and parameters of that note. Ids and text keep the file's own writing."""
+    hints = Hints(decimal=mapping.decimal, dayfirst=mapping.dayfirst)
+    typed: dict[str, pd.Series] = {}
+    bad: dict[str, np.ndarray] = {}
+    guessed: dict[str, tuple[np.ndarray, dict]] = {}
+    for target, source in mapping.targets.items():
+        column = _column(target)
+        values = frame[source].reset_index(drop=True)
+        text = (written or {}).get(source)
+        if (
+            column.kind in ("id", "text", "category")
+            and text is not None
+            and len(text) == len(frame)
+        ):
+            values = pd.Series(text.to_pandas(), dtype="str")  # as the file wrote it
+        typed[target], bad[target] = coerce(values, column, hints)
+        if column.kind == "date" and _is_text(values):
+            guess = _day_order_guess(values, typed[target])
+            if guess is not None:
+                guessed[target] = guess
+    return typed, bad, guessed
+
+
 def map_table(
     frame: pd.DataFrame,
     mapping: Mapping,
@@ -128,25 +156,7 @@ def map_table(
     """
     _check_mapping(frame, mapping)
     targets = mapping.targets
-    hints = Hints(decimal=mapping.decimal, dayfirst=mapping.dayfirst)
-    typed: dict[str, pd.Series] = {}
-    bad: dict[str, np.ndarray] = {}
-    guessed: dict[str, tuple[np.ndarray, dict]] = {}
-    for target, source in targets.items():
-        column = _column(target)
-        values = frame[source].reset_index(drop=True)
-        text = (written or {}).get(source)
-        if (
-            column.kind in ("id", "text", "category")
-            and text is not None
-            and len(text) == len(frame)
-        ):
-            values = pd.Series(text.to_pandas(), dtype="str")  # as the file wrote it
-        typed[target], bad[target] = coerce(values, column, hints)
-        if column.kind == "date" and _is_text(values):
-            guess = _day_order_guess(values, typed[target])
-            if guess is not None:
-                guessed[target] = guess
+    typed, bad, guessed = _typed_columns(frame, mapping, written)
     id_from_email = "customer_id" not in typed
     if id_from_email:
         typed["customer_id"] = typed["email"].str.casefold().astype("str")
@@ -188,7 +198,7 @@ def map_table(
             rows_mask = _customer_mask(mask, customers, from_rows)
         else:
             rows_mask = mask[is_purchase]
-        found = _finding("warning", table, target, key, rows_mask, params=params)
+        found = row_finding("warning", table, target, key, rows_mask, params=params)
         examples = _examples(frame[targets[target]].reset_index(drop=True)[mask])
         findings.append(Finding(replace(found.issue, examples=examples), found.mask))
     return Mapped(

@@ -62,6 +62,10 @@ _CENTS = re.compile(r"[.,]\d*[1-9]")
 _TAIL_BYTES = 64 << 10
 _THREADED_ROWS = 10_000
 _UNNAMED = re.compile(r"column \d+|")
+DELIMITER_NAMES = {";": "semicolon", ",": "comma", "\t": "tab", "|": "pipe"}
+"""The name of each separator the sniffer finds, for the catalogue key ``io.delimiter.<name>``."""
+HEADER_ROW_FORMATS = frozenset({"csv", "xlsx"})
+"""Formats whose header row may sit below a title block, so the user may choose the row."""
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,16 @@ class LoadedTable:
     notes: tuple[ReadNote, ...] = ()
     file_rows: np.ndarray | None = None
     written: dict[str, pa.ChunkedArray] = field(default_factory=dict)
+
+    @property
+    def delimiter_name(self) -> str | None:
+        """The separator's name (``semicolon`` …, see :data:`DELIMITER_NAMES`), if any."""
+        return DELIMITER_NAMES.get(self.delimiter) if self.delimiter else None
+
+    @property
+    def header_row_choosable(self) -> bool:
+        """Whether the user may point at another header row (:data:`HEADER_ROW_FORMATS`)."""
+        return self.format in HEADER_ROW_FORMATS
 
     @property
     def mapping_options(self) -> dict[str, Any]:

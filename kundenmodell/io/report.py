@@ -43,6 +43,13 @@ class UploadReport:
             if finding.mask is not None and finding.mask.any()
         )
 
+    @property
+    def offered_for_dropping(self) -> tuple[int, ...]:
+        """The :attr:`droppable` findings a user is offered to leave out: warnings and errors.
+        Notes (severity ``info``) only say what the reader did with a value, so their rows are
+        fine to keep and are not offered."""
+        return tuple(i for i in self.droppable if self.findings[i].issue.severity != "info")
+
     def masks(self, chosen: Iterable[int]) -> dict[str, np.ndarray]:
         """Rows to drop per table for the chosen finding indices."""
         masks: dict[str, np.ndarray] = {}

@@ -24,16 +24,15 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 HEAD_BYTES = 256 * 1024
 
 Format = Literal["text", "json", "xlsx", "parquet"]
+"""``"xlsx"`` stands for every spreadsheet workbook: .xlsx/.xlsm/.xlsb, .xls and .ods."""
 
 TEXT_EXTENSIONS = frozenset({"csv", "tsv", "txt", "tab", "dat", "prn"})
 JSON_EXTENSIONS = frozenset({"jsonl", "ndjson", "json"})
-EXCEL_EXTENSIONS = frozenset({"xlsx", "xlsm"})
+EXCEL_EXTENSIONS = frozenset({"xlsx", "xlsm", "xlsb", "xls", "ods"})
 PARQUET_EXTENSIONS = frozenset({"parquet", "pq"})
-SUPPORTED_EXTENSIONS = (
-    TEXT_EXTENSIONS | JSON_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS | {"xls"}
-)
-"""Extensions :func:`read_source` accepts (``xls`` only to explain that it is the old format or
-to read the text a CRM saved under that name)."""
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | JSON_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS
+"""Extensions :func:`read_source` accepts (an ``.xls`` may also be the text or web page a CRM
+saved under that name: the content decides)."""
 
 _BINARY_MAGIC = (
     b"\x89PNG",
@@ -123,8 +122,8 @@ def read_source(source: Any, *, max_bytes: int = DEFAULT_MAX_BYTES) -> RawFile:
 def detect_format(raw: RawFile) -> Format:
     """What kind of table ``raw`` holds, or the :class:`DataError` that explains why none.
 
-    Content wins over the extension for the formats with a signature (xlsx, parquet, the old
-    Excel and encrypted workbooks, images and archives); text is read as CSV/TSV or JSON.
+    Content wins over the extension for the formats with a signature (workbooks, parquet,
+    encrypted workbooks, images and archives); text is read as CSV/TSV or JSON.
     """
     data, extension = raw.head, raw.extension
     if extension and extension not in SUPPORTED_EXTENSIONS:
@@ -140,13 +139,13 @@ def detect_format(raw: RawFile) -> Format:
         if "EncryptedPackage".encode("utf-16-le") in everything:
             raise DataError("error.io.encrypted_excel")
         if any(name.encode("utf-16-le") in everything for name in ("Workbook", "Book")):
-            raise DataError("error.io.legacy_excel")
+            return "xlsx"  # Excel 97–2003 (.xls)
         raise DataError("error.io.unsupported_type", extension=extension or "ole")
     if data.startswith(_ARCHIVE_MAGIC):
         raise DataError("error.io.archive")
     if data.startswith(_BINARY_MAGIC) or data[4:8] == b"ftyp":
         raise DataError("error.io.binary_file")
-    if extension in EXCEL_EXTENSIONS:
+    if extension in EXCEL_EXTENSIONS - {"xls"}:
         raise DataError("error.io.broken_excel")
     if extension in PARQUET_EXTENSIONS:
         raise DataError("error.io.broken_parquet")
@@ -199,11 +198,20 @@ def _zip_format(data: bytes | memoryview, extension: str) -> Format:
         if extension in EXCEL_EXTENSIONS:
             raise DataError("error.io.broken_excel") from None
         raise DataError("error.io.archive") from None
-    if "xl/workbook.xml" in names:
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:  # .xlsx/.xlsm, .xlsb
         return "xlsx"
-    if "mimetype" in names:  # OpenDocument (LibreOffice Calc .ods and friends)
-        raise DataError("error.io.unsupported_type", extension="ods")
+    if "mimetype" in names:  # OpenDocument: LibreOffice Calc's .ods, or a text document
+        if _opendocument_type(data).endswith(".spreadsheet"):
+            return "xlsx"
+        raise DataError("error.io.unsupported_type", extension="odt")
     if "[Content_Types].xml" in names:  # another Office document (.docx, .pptx)
         kind = "docx" if "word/document.xml" in names else "pptx"
         raise DataError("error.io.unsupported_type", extension=kind)
     raise DataError("error.io.archive")
+
+
+def _opendocument_type(data: bytes | memoryview) -> str:
+    """The media type an OpenDocument file names in its ``mimetype`` member (at most 200 bytes
+    read), e.g. ``application/vnd.oasis.opendocument.spreadsheet``."""
+    with zipfile.ZipFile(_io.BytesIO(data)) as archive, archive.open("mimetype") as member:
+        return member.read(200).decode("ascii", "replace").strip()

@@ -29,6 +29,8 @@ class Slide:
     lines: tuple[str, ...] = ()
     chart_svg: str | None = None
     kind: str = "definition"
+    chart_text: str = ""
+    """The chart's one-line text alternative, given to screen readers as the figure's label."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,14 @@ def lesson_slides(
             slides.append(Slide(text.title, "", (reason,), kind="example"))
         else:
             slides.append(
-                Slide(text.title, example.headline, (example.text,), _svg(example.chart), "example")
+                Slide(
+                    text.title,
+                    example.headline,
+                    (example.text,),
+                    _svg(example.chart),
+                    "example",
+                    example.summary or "",
+                )
             )
         slides.append(Slide(text.title, labels.mistakes, tuple(text.mistakes), kind="mistakes"))
     return slides
@@ -90,7 +99,8 @@ def _slide_html(slide: Slide, index: int) -> str:
     )
     if slide.kind == "mistakes":
         body = f"<ul>{body}</ul>"
-    chart = f"<figure>{slide.chart_svg}</figure>" if slide.chart_svg else ""
+    label = f" role='img' aria-label='{escape(slide.chart_text)}'" if slide.chart_text else ""
+    chart = f"<figure{label}>{slide.chart_svg}</figure>" if slide.chart_svg else ""
     lead_class = "figure" if slide.kind == "example" else "lead"
     lead = f"<div class='{lead_class}'>{escape(slide.lead)}</div>" if slide.lead else ""
     return (

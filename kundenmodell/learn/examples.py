@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from kundenmodell import charts
+from kundenmodell import charts, summaries
 from kundenmodell.dataset import Dataset
 from kundenmodell.i18n import format_money, format_number, format_percent, t, value_label
 from kundenmodell.learn.chapters import chapter
@@ -42,6 +42,8 @@ class Example:
     headline: str
     text: str
     chart: alt.TopLevelMixin | None = None
+    summary: str | None = None
+    """The chart's one-line text alternative with its figures (None without a chart)."""
 
 
 def _share(part: float, whole: float) -> float:
@@ -277,21 +279,27 @@ _BUILDERS: dict[str, Any] = {
 }
 
 
-def _chart(key: str, report: SegmentReport, lang: str) -> alt.TopLevelMixin | None:
+def _chart(key: str, report: SegmentReport, lang: str) -> tuple[alt.TopLevelMixin, str] | None:
+    """The chapter's chart and its one-line text alternative, or None."""
     if key == "lifecycle" and report.funnel is not None:
-        return charts.funnel_chart(report.funnel, lang)
+        return (
+            charts.funnel_chart(report.funnel, lang),
+            summaries.funnel_summary(report.funnel, lang),
+        )
     if key in ("regular_customer", "actual_customer") and report.activity_summary is not None:
-        return charts.share_comparison_chart(
-            report.activity_summary, "activity", lang, title=chapter(key, lang).title
+        return (
+            charts.share_comparison_chart(
+                report.activity_summary, "activity", lang, title=chapter(key, lang).title
+            ),
+            summaries.share_comparison_summary(report.activity_summary, "activity", lang),
         )
     if key == "nps_groups" and report.nps is not None:
-        return charts.nps_groups_chart(
-            {group: report.nps.share(group) for group in ("promoter", "passive", "detractor")}, lang
-        )
+        shares = {group: report.nps.share(group) for group in ("promoter", "passive", "detractor")}
+        return charts.nps_groups_chart(shares, lang), summaries.nps_groups_summary(shares, lang)
     if key == "churn" and report.churn is not None:
-        return charts.churn_chart(report.churn, lang)
+        return charts.churn_chart(report.churn, lang), summaries.churn_summary(report.churn, lang)
     if key == "persona" and report.rfm is not None:
-        return charts.rfm_grid_chart(report.rfm, lang)
+        return charts.rfm_grid_chart(report.rfm, lang), summaries.rfm_grid_summary(report.rfm, lang)
     return None
 
 
@@ -302,4 +310,5 @@ def live_example(key: str, data: ExampleData, lang: str, currency: str = "EUR") 
         return None
     headline, params = _BUILDERS[key](raw, lang, currency)
     text = chapter(key, lang).example.format(**params)
-    return Example(key, headline, text, _chart(key, data.report, lang))
+    chart, summary = _chart(key, data.report, lang) or (None, None)
+    return Example(key, headline, text, chart, summary)

@@ -12,7 +12,8 @@ Modules: :mod:`~kundenmodell.personas.features` (one row per customer),
 :mod:`~kundenmodell.personas.clustering` (choosing k), :mod:`~kundenmodell.personas.quality`
 (silhouette, stability, certainty, ARI), :mod:`~kundenmodell.personas.profile` (the profile
 sheet as data), :mod:`~kundenmodell.personas.text` (… in words), :mod:`~.cards` (HTML),
-:mod:`~.image` (PNG, PDF), :mod:`~.export` (Markdown, JSON), :mod:`~.charts` (Altair).
+:mod:`~.image` (PNG), :mod:`~.pdf` (printable vector PDF), :mod:`~.export` (Markdown, JSON),
+:mod:`~.charts` (Altair).
 """
 
 from kundenmodell.personas.features import (

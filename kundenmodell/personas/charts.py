@@ -7,12 +7,14 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from kundenmodell.charts import _finish, share_comparison_chart
+from kundenmodell.charts import finish, share_comparison_chart
 from kundenmodell.i18n import format_percent, t, value_label
 from kundenmodell.personas.persona_set import PersonaSet
 from kundenmodell.personas.text import feature_label, format_feature, level_label
 
 MAX_LOG_LIFT = 3.0  # colour scale clipped at 8× / ⅛×
+_WIDTH = "containerSize()[0]"  # the chart's width on the page, in CSS pixels
+_NARROW = f"({_WIDTH} > 0 && {_WIDTH} < 600)"  # a phone: names slanted, trait labels shorter
 PLANTED_LABELS = ".".join(("clv", "planted"))  # prefix of the planted types' names
 
 
@@ -74,8 +76,24 @@ def comparison_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     trait_title = t("personas.chart.trait", lang)
     order = frame.sort_values("order")["persona"].drop_duplicates().tolist()
     base = alt.Chart(frame).encode(
-        x=alt.X("persona:N", sort=order, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
-        y=alt.Y("trait:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X(
+            "persona:N",
+            sort=order,
+            title=None,
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=alt.ExprRef(f"{_NARROW} ? -40 : 0"),
+                labelAlign=alt.ExprRef(f"{_NARROW} ? 'left' : 'center'"),
+                labelLimit=120,
+                labelOverlap=False,
+            ),
+        ),
+        y=alt.Y(
+            "trait:N",
+            sort=None,
+            title=None,
+            axis=alt.Axis(labelLimit=alt.ExprRef(f"{_NARROW} ? {_WIDTH} * 0.34 : 320")),
+        ),
     )
     cells = base.mark_rect(stroke="white").encode(
         color=alt.Color(
@@ -84,6 +102,10 @@ def comparison_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
             scale=alt.Scale(scheme="blueorange", domain=[-MAX_LOG_LIFT, MAX_LOG_LIFT]),
             legend=alt.Legend(
                 orient="bottom",
+                direction="horizontal",
+                gradientLength=alt.ExprRef(f"min(240, {_WIDTH} * 0.45)"),
+                labelOverlap="greedy",
+                titleLimit=alt.ExprRef(f"{_WIDTH} * 0.55"),
                 values=[-3, -2, -1, 0, 1, 2, 3],
                 labelExpr="datum.value >= 0 ? pow(2, datum.value) + '×' : "
                 "'1/' + pow(2, -datum.value) + '×'",
@@ -97,11 +119,16 @@ def comparison_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.Tooltip("lift:Q", title=t("personas.chart.lift", lang), format=".2f"),
         ],
     )
-    text = base.mark_text(fontSize=12).encode(
+    # On a narrow cell the value is written smaller and cut with "…" rather than overlapping
+    # its neighbours (the tooltip and the summary below the chart carry the whole value).
+    text = base.mark_text(
+        fontSize=alt.ExprRef("bandwidth('x') < 64 ? 9 : 12"),
+        limit=alt.ExprRef("bandwidth('x') - 4"),
+    ).encode(
         text="value_text:N",
         color=alt.condition("abs(datum.log2_lift) > 1.6", alt.value("white"), alt.value("#1f2933")),
     )
-    return _finish(alt.layer(cells, text).properties(height=alt.Step(30)), lang)
+    return finish(alt.layer(cells, text).properties(height=alt.Step(30)), lang)
 
 
 def criterion_chart(criterion: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -135,7 +162,7 @@ def criterion_chart(criterion: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_point(size=220, shape="circle", filled=False, color="#b3541e", strokeWidth=3)
         .encode(x="k:O", y="value:Q")
     )
-    return _finish(alt.layer(lines, chosen).properties(height=260), lang)
+    return finish(alt.layer(lines, chosen).properties(height=260), lang)
 
 
 def size_chart(personas: PersonaSet, lang: str) -> alt.Chart:
@@ -190,4 +217,4 @@ def truth_chart(table: pd.DataFrame, names: dict[int, str], lang: str) -> alt.La
             alt.value("#1f2933"),
         ),
     )
-    return _finish(alt.layer(cells, text).properties(height=alt.Step(36)), lang)
+    return finish(alt.layer(cells, text).properties(height=alt.Step(36)), lang)

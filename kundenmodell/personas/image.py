@@ -1,9 +1,8 @@
-"""Persona cards as images: a PNG per persona and a printable PDF, one A4 page per persona.
+"""A persona card as a PNG image, drawn with Pillow (already a dependency of the workbench).
 
-Drawn with Pillow (already a dependency of the workbench), offline. Text uses DejaVu Sans
-when the system has it (umlauts, æøå, typographic quotes) and Pillow's built-in scalable
-font otherwise. The PDF pages are images at 150 dpi: sharp enough to print and hand out,
-but their text cannot be selected.
+Text is set in the bundled DejaVu Sans (:mod:`kundenmodell.fonts`: umlauts, æøå, typographic
+quotes on every machine), the quote in DejaVu Sans Oblique when the system has it. The
+printable PDF of all cards is vector (:mod:`kundenmodell.personas.pdf`).
 """
 
 from __future__ import annotations
@@ -15,7 +14,9 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from kundenmodell.fonts import FONT_FILES, printable
 from kundenmodell.i18n import t
+from kundenmodell.personas.profile import colour_rgb
 from kundenmodell.personas.text import Sheet
 
 WIDTH = 900
@@ -24,30 +25,19 @@ AVATAR = 96
 INK = (31, 41, 51)
 MUTED = (82, 96, 109)
 RULE = (217, 221, 227)
-A4_150DPI = (1240, 1754)
-FONT_FILES = {
-    "regular": ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
-    "bold": ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"),
-    "italic": ("DejaVuSans-Oblique.ttf", "LiberationSans-Italic.ttf"),
-}
+OBLIQUE = "DejaVuSans-Oblique.ttf"
 
 
 @cache
-def _font(style: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for name in FONT_FILES[style]:
+def _font(style: str, size: int) -> ImageFont.FreeTypeFont:
+    """A bundled face (``regular``, ``bold``); ``italic`` is the system's DejaVu Sans Oblique,
+    or the regular face where it is not installed."""
+    if style == "italic":
         try:
-            return ImageFont.truetype(name, size)
+            return ImageFont.truetype(OBLIQUE, size)
         except OSError:
-            continue
-    return ImageFont.load_default(size=size)
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    value = colour.lstrip("#")
-    try:
-        return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
-    except ValueError:
-        return (31, 111, 139)
+            style = "regular"
+    return ImageFont.truetype(str(FONT_FILES[style]), size)
 
 
 @dataclass
@@ -61,10 +51,11 @@ class _Line:
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
-    """Greedy word wrap of ``text`` to ``width`` pixels (a word longer than a line is cut)."""
+    """Greedy word wrap of ``text`` to ``width`` pixels (a word longer than a line is cut), made
+    :func:`~kundenmodell.fonts.printable` first."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    for word in printable(text).split():
         candidate = f"{current} {word}".strip()
         if draw.textlength(candidate, font=font) <= width:
             current = candidate
@@ -103,10 +94,10 @@ def _body(sheet: Sheet, lang: str) -> list[_Line]:
     return lines
 
 
-def card_image(sheet: Sheet, lang: str, *, width: int = WIDTH) -> Image.Image:
+def card_image(sheet: Sheet, lang: str) -> Image.Image:
     """The persona's profile sheet drawn as a card (white, the persona's colour on top)."""
     scratch = ImageDraw.Draw(Image.new("RGB", (1, 1)))
-    text_width = width - 2 * MARGIN
+    text_width = WIDTH - 2 * MARGIN
     laid: list[tuple[int, str, object, tuple[int, int, int]]] = []
     y = MARGIN + 10 + AVATAR + 8
     for line in _body(sheet, lang):
@@ -116,22 +107,22 @@ def card_image(sheet: Sheet, lang: str, *, width: int = WIDTH) -> Image.Image:
             laid.append((y, part, font, line.colour))
             y += int(line.size * 1.35)
     height = y + MARGIN
-    colour = _rgb(sheet.colour)
-    image = Image.new("RGB", (width, height), "white")
+    colour = colour_rgb(sheet.colour)
+    image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    draw.rectangle([0, 0, width, 10], fill=colour)
-    draw.rectangle([0, 0, width - 1, height - 1], outline=RULE)
+    draw.rectangle([0, 0, WIDTH, 10], fill=colour)
+    draw.rectangle([0, 0, WIDTH - 1, height - 1], outline=RULE)
     top = MARGIN + 6
     draw.ellipse([MARGIN, top, MARGIN + AVATAR, top + AVATAR], fill=colour)
     draw.text(
         (MARGIN + AVATAR / 2, top + AVATAR / 2),
-        sheet.initials,
+        printable(sheet.initials),
         font=_font("bold", 36),
         fill="white",
         anchor="mm",
     )
     left = MARGIN + AVATAR + 22
-    name_lines = _wrap(draw, sheet.name, _font("bold", 34), width - left - MARGIN)
+    name_lines = _wrap(draw, sheet.name, _font("bold", 34), WIDTH - left - MARGIN)
     draw.text((left, top + 8), name_lines[0], font=_font("bold", 34), fill=INK)
     draw.text((left, top + 56), sheet.headline, font=_font("regular", 17), fill=MUTED)
     for y_pos, text, font, fill in laid:
@@ -144,23 +135,4 @@ def card_png(sheet: Sheet, lang: str) -> bytes:
     time a card changes, and ``optimize`` would triple the time for a few percent."""
     buffer = io.BytesIO()
     card_image(sheet, lang).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def cards_pdf(sheets: Sequence[Sheet], lang: str) -> bytes:
-    """A printable PDF: one A4 page (150 dpi) per persona card, scaled down to fit if needed."""
-    pages = []
-    page_width, page_height = A4_150DPI
-    for sheet in sheets:
-        card = card_image(sheet, lang, width=page_width - 2 * 60)
-        scale = min(1.0, (page_height - 2 * 60) / card.height)
-        if scale < 1.0:
-            card = card.resize((int(card.width * scale), int(card.height * scale)), Image.LANCZOS)
-        page = Image.new("RGB", A4_150DPI, "white")
-        page.paste(card, ((page_width - card.width) // 2, 60))
-        pages.append(page)
-    if not pages:
-        pages.append(Image.new("RGB", A4_150DPI, "white"))
-    buffer = io.BytesIO()
-    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=150)
     return buffer.getvalue()

@@ -20,10 +20,11 @@ from kundenmodell.personas.features import (
     resolve_features,
 )
 from kundenmodell.personas.latent import encode
-from kundenmodell.personas.profile import Persona, build_personas
+from kundenmodell.personas.profile import Persona, profile_clusters
 from kundenmodell.personas.quality import Quality, adjusted_rand_index, assess
 
 EDITABLE = ("name", "description", "quote")
+"""The card fields a user may rewrite (:meth:`PersonaSet.with_edits`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,7 +157,7 @@ def build(
     result = cluster(design, k, seed)
     labels = result.posterior.argmax(axis=1)
     quality = assess(table, design, used, labels, result.posterior, seed)
-    personas, traits = build_personas(table, labels, result.posterior, quality)
+    personas, traits = profile_clusters(table, labels, result.posterior, quality)
     return PersonaSet(
         labels=pd.Series(labels, index=table.ids, name="persona"),
         membership=pd.DataFrame(

@@ -55,6 +55,19 @@ COLOURS = (
     "#ad1457",
     "#455a64",
 )
+
+
+def colour_rgb(colour: str) -> tuple[int, int, int]:
+    """A persona colour ``#rrggbb`` as (red, green, blue) from 0 to 255, for the PNG and PDF
+    cards; anything unreadable becomes the first colour of :data:`COLOURS`."""
+    value = colour.lstrip("#")
+    try:
+        red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return colour_rgb(COLOURS[0])
+    return red, green, blue
+
+
 FEMALE_NAMES = ("Anna", "Lena", "Nora", "Julia", "Maja", "Sara", "Clara", "Emma", "Ida", "Eva")
 MALE_NAMES = ("Jonas", "Paul", "Emil", "Leon", "Felix", "David", "Noah", "Lukas", "Tom", "Ben")
 SURNAME_INITIALS = "BKMSWHLFRT"
@@ -419,13 +432,15 @@ def _name(index: int, lookup: _Lookup, used: set[str]) -> tuple[str, str]:
     return f"{first} {initial}.", f"{first[0]}{initial}"
 
 
-def build_personas(
+def profile_clusters(
     table: FeatureTable,
     labels: np.ndarray,
     posterior: np.ndarray,
     quality: Quality,
 ) -> tuple[tuple[Persona, ...], pd.DataFrame]:
-    """The profile sheets of the personas 0 … k−1 and the table of all candidate traits."""
+    """The profile sheets of the clusters 0 … k−1 as personas (the fitted ``labels`` and
+    ``posterior`` of :mod:`kundenmodell.personas.latent`) and the table of all candidate traits.
+    :func:`kundenmodell.personas.build` is the whole pipeline from a data set."""
     k = posterior.shape[1]
     candidates = trait_table(table, labels, k)
     sizes = np.bincount(labels, minlength=k)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from babel.dates import get_month_names
 
-from kundenmodell.charts import PALETTE, _finish
+from kundenmodell.charts import PALETTE, finish
 from kundenmodell.i18n import BABEL_LOCALES, format_percent, t, value_label
 from kundenmodell.roles.ages import BAND_ORDER, BASES, SIDES, UNKNOWN_BAND
 from kundenmodell.schema import CONSUMER_ROLES
@@ -238,7 +238,7 @@ def flow_chart(
         labels(targets, "left"),
         header_marks,
     ).properties(height=340)
-    return _finish(chart, lang, currency)
+    return finish(chart, lang, currency)
 
 
 def role_share_chart(
@@ -308,7 +308,7 @@ def role_share_chart(
         .mark_text(color="white", fontSize=11, fontWeight="bold")
         .encode(y=y, x=alt.X("middle:Q"), text="text:N")
     )
-    return _finish(alt.layer(bars, text).properties(height=alt.Step(30)), lang, currency)
+    return finish(alt.layer(bars, text).properties(height=alt.Step(30)), lang, currency)
 
 
 def age_profile_chart(profile: pd.DataFrame, lang: str) -> alt.HConcatChart:
@@ -371,7 +371,7 @@ def age_profile_chart(profile: pd.DataFrame, lang: str) -> alt.HConcatChart:
                 title=t(f"roles.side.{side}", lang), height=alt.Step(26), width=260
             )
         )
-    return _finish(alt.hconcat(*panels, spacing=24), lang)
+    return finish(alt.hconcat(*panels, spacing=24), lang)
 
 
 def month_names(lang: str, width: str = "abbreviated") -> list[str]:
@@ -418,7 +418,7 @@ def gift_season_chart(season: pd.DataFrame, lang: str) -> alt.LayerChart:
             tooltip=[alt.Tooltip("label:N", title=None), alt.Tooltip("share:Q", format=".1%")],
         )
     )
-    return _finish(alt.layer(bars, average).properties(height=240), lang)
+    return finish(alt.layer(bars, average).properties(height=240), lang)
 
 
 def repeat_chart(repeat: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -453,4 +453,4 @@ def repeat_chart(repeat: pd.DataFrame, lang: str) -> alt.LayerChart:
     text = bars.mark_text(align="left", dx=4, color="#333").encode(
         text="text:N", color=alt.value("#333")
     )
-    return _finish(alt.layer(bars, text).properties(height=alt.Step(28)), lang)
+    return finish(alt.layer(bars, text).properties(height=alt.Step(28)), lang)

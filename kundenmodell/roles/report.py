@@ -18,6 +18,7 @@ import pandas as pd
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
+from kundenmodell.i18n.numbers import BABEL_LOCALES
 from kundenmodell.roles import ages as age_module
 from kundenmodell.roles.implications import Implication, group_implications, overall_implications
 from kundenmodell.roles.internal import internal_external
@@ -40,12 +41,22 @@ from kundenmodell.segments import classify_activity
 
 Status = Literal["ok", "no_purchases", "no_consumer_role", "empty_consumer_role"]
 
+
+@dataclass(frozen=True)
+class GiftPeak:
+    """The calendar month (1–12) with the largest share of gifts among its purchases, that
+    share, and the share of gifts over the whole year (all purchases with a known role)."""
+
+    month: int
+    share: float
+    overall_share: float
+
+
 # The groupings the workbench page offers; "activity" is the class of classify_activity.
 GROUPINGS: tuple[str, ...] = ("consumer_role", "category", "customer_type", "activity")
 REPEAT_WINDOW_DAYS = 180
 EXAMPLE_CUSTOMERS = 3_000
 EXAMPLE_SEED = 7
-EXAMPLE_LOCALES = {"de": "de_DE", "en": "en_US", "nb": "nb_NO"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,47 @@ class RoleReport:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def coverage(self) -> float | None:
+        """Share of all purchases whose consumer role is known:
+        ``purchases / (purchases + unknown_purchases)``; None without purchases."""
+        total = self.purchases + self.unknown_purchases
+        return self.purchases / total if total else None
+
+    @property
+    def main_other_role(self) -> tuple[str, float] | None:
+        """The role other than ``self`` that brings the most revenue, with its share of all
+        revenue with a known role; None when nothing was bought for someone else."""
+        if self.by_role is None:
+            return None
+        others = self.by_role[(self.by_role["role"] != "self") & (self.by_role["purchases"] > 0)]
+        if others.empty:
+            return None
+        main = others.loc[others["revenue"].idxmax()]
+        return str(main["role"]), float(main["revenue_share"])
+
+    @property
+    def gift_vs_self_repeat(self) -> tuple[float, float] | None:
+        """Repeat rates of customers whose first purchase was a gift and of those who first
+        bought for themselves, ``(gift, self)``; None unless both groups exist."""
+        if self.repeat is None or self.repeat.empty:
+            return None
+        rates = self.repeat.set_index("first_role")["repeat_rate"]
+        if not {"gift", "self"} <= set(rates.index):
+            return None
+        return float(rates["gift"]), float(rates["self"])
+
+    @property
+    def gift_peak(self) -> GiftPeak | None:
+        """The month with the highest gift share (:class:`GiftPeak`); None without dates or
+        without any gift."""
+        season = self.gift_season
+        if season is None or season["gift_purchases"].sum() == 0:
+            return None
+        peak = season.loc[season["gift_share"].idxmax()]
+        overall = season["gift_purchases"].sum() / season["purchases"].sum()
+        return GiftPeak(int(peak["month"]), float(peak["gift_share"]), float(overall))
 
     def age_profile(self, roles: Sequence[str] | None = None) -> pd.DataFrame | None:
         """Buyers' and users' age profile of the purchases for ``roles`` (all when None), see
@@ -247,17 +299,17 @@ def role_report(dataset: Dataset, grouping: str = ROLE_COLUMN) -> RoleReport:
     return compare(dataset, by=grouping_values(dataset, grouping))
 
 
-@lru_cache(maxsize=len(EXAMPLE_LOCALES))
+@lru_cache(maxsize=len(BABEL_LOCALES))
 def example_dataset(lang: str) -> Dataset:
     """The synthetic teaching example for ``lang``: :data:`EXAMPLE_CUSTOMERS` customers of the
     generator's planted types (families buying for children, companies for employees, …) in the
     language's locale. Cached: treat it as read-only."""
     from kundenmodell.synth import generate
 
-    return generate(EXAMPLE_CUSTOMERS, locale=EXAMPLE_LOCALES[lang], seed=EXAMPLE_SEED)
+    return generate(EXAMPLE_CUSTOMERS, locale=BABEL_LOCALES[lang], seed=EXAMPLE_SEED)
 
 
-@lru_cache(maxsize=len(EXAMPLE_LOCALES))
+@lru_cache(maxsize=len(BABEL_LOCALES))
 def example_report(lang: str) -> RoleReport:
     """:func:`compare` of :func:`example_dataset` by purchase category: what the page shows
     when the user's data has no consumer role. Cached: treat it as read-only."""

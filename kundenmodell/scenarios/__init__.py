@@ -18,12 +18,19 @@ from kundenmodell.scenarios.model import (
 )
 from kundenmodell.scenarios.monte_carlo import MonteCarloResult, Uncertainty, monte_carlo
 from kundenmodell.scenarios.optimise import SplitResult, optimise_split
-from kundenmodell.scenarios.results import compare, comparison_table, monthly_table
+from kundenmodell.scenarios.results import (
+    ComparisonRow,
+    compare,
+    comparison_rows,
+    comparison_table,
+    monthly_table,
+)
 from kundenmodell.scenarios.sensitivity import tornado
 from kundenmodell.scenarios.simulate import Summary, break_even_month, simulate, summarise
 
 __all__ = [
     "Calibration",
+    "ComparisonRow",
     "MonteCarloResult",
     "Scenario",
     "SplitResult",
@@ -34,6 +41,7 @@ __all__ = [
     "calibrate",
     "churn_with_spend",
     "compare",
+    "comparison_rows",
     "comparison_table",
     "default_half_effect_spend",
     "estimate",

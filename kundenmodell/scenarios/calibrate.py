@@ -69,7 +69,9 @@ class Calibration:
     ``buy_probability``: fitted ``p``; ``buyers``: customers with a purchase;
     ``active_customers``: expected customers still there at ``end``; ``new_per_month``,
     ``revenue_per_purchase_month`` and ``window_months``: acquisition and revenue over the
-    window; ``end``: the last day of the last complete month the data covers.
+    window; ``end``: the last day of the last complete month the data covers;
+    ``retention_cost_ratio``: how many times a new customer costs as much as a retained one at
+    low retention spend (the assumption behind ``scenario.half_effect_spend``).
     """
 
     scenario: Scenario
@@ -82,6 +84,12 @@ class Calibration:
     window_months: int
     history_months: int
     end: pd.Timestamp
+    retention_cost_ratio: float = DEFAULT_RETENTION_COST_RATIO
+
+    @property
+    def cost_per_retained(self) -> float:
+        """What one retained customer costs at low retention spend: ``cac / ratio``."""
+        return self.scenario.cac / self.retention_cost_ratio
 
 
 @dataclass(frozen=True)
@@ -233,6 +241,7 @@ def estimate(
         window_months=span - window_start,
         history_months=span,
         end=end,
+        retention_cost_ratio=retention_cost_ratio,
     )
 
 

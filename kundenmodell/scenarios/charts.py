@@ -13,7 +13,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from kundenmodell.charts import PALETTE, _finish
+from kundenmodell.charts import PALETTE, finish
 from kundenmodell.i18n import format_percent, t
 from kundenmodell.scenarios.optimise import SplitResult
 
@@ -72,7 +72,7 @@ def band_chart(
             alt.Tooltip("q95:Q", title=t("scenarios.q95", lang), format=fmt),
         ],
     )
-    return _finish(alt.layer(outer, inner, line).properties(height=300), lang, currency)
+    return finish(alt.layer(outer, inner, line).properties(height=300), lang, currency)
 
 
 def split_chart(result: SplitResult, lang: str, currency: str = "EUR") -> alt.LayerChart:
@@ -134,7 +134,7 @@ def split_chart(result: SplitResult, lang: str, currency: str = "EUR") -> alt.La
             text="label:N", y=alt.value(8)
         )
         layers += [rule, text]
-    return _finish(alt.layer(*layers).properties(height=300), lang, currency)
+    return finish(alt.layer(*layers).properties(height=300), lang, currency)
 
 
 def tornado_chart(
@@ -170,7 +170,12 @@ def tornado_chart(
             color=alt.Color(
                 "direction:N",
                 scale=alt.Scale(domain=[lower, higher], range=[PALETTE[2], PALETTE[0]]),
-                legend=alt.Legend(title=None, orient="top"),
+                # one row; on a phone one entry per row, or the second runs off the screen
+                legend=alt.Legend(
+                    title=None,
+                    orient="top",
+                    columns=alt.ExprRef("containerSize()[0] > 0 && containerSize()[0] < 600"),
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=t("scenarios.input_title", lang)),
@@ -180,7 +185,7 @@ def tornado_chart(
         )
     )
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#333").encode(x="base:Q")
-    return _finish(alt.layer(bars, rule).properties(height=alt.Step(30)), lang, currency)
+    return finish(alt.layer(bars, rule).properties(height=alt.Step(30)), lang, currency)
 
 
 def png_available() -> bool:
@@ -205,16 +210,26 @@ def chart_png(
         return None
     if title:
         chart = titled(chart, title, subtitle)
+    chart = chart.properties(width=640)
     buffer = io.BytesIO()
     chart.save(buffer, format="png", scale_factor=scale)
     return buffer.getvalue()
 
 
 def titled(chart: alt.TopLevelMixin, title: str, subtitle: str | None = None) -> Any:
-    """``chart`` with a title and a subtitle line over it, 640 px wide: a chart that will be
-    seen without its page (an exported picture)."""
+    """``chart`` with a title and a subtitle line over it: for a chart that will be seen
+    without its page (an exported picture)."""
     heading = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start")
-    return chart.properties(title=heading, width=640)
+    return chart.properties(title=heading)
+
+
+def titled_band_chart(
+    bands: pd.DataFrame, metric: str, lang: str, currency: str = "EUR"
+) -> alt.LayerChart:
+    """:func:`band_chart` titled with the metric and with what line and bands show, in its
+    spec: a PNG saved from the chart's own menu in the app then explains itself too."""
+    chart = band_chart(bands, metric, lang, currency)
+    return titled(chart, t(f"scenarios.metric.{metric}", lang), band_legend(lang))
 
 
 def band_legend(lang: str) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,7 @@ from kundenmodell.scenarios.model import Scenario
 from kundenmodell.scenarios.monte_carlo import Uncertainty, monte_carlo
 from kundenmodell.scenarios.simulate import simulate, summarise
 
-COMPARISON_ROWS = (
+COMPARISON_COLUMNS = (
     "customers_median",
     "profit_planned",
     "profit_median",
@@ -22,6 +24,54 @@ COMPARISON_ROWS = (
     "cost_per_acquired",
     "prob_beats_first",
 )
+
+RowKind = Literal["budgets", "count", "money", "money_range", "month", "share"]
+COMPARISON_ROWS: tuple[tuple[str, RowKind], ...] = (
+    ("budgets", "budgets"),
+    ("customers_median", "count"),
+    ("profit_planned", "money"),
+    ("profit_median", "money"),
+    ("profit_range", "money_range"),
+    ("break_even_month", "month"),
+    ("cost_per_retained", "money"),
+    ("cost_per_acquired", "money"),
+    ("prob_beats_first", "share"),
+)
+"""The figures of the side-by-side comparison in the order people read them, with how each is
+written: a pair of budgets, a count, money, a 5 %–95 % money range, a month, a share."""
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One figure of :func:`comparison_rows` for every plan: ``key`` names it
+    (:data:`COMPARISON_ROWS`), ``kind`` says how to write it, ``values`` has one entry per plan
+    (a number, a ``(low, high)`` or ``(acquisition, retention)`` pair, or None when there is
+    none: no break-even, nobody retained, the first plan against itself)."""
+
+    key: str
+    kind: RowKind
+    values: tuple
+
+
+def _known(value: float | None) -> float | None:
+    """None for a missing value that a table column turned into NaN."""
+    return None if value is None or value != value else float(value)
+
+
+def comparison_rows(plans: Mapping[str, Scenario], table: pd.DataFrame) -> list[ComparisonRow]:
+    """The comparison of :func:`compare` as rows for people: one :class:`ComparisonRow` per
+    entry of :data:`COMPARISON_ROWS`, values in the order of ``plans``."""
+    ordered = table.set_index("scenario").reindex(list(plans))
+
+    def values(key: str) -> tuple:
+        if key == "budgets":
+            return tuple((p.acquisition_budget, p.retention_budget) for p in plans.values())
+        if key == "profit_range":
+            pairs = zip(ordered["profit_q05"], ordered["profit_q95"], strict=True)
+            return tuple((_known(low), _known(high)) for low, high in pairs)
+        return tuple(_known(value) for value in ordered[key])
+
+    return [ComparisonRow(key, kind, values(key)) for key, kind in COMPARISON_ROWS]
 
 
 def compare(
@@ -34,7 +84,7 @@ def compare(
     """Bands of every plan (with a ``scenario`` column) and a summary table.
 
     The summary has one row per name in ``plans`` and the columns of
-    :data:`COMPARISON_ROWS`: median customers at the horizon, the discounted profit of the plan
+    :data:`COMPARISON_COLUMNS`: median customers at the horizon, the discounted profit of the plan
     values without uncertainty (the figure :func:`optimise_split` maximises, so a saved best
     split shows the same number), its median over the uncertain paths with their 5 % and 95 %
     quantiles, break-even month against no spend, cost per retained and per acquired customer,
@@ -64,7 +114,7 @@ def compare(
                 "prob_beats_first": np.nan if result.prob_beats is None else result.prob_beats,
             }
         )
-    table = pd.DataFrame(rows, columns=["scenario", *COMPARISON_ROWS])
+    table = pd.DataFrame(rows, columns=["scenario", *COMPARISON_COLUMNS])
     return (pd.concat(bands, ignore_index=True) if bands else pd.DataFrame()), table
 
 

@@ -243,6 +243,14 @@ class Summary:
     cost_per_retained: float | None
     break_even_month: int | None
 
+    @property
+    def retention_cost_share(self) -> float | None:
+        """What keeping a customer costs as a share of winning one:
+        ``cost_per_retained / cost_per_acquired`` (0.2 = a fifth); None unless both exist."""
+        if not self.cost_per_retained or not self.cost_per_acquired:
+            return None
+        return self.cost_per_retained / self.cost_per_acquired
+
 
 def break_even_month(plan: pd.DataFrame, reference: pd.DataFrame) -> int | None:
     """First month from which ``plan`` stays at or above ``reference`` in discounted

@@ -25,6 +25,8 @@ from kundenmodell.segments.rfm import rfm_summary, with_segments
 
 CHURN_KPI_PERIODS = 12
 RFM_BINS = 5
+PURCHASE_VIEWS = ("activity", "rfm", "churn")
+"""The views that need purchases with dates."""
 NO_FILTER = SegmentFilter()
 DEFAULT_RULES = ActivityRules()
 
@@ -32,7 +34,12 @@ DEFAULT_RULES = ActivityRules()
 @dataclass(frozen=True)
 class SegmentReport:
     """The segment views of one data set; a view is None when its input is missing, and
-    ``missing`` then names the column it needs (view name → column)."""
+    ``missing`` then names the column it needs (view → column; the views are ``funnel``,
+    ``nps``, and ``activity``, ``rfm``, ``churn``, which all need purchase dates).
+
+    ``regular_buyer_share``: regular customers among the customers who bought at all (the
+    share the overview states; ``regular_customers`` over all customers would count leads).
+    """
 
     customers: int
     as_of: pd.Timestamp | None
@@ -45,6 +52,7 @@ class SegmentReport:
     actual_customers: int | None = None
     regular_customers: int | None = None
     regular_revenue_share: float | None = None
+    regular_buyer_share: float | None = None
     rfm: pd.DataFrame | None = None
     rfm_summary: pd.DataFrame | None = None
     nps: NpsResult | None = None
@@ -126,7 +134,7 @@ def segment_report(
             missing["nps"] = "nps_score"
 
     if table is None or as_of is None or counts.purchases == 0:
-        missing["purchases"] = "date"
+        missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
         return SegmentReport(
             len(customers),
             as_of,
@@ -144,6 +152,7 @@ def segment_report(
     summary = activity_summary(activity, per_customer["activity"], rfm_table["monetary"]).set_index(
         "activity"
     )
+    buyers = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
     if nps_result is not None:
         nps_table = nps_by(customers, activity.astype("string"))
     with engine.materialised(
@@ -164,6 +173,7 @@ def segment_report(
         actual_customers=int((rfm_table["recency_days"] < rules.active_window_days).sum()),
         regular_customers=int(summary.loc["regular", "customers"]),
         regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
+        regular_buyer_share=float(summary.loc["regular", "customers"] / buyers) if buyers else 0.0,
         rfm=rfm_table,
         rfm_summary=rfm_summary(rfm_table),
         nps=nps_result,

@@ -8,6 +8,8 @@
 
 The module functions (:func:`open`, :func:`save`, :func:`workspaces`, ...) use the data
 directory :func:`default_home` (``$KUNDENMODELL_HOME``, else ``~/.kundenmodell/workspaces``).
+On a team server with login, :class:`TeamSpaces` gives each person a store of their own below
+it and shares projects on purpose (:mod:`kundenmodell.store.spaces`).
 
 **Why Parquet files and a JSON manifest, not an embedded DuckDB file.** The workbench analyses
 pandas frames, so every save and open is a whole-table write or read; Parquet does exactly that
@@ -30,6 +32,7 @@ from typing import IO
 
 from kundenmodell.store.archive import export_to, export_zip, import_zip, read_zip
 from kundenmodell.store.manifest import FORMAT, FORMAT_VERSION, MIGRATIONS
+from kundenmodell.store.spaces import Owner, Share, SharedProject, TeamSpaces
 from kundenmodell.store.workspace import (
     HOME_VARIABLE,
     SaveResult,
@@ -44,7 +47,11 @@ __all__ = [
     "FORMAT_VERSION",
     "HOME_VARIABLE",
     "MIGRATIONS",
+    "Owner",
     "SaveResult",
+    "Share",
+    "SharedProject",
+    "TeamSpaces",
     "Workspace",
     "WorkspaceInfo",
     "WorkspaceStore",

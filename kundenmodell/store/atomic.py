@@ -2,13 +2,14 @@
 
 A save is only as safe as its weakest write. The rule used everywhere in the store: write new
 content under a name nobody reads yet, ``fsync`` it, ``fsync`` the directory that holds it, and
-only then make it visible with one ``rename`` (atomic on POSIX file systems). A crash before the
-rename leaves the old content untouched; a crash after it leaves the new content complete.
+only then make it visible with one ``rename`` (atomic on POSIX file systems and NTFS). A crash
+before the rename leaves the old content untouched; a crash after it leaves the new content
+complete. Windows cannot open a directory to ``fsync`` it; NTFS journals the rename itself, so
+there only files are flushed.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import time
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kundenmodell.errors import DataError
+from kundenmodell.store.filelock import try_lock, unlock
 
 LOCK_FILE = ".lock"
 LOCK_TIMEOUT_SECONDS = 120.0
@@ -28,6 +30,8 @@ _POLL_SECONDS = 0.05
 
 def fsync_path(path: Path) -> None:
     """Flush a file's or a directory's content to disk (``fsync`` on a read-only handle)."""
+    if os.name == "nt" and path.is_dir():
+        return
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
@@ -78,15 +82,15 @@ def remove(path: Path) -> None:
 def locked(directory: Path, *, shared: bool = False, create: bool = False) -> Iterator[None]:
     """Hold the lock of a workspace directory: exclusive for writers, shared for readers.
 
-    ``flock`` on ``<directory>/.lock`` serialises saves of the same workspace from several
-    browser tabs or processes; the kernel drops the lock when its holder dies, so a killed save
-    leaves no stale lock behind. A writer that deleted the workspace removes the lock file too;
-    whoever was waiting then finds a different (or no) file and starts over, creating the
-    directory again only when ``create`` is set (a save), otherwise reporting it as not found.
+    A lock on ``<directory>/.lock`` (:mod:`~kundenmodell.store.filelock`) serialises saves of
+    the same workspace from several browser tabs or processes; the kernel drops the lock when
+    its holder dies, so a killed save leaves no stale lock behind. A writer that deleted the
+    workspace removes the lock file too; whoever was waiting then finds a different (or no) file
+    and starts over, creating the directory again only when ``create`` is set (a save),
+    otherwise reporting it as not found.
     Waiting longer than :data:`LOCK_TIMEOUT_SECONDS` raises ``error.store.busy``.
     """
     deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
     lock_path = directory / LOCK_FILE
     while True:
         if create:
@@ -95,20 +99,19 @@ def locked(directory: Path, *, shared: bool = False, create: bool = False) -> It
             raise DataError("error.store.not_found", name=directory.name)
         descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            while True:
-                try:
-                    fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise DataError("error.store.busy") from None
-                    time.sleep(_POLL_SECONDS)
+            while not try_lock(descriptor, shared=shared):
+                if time.monotonic() > deadline:
+                    raise DataError("error.store.busy")
+                time.sleep(_POLL_SECONDS)
             try:
                 still_ours = os.stat(lock_path).st_ino == os.fstat(descriptor).st_ino
             except FileNotFoundError:
                 still_ours = False
-            if still_ours:
-                yield
-                return
+            try:
+                if still_ours:
+                    yield
+                    return
+            finally:
+                unlock(descriptor)
         finally:
             os.close(descriptor)

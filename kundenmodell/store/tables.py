@@ -82,7 +82,7 @@ def verify_file(path: Path, entry: dict[str, Any]) -> None:
         raise DataError("error.store.corrupt", file=entry["file"])
 
 
-def read_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
+def read_stored_table(path: Path, entry: dict[str, Any]) -> pd.DataFrame:
     """The table described by ``entry``, checked (:func:`verify_file`) and with its dtypes."""
     verify_file(path, entry)
     try:

@@ -48,7 +48,7 @@ from kundenmodell.store.atomic import (
     remove,
     write_bytes_atomically,
 )
-from kundenmodell.store.tables import read_table, write_table
+from kundenmodell.store.tables import read_stored_table, write_table
 
 HOME_VARIABLE = "KUNDENMODELL_HOME"
 DEFAULT_HOME = Path("~/.kundenmodell/workspaces")
@@ -397,7 +397,7 @@ def _link_tables(source_dir: Path, manifest: dict[str, Any], target_dir: Path) -
 def load_revision(revision_dir: Path, manifest: dict[str, Any], revision: int) -> Workspace:
     """The workspace whose checked ``manifest`` and table files are in ``revision_dir``."""
     frames = {
-        table: read_table(revision_dir / entry["file"], entry)
+        table: read_stored_table(revision_dir / entry["file"], entry)
         for table, entry in manifest["tables"].items()
     }
     return Workspace(

@@ -11,16 +11,15 @@ import pandas as pd
 import pyarrow as pa
 
 from kundenmodell.schema import CONTACT_PREFERENCES, GENDERS, RELATIONSHIPS, STATUSES
-from kundenmodell.synth import sampling as s
-from kundenmodell.synth import season
+from kundenmodell.synth import sampling, season
 from kundenmodell.synth.locales import INDUSTRIES, LocaleFacts
 from kundenmodell.synth.pools import Pools
 from kundenmodell.synth.types import ACQUISITION_CHANNELS, CustomerType, Mix
 
 CUSTOMER = STATUSES.index("customer")
-EMAIL_SEPARATORS = s.pool([".", "_", ""])
+EMAIL_SEPARATORS = sampling.pool([".", "_", ""])
 SEPARATOR_WEIGHTS = np.array([[0.6, 0.2, 0.2]])
-EMAIL_NUMBERS = s.pool(["", *(str(number) for number in range(1, 1000))])
+EMAIL_NUMBERS = sampling.pool(["", *(str(number) for number in range(1, 1000))])
 ID_WIDTH = 7
 
 
@@ -100,11 +99,11 @@ def draw_customers(
     Text columns are left to :func:`text_columns` (they can be built while purchases are
     drawn); this stage draws who the customers are and which pool entries they get.
     """
-    ti = s.draw_grouped(rng, np.zeros(n, dtype=np.int64), shares[None, :]).astype(np.int64)
-    matrix = s.mix_matrix
+    ti = sampling.draw_grouped(rng, np.zeros(n, dtype=np.int64), shares[None, :]).astype(np.int64)
+    matrix = sampling.mix_matrix
 
-    status = s.draw_grouped(rng, ti, matrix([k.status for k in types], STATUSES))
-    gender = s.draw_grouped(rng, ti, matrix([k.gender for k in types], GENDERS))
+    status = sampling.draw_grouped(rng, ti, matrix([k.status for k in types], STATUSES))
+    gender = sampling.draw_grouped(rng, ti, matrix([k.gender for k in types], GENDERS))
 
     # Names: female names for women, male names for men, either for diverse.
     n_first = len(pools.first_names)
@@ -132,7 +131,7 @@ def draw_customers(
     # Where they live: urban customers in a big city, the others in a Faker town.
     urban = rng.random(n) < _per_type(types, "urban_share")[ti]
     _, _, big_weights = _big_city_addresses(facts)
-    big_pick = s.draw_grouped(rng, np.zeros(n, dtype=np.int64), big_weights[None, :])
+    big_pick = sampling.draw_grouped(rng, np.zeros(n, dtype=np.int64), big_weights[None, :])
     place = np.where(
         urban,
         big_pick.astype(np.int64),
@@ -140,13 +139,13 @@ def draw_customers(
     )
 
     nationalities = _keys([facts.nationalities])
-    nationality = s.draw_grouped(
+    nationality = sampling.draw_grouped(
         rng, np.zeros(n, dtype=np.int64), matrix([facts.nationalities], nationalities)
     )
-    contact = s.draw_grouped(
+    contact = sampling.draw_grouped(
         rng, ti, matrix([k.contact_preference for k in types], CONTACT_PREFERENCES)
     )
-    channel = s.draw_grouped(
+    channel = sampling.draw_grouped(
         rng, ti, matrix([k.acquisition_channel for k in types], ACQUISITION_CHANNELS)
     )
 
@@ -158,14 +157,14 @@ def draw_customers(
     weights = np.vstack([ramp / ramp.sum(), season.multiplier(days, seasonality)])
     weights[1] /= weights[1].sum()
     is_customer = status == CUSTOMER
-    acquired = start_day + s.draw_grouped(rng, is_customer.astype(np.int64), weights).astype(
+    acquired = start_day + sampling.draw_grouped(rng, is_customer.astype(np.int64), weights).astype(
         np.int64
     )
 
     # Net promoter score: ~40 % never answered.
     answered = rng.random(n) < _per_type(types, "nps_response")[ti]
     nps_scores = [tuple((str(score), w) for score, w in enumerate(k.nps)) for k in types]
-    nps = s.draw_grouped(rng, ti, matrix(nps_scores, [str(score) for score in range(11)]))
+    nps = sampling.draw_grouped(rng, ti, matrix(nps_scores, [str(score) for score in range(11)]))
     reminders = rng.poisson(_per_type(types, "reminders_mean")[ti])
 
     # Business customers: a company and its industry.
@@ -174,21 +173,21 @@ def draw_customers(
     industry = rng.integers(0, len(INDUSTRIES), n)
     internal = rng.random(n) < internal_share
 
-    ids = s.numbered("C", np.arange(1, n + 1), ID_WIDTH)
+    ids = sampling.numbered("C", np.arange(1, n + 1), ID_WIDTH)
     columns = {
-        "customer_id": s.to_series(ids),
-        "status": s.categorical(status, STATUSES, ordered=True),
-        "customer_type": s.categorical(b2b.astype(np.int8), ("b2c", "b2b")),
-        "relationship": s.categorical(internal.astype(np.int8), RELATIONSHIPS),
-        "birth_date": pd.Series(s.days_to_datetime(birth)),
+        "customer_id": sampling.to_series(ids),
+        "status": sampling.categorical(status, STATUSES, ordered=True),
+        "customer_type": sampling.categorical(b2b.astype(np.int8), ("b2c", "b2b")),
+        "relationship": sampling.categorical(internal.astype(np.int8), RELATIONSHIPS),
+        "birth_date": pd.Series(sampling.days_to_datetime(birth)),
         "age": pd.Series(age),
-        "gender": s.categorical(gender, GENDERS),
+        "gender": sampling.categorical(gender, GENDERS),
         "income": pd.Series(income),
-        "country": s.categorical(np.zeros(n, dtype=np.int8), (facts.country,)),
-        "nationality": s.categorical(nationality, nationalities),
-        "contact_preference": s.categorical(contact, CONTACT_PREFERENCES),
-        "acquisition_channel": s.categorical(channel, ACQUISITION_CHANNELS),
-        "acquired_at": pd.Series(s.days_to_datetime(acquired)),
+        "country": sampling.categorical(np.zeros(n, dtype=np.int8), (facts.country,)),
+        "nationality": sampling.categorical(nationality, nationalities),
+        "contact_preference": sampling.categorical(contact, CONTACT_PREFERENCES),
+        "acquisition_channel": sampling.categorical(channel, ACQUISITION_CHANNELS),
+        "acquired_at": pd.Series(sampling.days_to_datetime(acquired)),
         "nps_score": pd.Series(pd.arrays.IntegerArray(nps.astype(np.int64), ~answered)),
         "reminders": pd.Series(reminders.astype(np.int64)),
     }
@@ -209,36 +208,36 @@ def text_columns(
     n = len(b2b)
     domains = _keys([facts.email_domains])
     zeros = np.zeros(n, dtype=np.int64)
-    free = s.draw_grouped(rng, zeros, s.mix_matrix([facts.email_domains], domains))
-    separator = s.draw_grouped(rng, zeros, SEPARATOR_WEIGHTS)
+    free = sampling.draw_grouped(rng, zeros, sampling.mix_matrix([facts.email_domains], domains))
+    separator = sampling.draw_grouped(rng, zeros, SEPARATOR_WEIGHTS)
     number = rng.integers(1, len(EMAIL_NUMBERS), n)
-    email = s.join(
-        s.take(pools.first_names_ascii, first),
-        s.take(EMAIL_SEPARATORS, np.where(b2b, 0, separator)),
-        s.take(pools.last_names_ascii, last),
-        s.take(EMAIL_NUMBERS, np.where(b2b, 0, number)),
+    email = sampling.join(
+        sampling.take(pools.first_names_ascii, first),
+        sampling.take(EMAIL_SEPARATORS, np.where(b2b, 0, separator)),
+        sampling.take(pools.last_names_ascii, last),
+        sampling.take(EMAIL_NUMBERS, np.where(b2b, 0, number)),
         "@",
-        s.take(
-            pa.concat_arrays([s.pool(domains), pools.domains]),
+        sampling.take(
+            pa.concat_arrays([sampling.pool(domains), pools.domains]),
             np.where(b2b, len(domains) + company, free),
         ),
     )
-    phone_prefixes = s.pool(facts.phone.prefixes)
-    phone = s.join(
-        s.take(phone_prefixes, rng.integers(0, len(phone_prefixes), n)),
-        s.fill_pattern(rng, n, facts.phone.pattern),
+    phone_prefixes = sampling.pool(facts.phone.prefixes)
+    phone = sampling.join(
+        sampling.take(phone_prefixes, rng.integers(0, len(phone_prefixes), n)),
+        sampling.fill_pattern(rng, n, facts.phone.pattern),
     )
     big_towns, big_postcodes, _ = _big_city_addresses(facts)
-    towns = pa.concat_arrays([s.pool(big_towns), pools.towns])
-    postcodes = pa.concat_arrays([s.pool(big_postcodes), pools.postcodes])
-    industries = s.pool(facts.industries[key] for key in INDUSTRIES)
+    towns = pa.concat_arrays([sampling.pool(big_towns), pools.towns])
+    postcodes = pa.concat_arrays([sampling.pool(big_postcodes), pools.postcodes])
+    industries = sampling.pool(facts.industries[key] for key in INDUSTRIES)
     return {
-        "first_name": s.to_series(s.take(pools.first_names, first)),
-        "last_name": s.to_series(s.take(pools.last_names, last)),
-        "email": s.to_series(email),
-        "phone": s.to_series(phone),
-        "company": s.to_series(s.take(pools.companies, company, missing=~b2b)),
-        "industry": s.to_series(s.take(industries, picks["industry"], missing=~b2b)),
-        "city": s.to_series(s.take(towns, picks["place"])),
-        "postcode": s.to_series(s.take(postcodes, picks["place"])),
+        "first_name": sampling.to_series(sampling.take(pools.first_names, first)),
+        "last_name": sampling.to_series(sampling.take(pools.last_names, last)),
+        "email": sampling.to_series(email),
+        "phone": sampling.to_series(phone),
+        "company": sampling.to_series(sampling.take(pools.companies, company, missing=~b2b)),
+        "industry": sampling.to_series(sampling.take(industries, picks["industry"], missing=~b2b)),
+        "city": sampling.to_series(sampling.take(towns, picks["place"])),
+        "postcode": sampling.to_series(sampling.take(postcodes, picks["place"])),
     }

@@ -17,8 +17,7 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.dates import as_day
 from kundenmodell.errors import DataError
 from kundenmodell.schema import CONSUMER_ROLES, CUSTOMERS, INTERACTION_KINDS, STATUSES
-from kundenmodell.synth import sampling as s
-from kundenmodell.synth import season
+from kundenmodell.synth import sampling, season
 from kundenmodell.synth.customers import (
     CUSTOMER,
     Population,
@@ -156,7 +155,7 @@ def generate(
     columns["email_responses"] = pd.Series(email_responses)
     customers = pd.DataFrame({name: columns[name] for name in CUSTOMERS.names})
     truth = pd.Series(
-        s.categorical(population.type_index, [kind.key for kind in chosen]).array,
+        sampling.categorical(population.type_index, [kind.key for kind in chosen]).array,
         index=pd.Index(columns["customer_id"], name="customer_id"),
         name="persona_type",
     )
@@ -198,15 +197,15 @@ def _transactions(
     )
     return pd.DataFrame(
         {
-            "customer_id": s.to_series(s.take(population.ids, purchases.customer)),
-            "date": s.days_to_datetime(purchases.day),
+            "customer_id": sampling.to_series(sampling.take(population.ids, purchases.customer)),
+            "date": sampling.days_to_datetime(purchases.day),
             "amount": purchases.amount,
             "quantity": purchases.quantity,
-            "category": s.categorical(
+            "category": sampling.categorical(
                 purchases.category, [facts.categories[key] for key in CATEGORIES]
             ),
-            "channel": s.categorical(purchases.channel, CHANNELS),
-            "consumer_role": s.categorical(purchases.role, CONSUMER_ROLES),
+            "channel": sampling.categorical(purchases.channel, CHANNELS),
+            "consumer_role": sampling.categorical(purchases.role, CONSUMER_ROLES),
         }
     )
 
@@ -225,10 +224,10 @@ def _interactions(
     )
     frame = pd.DataFrame(
         {
-            "customer_id": s.to_series(s.take(population.ids, contacts.customer)),
-            "date": s.days_to_datetime(contacts.day),
-            "kind": s.categorical(contacts.kind, INTERACTION_KINDS),
-            "outcome": s.categorical(contacts.outcome, INTERACTION_OUTCOMES),
+            "customer_id": sampling.to_series(sampling.take(population.ids, contacts.customer)),
+            "date": sampling.days_to_datetime(contacts.day),
+            "kind": sampling.categorical(contacts.kind, INTERACTION_KINDS),
+            "outcome": sampling.categorical(contacts.outcome, INTERACTION_OUTCOMES),
         }
     )
     return frame, contacts.email_responses(len(population.status))
@@ -300,7 +299,7 @@ def _shares(chosen: Sequence[CustomerType], b2b_share: float) -> np.ndarray:
 
 
 def _mix_dict(weights: Sequence[tuple[str, float]], keys: Sequence[str]) -> dict[str, float]:
-    row = s.mix_matrix([tuple(weights)], keys)[0]
+    row = sampling.mix_matrix([tuple(weights)], keys)[0]
     return {key: float(value) for key, value in zip(keys, row, strict=True) if value > 0}
 
 

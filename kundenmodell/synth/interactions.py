@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kundenmodell.schema import INTERACTION_KINDS, STATUSES
-from kundenmodell.synth import sampling as s
+from kundenmodell.synth import sampling
 from kundenmodell.synth.types import (
     INTERACTION_OUTCOMES,
     INTERACTIONS_BY_STATUS,
@@ -46,7 +46,7 @@ class Interactions:
 
 def _outcome_matrix() -> np.ndarray:
     """Outcome probabilities per kind, first for non-buyers (no orders), then for buyers."""
-    buyers = s.mix_matrix(
+    buyers = sampling.mix_matrix(
         [OUTCOMES_BY_KIND[kind] for kind in INTERACTION_KINDS], INTERACTION_OUTCOMES
     )
     others = buyers.copy()
@@ -87,12 +87,12 @@ def simulate_interactions(
     per_type = np.array([k.interactions_mean for k in types])
     per_status = np.array([INTERACTIONS_BY_STATUS[name] for name in STATUSES])
     counts = 1 + rng.poisson(per_type[type_index] * per_status[status])
-    owner, u = s.sorted_uniforms(rng, counts)
+    owner, u = sampling.sorted_uniforms(rng, counts)
     span = end_day - first_day + 1
     day = first_day[owner] + np.floor(u * span[owner]).astype(np.int64)
     day[np.cumsum(counts) - counts] = first_day  # everyone's first interaction: the contact
-    kinds = s.mix_matrix([k.interaction_kind for k in types], INTERACTION_KINDS)
-    kind = s.draw_grouped(rng, type_index[owner], kinds)
+    kinds = sampling.mix_matrix([k.interaction_kind for k in types], INTERACTION_KINDS)
+    kind = sampling.draw_grouped(rng, type_index[owner], kinds)
     group = kind.astype(np.int64) + len(INTERACTION_KINDS) * (status[owner] == CUSTOMER)
-    outcome = s.draw_grouped(rng, group, _outcome_matrix())
+    outcome = sampling.draw_grouped(rng, group, _outcome_matrix())
     return Interactions(customer=owner, day=day, kind=kind, outcome=outcome)

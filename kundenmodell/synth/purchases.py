@@ -27,8 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kundenmodell.schema import CONSUMER_ROLES
-from kundenmodell.synth import sampling as s
-from kundenmodell.synth import season
+from kundenmodell.synth import sampling, season
 from kundenmodell.synth.types import CATEGORIES, CHANNELS, CustomerType
 
 GIFT = CONSUMER_ROLES.index("gift")
@@ -110,13 +109,13 @@ def simulate_purchases(
     quantity = 1 + rng.poisson(np.maximum(params[:, 7] - 1, 0)[row_type])
 
     def mixes(attribute: str, keys: Sequence[str]) -> np.ndarray:
-        probs = s.mix_matrix([getattr(k, attribute) for k in types], keys)
-        return s.draw_grouped(rng, row_type, probs)
+        probs = sampling.mix_matrix([getattr(k, attribute) for k in types], keys)
+        return sampling.draw_grouped(rng, row_type, probs)
 
     category = mixes("category", CATEGORIES)
     channel = mixes("channel", CHANNELS)
     role = mixes("consumer_role", CONSUMER_ROLES)
-    gift = (s.month_of(day) == 12) & (rng.random(len(day)) < params[row_type, 8])
+    gift = (sampling.month_of(day) == 12) & (rng.random(len(day)) < params[row_type, 8])
     role[gift] = GIFT
     return Purchases(
         customer=buyers[row_owner],
@@ -162,7 +161,7 @@ def _repeat_purchases(
     while active.size:
         wanted = needed[active] if seasonality == 0 else np.ceil(needed[active] * peak) + 2
         batch = np.minimum(remaining[active], wanted).astype(np.int64)
-        local, u = s.sorted_uniforms(rng, batch, remaining[active])
+        local, u = sampling.sorted_uniforms(rng, batch, remaining[active])
         start, width = covered[active], 1 - covered[active]
         position = start[local] + width[local] * u
         day = first_day[active][local] + np.maximum(np.ceil(position * span[active][local]), 1)
@@ -174,7 +173,7 @@ def _repeat_purchases(
             keep = rng.random(len(day)) * peak < multiplier[day - low_day]
             local, day = local[keep], day[keep]
         buyer = active[local]
-        rank = found[buyer] + s.ranks_within(local, len(active))
+        rank = found[buyer] + sampling.ranks_within(local, len(active))
         alive = rank <= lifetime[buyer]
         parts.append((buyer[alive], day[alive], rank[alive]))
         kept = np.bincount(local, minlength=len(active))

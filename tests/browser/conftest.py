@@ -6,7 +6,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -55,33 +56,36 @@ def workspace_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("workspaces")
 
 
-@pytest.fixture(scope="session")
-def app_url(workspace_home) -> Iterator[str]:
-    port = _free_port()
+@contextmanager
+def streamlit_server(
+    home: Path,
+    log_name: str,
+    options: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    host: str = "127.0.0.1",
+    port: int | None = None,
+) -> Iterator[str]:
+    """``streamlit run app.py`` bound to 127.0.0.1 on a free port (or ``port``), with
+    ``home`` as its workspace directory and its log in ``tests/artifacts/<log_name>``; yields
+    the URL (reached as ``host``) once the server answers, and stops the server afterwards."""
+    port = port or _free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = (ARTIFACTS / "streamlit_server.log").open("w")  # read it when a browser test fails
+    log = (ARTIFACTS / log_name).open("w")  # read it when a browser test fails
     server = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
+            sys.executable, "-m", "streamlit", "run", "app.py",
+            "--server.address", "127.0.0.1",
+            "--server.port", str(port),
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            *options,
         ],
         cwd=ROOT,
-        env={**os.environ, "KUNDENMODELL_HOME": str(workspace_home)},
+        env={**os.environ, "KUNDENMODELL_HOME": str(home), **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
+    )  # fmt: skip
+    url = f"http://{host}:{port}"
     try:
         _wait_until_healthy(url, server)
         yield url
@@ -89,6 +93,12 @@ def app_url(workspace_home) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(workspace_home) -> Iterator[str]:
+    with streamlit_server(workspace_home, "streamlit_server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,6 @@
-"""axe-core on every page with data loaded: no serious or critical violation of the app's own.
+"""axe-core on every page with data loaded: no serious or critical violation of the app's own,
+and no skipped heading level (axe's ``heading-order``, "moderate" by its own rating: a screen
+reader user who jumps from heading to heading must not land on an h3 or h5 under an h1).
 
 Streamlit's own markup is left out of the check and listed here, so it is known and seen:
 its page navigation puts ``<div>`` separators straight into the ``<ul>`` of the sidebar's
@@ -14,6 +16,7 @@ from tests.browser.waiting import settle
 pytestmark = pytest.mark.browser
 
 STREAMLIT_OWN = ['[data-testid="stSidebarNav"]']
+ALWAYS = {"heading-order"}  # rules that fail the test whatever impact axe gives them
 PAGES = (
     "upload",
     "generate",
@@ -54,7 +57,7 @@ def _check(axe: Axe, page: Page, found: dict, name: str) -> None:
     serious = [
         (rule["id"], [node["html"][:120] for node in rule["nodes"][:3]])
         for rule in result.response["violations"]
-        if rule["impact"] in ("serious", "critical")
+        if rule["impact"] in ("serious", "critical") or rule["id"] in ALWAYS
     ]
     if serious:
         found[name] = serious

@@ -1,10 +1,12 @@
 """Buyer personas in a real browser: generate data, build personas, look at the cards, edit one,
-download its card as PNG."""
+download its card as PNG and all cards as a PDF whose text carries the edit."""
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.browser.waiting import settle
 
@@ -52,13 +54,8 @@ def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts)
     assert page.locator(".km-persona-card i").count() == 0
     settle(page)  # the edit's rerun redraws every card and export
 
-    with page.expect_download() as download_info:
-        page.get_by_role("button", name="Steckbrief als Bild (PNG)").first.click()
-    download = download_info.value
-    assert download.suggested_filename == "persona_1.png"
-    content = download.path().read_bytes()
-    assert content[:8] == b"\x89PNG\r\n\x1a\n"
-    (artifacts / "personas_03_card_download.png").write_bytes(content)
+    _download_card_png(page, artifacts)
+    _download_cards_pdf(page, artifacts)
 
     page.get_by_role("tab", name="Steckbrief").click()
     profile = page.get_by_role("tabpanel", name="Steckbrief").locator(".km-persona-card")
@@ -74,3 +71,30 @@ def test_generate_build_edit_and_download_a_card(page: Page, app_url, artifacts)
     panel.scroll_into_view_if_needed()
     settle(page)
     panel.screenshot(path=artifacts / "personas_04_truth_de.png")
+
+
+def _download_card_png(page: Page, artifacts) -> None:
+    """The first card's PNG button downloads a PNG image."""
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Steckbrief als Bild (PNG)").first.click()
+    download = download_info.value
+    assert download.suggested_filename == "persona_1.png"
+    content = download.path().read_bytes()
+    assert content[:8] == b"\x89PNG\r\n\x1a\n"
+    (artifacts / "personas_03_card_download.png").write_bytes(content)
+
+
+def _download_cards_pdf(page: Page, artifacts) -> None:
+    """The PDF holds one page per card, with the edited name as extractable text."""
+    page.get_by_role("tab", name="Download").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="PDF zum Ausdrucken (eine Seite je Persona)").click()
+    download = download_info.value
+    assert download.suggested_filename == "buyer_personas.pdf"
+    content = download.path().read_bytes()
+    (artifacts / "personas_06_cards.pdf").write_bytes(content)
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == page.get_by_role("button", name="Bearbeiten").count()  # 1/card
+    first_page = reader.pages[0].extract_text()
+    assert "<i>Familie</i> Fröhlich" in first_page  # the edit, as text in the vector PDF
+    assert "Seite 1 von" in first_page

@@ -57,11 +57,18 @@ def test_page_with_sample_data(lang):
     assert t("clv.holdout_deviation", lang) in metrics
     # value: distribution and segments; P(alive) heatmap; tracking and hold-out; retention
     assert len(app.get("vega_lite_chart")) == 6
-    assert len(app.get("download_button")) == 4  # call list, values, parameters, retention
     # the call list comes first, before the tabs, with its download for the CRM
-    assert app.subheader[0].value == t("clv_call.title", lang)
+    assert app.header[0].value == t("clv_call.title", lang)
     labels = [button.label for button in app.get("download_button")]
-    assert labels[0] == t("clv_call.download", lang)
+    assert labels == [
+        t(key, lang)
+        for key in (
+            "clv_call.download",
+            "clv.download_values",
+            "clv.download_params",
+            "clv.download_retention",
+        )
+    ]
     tabs = [tab.label for tab in app.tabs]
     assert tabs == [
         t(f"clv.tab.{name}", lang) for name in ("value", "top", "alive", "fit", "retention")
@@ -116,3 +123,18 @@ def test_without_data_and_without_purchases():
     data.transactions = data.transactions.iloc[0:0]
     app = _with_dataset(data, "de")
     assert app.info[0].value == t("clv.no_transactions", "de")
+
+
+def test_the_two_twelve_month_figures_and_a_near_zero_segment_are_explained():
+    app = _with_sample("de")
+    total = _metrics(app)[t("clv.total_value", "de", months=12)]
+    year = next(m for m in app.metric if m.label == t("clv.outlook_period", "de", months=12))
+    revenue = year.delta.split(" · ")[1].removesuffix(" Umsatz (nicht abgezinst)")
+    captions = [caption.value for caption in app.caption]
+    explained = next(text for text in captions if text.startswith("Zwei Zahlen, zwei Fragen"))
+    assert f"({total} für 12 Monate)" in explained and "10 % pro Jahr" in explained
+    assert revenue.endswith("\xa0€") and f"**{revenue}** ist der Umsatz" in explained
+    # the RFM grouping shows "Dürfen wir nicht verlieren" at about 1 €: said in words
+    info = next(box.value for box in app.info if box.value.startswith("Warum zeigt"))
+    assert "„Dürfen wir nicht verlieren“" in info and "(1\xa0€)" in info
+    assert "Anrufliste" in info

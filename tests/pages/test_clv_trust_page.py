@@ -42,4 +42,4 @@ def test_short_histories_show_the_reason_not_nan(lang):
     assert t("clv_trust.advice", lang) in shown  # the scan sees the page's texts
     assert not NOT_A_NUMBER.search(shown), NOT_A_NUMBER.search(shown)
     # The model-free retention curves are still there.
-    assert app.subheader[0].value == t("clv.retention_title", lang)
+    assert app.header[0].value == t("clv.retention_title", lang)

@@ -1,29 +1,15 @@
 """The overview page: KPIs match the package, filters and rules apply, optional columns."""
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from kundenmodell import load_sample
-from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.i18n import LANGUAGES, format_number, format_percent, t
 from kundenmodell.segments import classify_activity
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def _overview(lang: str, data=None) -> AppTest:
-    app = AppTest.from_file(APP, default_timeout=120)
-    app.query_params["lang"] = lang
-    app.run()
-    if data is None:
-        app.sidebar.button(key="load_sample").click().run()
-    else:
-        app.session_state["dataset"] = data
-    app.switch_page("views/overview.py").run()
-    assert not app.exception, app.exception
-    return app
+PAGE = "views/overview.py"
 
 
 def _metrics(app: AppTest) -> dict[str, str]:
@@ -31,27 +17,36 @@ def _metrics(app: AppTest) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_kpis_equal_the_package_results(lang):
-    app = _overview(lang)
-    data = app.session_state["dataset"]
+def test_kpis_equal_the_package_results(lang, open_page, session):
+    app = open_page(PAGE, lang, sample=True)
+    data = session.dataset(app)
     classes = classify_activity(data.transactions, customers=data.customers)
     metrics = _metrics(app)
     regular = int((classes == "regular").sum())
     assert metrics[t("segments_page.kpi_regular", lang)] == format_number(regular, lang)
-    assert t("segments_page.kpi_nps", lang) in metrics
-    assert t("segments_page.kpi_churn", lang) in metrics
+    (report,) = session.derived(app, "segment_report")  # the page's figures, from the package
+    assert report.regular_customers == regular
+    nps = report.nps
+    assert metrics[t("segments_page.kpi_nps", lang)] == format_number(nps.score, lang)
+    assert -100 <= nps.score <= 100 and nps.n > 0
+    churn = report.monthly_churn
+    assert metrics[t("segments_page.kpi_churn", lang)] == format_percent(churn, lang, decimals=1)
+    assert 0 < churn < 1
     assert [tab.label for tab in app.tabs] == [
         t(f"segments_page.tab_{name}", lang)
         for name in ("lifecycle", "activity", "rfm", "nps", "churn")
     ]
-    assert len(app.get("download_button")) == 5
+    downloads = [button.key for button in app.get("download_button")]
+    assert downloads == [
+        f"download_{name}" for name in ("funnel", "activity", "rfm", "nps", "churn")
+    ]
 
 
-def test_filter_and_rules_change_the_figures():
-    app = _overview("en")
+def test_filter_and_rules_change_the_figures(open_page, session):
+    app = open_page(PAGE, "en", sample=True)
     before = _metrics(app)[t("overview.customers", "en")]
     app.multiselect(key="filter_customer_type").set_value(["b2b"]).run()
-    data = app.session_state["dataset"]
+    data = session.dataset(app)
     b2b = int((data.customers["customer_type"] == "b2b").sum())
     assert _metrics(app)[t("overview.customers", "en")] == format_number(b2b, "en") != before
 
@@ -70,12 +65,12 @@ def test_filter_and_rules_change_the_figures():
     assert _metrics(app)[t("segments_page.kpi_regular", "en")] == expected
 
 
-def test_missing_optional_columns_are_explained_and_the_rest_works():
+def test_missing_optional_columns_are_explained_and_the_rest_works(open_page):
     sample = load_sample("de")
     thin = dataclasses.replace(
         sample, customers=sample.customers.drop(columns=["nps_score", "status"])
     )
-    app = _overview("de", thin)
+    app = open_page(PAGE, "de", data=thin)
     infos = [info.value for info in app.info]
     assert t("segments_page.nps_missing", "de", column=t("column.nps_score", "de")) in infos
     assert t("overview.missing_columns", "de", columns=t("column.status", "de")) in infos

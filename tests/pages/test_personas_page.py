@@ -1,6 +1,7 @@
 """The buyer personas page through Streamlit's AppTest, in every language."""
 
 import json
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from kundenmodell.i18n import LANGUAGES, format_number, t
 from kundenmodell.personas.text import quality_notes
 from tests.data.personas import webshop
+from ui.session import dataset_entries
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGE = "views/personas.py"
@@ -28,6 +30,12 @@ def _cards(app: AppTest) -> list[str]:
     return [
         element.proto.body for element in app.get("html") if "km-persona-card" in element.proto.body
     ]
+
+
+def session_results(app: AppTest) -> list:
+    """The persona sets the page built (memoised by ``derive``)."""
+    memo = app.session_state["derived"]
+    return [value for key, value in memo.items() if key[2] == "build_personas"]
 
 
 def _key(app: AppTest, prefix: str, index: int) -> str:
@@ -58,9 +66,14 @@ def test_build_personas_and_read_them(lang):
     readings = [element.value for element in [*app.success, *app.info, *app.warning]]
     assert t(result.quality.reading, lang) in readings
     cards = _cards(app)
-    assert len(cards) >= result.k  # side by side, plus the profile sheet and a single customer
-    for persona in result.personas:
-        assert any(persona.name in card for card in cards)
+    # one card per persona side by side, then the profile sheet of the first persona and the
+    # card of the first customer's persona
+    assert len(cards) == result.k + 2
+    for persona, card in zip(result.personas, cards, strict=False):
+        assert escape(persona.name) in card
+    assert escape(result.personas[0].name) in cards[result.k]
+    first_customer = result.persona_of(str(result.labels.index[0]))
+    assert escape(first_customer.name) in cards[result.k + 1]
     assert len(app.get("vega_lite_chart")) >= 2  # comparison heatmap and shares
     tabs = [tab.label for tab in app.tabs]
     assert tabs[:5] == [
@@ -78,7 +91,9 @@ def test_changing_k_splits_and_edits_are_kept_escaped():
     assert not app.exception, app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics[t("personas.metric.count", "de")] == "3"
-    assert len(_cards(app)) >= 3
+    (result,) = [r for r in session_results(app) if r.k == 3]
+    names = [escape(persona.name) for persona in result.personas]
+    assert [name in card for name, card in zip(names, _cards(app)[:3], strict=True)] == [True] * 3
 
     app.text_input(key=_key(app, "persona_name_", 0)).set_value("<b>Familie</b> & Co")
     app.text_input(key=_key(app, "persona_quote_", 0)).set_value("Hauptsache bunt!")
@@ -140,8 +155,8 @@ def test_the_quality_panel_says_what_to_distrust(lang):
     app = AppTest.from_file(APP, default_timeout=300)
     app.query_params["lang"] = lang
     app.run()
-    app.session_state["dataset"] = webshop.generate(1_500, seed=0)
-    app.session_state["dataset_token"] = "webshop"
+    for key, value in dataset_entries(webshop.generate(1_500, seed=0)).items():
+        app.session_state[key] = value
     app.switch_page(PAGE).run()
     app.multiselect(key="personas_features").set_value(["basket", "gender", "channel"]).run()
     app.button(key="personas_build").click().run()

@@ -38,7 +38,7 @@ def _markdown(app: AppTest) -> str:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_sample_data_in_every_language_and_breakdown(lang):
     app = _roles_page(lang, sample=True)
-    assert app.title[0].value == t("roles.page_title", lang)
+    assert app.title[0].value == t("roles.title", lang)
     data = app.session_state["dataset"]
     report = roles.compare(data)
     metrics = _metrics(app)
@@ -73,8 +73,11 @@ def _check_breakdown(app: AppTest, data, lang: str, grouping: str) -> None:
     for item in expected.implications:
         assert item.headline(lang) in text
     assert len(app.get("vega_lite_chart")) == 5
-    downloads = app.get("download_button")
-    assert len(downloads) == 6  # implications, groups, revenue, repeat, season, internal
+    downloads = [button.key for button in app.get("download_button")]
+    assert downloads == [
+        f"roles_download_{name}"
+        for name in ("implications", "groups", "revenue", "repeat", "season", "internal")
+    ]
 
 
 def test_activity_breakdown():
@@ -86,7 +89,7 @@ def test_activity_breakdown():
 def test_without_data_the_concept_is_shown_on_the_synthetic_example(lang):
     app = _roles_page(lang)
     assert app.info[0].value == t("roles.none", lang)
-    assert t("roles.example_title", lang) in [header.value for header in app.subheader]
+    assert t("roles.example_title", lang) in [header.value for header in app.header]
     example = roles.example_report(lang)
     assert _metrics(app)[t("roles.kpi_other_revenue", lang)] == format_percent(
         example.other_revenue_share, lang
@@ -112,7 +115,7 @@ def test_data_without_consumer_role_explains_how_to_capture_it():
     for source in ("checkout", "gift", "b2b"):
         assert t(f"roles.capture.{source}", "de") in text
     assert "`consumer_role`" in text
-    headers = [header.value for header in app.subheader]
+    headers = [header.value for header in app.header]
     assert t("roles.example_title", "de") in headers
     assert t("roles.tab.internal", "de") in headers  # internal vs external needs no role
     assert app.session_state["dataset"] is data
@@ -137,7 +140,8 @@ def test_unrecognised_roles_and_a_buying_center_column():
     with_center = dataclasses.replace(sample, customers=customers)
     app = _roles_page("en", with_center)
     assert t("roles.bc_caption", "en") in [caption.value for caption in app.caption]
-    assert len(app.get("download_button")) == 7
+    downloads = {button.key for button in app.get("download_button")}
+    assert "roles_download_bc" in downloads and len(downloads) == 7  # + the buying centre
 
 
 def test_the_breakdown_survives_a_language_switch():
@@ -146,6 +150,6 @@ def test_the_breakdown_survives_a_language_switch():
     app.session_state["lang"] = "nb"
     app.run()
     assert not app.exception, app.exception
-    assert app.title[0].value == t("roles.page_title", "nb")
+    assert app.title[0].value == t("roles.title", "nb")
     assert app.radio(key="roles_by_nb").value == "category"
     assert app.selectbox(key="roles_ages_nb").value == "child"

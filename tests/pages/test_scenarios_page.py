@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kundenmodell as km
-from kundenmodell.i18n import LANGUAGES, format_money, format_number, t
+from kundenmodell.i18n import DEFAULT_CURRENCIES, LANGUAGES, format_money, format_number, t
 from kundenmodell.scenarios import Scenario, Uncertainty, calibrate, monte_carlo, optimise_split
 from ui.number_field import shown_text
 
@@ -40,7 +40,7 @@ def _metrics(app: AppTest) -> dict[str, str]:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_page_works_without_data(lang):
     app = _page(lang)
-    assert app.title[0].value == t("scenarios.page_title", lang)
+    assert app.title[0].value == t("scenarios.title", lang)
     assert app.button(key="scn_from_data").disabled
     assert t("scenarios.no_data_hint", lang) in [caption.value for caption in app.caption]
     plan = Scenario()
@@ -50,7 +50,7 @@ def test_page_works_without_data(lang):
     customers = t("scenarios.kpi.customers", lang, months=format_number(36, lang))
     assert metrics[customers] == format_number(median, lang)
     assert metrics[t("scenarios.kpi.break_even", lang)] == t("scenarios.month_n", lang, month=16)
-    currency = {"de": "EUR", "en": "EUR", "nb": "NOK"}[lang]
+    currency = DEFAULT_CURRENCIES[lang]  # no data set: the language's currency (USD in en)
     assert metrics[t("scenarios.kpi.cost_acquired", lang)] == format_money(
         127.07, currency, lang, decimals=0
     )
@@ -94,7 +94,7 @@ def test_start_from_my_data_uses_the_calibration():
     assert customers in _metrics(app)
 
 
-def test_optimum_and_named_scenarios_side_by_side():
+def test_optimum_and_named_scenarios_side_by_side(session):
     app = _page("en")
     split = optimise_split(Scenario())
     app.button(key="scn_apply_optimum").click().run()
@@ -108,7 +108,7 @@ def test_optimum_and_named_scenarios_side_by_side():
     app.button(key="scn_save").click().run()
     app.button(key="scn_save").click().run()  # unnamed: gets "Scenario 3"
     assert not app.exception, app.exception
-    saved = app.session_state["workspace_state"]["scenarios"]["saved"]  # JSON, for the workspace
+    saved = session.workspace(app)["scenarios"]["saved"]  # JSON, for the workspace
     assert list(saved) == ["Best split", "Ads only", "Scenario 3"]
     assert saved["Best split"]["retention_budget"] == round(split.retention_budget)
     assert saved["Ads only"]["retention_budget"] == 0
@@ -121,7 +121,7 @@ def test_optimum_and_named_scenarios_side_by_side():
     assert table.iloc[0, 2].endswith("0 retention")  # budgets row of "Ads only"
     assert len(app.get("vega_lite_chart")) == 6  # + the two comparison charts
     app.button(key="scn_remove_Ads only").click().run()
-    assert list(app.session_state["workspace_state"]["scenarios"]["saved"]) == [
+    assert list(session.workspace(app)["scenarios"]["saved"]) == [
         "Best split",
         "Scenario 3",
     ]

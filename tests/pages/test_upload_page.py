@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from kundenmodell import io
 from kundenmodell.i18n import LANGUAGES, t
+from kundenmodell.sample import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -29,8 +30,13 @@ def _app(lang: str = "de", sample: bool = False) -> AppTest:
     return app
 
 
+def _file_chooser(app: AppTest):
+    """The page's file chooser: a fresh one (``upload_file_<n>``) after data were used."""
+    return next(widget for widget in app.file_uploader if widget.key.startswith("upload_file"))
+
+
 def _upload(app: AppTest, path: Path, mime: str = "text/csv") -> AppTest:
-    app.file_uploader(key="upload_file").set_value((path.name, path.read_bytes(), mime)).run()
+    _file_chooser(app).set_value((path.name, path.read_bytes(), mime)).run()
     assert not app.exception, app.exception
     return app
 
@@ -50,8 +56,9 @@ def _use(app: AppTest) -> AppTest:
 def test_the_page_speaks_every_language_before_a_file_is_chosen(lang):
     app = _app(lang)
     assert app.title[0].value == t("upload.title", lang)
-    assert app.file_uploader(key="upload_file").label == t("upload.file_label", lang)
-    assert ".csv" in app.file_uploader(key="upload_file").allowed_type
+    chooser = app.file_uploader(key="upload_file")
+    assert chooser.label == t("upload_files.file_label", lang)
+    assert ".csv" in chooser.allowed_type and chooser.accept_multiple_files
     assert not app.data_editor  # nothing else until there is a file
 
 
@@ -60,7 +67,7 @@ def test_a_german_excel_export_needs_nothing_but_a_click():
     assert "Windows-1252" in app.caption[1].value and "Semikolon" in app.caption[1].value
     targets = _editor_targets(app)
     assert targets["Kunden-Nr."] == "customer_id" and targets["Bemerkung"] == "ignore"
-    assert [header.value for header in app.subheader] == [
+    assert [header.value for header in app.header] == [
         t("upload.mapping_title", "de"),
         t("privacy.title", "de"),
         t("upload.validation_title", "de"),
@@ -270,8 +277,9 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         b"3;Weber;Bonn;14,00;03.01.2024\n"
     )
     app = _upload(_app("de"), path)
-    choice = app.number_input[0]
-    assert (choice.label, choice.value) == (t("upload.header_row.label", "de"), 2)
+    label = t("upload.header_row.label", "de")
+    choice = next(field for field in app.text_input if field.label == label)
+    assert choice.value == "2"  # a number field: typed the language's way
     assert list(app.data_editor[0].value["source"]) == [
         "Kundennummer",
         "Name",
@@ -279,7 +287,7 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         "Betrag",
         "Datum",
     ]
-    choice.set_value(1).run()
+    choice.input("1").run()
     assert not app.exception, app.exception
     assert list(app.data_editor[0].value["source"])[:4] == [
         "column 1",
@@ -287,11 +295,17 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         "column 3",
         "Umsatz",
     ]
-    app.number_input[0].set_value(40).run()  # no rows below: explained, the choice stays at hand
+    choice = next(field for field in app.text_input if field.label == label)
+    choice.input("40").run()  # no rows below: explained, the choice stays at hand
     assert app.error[0].value == t("error.io.no_rows", "de")
-    app.number_input[0].set_value(2).run()
+    choice = next(field for field in app.text_input if field.label == label)
+    choice.input("1,5").run()  # not a whole row number: refused, row 40 stays in force
+    whole = t("error.number.whole", "de", text="1,5")
+    assert any(whole in error.value for error in app.error)
+    choice = next(field for field in app.text_input if field.label == label)
+    choice.input("2").run()
     assert not app.error, app.error[0].value
-    assert app.number_input[0].value == 2
+    assert next(field for field in app.text_input if field.label == label).value == "2"
     assert list(app.data_editor[0].value["source"]) == [
         "Kundennummer",
         "Name",
@@ -299,3 +313,146 @@ def test_the_header_row_can_be_chosen_next_to_the_file_details(tmp_path):
         "Betrag",
         "Datum",
     ]
+
+
+SAMPLE = SAMPLE_DIR
+
+
+def _upload_several(app: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    chooser = _file_chooser(app)
+    chooser.set_value([(name, content, "text/csv") for name, content in files]).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _sample_file(name: str) -> tuple[str, bytes]:
+    return name, (SAMPLE / name).read_bytes()
+
+
+def test_a_customer_file_and_a_purchase_file_become_one_data_set():
+    app = _upload_several(_app("de"), _sample_file("kunden_de.csv"), _sample_file("kaeufe_de.csv"))
+    assert [tab.label for tab in app.tabs] == ["kunden\\_de\\.csv", "kaeufe\\_de\\.csv"]
+    fills = [c.value for c in app.caption if c.value.startswith("Diese Datei liefert")]
+    assert fills == [
+        t("upload_files.fills", "de", tables="Kunden"),
+        t("upload_files.fills", "de", tables="Käufe"),
+    ]
+    shown = [box.value for box in app.info]
+    assert (
+        t(
+            "join_report.without_purchases",
+            "de",
+            customers="489",
+            examples="C0000006, C0000008, C0000010",
+        )
+        in shown
+    )
+    assert t("join_report.all_known", "de") in [box.value for box in app.success]
+    report = next(frame.value for frame in app.dataframe if "fills" in frame.value.columns)
+    assert report[["file", "customers", "transactions"]].values.tolist() == [
+        ["kunden_de", 1000, 0],
+        ["kaeufe_de", 0, 3219],
+    ]
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.n_customers, data.n_transactions) == (1000, 3219)
+    assert data.name == "kunden_de + kaeufe_de"
+    assert data.customers["status"].notna().sum() == 1000  # status, funnel and NPS are there
+    assert "email" not in data.customers.columns  # one privacy choice for both files
+    assert app.success[0].value == t(
+        "upload.used", "de", name="kunden_de + kaeufe_de", customers="1.000", transactions="3.219"
+    )
+    assert not _file_chooser(app).value  # a fresh chooser for the next files
+
+
+def test_a_bad_file_among_several_is_left_out_and_the_loaded_data_stays():
+    app = _app("en", sample=True)
+    loaded = app.session_state["dataset"]
+    _upload_several(
+        app,
+        ("png_renamed.csv", (HOSTILE / "png_renamed.csv").read_bytes()),
+        _sample_file("kaeufe_de.csv"),
+    )
+    assert app.error[0].value.startswith(t("error.io.binary_file", "en").split("{")[0][:30])
+    assert app.warning[0].value == t("upload_files.left_out", "en", files="png\\_renamed\\.csv")
+    assert app.session_state["dataset"] is loaded
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.name, data.n_customers, data.n_transactions) == ("kaeufe_de", 511, 3219)
+
+
+def test_files_can_be_added_to_the_current_data_set():
+    app = _upload(_app("nb"), SAMPLE / "kaeufe_de.csv")
+    _use(app)
+    assert app.session_state["dataset"].n_customers == 511
+    _upload(app, SAMPLE / "kunden_de.csv")
+    assert app.toggle(key="upload_add").label == t(
+        "upload_files.add_label", "nb", name="kaeufe\\_de"
+    )
+    app.toggle(key="upload_add").set_value(True).run()
+    assert not app.exception, app.exception
+    assert t("upload_files.added_note", "nb") in [caption.value for caption in app.caption]
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.n_customers, data.n_transactions) == (1000, 3219)
+    assert data.customers["nps_score"].notna().sum() > 0
+
+
+def test_numbers_written_differently_are_reported_and_unified_on_request():
+    customers = b"Kundennummer;Ort\n00123;Kiel\n00124;Bonn\n00125;Ulm\n"
+    purchases = b"Kundennummer;Datum;Betrag\n123;01.02.2024;10,00\n124;02.02.2024;5,50\n"
+    app = _upload_several(_app("de"), ("kunden.csv", customers), ("kaeufe.csv", purchases))
+    warnings = [box.value for box in app.warning]
+    assert t("join_report.variants", "de", groups="2", examples="00123 = 123, 00124 = 124") in (
+        warnings
+    )
+    assert any(text.startswith("2 Käufe (15,50") for text in warnings)
+    app.checkbox(key="upload_unify").check().run()
+    assert not app.exception, app.exception
+    assert t("join_report.all_known", "de") in [box.value for box in app.success]
+    _use(app)
+    data = app.session_state["dataset"]
+    assert (data.n_customers, data.n_transactions) == (3, 2)
+    assert data.transactions["customer_id"].tolist() == ["00123", "00124"]
+
+
+def test_a_file_is_read_once_and_cached_on_its_content(tmp_path, monkeypatch):
+    reads = []
+    read = io.read_table_guarded
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("header_row"))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(io, "read_table_guarded", counted)
+    path = tmp_path / "einmal.csv"
+    path.write_text(f"Kundennummer;Ort\n{tmp_path.name};Bergen\n2;Oslo\n")  # unique content
+    app = _upload(_app("de"), path)
+    assert reads == [None]
+    app.radio(key="upload_privacy").set_value("pseudonymise").run()  # a rerun reads nothing
+    assert not app.exception, app.exception
+    _upload(app, path)  # the same bytes again, as a new upload: still the cached table
+    assert reads == [None]
+    path.write_text(f"Kundennummer;Ort\n{tmp_path.name};Bergen\n3;Oslo\n")
+    _upload(app, path)  # other content under the same name: read again
+    assert reads == [None, None]
+    assert _editor_targets(app)["Kundennummer"] == "customer_id"
+
+
+@pytest.mark.parametrize(
+    ("variable", "key"),
+    [(None, "upload.local_note"), ("1", "upload_where.server_open")],
+)
+def test_the_page_says_where_the_files_stay(monkeypatch, variable, key):
+    if variable is None:
+        monkeypatch.delenv("KUNDENMODELL_NO_LOGIN", raising=False)
+    else:
+        monkeypatch.setenv("KUNDENMODELL_NO_LOGIN", variable)
+    app = _app("en")
+    notes = [caption.value for caption in app.main.caption if ":material/lock:" in caption.value]
+    assert notes == [f":material/lock: {t(key, 'en')}"]
+
+
+def test_the_page_text_is_the_catalogue_text_only():
+    app = _app("en")  # a stray string in the page script would be drawn by Streamlit's magic
+    assert [markdown.value for markdown in app.main.markdown] == [t("upload.intro", "en")]

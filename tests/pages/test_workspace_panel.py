@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from kundenmodell.i18n import t
 from kundenmodell.store import WorkspaceStore
+from ui.session import WORKSPACE_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 EDITS = {"personas": {"family": {"name": "Familie Schmidt"}}}
@@ -37,7 +38,7 @@ def _click(app: AppTest, key: str) -> AppTest:
 
 def _saved_as(app: AppTest, name: str) -> AppTest:
     _click(app, "load_sample")
-    app.session_state["workspace_state"] = {key: dict(value) for key, value in EDITS.items()}
+    app.session_state[WORKSPACE_KEY] = {key: dict(value) for key, value in EDITS.items()}
     app.sidebar.text_input(key="ws_name").input(name)
     return _click(app, "ws_save_as")
 

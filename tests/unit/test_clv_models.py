@@ -171,6 +171,33 @@ def test_invalid_summaries_are_data_errors():
         assert error.value.key == "error.clv.invalid_summary"
 
 
+def test_predictions_refuse_histories_no_customer_can_have():
+    model = _fitted(BetaGeoModel(), PARAMS)
+    for x, t_x, age in [(-3, 10, 5), (2, 6, 5), (1, -1, 5), (1, 1, np.inf)]:
+        with pytest.raises(ValueError) as error:  # a DataError, which is a ValueError
+            model.p_alive(x, t_x, age)
+        assert error.value.key == "error.clv.invalid_summary"
+        with pytest.raises(DataError):
+            model.conditional_expected_purchases(4.0, x, t_x, age)
+    with pytest.raises(DataError):
+        model.conditional_expected_purchases(-1.0, 2, 3, 5)
+    with pytest.raises(DataError):
+        model.expected_purchases([1.0, -2.0])
+    # the edges are possible: last purchase at the end, no repeat purchase
+    assert 0.0 < float(model.p_alive(2, 5, 5)) <= 1.0
+    assert float(model.p_alive(0, 0, 5)) == 1.0
+    gg = _fitted(GammaGammaModel(), {"p": 6.25, "q": 3.74, "v": 15.44})
+    with pytest.raises(DataError):
+        gg.conditional_expected_average_profit([-1.0], [10.0])
+
+
+def test_help_shows_the_model_formulas():
+    bg, gg = BetaGeoModel.__doc__, GammaGammaModel.__doc__
+    assert "Beta(a, b)" in bg and "ln B(a, b+x)" in bg and "P(alive | x, t_x, T)" in bg
+    assert "₂F₁(r+x, b+x; a+b+x−1" in bg
+    assert "p (v + x m) / (p x + q − 1)" in gg and "ln Γ(px+q)" in gg
+
+
 def test_unfitted_model_says_so():
     with pytest.raises(RuntimeError, match="fit"):
         BetaGeoModel().p_alive(1, 1, 2)
@@ -263,6 +290,18 @@ def test_gamma_gamma_on_cdnow_matches_the_published_fit(cdnow):
     assert gg.converged_
 
 
+def test_gamma_gamma_log_likelihood_takes_what_fit_takes(cdnow):
+    # fit leaves out customers without repeat purchases; log_likelihood does the same, so the
+    # total on the same columns is the fit's log-likelihood at the optimum
+    gg = GammaGammaModel().fit(cdnow["x"], cdnow["zbar"])
+    assert (cdnow["x"] == 0).any()
+    assert gg.log_likelihood(cdnow["x"], cdnow["zbar"]) == pytest.approx(gg.log_likelihood_)
+    repeat = cdnow[cdnow["x"] > 0]
+    assert gg.log_likelihood(cdnow["x"], cdnow["zbar"]) == pytest.approx(
+        gg.log_likelihood(repeat["x"], repeat["zbar"]), rel=1e-12
+    )
+
+
 def test_gamma_gamma_expected_spend_matches_hardies_sheet(cdnow):
     # Expected average transaction value of the first ten CDNOW customers (Hardie's note 025
     # spreadsheet, as quoted in lifetimes' tests); the sheet uses the unrounded estimates.
@@ -329,3 +368,15 @@ def test_unidentified_parameters_are_reported_not_hidden():
     assert all(np.isnan(value) for value in model.standard_errors_.values())
     assert model.p_alive(3, 10, 30) > 0.99
     assert model.conditional_expected_purchases(10, 5, 30, 30) == pytest.approx(2.5, rel=0.1)
+
+
+def test_simulated_histories_follow_the_model():
+    from kundenmodell.clv.simulate import simulate_histories
+
+    x, t_x, age = simulate_histories(200_000, **PARAMS, seed=5)
+    assert np.all((t_x >= 0) & (t_x <= age)) and np.all(t_x[x == 0] == 0)
+    assert np.all(x == np.round(x)) and x.min() == 0
+    # E[X(T)] of eq. 9 at every customer's own T, averaged, is the mean simulated frequency
+    expected = _fitted(BetaGeoModel(), PARAMS).expected_purchases(age).mean()
+    standard_error = x.std() / np.sqrt(len(x))
+    assert abs(x.mean() - expected) < 4 * standard_error

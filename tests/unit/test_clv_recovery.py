@@ -3,33 +3,14 @@
 Slowish (a few seconds per test): each draws and fits about 100,000 customers.
 """
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from kundenmodell import synth
 from kundenmodell.clv import BetaGeoModel, GammaGammaModel, summary_from_transactions
+from kundenmodell.clv.simulate import simulate_histories
 
 TRUE_CDNOW = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
-
-
-def _simulate(n: int, r: float, alpha: float, a: float, b: float, seed: int):
-    """BG/NBD in continuous time: λ ~ Gamma(r, α), p ~ Beta(a, b), T ~ U(20, 80) weeks.
-
-    The repeat purchases before dropout are geometric (D ~ Geom(p) on 1, 2, …), the Poisson
-    events in (0, T] number N ~ Poisson(λT), x = min(N, D); the x-th of N sorted uniform times
-    is T · Beta(x, N − x + 1).
-    """
-    rng = np.random.default_rng(seed)
-    rate = rng.gamma(r, 1 / alpha, n)
-    dropout = rng.beta(a, b, n)
-    age = rng.uniform(20, 80, n)
-    events = rng.poisson(rate * age)
-    x = np.minimum(events, rng.geometric(dropout))
-    t_x = np.zeros(n)
-    repeat = x > 0
-    t_x[repeat] = age[repeat] * rng.beta(x[repeat], events[repeat] - x[repeat] + 1)
-    return x, t_x, age
 
 
 def _within(model, truth: dict, standard_errors: float = 3.0) -> dict:
@@ -43,7 +24,7 @@ def _within(model, truth: dict, standard_errors: float = 3.0) -> dict:
 
 
 def test_bgnbd_recovers_parameters_of_a_direct_simulation():
-    x, t_x, age = _simulate(100_000, **TRUE_CDNOW, seed=11)
+    x, t_x, age = simulate_histories(100_000, **TRUE_CDNOW, seed=11)
     model = BetaGeoModel().fit(x, t_x, age)
     assert model.converged_
     _within(model, TRUE_CDNOW)
@@ -89,7 +70,7 @@ def test_day_based_summary_stays_close_to_the_truth(affluent):
 
 
 def test_standard_errors_shrink_like_one_over_root_n():
-    big = BetaGeoModel().fit(*_simulate(80_000, **TRUE_CDNOW, seed=3))
-    small = BetaGeoModel().fit(*_simulate(20_000, **TRUE_CDNOW, seed=3))
+    big = BetaGeoModel().fit(*simulate_histories(80_000, **TRUE_CDNOW, seed=3))
+    small = BetaGeoModel().fit(*simulate_histories(20_000, **TRUE_CDNOW, seed=3))
     ratio = pd.Series(small.standard_errors_) / pd.Series(big.standard_errors_)
     assert ratio.between(1.6, 2.5).all(), ratio.to_dict()  # √4 = 2

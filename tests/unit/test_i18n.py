@@ -62,6 +62,7 @@ def _literal_keys() -> set[str]:
                 and isinstance(node.value, str)
                 and KEY_PATTERN.match(node.value)
                 and node.value.split(".")[0] in sections
+                and not node.value.endswith(".py")  # a script's file name (app.py)
             ):
                 keys.add(node.value)
     return keys

@@ -1,10 +1,12 @@
 """The upload validation report: problems with examples and the file's row numbers, a profile
 per column, and dropping the affected rows on request."""
 
+import numpy as np
 import pandas as pd
 
 from kundenmodell import Dataset, io, validate
-from kundenmodell.schema import find_issues
+from kundenmodell.io.report import UploadReport
+from kundenmodell.schema import Finding, Issue, find_issues
 
 CSV = (
     "Kundennummer;E-Mail;Weiterempfehlung;Geburtsdatum;Kaufdatum;Betrag\n"
@@ -98,3 +100,20 @@ def test_schema_findings_carry_masks_and_the_report_stays_compatible():
         "message",
         "rows",
     ]
+
+
+def test_only_warnings_and_errors_are_offered_for_dropping():
+    rows = np.array([True, False])
+    findings = tuple(
+        Finding(Issue(severity, "customers", "email", f"validation.{severity}", rows=1), mask)
+        for severity, mask in [
+            ("info", rows),
+            ("warning", rows),
+            ("error", rows),
+            ("warning", None),  # about a whole column: nothing to drop
+            ("error", np.array([False, False])),
+        ]
+    )
+    report = UploadReport(findings, pd.DataFrame())
+    assert report.droppable == (0, 1, 2)
+    assert report.offered_for_dropping == (1, 2)

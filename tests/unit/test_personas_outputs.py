@@ -1,11 +1,11 @@
 """What people see of a persona set: profile sheets in three languages, HTML cards (escaped),
-Markdown, JSON, PNG, PDF, charts, edits, and the catalogue keys the text builds at run time."""
+Markdown, JSON, PNG, charts, edits, and the catalogue keys the text builds at run time (the
+PDF: test_personas_pdf.py)."""
 
 import dataclasses
 import io
 import json
 import math
-import re
 
 import pandas as pd
 import pytest
@@ -22,7 +22,7 @@ from kundenmodell.personas.charts import (
     truth_chart,
 )
 from kundenmodell.personas.export import to_dict, to_json, to_markdown
-from kundenmodell.personas.image import card_png, cards_pdf
+from kundenmodell.personas.image import card_png
 from kundenmodell.personas.profile import GOAL_RULES, PAIN_RULES
 from kundenmodell.personas.text import MONEY, trait_text
 from kundenmodell.synth import generate
@@ -166,12 +166,6 @@ def test_png_card_is_an_image(personas):
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(io.BytesIO(png))
     assert image.width == 900 and image.height > 800
-
-
-def test_pdf_has_one_page_per_persona(personas):
-    pdf = cards_pdf([sheet(p, "de") for p in personas.personas], "de")
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == personas.k
 
 
 # --- charts ----------------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def test_charts_carry_translated_titles_and_the_locale(lang):
 def test_every_tornado_input_and_export_column_is_translated():
     from kundenmodell.i18n import LANGUAGES, has_key
     from kundenmodell.scenarios.monte_carlo import METRICS
-    from kundenmodell.scenarios.results import COMPARISON_ROWS
+    from kundenmodell.scenarios.results import COMPARISON_COLUMNS, COMPARISON_ROWS
     from kundenmodell.scenarios.sensitivity import INPUTS
 
     plan = Scenario()
@@ -177,8 +177,8 @@ def test_every_tornado_input_and_export_column_is_translated():
     keys = {f"scenarios.input.{name}" for name in INPUTS}
     keys |= {f"scenarios.column.{name}" for name in columns.columns}
     keys |= {f"scenarios.metric.{name}" for name in METRICS}
-    keys |= {f"scenarios.compare_row.{name}" for name in COMPARISON_ROWS if name != "profit_q05"}
-    keys -= {"scenarios.compare_row.profit_q95"}
+    keys |= {f"scenarios.compare_row.{name}" for name, _ in COMPARISON_ROWS}
+    keys |= {f"scenarios.compare_column.{name}" for name in COMPARISON_COLUMNS}
     for lang in LANGUAGES:
         assert all(has_key(key, lang) for key in keys), lang
 

@@ -326,3 +326,46 @@ def test_every_customer_gets_exactly_one_class(seed, window, minimum):
     assert classes.notna().all()
     buyers = set(data.transactions["customer_id"].astype(str))
     assert set(classes[classes == "never_bought"].index).isdisjoint(buyers)
+
+
+# --- the overview's report ------------------------------------------------------------------
+
+
+def test_segment_report_states_the_regular_share_of_buyers_and_what_is_missing():
+    from kundenmodell import Dataset
+    from kundenmodell.segments.report import segment_report
+
+    purchases = _purchases(
+        [
+            ("reg", "2025-03-01", 10),
+            ("reg", "2025-06-01", 10),
+            ("reg", "2025-12-01", 10),
+            ("r2", "2025-01-01", 20),
+            ("r2", "2025-05-01", 20),
+            ("r2", "2025-09-01", 20),
+            ("act", "2025-11-30", 5),
+            ("act", "2023-01-01", 5),
+            ("one", "2024-01-01", 7),
+            ("lap", "2023-05-01", 3),
+            ("lap", "2024-06-01", 3),
+        ]
+    )
+    customers = pd.DataFrame({"customer_id": ["reg", "r2", "act", "one", "lap", "new"]})
+    report = segment_report(Dataset(customers=customers, transactions=purchases))
+    # as of the last purchase (1 Dec 2025): reg and r2 regular, act actual, one one-time,
+    # lap lapsed, new never bought: 2 of the 5 buyers (not 2 of 6 customers)
+    assert report.regular_customers == 2
+    assert report.regular_buyer_share == pytest.approx(2 / 5)
+    assert report.regular_revenue_share == pytest.approx(90 / 113)
+    assert report.missing == {"funnel": "status", "nps": "nps_score"}
+
+    undated = Dataset(customers=customers, transactions=purchases.drop(columns="date"))
+    report = segment_report(undated)
+    assert report.missing == {
+        "funnel": "status",
+        "nps": "nps_score",
+        "activity": "date",
+        "rfm": "date",
+        "churn": "date",
+    }
+    assert report.activity_summary is None and report.regular_buyer_share is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib
-import re
 
 import numpy as np
 import pandas as pd
@@ -591,11 +590,41 @@ def test_faker_calls_do_not_grow_with_the_number_of_customers(monkeypatch):
     assert counts[20_000] < 20_000
 
 
-def test_no_python_loop_over_rows_in_the_generator_source():
-    """A cheap guard against per-row code sneaking back in: no iterrows/apply/itertuples."""
+def test_python_work_does_not_grow_with_the_number_of_customers():
+    """No per-row Python: tracing every Python call (any module, any thread: pandas' apply
+    would call a Python function per row) and every executed line of the generator's own
+    modules (a loop over customers), 20,000 customers cost what 500 do (measured: 217,166
+    calls and 65,155 lines for 500, 24 and 34 more for 20,000)."""
+    import sys
+    import threading
     from pathlib import Path
 
-    source = Path(pools_module.__file__).parent
-    text = "\n".join(path.read_text(encoding="utf-8") for path in source.glob("*.py"))
-    for pattern in (r"\.iterrows\(", r"\.itertuples\(", r"\.apply\(", r"for .* in range\(n\b"):
-        assert not re.search(pattern, text), pattern
+    synth_dir = str(Path(pools_module.__file__).parent)
+
+    def python_work(n: int) -> tuple[int, int]:
+        pools_module.pools.cache_clear()  # the name pools are drawn once per locale and seed
+        seen = {"calls": 0, "lines": 0}
+
+        def lines(frame, event, arg):
+            seen["lines"] += event == "line"
+            return lines
+
+        def calls(frame, event, arg):
+            seen["calls"] += 1
+            return lines if frame.f_code.co_filename.startswith(synth_dir) else None
+
+        threading.settrace(calls)
+        sys.settrace(calls)
+        try:
+            generate(n, "de_DE", seed=1)
+        finally:
+            sys.settrace(None)
+            threading.settrace(None)
+        return seen["calls"], seen["lines"]
+
+    generate(200, "de_DE", seed=1)  # imports and caches outside the count
+    small, large = python_work(500), python_work(20_000)
+    pools_module.pools.cache_clear()
+    assert small[1] > 1_000  # the tracer did see the generator's lines
+    assert large[0] - small[0] < 1_000, (small, large)  # a row loop would add 19,500
+    assert large[1] - small[1] < 1_000, (small, large)
