@@ -92,7 +92,13 @@ def monthly_of_table(transactions: ibis.Table) -> pd.DataFrame:
     """:func:`monthly_revenue` of an engine table of purchases."""
     from kundenmodell import engine  # imports ibis: on first use, not with the package
 
-    totals = engine.to_pandas(engine.monthly_totals(engine.purchase_rows(transactions)))
+    rows = engine.purchase_rows(transactions)
+    return monthly_frame(engine.to_pandas(engine.monthly_totals(rows)))
+
+
+def monthly_frame(totals: pd.DataFrame) -> pd.DataFrame:
+    """The month rows of :func:`monthly_revenue` from the engine's month ordinals
+    (:func:`kundenmodell.engine.monthly_totals`), with the months between them filled."""
     if totals.empty:
         return pd.DataFrame(columns=MONTHLY_COLUMNS)
     ordinals = np.arange(int(totals["ordinal"].min()), int(totals["ordinal"].max()) + 1)

@@ -8,7 +8,7 @@ through ``ibis.pyspark.connect(session)``, a warehouse through an Ibis connectio
 Only small results come back to pandas.
 """
 
-from kundenmodell.engine.activity import activity_class
+from kundenmodell.engine.activity import BUYER_CLASSES, activity_class, activity_code
 from kundenmodell.engine.connection import (
     backend_of,
     connection,
@@ -17,13 +17,20 @@ from kundenmodell.engine.connection import (
     scalars,
     to_pandas,
 )
-from kundenmodell.engine.customers import clv_histogram, customer_summary, day_totals
+from kundenmodell.engine.customers import (
+    clv_histogram,
+    customer_summary,
+    day_totals,
+    summary_of_days,
+)
 from kundenmodell.engine.keys import KeyedPurchases, keyed_purchases
 from kundenmodell.engine.periods import (
     cohort_cells,
     cohort_cells_of_periods,
     customer_periods,
+    monthly_of_period_totals,
     monthly_totals,
+    period_totals,
     spell_events,
     spell_events_of_periods,
 )
@@ -32,10 +39,12 @@ from kundenmodell.engine.scores import quantile_score, rfm_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
 
 __all__ = [
+    "BUYER_CLASSES",
     "PURCHASE_COLUMNS",
     "EngineTables",
     "KeyedPurchases",
     "activity_class",
+    "activity_code",
     "backend_of",
     "clv_histogram",
     "cohort_cells",
@@ -48,8 +57,10 @@ __all__ = [
     "keyed_purchases",
     "last_day",
     "materialised",
+    "monthly_of_period_totals",
     "monthly_totals",
     "open_source",
+    "period_totals",
     "purchase_rows",
     "purchases",
     "quantile_score",
@@ -57,5 +68,6 @@ __all__ = [
     "scalars",
     "spell_events",
     "spell_events_of_periods",
+    "summary_of_days",
     "to_pandas",
 ]

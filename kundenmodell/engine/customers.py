@@ -54,7 +54,24 @@ def customer_summary(
 ) -> ibis.Table:
     """The per-customer summary of the module docstring; ``purchases`` come from
     :func:`kundenmodell.engine.purchases.purchases` cut at ``as_of``."""
-    days = day_totals(purchases)
+    return summary_of_days(
+        day_totals(purchases),
+        as_of,
+        unit_days=unit_days,
+        recent_window_days=recent_window_days,
+    )
+
+
+def summary_of_days(
+    days: ibis.Table,
+    as_of: object,
+    *,
+    unit_days: float = 7.0,
+    recent_window_days: int = 365,
+) -> ibis.Table:
+    """:func:`customer_summary` of purchases already reduced by :func:`day_totals` (known
+    customers, days up to ``as_of``): a report that also needs months groups the purchases
+    by customer and day once and reads that table twice."""
     end = day_literal(as_of)
     age = end.delta(days["day"], unit="day")
     per_customer = days.group_by("customer_id").aggregate(

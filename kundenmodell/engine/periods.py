@@ -9,6 +9,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dtypes
 
+from kundenmodell.engine.customers import day_totals
 from kundenmodell.errors import DataError
 
 
@@ -25,13 +26,28 @@ def monthly_totals(rows: ibis.Table) -> ibis.Table:
     :func:`~kundenmodell.engine.purchases.purchase_rows`): ``revenue``, ``purchases`` (rows)
     and ``buyers`` (distinct customers)."""
     dated = rows.filter(rows["day"].notnull())
-    dated = dated.mutate(ordinal=period_ordinal(dated["day"], "M"))
+    return monthly_of_period_totals(period_totals(day_totals(dated), "M"))
+
+
+def period_totals(days: ibis.Table, period: str) -> ibis.Table:
+    """Per customer and period ordinal: ``rows`` (purchases) and ``amount``, from
+    :func:`~kundenmodell.engine.customers.day_totals` (a NULL customer holds the purchases
+    that belong to nobody: they count in the revenue, not among the buyers)."""
+    keyed = days.mutate(ordinal=period_ordinal(days["day"], period))
+    return keyed.group_by(["customer_id", "ordinal"]).aggregate(
+        rows=keyed["rows"].sum().cast(dtypes.int64), amount=keyed["amount"].sum()
+    )
+
+
+def monthly_of_period_totals(months: ibis.Table) -> ibis.Table:
+    """:func:`monthly_totals` of :func:`period_totals` by month: one row per customer and
+    month, so the buyers are the non-NULL customers."""
     return (
-        dated.group_by("ordinal")
+        months.group_by("ordinal")
         .aggregate(
-            revenue=dated["amount"].sum(),
-            purchases=dated.count().cast(dtypes.int64),
-            buyers=dated["customer_id"].nunique().cast(dtypes.int64),
+            revenue=months["amount"].sum(),
+            purchases=months["rows"].sum().cast(dtypes.int64),
+            buyers=months["customer_id"].count().cast(dtypes.int64),
         )
         .order_by("ordinal")
     )

@@ -18,14 +18,18 @@ def quantile_score(
     table: ibis.Table, column: str, bins: int, *, higher_is_better: bool = True
 ) -> ibis.Value:
     """The score 1..``bins`` of ``table[column]`` (see the module docstring); with
-    ``higher_is_better=False`` the smallest values score highest."""
+    ``higher_is_better=False`` the smallest values score highest.
+
+    One sort per score: over the values in order, ``rank()`` is the first rank of a run of
+    equal values and ``cume_dist()`` · n its last, so the average rank is their mean.
+    """
     value = table[column]
-    key = value if higher_is_better else -value
-    min_rank = ibis.rank().over(ibis.window(order_by=key)) + 1
-    ties = value.count().over(ibis.window(group_by=key))
-    everyone = value.count().over(ibis.window())
-    average = min_rank.cast(dtypes.float64) + (ties.cast(dtypes.float64) - 1.0) / 2.0
-    score = (average / everyone.cast(dtypes.float64) * bins).ceil().cast(dtypes.int64)
+    window = ibis.window(order_by=value if higher_is_better else -value)
+    first_rank = (ibis.rank().over(window) + 1).cast(dtypes.float64)
+    everyone = value.count().over(ibis.window()).cast(dtypes.float64)
+    last_rank = (ibis.cume_dist().over(window) * everyone).round()
+    average = (first_rank + last_rank) / 2.0
+    score = (average / everyone * bins).ceil().cast(dtypes.int64)
     return ibis.greatest(ibis.least(score, bins), 1)
 
 

@@ -11,7 +11,7 @@ from kundenmodell import engine
 from kundenmodell.errors import DataError
 from kundenmodell.segments._common import require_columns, resolve_as_of
 
-ACTIVITY_CLASSES: tuple[str, ...] = ("regular", "actual", "one_time", "lapsed", "never_bought")
+ACTIVITY_CLASSES: tuple[str, ...] = (*engine.BUYER_CLASSES, "never_bought")
 
 
 @dataclass(frozen=True)
@@ -86,26 +86,30 @@ def with_never_bought(activity: pd.Series, customers: pd.DataFrame | None) -> pd
 
 
 def keyed_with_never_bought(
-    classes: pd.Series, keyed: engine.KeyedPurchases, customers: pd.DataFrame
+    keys: np.ndarray, codes: np.ndarray, keyed: engine.KeyedPurchases, customers: pd.DataFrame
 ) -> pd.Series:
-    """:func:`with_never_bought` of buyers' ``classes`` indexed by the engine's customer keys
-    (:func:`kundenmodell.engine.keyed_purchases`): the ids are matched once by position
-    instead of aligning two text indexes. Same order: the customers, then buyers missing
-    from them."""
-    if keyed.ids is None:
-        return with_never_bought(classes.set_axis(keyed.ids_of(classes.index)), customers)
+    """:func:`with_never_bought` of the buyers with engine customer ``keys``
+    (:func:`kundenmodell.engine.keyed_purchases`) and activity ``codes`` (positions in
+    :data:`ACTIVITY_CLASSES`, :func:`kundenmodell.engine.activity_code`): the ids are matched
+    once by position instead of aligning two text indexes. Same order: the customers, then
+    buyers missing from them."""
     categories = pd.CategoricalDtype(list(ACTIVITY_CLASSES))
+    if keyed.ids is None:
+        classes = pd.Series(pd.Categorical.from_codes(codes, dtype=categories))
+        return with_never_bought(classes.set_axis(keyed.ids_of(keys)), customers)
     never = categories.categories.get_loc("never_bought")
     by_key = np.full(len(keyed.ids), never, dtype=np.int8)
-    buyers = classes.index.to_numpy(dtype=np.int64)
-    by_key[buyers] = pd.Categorical(classes.to_numpy(), dtype=categories).codes
+    buyers = np.asarray(keys, dtype=np.int64)
+    by_key[buyers] = codes
     everyone = pd.Index(customers["customer_id"].unique())
-    keys = keyed.keys_of(everyone)
-    codes = np.where(keys >= 0, by_key[np.maximum(keys, 0)], never)
+    positions = keyed.keys_of(everyone)
+    found = positions >= 0
+    everyone_codes = np.where(found, by_key[np.maximum(positions, 0)], never)
     listed = np.zeros(len(keyed.ids), dtype=bool)
-    listed[keys[keys >= 0]] = True
+    listed[positions[found]] = True
     extra = buyers[~listed[buyers]]
     index = everyone.append(keyed.ids.take(extra)) if len(extra) else everyone
-    codes = np.r_[codes, by_key[extra]].astype(np.int8)
-    values = pd.Categorical.from_codes(codes, dtype=categories)
+    values = pd.Categorical.from_codes(
+        np.r_[everyone_codes, by_key[extra]].astype(np.int8), dtype=categories
+    )
     return pd.Series(values, index=index.rename("customer_id"), name="activity")

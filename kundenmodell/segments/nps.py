@@ -100,10 +100,14 @@ def nps_by(customers: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
         if isinstance(by, str)
         else by.reindex(scores.index)
     )
-    frame = pd.DataFrame({"group": labels.astype("string"), "score": scores}).dropna()
+    if not isinstance(labels.dtype, pd.CategoricalDtype):
+        labels = labels.astype("string")
+    frame = pd.DataFrame({"group": labels.to_numpy(), "score": scores.to_numpy()}).dropna()
     frame = frame[frame["score"].between(0, 10)]
     rows = []
-    for group, part in frame.groupby("group", sort=True):
+    for group, part in sorted(
+        frame.groupby("group", observed=True), key=lambda pair: str(pair[0])
+    ):
         result = nps(part["score"])
         rows.append(
             {

@@ -11,7 +11,7 @@ import pandas as pd
 from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
-from kundenmodell.overview import Kpis, kpis, kpis_of_table, monthly_of_table, monthly_revenue
+from kundenmodell.overview import Kpis, kpis, kpis_of_table, monthly_frame, monthly_revenue
 from kundenmodell.segments.activity import (
     ACTIVITY_CLASSES,
     ActivityRules,
@@ -63,27 +63,27 @@ class SegmentReport:
 
 
 def activity_summary(
-    activity: pd.Series, buyer_activity: pd.Series, revenue: pd.Series
+    activity: pd.Series, buyer_codes: np.ndarray, revenue: pd.Series
 ) -> pd.DataFrame:
     """Per activity class: customers, share of customers, revenue and share of revenue.
 
-    ``activity`` holds every customer's class; ``buyer_activity`` and ``revenue`` the class and
-    revenue of each buyer, aligned row by row (customers who never bought add no revenue).
+    ``activity`` holds every customer's class; ``buyer_codes`` (positions in
+    :data:`ACTIVITY_CLASSES`) and ``revenue`` the class and revenue of each buyer, aligned row
+    by row (customers who never bought add no revenue).
     """
-    counts = activity.value_counts(sort=False)
-    revenue_by_class = pd.Series(revenue.to_numpy(dtype=float)).groupby(
-        pd.Categorical(buyer_activity.to_numpy(), categories=list(ACTIVITY_CLASSES)),
-        observed=False,
+    classes = len(ACTIVITY_CLASSES)
+    counts = np.bincount(activity.array.codes, minlength=classes)
+    revenue_by_class = np.bincount(
+        buyer_codes, weights=revenue.to_numpy(dtype=float), minlength=classes
     )
     table = pd.DataFrame(
-        {"customers": counts, "revenue": revenue_by_class.sum().to_numpy()},
-        index=list(ACTIVITY_CLASSES),
+        {"customers": counts.astype(np.int64), "revenue": revenue_by_class},
+        index=pd.Index(list(ACTIVITY_CLASSES), name="activity"),
     )
-    table = table.fillna({"customers": 0}).astype({"customers": np.int64})
-    table["customer_share"] = table["customers"] / max(int(table["customers"].sum()), 1)
-    total = float(table["revenue"].sum())
+    table["customer_share"] = table["customers"] / max(int(counts.sum()), 1)
+    total = float(revenue_by_class.sum())
     table["revenue_share"] = table["revenue"] / total if total else 0.0
-    return table.rename_axis("activity").reset_index()
+    return table.reset_index()
 
 
 def segment_report(
@@ -145,27 +145,27 @@ def segment_report(
             nps=nps_result,
         )
 
-    per_customer = _per_customer(table, as_of, rules)
-    activity = keyed_with_never_bought(per_customer["activity"], keyed, customers)
-    per_customer.index = keyed.ids_of(per_customer.index)
-    rfm_table = with_segments(per_customer.drop(columns="activity"), RFM_BINS)
-    summary = activity_summary(activity, per_customer["activity"], rfm_table["monetary"]).set_index(
-        "activity"
-    )
+    with engine.materialised(engine.day_totals(_dated(table))) as days:
+        keys, codes, per_customer = _per_customer(days, as_of, rules)
+        with engine.materialised(engine.period_totals(days, "M")) as months:
+            monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
+            pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
+            churn = churn_of_table(table, as_of, "M", inactive_months, periods=pairs)
+            cohorts = cohorts_of_table(table, as_of, "M", periods=pairs)
+    activity = keyed_with_never_bought(keys, codes, keyed, customers)
+    per_customer.index = keyed.ids_of(keys)
+    rfm_table = with_segments(per_customer, RFM_BINS)
+    summary = activity_summary(activity, codes, rfm_table["monetary"])
+    summary = summary.set_index("activity")
     buyers = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
     if nps_result is not None:
-        nps_table = nps_by(customers, activity.astype("string"))
-    with engine.materialised(
-        engine.customer_periods(engine.purchases(table, as_of), "M")
-    ) as periods:
-        churn = churn_of_table(table, as_of, "M", inactive_months, periods=periods)
-        cohorts = cohorts_of_table(table, as_of, "M", periods=periods)
+        nps_table = nps_by(customers, activity)
     recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
     return SegmentReport(
         customers=len(customers),
         as_of=as_of,
         kpis=counts,
-        monthly=monthly_of_table(table),
+        monthly=monthly,
         missing=missing,
         funnel=funnel,
         activity=activity,
@@ -184,19 +184,30 @@ def segment_report(
     )
 
 
-def _per_customer(table: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules) -> pd.DataFrame:
-    """Per buyer (indexed by ``customer_id``): the RFM figures and scores and the activity
-    class, from one customer summary in the engine."""
-    summary = engine.customer_summary(
-        engine.purchases(table, as_of), as_of, recent_window_days=rules.regular_window_days
-    )
+def _dated(table: ibis.Table) -> ibis.Table:
+    rows = engine.purchase_rows(table)
+    return rows.filter(rows["day"].notnull())
+
+
+def _per_customer(
+    days: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """Per buyer, in key order: the engine keys, the activity codes
+    (:func:`kundenmodell.engine.activity_code`) and the RFM figures and scores, from one
+    customer summary of the :func:`~kundenmodell.engine.day_totals` ``days``."""
+    known = days.filter(days["customer_id"].notnull())
+    summary = engine.summary_of_days(known, as_of, recent_window_days=rules.regular_window_days)
     classed = summary.mutate(
-        activity=engine.activity_class(
+        activity=engine.activity_code(
             summary,
             as_of,
             active_window_days=rules.active_window_days,
             regular_min_purchases=rules.regular_min_purchases,
         )
     )
-    scored = engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",))
-    return engine.to_pandas(scored.order_by("customer_id")).set_index("customer_id")
+    scored = engine.to_pandas(
+        engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",)).order_by("customer_id")
+    )
+    keys = scored.pop("customer_id").to_numpy()
+    codes = scored.pop("activity").to_numpy(dtype=np.int8)
+    return keys, codes, scored

@@ -50,7 +50,8 @@ def test_never_bought_by_key_equals_the_text_alignment():
     classes = pd.Series(["regular", "lapsed", "one_time"], index=[0, 1, 2], name="activity")
     customers = pd.DataFrame({"customer_id": ["c", "b", "a", None, "c"]})
     expected = with_never_bought(classes.set_axis(keyed.ids_of(classes.index)), customers)
-    result = keyed_with_never_bought(classes, keyed, customers)
+    codes = pd.Categorical(classes, categories=engine.BUYER_CLASSES).codes
+    result = keyed_with_never_bought(np.array([0, 1, 2]), codes, keyed, customers)
     pd.testing.assert_series_equal(result, expected)
     assert result.index[[0, 1, 2, 4]].tolist() == ["c", "b", "a", "x"]
     assert result.astype(str).tolist() == [
