@@ -23,7 +23,7 @@ from kundenmodell.engine.customers import (
     day_totals,
     summary_of_days,
 )
-from kundenmodell.engine.keys import KeyedPurchases, keyed_purchases
+from kundenmodell.engine.keys import KeyedPurchases, key_table, keyed_purchases
 from kundenmodell.engine.periods import (
     cohort_cells,
     cohort_cells_of_periods,
@@ -54,6 +54,7 @@ __all__ = [
     "customer_summary",
     "day_totals",
     "frame_table",
+    "key_table",
     "keyed_purchases",
     "last_day",
     "materialised",

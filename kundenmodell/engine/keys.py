@@ -30,6 +30,8 @@ class KeyedPurchases:
 
     table: ibis.Table
     ids: pd.Index | None = None
+    customer_keys: np.ndarray | None = None
+    """The key of each row of the customer ids given to :func:`keyed_purchases` (−1: no id)."""
 
     def ids_of(self, codes: pd.Series | pd.Index) -> pd.Index:
         """The customer ids of engine results' ``customer_id`` values."""
@@ -53,22 +55,38 @@ class KeyedPurchases:
         out (they have no purchases)."""
         if self.ids is None:
             return frame_table(pd.DataFrame({"customer_id": ids.drop_duplicates()}))
-        codes = self.keys_of(pd.Index(ids.dropna().unique()))
-        kept = np.unique(codes[codes >= 0]).astype(np.int32)
-        return ibis.memtable(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
+        return key_table(self.keys_of(pd.Index(ids.dropna().unique())))
 
 
-def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
+def key_table(keys: np.ndarray) -> ibis.Table:
+    """A one-column table (``customer_id``) of the distinct known ``keys`` (−1 left out)."""
+    kept = np.unique(keys[keys >= 0]).astype(np.int32)
+    return ibis.memtable(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
+
+
+def keyed_purchases(
+    transactions: pd.DataFrame, customer_ids: pd.Series | None = None
+) -> KeyedPurchases:
     """``customer_id`` (codes), ``date`` and ``amount`` of ``transactions`` as an engine table,
-    read with the conventions of :func:`~kundenmodell.engine.connection.frame_table`."""
+    read with the conventions of :func:`~kundenmodell.engine.connection.frame_table`.
+
+    With ``customer_ids`` (the customer table's ids) those are encoded in the same pass, so
+    that customers without purchases have keys too and matching them costs no hash look-up
+    (:attr:`KeyedPurchases.customer_keys`).
+    """
+    given = 0 if customer_ids is None else len(customer_ids)
+    ids_column = transactions["customer_id"]
+    if customer_ids is not None:
+        ids_column = pd.concat([customer_ids, ids_column], ignore_index=True)
     try:
-        codes, ids = pd.factorize(transactions["customer_id"], sort=True)
+        codes, ids = pd.factorize(ids_column, sort=True)
     except TypeError:
         codes, ids = None, None
     if ids is None or (ids.dtype == object and pd.api.types.infer_dtype(ids) != "string"):
         # Ids of mixed types have no order of their own: compare them as text.
         return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
-    columns = {"customer_id": pa.array(codes.astype(np.int32), mask=codes < 0)}
+    purchase_codes = codes[given:]
+    columns = {"customer_id": pa.array(purchase_codes.astype(np.int32), mask=purchase_codes < 0)}
     dates = transactions["date"]
     if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
         dates = as_days(dates)
@@ -79,4 +97,5 @@ def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
         if not pd.api.types.is_numeric_dtype(amount):
             amount = pd.to_numeric(amount, errors="coerce")
         columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
-    return KeyedPurchases(ibis.memtable(pa.table(columns)), pd.Index(ids))
+    customer_keys = codes[:given] if customer_ids is not None else None
+    return KeyedPurchases(ibis.memtable(pa.table(columns)), pd.Index(ids), customer_keys)

@@ -86,13 +86,18 @@ def with_never_bought(activity: pd.Series, customers: pd.DataFrame | None) -> pd
 
 
 def keyed_with_never_bought(
-    keys: np.ndarray, codes: np.ndarray, keyed: engine.KeyedPurchases, customers: pd.DataFrame
+    keys: np.ndarray,
+    codes: np.ndarray,
+    keyed: engine.KeyedPurchases,
+    customers: pd.DataFrame,
+    customer_keys: np.ndarray | None = None,
 ) -> pd.Series:
     """:func:`with_never_bought` of the buyers with engine customer ``keys``
     (:func:`kundenmodell.engine.keyed_purchases`) and activity ``codes`` (positions in
     :data:`ACTIVITY_CLASSES`, :func:`kundenmodell.engine.activity_code`): the ids are matched
     once by position instead of aligning two text indexes. Same order: the customers, then
-    buyers missing from them."""
+    buyers missing from them. ``customer_keys``: the keys of ``customers``' rows when the
+    engine encoded them (:attr:`~kundenmodell.engine.KeyedPurchases.customer_keys`)."""
     categories = pd.CategoricalDtype(list(ACTIVITY_CLASSES))
     if keyed.ids is None:
         classes = pd.Series(pd.Categorical.from_codes(codes, dtype=categories))
@@ -101,8 +106,14 @@ def keyed_with_never_bought(
     by_key = np.full(len(keyed.ids), never, dtype=np.int8)
     buyers = np.asarray(keys, dtype=np.int64)
     by_key[buyers] = codes
-    everyone = pd.Index(customers["customer_id"].unique())
-    positions = keyed.keys_of(everyone)
+    if customer_keys is None:
+        everyone = pd.Index(customers["customer_id"].unique())
+        positions = keyed.keys_of(everyone)
+    else:  # each customer once, in order of first appearance, matched by key
+        _, first = np.unique(customer_keys, return_index=True)
+        first.sort()
+        everyone = pd.Index(customers["customer_id"].to_numpy()[first])
+        positions = customer_keys[first].astype(np.int64)
     found = positions >= 0
     everyone_codes = np.where(found, by_key[np.maximum(positions, 0)], never)
     listed = np.zeros(len(keyed.ids), dtype=bool)

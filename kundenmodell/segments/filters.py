@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
@@ -50,12 +51,18 @@ def filter_customers(customers: pd.DataFrame, selection: SegmentFilter) -> pd.Da
     """The rows of ``customers`` matching every restriction of ``selection``."""
     if not selection.active:
         return customers
-    keep = pd.Series(True, index=customers.index)
+    return customers[customer_mask(customers, selection)]
+
+
+def customer_mask(customers: pd.DataFrame, selection: SegmentFilter) -> np.ndarray:
+    """Which rows of ``customers`` match every restriction of ``selection``."""
+    keep = np.ones(len(customers), dtype=bool)
     for column in FILTER_COLUMNS:
         allowed = getattr(selection, column)
         if allowed and column in customers.columns:
-            keep &= customers[column].astype("string").isin(allowed).fillna(False)
-    return customers[keep]
+            matches = customers[column].astype("string").isin(allowed).fillna(False)
+            keep &= matches.to_numpy(dtype=bool)
+    return keep
 
 
 def filter_options(customers: pd.DataFrame, column: str, *, limit: int = 50) -> list[str]:

@@ -18,7 +18,7 @@ from kundenmodell.segments.activity import (
     keyed_with_never_bought,
 )
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
-from kundenmodell.segments.filters import SegmentFilter, filter_customers, filter_dataset
+from kundenmodell.segments.filters import SegmentFilter, customer_mask, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
 from kundenmodell.segments.nps import NpsResult, nps, nps_by
 from kundenmodell.segments.rfm import rfm_summary, with_segments
@@ -100,20 +100,33 @@ def segment_report(
     customer keys, :func:`kundenmodell.engine.keyed_purchases`; the filter a semi-join there);
     per-customer results and small aggregates come back.
     """
-    customers = filter_customers(dataset.customers, selection)
+    mask = customer_mask(dataset.customers, selection) if selection.active else None
+    customers = dataset.customers if mask is None else dataset.customers[mask]
     interactions = filter_dataset(
         replace(dataset, transactions=dataset.transactions.iloc[:0]), selection
     ).interactions
     transactions = dataset.transactions
     missing: dict[str, str] = {}
     columns_present = {"customer_id", "date"} <= set(transactions.columns)
-    keyed = engine.keyed_purchases(transactions) if columns_present else None
+    keyed = (
+        engine.keyed_purchases(transactions, dataset.customers["customer_id"])
+        if columns_present
+        else None
+    )
     table = None if keyed is None else keyed.table
+    customer_keys = None if keyed is None else keyed.customer_keys
+    if customer_keys is not None and mask is not None:
+        customer_keys = customer_keys[mask]
     as_of = None
     if table is not None and not transactions.empty:
         as_of = engine.last_day(engine.purchase_rows(table))
         if selection.active:
-            table = table.semi_join(keyed.codes_of(customers["customer_id"]), "customer_id")
+            chosen = (
+                keyed.codes_of(customers["customer_id"])
+                if customer_keys is None
+                else engine.key_table(customer_keys)
+            )
+            table = table.semi_join(chosen, "customer_id")
     counts = (
         kpis_of_table(len(customers), table)
         if table is not None and as_of is not None
@@ -152,7 +165,7 @@ def segment_report(
             pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
             churn = churn_of_table(table, as_of, "M", inactive_months, periods=pairs)
             cohorts = cohorts_of_table(table, as_of, "M", periods=pairs)
-    activity = keyed_with_never_bought(keys, codes, keyed, customers)
+    activity = keyed_with_never_bought(keys, codes, keyed, customers, customer_keys)
     per_customer.index = keyed.ids_of(keys)
     rfm_table = with_segments(per_customer, RFM_BINS)
     summary = activity_summary(activity, codes, rfm_table["monetary"])

@@ -91,7 +91,10 @@ def with_segments(scores: pd.DataFrame, bins: int) -> pd.DataFrame:
         {"recency_days": np.int64, "frequency": np.int64, "monetary": np.float64}
     ).astype({f"{letter}_score": int for letter in "rfm"})
     r5, f5 = (_to_five(table[column].to_numpy(), bins) for column in ("r_score", "f_score"))
-    table["segment"] = pd.Categorical(_GRID[r5 - 1, f5 - 1], categories=list(RFM_SEGMENTS))
+    grid_codes = pd.Categorical(_GRID.ravel(), categories=list(RFM_SEGMENTS)).codes
+    table["segment"] = pd.Categorical.from_codes(
+        grid_codes.reshape(_GRID.shape)[r5 - 1, f5 - 1], categories=list(RFM_SEGMENTS)
+    )
     table.index.name = "customer_id"
     return table
 
