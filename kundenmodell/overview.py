@@ -50,7 +50,7 @@ def kpis_of_table(customers: int, transactions: ibis.Table) -> Kpis:
         rows.aggregate(
             purchases=rows.count(),
             buyers=rows["customer_id"].nunique(),
-            revenue=rows["amount"].sum(),
+            revenue=engine.as_float(rows["amount"].sum()),
         )
     )
     return kpis_from_totals(

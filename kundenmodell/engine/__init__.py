@@ -34,17 +34,19 @@ from kundenmodell.engine.periods import (
     spell_events,
     spell_events_of_periods,
 )
-from kundenmodell.engine.purchases import last_day, purchase_rows, purchases
+from kundenmodell.engine.purchases import MONEY, as_float, last_day, money, purchase_rows, purchases
 from kundenmodell.engine.scores import quantile_score, rfm_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
 
 __all__ = [
     "BUYER_CLASSES",
+    "MONEY",
     "PURCHASE_COLUMNS",
     "EngineTables",
     "KeyedPurchases",
     "activity_class",
     "activity_code",
+    "as_float",
     "backend_of",
     "clv_histogram",
     "cohort_cells",
@@ -58,6 +60,7 @@ __all__ = [
     "keyed_purchases",
     "last_day",
     "materialised",
+    "money",
     "monthly_of_period_totals",
     "monthly_totals",
     "open_source",

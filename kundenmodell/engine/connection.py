@@ -8,6 +8,7 @@ and run there; in-memory tables (:func:`frame_table`) run on the calling thread'
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -22,15 +23,18 @@ from ibis.common.exceptions import IbisError
 from kundenmodell.dates import as_days
 
 _local = threading.local()
+THREADS = min(os.cpu_count() or 1, 4)
+"""DuckDB threads per connection: the machine's cores, at most four (Streamlit serves several
+sessions, each with its own connection)."""
 
 
 def connection() -> BaseBackend:
     """The calling thread's in-memory DuckDB (created on first use)."""
     con = getattr(_local, "duckdb", None)
     if con is None:
-        # One thread: parallel aggregation adds floats in a varying order, so sums (and the
-        # models fitted on them) would differ in the last bits from run to run.
-        con = ibis.duckdb.connect(threads=1)
+        # Parallel threads add in a varying order; amounts are exact decimals inside the
+        # engine (kundenmodell.engine.purchases.MONEY), so every sum is the same each run.
+        con = ibis.duckdb.connect(threads=THREADS)
         _local.duckdb = con
     return con
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dtypes
 
-from kundenmodell.engine.purchases import day_literal
+from kundenmodell.engine.purchases import as_float, day_literal, money
 
 SUMMARY_COLUMNS = (
     "customer_id",
@@ -85,8 +85,10 @@ def summary_of_days(
     )
     unit = ibis.literal(float(unit_days))
     frequency = per_customer["purchase_days"] - 1
-    repeat_spend = per_customer["revenue"] - per_customer["first_day_amount"]
+    repeat_spend = as_float(per_customer["revenue"] - per_customer["first_day_amount"])
     return per_customer.mutate(
+        revenue=as_float(per_customer["revenue"]),
+        first_day_amount=as_float(per_customer["first_day_amount"]),
         recent_days=per_customer["recent_days"].fill_null(0),
         frequency=frequency,
         recency=per_customer["last_day"]
@@ -104,8 +106,16 @@ def clv_histogram(summary: ibis.Table) -> ibis.Table:
     """The distinct (``frequency``, ``recency``, ``T``) of a :func:`customer_summary` with
     ``customers`` (how many share them) and ``monetary_sum`` (their summed repeat spend):
     the BG/NBD likelihood is a sum over customers, so it can be weighted by ``customers``."""
+    # Σ monetary_value = Σ repeat spend / x within a group (x is one of its keys); the repeat
+    # spend is summed exactly (:data:`~kundenmodell.engine.purchases.MONEY`).
+    repeat = money(summary["monetary_value"] * summary["frequency"].cast(dtypes.float64))
+    groups = summary.group_by(["frequency", "recency", "T"]).aggregate(
+        customers=ibis._.count(), repeat_sum=as_float(repeat.sum())
+    )
+    per_repeat = groups["repeat_sum"] / groups["frequency"].cast(dtypes.float64)
+    monetary_sum = ibis.ifelse(groups["frequency"] > 0, per_repeat, 0.0)
     return (
-        summary.group_by(["frequency", "recency", "T"])
-        .aggregate(customers=ibis._.count(), monetary_sum=summary["monetary_value"].sum())
+        groups.mutate(monetary_sum=monetary_sum)
+        .drop("repeat_sum")
         .order_by(["frequency", "recency", "T"])
     )

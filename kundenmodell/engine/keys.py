@@ -75,16 +75,14 @@ def keyed_purchases(
     (:attr:`KeyedPurchases.customer_keys`).
     """
     given = 0 if customer_ids is None else len(customer_ids)
-    ids_column = transactions["customer_id"]
+    parts = [transactions["customer_id"]]
     if customer_ids is not None:
-        ids_column = pd.concat([customer_ids, ids_column], ignore_index=True)
-    try:
-        codes, ids = pd.factorize(ids_column, sort=True)
-    except TypeError:
-        codes, ids = None, None
-    if ids is None or (ids.dtype == object and pd.api.types.infer_dtype(ids) != "string"):
+        parts.insert(0, customer_ids)
+    encoded = sorted_codes(parts)
+    if encoded is None:
         # Ids of mixed types have no order of their own: compare them as text.
         return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
+    codes, ids = encoded
     purchase_codes = codes[given:]
     columns = {"customer_id": pa.array(purchase_codes.astype(np.int32), mask=purchase_codes < 0)}
     dates = transactions["date"]
@@ -98,4 +96,41 @@ def keyed_purchases(
             amount = pd.to_numeric(amount, errors="coerce")
         columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
     customer_keys = codes[:given] if customer_ids is not None else None
-    return KeyedPurchases(ibis.memtable(pa.table(columns)), pd.Index(ids), customer_keys)
+    return KeyedPurchases(ibis.memtable(pa.table(columns)), ids, customer_keys)
+
+
+def sorted_codes(parts: list[pd.Series]) -> tuple[np.ndarray, pd.Index] | None:
+    """The ids of ``parts`` (one after the other) as int64 codes into their sorted distinct
+    values (−1 for a missing id), or None when the ids have no common order (numbers mixed
+    with text). Arrow's dictionary encoding plus a sort of the distinct values: several
+    times faster than ``pandas.factorize(sort=True)`` on text."""
+    try:
+        chunks = [_arrow_ids(part) for part in parts]
+        values = pa.chunked_array(
+            [chunk for array in chunks for chunk in array.chunks], type=chunks[0].type
+        ).combine_chunks()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return None
+    if pa.types.is_null(values.type) or pa.types.is_dictionary(values.type):
+        return None
+    encoded = values.dictionary_encode()
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    indices = encoded.indices
+    positions = indices.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = np.where(indices.is_null().to_numpy(zero_copy_only=False), -1, rank[positions])
+    ids = pd.Index(encoded.dictionary.take(pa.array(order)).to_pandas(), name="customer_id")
+    return codes, ids
+
+
+def _arrow_ids(ids: pd.Series) -> pa.ChunkedArray:
+    """``ids`` as Arrow without a detour through Python objects where pandas holds Arrow."""
+    values = ids.array
+    if hasattr(values, "__arrow_array__"):
+        converted = values.__arrow_array__()
+    else:
+        converted = pa.array(ids.to_numpy(), from_pandas=True)
+    if isinstance(converted, pa.ChunkedArray):
+        return converted
+    return pa.chunked_array([converted])

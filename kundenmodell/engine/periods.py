@@ -10,6 +10,7 @@ import ibis
 import ibis.expr.datatypes as dtypes
 
 from kundenmodell.engine.customers import day_totals
+from kundenmodell.engine.purchases import as_float
 from kundenmodell.errors import DataError
 
 
@@ -45,7 +46,7 @@ def monthly_of_period_totals(months: ibis.Table) -> ibis.Table:
     return (
         months.group_by("ordinal")
         .aggregate(
-            revenue=months["amount"].sum(),
+            revenue=as_float(months["amount"].sum()),
             purchases=months["rows"].sum().cast(dtypes.int64),
             buyers=months["customer_id"].count().cast(dtypes.int64),
         )

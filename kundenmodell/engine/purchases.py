@@ -4,6 +4,10 @@ Every reduction starts here, so the conventions live in one place:
 
 - ``day``: the purchase date truncated to the day; rows without a date are not purchases;
 - ``amount``: a missing amount (NULL or NaN) counts as 0, so the purchase still counts as one;
+  amounts are exact decimals with four places (:data:`MONEY`), so that sums do not depend on
+  the order in which parallel threads or Spark tasks add them (floating-point addition does,
+  and a borderline model fit on such sums would flip between runs); results leave the engine
+  as float64 (:func:`as_float`);
 - rows without a customer id are left out (they belong to nobody);
 - ``until`` cuts off purchases after a day (the reference date, or a calibration end).
 """
@@ -19,9 +23,23 @@ import pandas as pd
 from kundenmodell.engine.connection import scalars
 from kundenmodell.errors import DataError
 
+MONEY = dtypes.Decimal(38, 4)
+"""Amounts inside the engine: exact to 1/100 of a cent, up to 10^34."""
+
+
+def money(value: ibis.Value) -> ibis.Value:
+    """``value`` as :data:`MONEY` (rounded to four places); a magnitude beyond 10^34, which no
+    amount of money has, becomes 0 rather than an overflow error."""
+    return value.try_cast(MONEY).fill_null(0)
+
+
+def as_float(value: ibis.Value) -> ibis.Value:
+    """A :data:`MONEY` value (or sum) as float64, the way results leave the engine."""
+    return value.cast(dtypes.float64)
+
 
 def purchase_rows(transactions: ibis.Table) -> ibis.Table:
-    """``customer_id``, ``day`` (date) and ``amount`` (float64, missing = 0) of every row;
+    """``customer_id``, ``day`` (date) and ``amount`` (:data:`MONEY`, missing = 0) of every row;
     rows without a date or a customer id are kept (the KPIs count them), and a table without
     a ``date`` column has no days."""
     columns = transactions.columns
@@ -33,11 +51,11 @@ def purchase_rows(transactions: ibis.Table) -> ibis.Table:
         date = transactions["date"]
         if not date.type().is_date():
             date = date.cast(dtypes.timestamp).date()
-    amount = ibis.literal(0.0, type=dtypes.float64)
+    amount = ibis.literal(0, type=MONEY)
     if "amount" in columns:
         given = transactions["amount"].cast(dtypes.float64)
         # Spark and Parquet keep NaN apart from NULL; both mean "no amount" here.
-        amount = ibis.ifelse(given.isnull() | given.isnan(), 0.0, given)
+        amount = money(ibis.ifelse(given.isnull() | given.isnan(), 0.0, given))
     return transactions.select(customer_id=transactions["customer_id"], day=date, amount=amount)
 
 
