@@ -27,8 +27,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import secrets
 import shutil
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Sequence
@@ -163,7 +163,8 @@ def write_folder(
     n, chunk = int(n_customers), int(chunk_customers)
     parts = -(-n // chunk)
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+    temporary = _sibling(target, "partial")
+    temporary.mkdir()  # not mkdtemp: its mode 0700 would stay on the finished folder
     try:
         counts = dict.fromkeys(TABLES, 0)
         blocks = _Blocks(settings, int(seed), n)
@@ -323,8 +324,12 @@ def _move_into_place(temporary: Path, target: Path) -> None:
     if not target.exists():
         temporary.rename(target)
         return
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-    old = aside / target.name
-    target.rename(old)
+    aside = _sibling(target, "old")
+    target.rename(aside)
     temporary.rename(target)
     shutil.rmtree(aside, ignore_errors=True)
+
+
+def _sibling(target: Path, kind: str) -> Path:
+    """A hidden, unused name next to ``target`` (``.shop.partial-3f9a0c1e``)."""
+    return target.with_name(f".{target.name}.{kind}-{secrets.token_hex(4)}")
