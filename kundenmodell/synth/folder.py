@@ -58,6 +58,9 @@ BLOCK_CUSTOMERS = 25_000
 on the part size. Measured on 2 busy cores: blocks of 20,000 to 100,000 customers all draw
 130,000–190,000 customers/s (10,000: 80,000/s); a block of 25,000 peaks at about 35 MB."""
 DEFAULT_CHUNK = 250_000
+COMPRESSION = "zstd"
+"""Measured on 100,000 customers: a quarter smaller than snappy (7.7 vs 10.5 MB), written as
+fast; DuckDB, Spark and pyarrow read it."""
 TABLES = ("customers", "transactions", "interactions")
 MARKER = "synthetic.json"
 """The file that marks a folder as written by :func:`write_folder` (and may be replaced)."""
@@ -297,7 +300,9 @@ def _write_piece(
         if name not in writers:
             directory = folder / name
             directory.mkdir(exist_ok=True)
-            writers[name] = pq.ParquetWriter(directory / f"part-{part:05d}.parquet", rows.schema)
+            writers[name] = pq.ParquetWriter(
+                directory / f"part-{part:05d}.parquet", rows.schema, compression=COMPRESSION
+            )
         writers[name].write_table(rows)
         written[name] += rows.num_rows
 

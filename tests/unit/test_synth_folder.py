@@ -471,3 +471,11 @@ def test_help_exits_0_and_a_refused_disk_exits_1(tmp_path, monkeypatch, capsys):
         monkeypatch, capsys, "en_US.UTF-8", "--customers", "5", "--out", str(blocked / "shop")
     )
     assert code == 1 and err.startswith(f"Could not write “{blocked / 'shop'}”")
+
+
+def test_without_a_command_both_usages_are_shown(monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    assert package_command.main([]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("Usage: python -m kundenmodell app")
+    assert lines[1].startswith("Usage: python -m kundenmodell generate")
