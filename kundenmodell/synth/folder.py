@@ -189,6 +189,7 @@ def write_folder(
                 )
         marker = _marker(settings, int(seed), chunk, parts, counts)
         (temporary / MARKER).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        _check_target(target, overwrite)  # again: someone may have filled it meanwhile
         _move_into_place(temporary, target)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)

@@ -382,6 +382,19 @@ def test_a_foreign_folder_is_never_replaced(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["shop"]
 
 
+def test_files_put_into_the_folder_during_the_run_are_kept(tmp_path):
+    (tmp_path / "shop").mkdir()  # empty: may be used
+
+    def meddle(step):
+        (tmp_path / "shop" / "notes.txt").write_text("mine", encoding="utf-8")
+
+    with pytest.raises(DataError) as caught:
+        write_folder(tmp_path / "shop", 10, progress=meddle)
+    assert caught.value.key == "gen_error.folder_foreign"
+    assert [p.name for p in tmp_path.iterdir()] == ["shop"]
+    assert [p.name for p in (tmp_path / "shop").iterdir()] == ["notes.txt"]
+
+
 def test_a_generated_folder_is_replaced_only_on_request(tmp_path):
     (tmp_path / "shop").mkdir()  # an empty folder is fine
     write_folder(tmp_path / "shop", 10, seed=1)
