@@ -1,4 +1,6 @@
 """``python -m kundenmodell app`` (or the ``kundenmodell app`` command): start the workbench.
+``python -m kundenmodell generate …`` writes a large synthetic data folder
+(:mod:`kundenmodell.synth.command`).
 
 The one start command that works on every system, from a repository checkout or an installed
 package (``pip install "kundenmodell[app]"``). Further arguments go to ``streamlit run``, e.g.
@@ -48,8 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command in ``argv`` (default: the process arguments); the exit status."""
     args = sys.argv[1:] if argv is None else argv
     lang = normalise_language(os.environ.get("LANG"))
+    if args and args[0] == "generate":
+        from kundenmodell.synth import command
+
+        return command.main(args[1:], lang)
     if not args or args[0] != "app":
         print(t("cli.usage", lang), file=sys.stderr)
+        print(t("gen_cli.usage", lang), file=sys.stderr)
         return 2
     try:
         import streamlit  # noqa: F401  (only to tell a missing app extra apart)

@@ -10,9 +10,13 @@ The five planted types (:data:`CUSTOMER_TYPES`) are data in :mod:`.types`, the l
 and town pools once per locale and seed (:mod:`.pools`); numpy draws every column for all
 customers at once (:mod:`.customers`), purchases come from a BG/NBD + Gamma-Gamma process
 (:mod:`.purchases`), interactions from :mod:`.interactions`; :mod:`.generator` assembles the
-:class:`~kundenmodell.dataset.Dataset`.
+:class:`~kundenmodell.dataset.Dataset`. Data sets too large for memory (more than 5,000,000
+customers, or 100 million purchases for a benchmark) are written block by block as a Parquet
+data folder by :func:`write_folder` (:mod:`.folder`; from the shell
+``python -m kundenmodell generate``, :mod:`.command`).
 """
 
+from kundenmodell.synth.folder import FolderProgress, FolderSummary, write_folder
 from kundenmodell.synth.generator import MAX_CUSTOMERS, generate
 from kundenmodell.synth.locales import LOCALES, LocaleFacts
 from kundenmodell.synth.types import (
@@ -35,10 +39,13 @@ __all__ = [
     "LOCALES",
     "MAX_CUSTOMERS",
     "CustomerType",
+    "FolderProgress",
+    "FolderSummary",
     "GammaGamma",
     "LocaleFacts",
     "LogNormal",
     "Normal",
     "generate",
     "mix",
+    "write_folder",
 ]

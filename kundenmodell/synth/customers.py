@@ -93,8 +93,12 @@ def draw_customers(
     end: dt.date,
     seasonality: float,
     internal_share: float,
+    *,
+    first_id: int = 1,
+    id_width: int = ID_WIDTH,
 ) -> Population:
-    """Draw ``n`` customers of ``types`` (in proportions ``shares``) for one locale.
+    """Draw ``n`` customers of ``types`` (in proportions ``shares``) for one locale, with the
+    ids ``first_id`` … ``first_id + n − 1`` (``C`` and ``id_width`` digits, zero-padded).
 
     Text columns are left to :func:`text_columns` (they can be built while purchases are
     drawn); this stage draws who the customers are and which pool entries they get.
@@ -173,7 +177,7 @@ def draw_customers(
     industry = rng.integers(0, len(INDUSTRIES), n)
     internal = rng.random(n) < internal_share
 
-    ids = sampling.numbered("C", np.arange(1, n + 1), ID_WIDTH)
+    ids = sampling.numbered("C", np.arange(first_id, first_id + n), id_width)
     columns = {
         "customer_id": sampling.to_series(ids),
         "status": sampling.categorical(status, STATUSES, ordered=True),

@@ -8,6 +8,7 @@ import numbers
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,7 @@ from kundenmodell.schema import CONSUMER_ROLES, CUSTOMERS, INTERACTION_KINDS, ST
 from kundenmodell.synth import sampling, season
 from kundenmodell.synth.customers import (
     CUSTOMER,
+    ID_WIDTH,
     Population,
     day_number,
     draw_customers,
@@ -27,7 +29,7 @@ from kundenmodell.synth.customers import (
 )
 from kundenmodell.synth.interactions import first_contact, simulate_interactions
 from kundenmodell.synth.locales import LOCALES, LocaleFacts
-from kundenmodell.synth.pools import pools
+from kundenmodell.synth.pools import Pools, pools
 from kundenmodell.synth.purchases import simulate_purchases
 from kundenmodell.synth.types import (
     CATEGORIES,
@@ -94,26 +96,27 @@ def generate(
     locale currency), ``mean_spend``, ``age``, ``income`` (median, sigma, mean; None for b2b)
     and the ``status`` and ``consumer_role`` mixes.
 
+    Everything is held in memory (about 1.2 GB at 1,000,000 customers); for larger data sets
+    :func:`kundenmodell.synth.write_folder` writes Parquet block by block.
+
     Raises :class:`DataError` with ``error.unknown_locale`` (``locale``),
-    ``error.invalid_size`` (``minimum``, ``maximum``), ``error.invalid_share`` (``name``:
+    ``error.invalid_size`` (``minimum``, ``maximum``) for a count that is not a whole number of
+    at least 1, ``gen_error.too_many_in_memory`` (``maximum``) above 5,000,000 (it names the
+    folder writer), ``error.invalid_share`` (``name``:
     b2b_share, internal_share or seasonality), ``error.invalid_period`` and
     ``error.unknown_customer_type`` (``name``, ``available``).
     """
     report = progress or (lambda fraction: None)
-    if locale not in LOCALES:
-        raise DataError("error.unknown_locale", locale=locale)
+    settings = plan(
+        locale,
+        start=start,
+        end=end,
+        b2b_share=b2b_share,
+        internal_share=internal_share,
+        types=types,
+        seasonality=seasonality,
+    )
     n = _size(n_customers)
-    for name, value in (
-        ("b2b_share", b2b_share),
-        ("internal_share", internal_share),
-        ("seasonality", seasonality),
-    ):
-        if not _is_share(value):
-            raise DataError("error.invalid_share", name=name)
-    start, end = _period(start, end)
-    chosen = _resolve_types(types)
-    shares = _shares(chosen, float(b2b_share))
-    facts = LOCALES[locale]
     report(0.05)
 
     # One stream per stage, so a change in one stage leaves the others' draws alone; the
@@ -123,79 +126,175 @@ def generate(
     drawn = pools(locale, seed)
     report(0.15)
 
+    tables = draw_tables(settings, streams, drawn, n, report=report)
+    report(0.9)
+    truth = pd.Series(
+        sampling.categorical(tables.type_index, [kind.key for kind in settings.types]).array,
+        index=pd.Index(tables.customers["customer_id"], name="customer_id"),
+        name="persona_type",
+    )
+    dataset = Dataset(
+        customers=tables.customers,
+        transactions=tables.transactions,
+        interactions=tables.interactions,
+        name=f"synthetic {locale} n={n}",
+        source="synthetic",
+        currency=settings.facts.currency,
+        locale=locale,
+        truth=truth,
+        truth_params=truth_params(settings),
+    )
+    report(1.0)
+    return dataset
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The checked arguments of a generator run that do not depend on its size."""
+
+    locale: str
+    facts: LocaleFacts
+    start: dt.date
+    end: dt.date
+    types: list[CustomerType]
+    shares: np.ndarray
+    b2b_share: float
+    internal_share: float
+    seasonality: float
+
+
+def plan(
+    locale: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    b2b_share: float = 0.15,
+    internal_share: float = 0.03,
+    types: Sequence[CustomerType | str] | None = None,
+    seasonality: float = 0.35,
+) -> Plan:
+    """Check the arguments :func:`generate` and the folder writer share (see :func:`generate`
+    for their meaning and the :class:`DataError` keys) and resolve types, shares and period."""
+    if locale not in LOCALES:
+        raise DataError("error.unknown_locale", locale=locale)
+    for name, value in (
+        ("b2b_share", b2b_share),
+        ("internal_share", internal_share),
+        ("seasonality", seasonality),
+    ):
+        if not _is_share(value):
+            raise DataError("error.invalid_share", name=name)
+    first, last = _period(start, end)
+    chosen = _resolve_types(types)
+    return Plan(
+        locale=locale,
+        facts=LOCALES[locale],
+        start=first,
+        end=last,
+        types=chosen,
+        shares=_shares(chosen, float(b2b_share)),
+        b2b_share=float(b2b_share),
+        internal_share=float(internal_share),
+        seasonality=float(seasonality),
+    )
+
+
+@dataclass(frozen=True)
+class Tables:
+    """One generated block of customers with everything they did, in the canonical schema.
+
+    ``type_index`` is each customer's planted type (an index into ``Plan.types``);
+    ``purchase_counts`` and ``interaction_counts`` are the rows each customer has in
+    ``transactions`` and ``interactions`` (both sorted by customer), so the tables can be cut
+    into ranges of customers without looking at the ids.
+    """
+
+    customers: pd.DataFrame
+    transactions: pd.DataFrame
+    interactions: pd.DataFrame
+    type_index: np.ndarray
+    purchase_counts: np.ndarray
+    interaction_counts: np.ndarray
+
+
+def draw_tables(
+    settings: Plan,
+    streams: Sequence[np.random.Generator],
+    drawn: Pools,
+    n: int,
+    *,
+    first_id: int = 1,
+    id_width: int = ID_WIDTH,
+    report: Callable[[float], None] = lambda fraction: None,
+) -> Tables:
+    """``n`` customers numbered from ``first_id`` (ids ``C`` + ``id_width`` digits) with their
+    purchases and interactions, drawn from the four ``streams`` (customers, purchases,
+    interactions, texts). ``report`` gets the fractions 0.45 and 0.75."""
     population = draw_customers(
         streams[0],
         n,
-        chosen,
-        shares,
-        facts,
+        settings.types,
+        settings.shares,
+        settings.facts,
         drawn,
-        start,
-        end,
-        float(seasonality),
-        float(internal_share),
+        settings.start,
+        settings.end,
+        settings.seasonality,
+        settings.internal_share,
+        first_id=first_id,
+        id_width=id_width,
     )
     report(0.45)
 
-    end_day = day_number(end)
+    end_day = day_number(settings.end)
     # Text columns and interactions need only the customers: build them on a second core
     # meanwhile (numpy and arrow release the GIL; each stage has its own random stream, so
     # the result does not depend on the timing).
     with ThreadPoolExecutor(max_workers=1) as worker:
-        texts = worker.submit(text_columns, streams[3], population, facts, drawn)
+        texts = worker.submit(text_columns, streams[3], population, settings.facts, drawn)
         contacts = worker.submit(
-            _interactions, streams[2], population, (day_number(start), end_day), chosen
+            _interactions,
+            streams[2],
+            population,
+            (day_number(settings.start), end_day),
+            settings.types,
         )
-        transactions = _transactions(streams[1], population, end_day, chosen, facts, seasonality)
+        transactions, purchase_counts = _transactions(streams[1], population, end_day, settings)
         report(0.75)
-        interactions, email_responses = contacts.result()
+        interactions, email_responses, interaction_counts = contacts.result()
         columns = {**population.columns, **texts.result()}
-    report(0.9)
 
     columns["email_responses"] = pd.Series(email_responses)
-    customers = pd.DataFrame({name: columns[name] for name in CUSTOMERS.names})
-    truth = pd.Series(
-        sampling.categorical(population.type_index, [kind.key for kind in chosen]).array,
-        index=pd.Index(columns["customer_id"], name="customer_id"),
-        name="persona_type",
-    )
-    dataset = Dataset(
-        customers=customers,
+    return Tables(
+        customers=pd.DataFrame({name: columns[name] for name in CUSTOMERS.names}),
         transactions=transactions,
         interactions=interactions,
-        name=f"synthetic {locale} n={n}",
-        source="synthetic",
-        currency=facts.currency,
-        locale=locale,
-        truth=truth,
-        truth_params=_truth_params(
-            chosen, shares, facts, start, end, seasonality, b2b_share, internal_share
-        ),
+        type_index=population.type_index,
+        purchase_counts=purchase_counts,
+        interaction_counts=interaction_counts,
     )
-    report(1.0)
-    return dataset
 
 
 def _transactions(
     rng: np.random.Generator,
     population: Population,
     end_day: int,
-    chosen: Sequence[CustomerType],
-    facts: LocaleFacts,
-    seasonality: float,
-) -> pd.DataFrame:
+    settings: Plan,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The purchase table and the number of purchases per customer."""
     buyers = np.flatnonzero(population.status == CUSTOMER)
+    facts = settings.facts
     purchases = simulate_purchases(
         rng,
         buyers,
         population.type_index[buyers],
         population.acquired[buyers],
         end_day,
-        chosen,
+        settings.types,
         facts.money_factor,
-        float(seasonality),
+        settings.seasonality,
     )
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "customer_id": sampling.to_series(sampling.take(population.ids, purchases.customer)),
             "date": sampling.days_to_datetime(purchases.day),
@@ -208,6 +307,7 @@ def _transactions(
             "consumer_role": sampling.categorical(purchases.role, CONSUMER_ROLES),
         }
     )
+    return frame, np.bincount(purchases.customer, minlength=len(population.status))
 
 
 def _interactions(
@@ -215,8 +315,8 @@ def _interactions(
     population: Population,
     period: tuple[int, int],
     chosen: Sequence[CustomerType],
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """The interaction table and the replied e-mails per customer."""
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The interaction table, the replied e-mails and the interactions per customer."""
     is_customer = population.status == STATUSES.index("customer")
     contact = first_contact(rng, population.acquired, is_customer, period[0])
     contacts = simulate_interactions(
@@ -230,17 +330,23 @@ def _interactions(
             "outcome": sampling.categorical(contacts.outcome, INTERACTION_OUTCOMES),
         }
     )
-    return frame, contacts.email_responses(len(population.status))
+    n = len(population.status)
+    return frame, contacts.email_responses(n), np.bincount(contacts.customer, minlength=n)
 
 
 def _size(n_customers: Any) -> int:
-    if (
-        isinstance(n_customers, bool)
-        or not isinstance(n_customers, numbers.Integral)
-        or not MIN_CUSTOMERS <= n_customers <= MAX_CUSTOMERS
-    ):
+    """The number of customers of an in-memory data set; more than :data:`MAX_CUSTOMERS`
+    get a message that points to the folder writer, which has no cap."""
+    if not is_count(n_customers, MIN_CUSTOMERS):
         raise DataError("error.invalid_size", minimum=MIN_CUSTOMERS, maximum=MAX_CUSTOMERS)
+    if n_customers > MAX_CUSTOMERS:
+        raise DataError("gen_error.too_many_in_memory", maximum=MAX_CUSTOMERS)
     return int(n_customers)
+
+
+def is_count(value: Any, minimum: int) -> bool:
+    """Whether ``value`` is a whole number (not a bool) of at least ``minimum``."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= minimum
 
 
 def _is_share(value: Any) -> bool:
@@ -303,19 +409,12 @@ def _mix_dict(weights: Sequence[tuple[str, float]], keys: Sequence[str]) -> dict
     return {key: float(value) for key, value in zip(keys, row, strict=True) if value > 0}
 
 
-def _truth_params(
-    chosen: Sequence[CustomerType],
-    shares: np.ndarray,
-    facts: LocaleFacts,
-    start: dt.date,
-    end: dt.date,
-    seasonality: float,
-    b2b_share: float,
-    internal_share: float,
-) -> dict[str, Any]:
+def truth_params(settings: Plan) -> dict[str, Any]:
+    """The planted parameters of a run (see ``truth_params`` in :func:`generate`)."""
+    facts = settings.facts
     factor = facts.money_factor
     types: dict[str, Any] = {}
-    for kind, share in zip(chosen, shares, strict=True):
+    for kind, share in zip(settings.types, settings.shares, strict=True):
         spend = kind.spend
         income = None
         if kind.income is not None:
@@ -351,7 +450,7 @@ def _truth_params(
         "time_unit": "W",
         "currency": facts.currency,
         "money_factor": factor,
-        "seasonality": float(seasonality),
+        "seasonality": settings.seasonality,
         "season": {
             "peak": "12-12",
             "shape": season.SHAPE,
@@ -359,8 +458,8 @@ def _truth_params(
             "formula": "rate(t) = lambda * (1 + s*bump(t)) / (1 + s*mean_bump), "
             "bump = ((1 + cos(2*pi*(t - peak)/365.2425)) / 2) ** shape",
         },
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "b2b_share": float(b2b_share),
-        "internal_share": float(internal_share),
+        "period": {"start": settings.start.isoformat(), "end": settings.end.isoformat()},
+        "b2b_share": settings.b2b_share,
+        "internal_share": settings.internal_share,
         "types": types,
     }
