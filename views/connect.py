@@ -94,11 +94,11 @@ def _choose_source(policy: SourcePolicy) -> str | None:
     return st.session_state.get(_SOURCE)
 
 
-def _memo(key: tuple, compute: Callable[..., R], *args: Any) -> R:
-    """``compute(*args)`` once per source, table and key in this session."""
+def _memo(key: tuple, compute: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """``compute(*args, **kwargs)`` once per source, table and key in this session."""
     memo = st.session_state.setdefault(_MEMO, {})
     if key not in memo:
-        memo[key] = compute(*args)
+        memo[key] = compute(*args, **kwargs)
     return memo[key]
 
 
@@ -113,6 +113,7 @@ def _pick_tables(source: browse.SourceTables) -> dict[str, str | None]:
         )
     )
     chosen: dict[str, str | None] = {}
+    labels = {_NONE: T("connect_page.role_none")} | {name: name for name in source.names}
     columns = st.columns(3)
     for role, column in zip(ROLES, columns, strict=True):
         options = source.names if role != "interactions" else [_NONE, *source.names]
@@ -123,7 +124,7 @@ def _pick_tables(source: browse.SourceTables) -> dict[str, str | None]:
             T(f"connect_page.role_{role}"),
             options,
             index=index,
-            format_func=lambda name: name or T("connect_page.role_none"),
+            format_func=labels.__getitem__,
             placeholder=T("connect_page.role_placeholder"),
             help=T(f"connect_page.role_{role}_help"),
             key=f"connect_role_{role}_{hash(source.source)}",
@@ -211,6 +212,7 @@ def _load_step(picks: dict[str, Pick], name: str) -> None:
     )
     if _ERROR in st.session_state:
         st.error(st.session_state[_ERROR], icon=":material/error:")
+    _show_result()
 
 
 def _show_result() -> None:
@@ -253,12 +255,13 @@ def _page() -> None:
     st.markdown(T("connect_page.intro"))
     policy = _policy()
     _where_note(policy)
-    _show_result()
     text = _choose_source(policy)
     if text is None:
         return
     with guard():
-        source = _memo((text, "tables"), browse.browse, text, policy.external_access)
+        source = _memo(
+            (text, "tables"), browse.browse, text, external_access=policy.external_access
+        )
         chosen = _pick_tables(source)
         if not chosen["customers"] or not chosen["transactions"]:
             st.info(T("connect_page.pick_both"), icon=":material/table_chart:")

@@ -21,6 +21,7 @@ from typing import Literal
 
 import ibis
 import pandas as pd
+import pyarrow as pa
 
 from kundenmodell.engine.connection import backend_of, scalars
 from kundenmodell.engine.sources import read_parquet
@@ -98,11 +99,16 @@ def pick_roles(names: list[str]) -> dict[Role, str | None]:
 
 
 def sample_rows(table: ibis.Table, rows: int = SAMPLE_ROWS) -> pd.DataFrame:
-    """At most ``rows`` rows of ``table``, fetched with a ``LIMIT`` in the engine."""
+    """At most ``rows`` rows of ``table``, fetched with a ``LIMIT`` in the engine; DECIMAL
+    columns as floats (the suggestion and the examples read them as numbers)."""
     try:
-        return backend_of(table).to_pyarrow(table.limit(rows)).to_pandas()
+        sample = backend_of(table).to_pyarrow(table.limit(rows))
     except Exception as error:  # engines raise their own exception types
         raise DataError("connect_error.unreadable_table", detail=_short(error)) from error
+    decimals = [i for i, field in enumerate(sample.schema) if pa.types.is_decimal(field.type)]
+    for i in decimals:
+        sample = sample.set_column(i, sample.field(i).name, sample.column(i).cast(pa.float64()))
+    return sample.to_pandas()
 
 
 def row_count(table: ibis.Table) -> int:
