@@ -233,7 +233,7 @@ def _show_result() -> None:
     )
     if "interactions" in counts:
         st.caption(T("connect_page.loaded_interactions", interactions=counts["interactions"]))
-    st.subheader(T("upload.validation_title"))
+    st.header(T("connect_page.report_title"))
     show_findings(report)
     show_profile(report)
     links = st.columns(2)

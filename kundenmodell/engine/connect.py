@@ -67,6 +67,7 @@ class Connected:
 
 
 INTERACTION_HEADERS = {
+    "date": ("date", "datum", "dato", "zeitpunkt", "kontaktdatum", "tidspunkt", "timestamp"),
     "kind": ("kind", "art", "typ", "type", "kontaktart", "kanal", "channel", "kategori"),
     "outcome": ("outcome", "ergebnis", "resultat", "result", "utfall", "status"),
 }
@@ -77,15 +78,17 @@ def suggest(role: str, sample: pd.DataFrame) -> Mapping:
     """The suggested mapping of a table holding ``role`` (customers, transactions or
     interactions), judged by its columns and the sample's values as an upload's is. An
     interaction table takes the customer number and date of a purchase suggestion and the
-    kind and outcome by their headers (:data:`INTERACTION_HEADERS`)."""
+    kind and outcome (and a date the synonyms miss) by their headers
+    (:data:`INTERACTION_HEADERS`)."""
     columns = [str(column) for column in sample.columns]
     if role != "interactions":
         return suggest_mapping(columns, role, sample)
     mapping = suggest_mapping(columns, "transactions", sample)
-    taken = {"customer_id", "date"}
+    kept = {"customer_id", "date"}
+    taken = {entry.target for entry in mapping.entries if entry.target in kept}
     chosen: dict[str, str | None] = {}
     for entry in mapping.entries:
-        target = entry.target if entry.target in taken else None
+        target = entry.target if entry.target in kept else None
         if target is None:
             target = next(
                 (

@@ -313,3 +313,34 @@ def test_a_duckdb_file_on_a_team_server_cannot_read_other_files_through_a_view(t
         with pytest.raises(DataError):
             sample_rows(leak)
     assert sample_rows(restricted.tables["Kunden"])["Kundennummer"].tolist() == [1]
+
+
+def test_an_interaction_table_is_suggested_by_its_headers_and_read(tmp_path):
+    path = _duckdb_shop(tmp_path / "shop.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute(
+        """create table Aktivitaeten as select * from (values
+        (101, '2024-01-05', 'E-Mail', 'beantwortet'),
+        (103, '2024-02-11', 'Anruf', NULL)) t(Kundennummer, Datum, Art, Ergebnis)"""
+    )
+    con.close()
+    source = browse.browse(path)
+    assert source.picked["interactions"] == "Aktivitaeten"
+    table = source.tables["Aktivitaeten"]
+    sample = sample_rows(table)
+    mapping = connect.suggest("interactions", sample)
+    assert mapping.targets == {
+        "customer_id": "Kundennummer",
+        "date": "Datum",
+        "kind": "Art",
+        "outcome": "Ergebnis",
+    }
+    customers, purchases = _picks(path)
+    connected = read_connected(
+        customers, purchases, Pick(table, mapping, sample), name="shop", currency="EUR"
+    )
+    interactions = connected.to_dataset().interactions
+    assert connected.rows["interactions"] == 2
+    assert interactions["customer_id"].tolist() == ["101", "103"]
+    assert interactions["date"].tolist() == [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-02-11")]
+    assert interactions["kind"].tolist() == ["email", "call"]
