@@ -67,10 +67,18 @@ def make_shop(customers: int = 40, seed: int = 7, text_dates: bool = True) -> Sh
     return Shop(kunden, kaeufe, sum(amounts, Decimal(0)))
 
 
-def write_duckdb(path: Path, shop: Shop) -> Path:
+def write_duckdb(path: Path, shop: Shop, *, contacts: int = 0) -> Path:
     """The shop as tables ``Kunden`` and ``Bestellungen`` of a DuckDB file, plus an unrelated
-    table ``Lager`` that must not be picked."""
+    table ``Lager`` that must not be picked and, with ``contacts``, that many rows of
+    ``Aktivitaeten`` (Kundennummer, Datum as ISO text, Art "E-Mail"/"Anruf", Ergebnis)."""
     con = duckdb.connect(str(path))
+    if contacts:
+        con.execute(
+            f"""create table Aktivitaeten as select 5001 + (i % 10) as Kundennummer,
+            strftime(DATE '2024-01-01' + i::INTEGER, '%Y-%m-%d') as Datum,
+            case when i % 2 = 0 then 'E-Mail' else 'Anruf' end as Art,
+            'erreicht' as Ergebnis from range({contacts}) t(i)"""
+        )
     for name, table in (("Kunden", shop.customers), ("Bestellungen", shop.purchases)):
         con.register("frame", table)
         con.execute(f'create table "{name}" as select * from frame')

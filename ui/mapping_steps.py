@@ -20,22 +20,31 @@ from ui.session import T, lang
 from ui.tables import show_table
 
 
-def target_label(target: str) -> str:
-    """A canonical column as the editor offers it; purchase columns name their table."""
+def target_label(target: str, *, name_table: bool = True) -> str:
+    """A canonical column as the editor offers it; with ``name_table`` purchase columns name
+    their table (a file may fill customers and purchases at once)."""
     if target == IGNORE:
         return T("upload.ignore")
     label = T(f"column.{target}")
-    if target != "customer_id" and TARGET_TABLE.get(target) == "transactions":
+    if name_table and target != "customer_id" and TARGET_TABLE.get(target) == "transactions":
         return f"{label} ({T('table.transactions')})"
     return label
 
 
 def mapping_editor(
-    mapping: Mapping, frame: pd.DataFrame, key: str, targets: Sequence[str]
+    mapping: Mapping,
+    frame: pd.DataFrame,
+    key: str,
+    targets: Sequence[str],
+    *,
+    name_tables: bool = True,
 ) -> dict[str, str | None]:
     """The editable table of ``frame``'s columns, three examples each, the meaning chosen
     among ``targets`` and the suggestion's confidence; returns source → target (None:
-    ignored). ``key`` must change when the mapping the editor starts from changes."""
+    ignored). ``key`` must change when the mapping the editor starts from changes;
+    ``name_tables`` False for an editor of one table's columns."""
+    labels = {target: target_label(target, name_table=name_tables) for target in targets}
+    labels[IGNORE] = target_label(IGNORE)
     editor = st.data_editor(
         mapping_table(mapping, frame, lang()),
         hide_index=True,
@@ -48,7 +57,7 @@ def mapping_editor(
             "target": st.column_config.SelectboxColumn(
                 T("upload.mapping_target"),
                 options=[IGNORE, *targets],
-                format_func=target_label,
+                format_func=labels.__getitem__,
                 required=True,
                 help=T("upload.mapping_target_help"),
             ),

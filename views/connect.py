@@ -153,7 +153,8 @@ def _map(role: str, name: str, source: browse.SourceTables) -> Pick:
     with st.expander(T("upload.preview_title")):
         st.dataframe(sample.head(50), hide_index=True, width="stretch")
     key = f"connect_editor_{role}_{hash((source.source, name, mapping.to_json()))}"
-    edited = mapping.with_targets(mapping_editor(mapping, sample, key, TABLES[role].names))
+    chosen = mapping_editor(mapping, sample, key, TABLES[role].names, name_tables=False)
+    edited = mapping.with_targets(chosen)
     if "customer_id" not in edited.targets:
         st.warning(T("connect_page.id_missing"), icon=":material/help:")
     return Pick(table, edited, sample)

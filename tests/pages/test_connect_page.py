@@ -91,6 +91,27 @@ def test_a_duckdb_file_is_picked_mapped_and_loaded(open_page, session, shop_file
     assert any("laden" in block.value for block in app.sidebar.markdown)
 
 
+def test_an_interaction_table_is_pre_picked_and_loaded(open_page, session, tmp_path):
+    path = write_duckdb(tmp_path / "crm.duckdb", make_shop(12, seed=4), contacts=9)
+    app = _open(open_page(PAGE, "nb"), str(path))
+    interactions = _role(app, "interactions")
+    assert app.session_state[interactions.key] == "Aktivitaeten"
+    editor = app.data_editor[2].value
+    assert dict(zip(editor["source"], editor["target"], strict=True)) == {
+        "Kundennummer": "customer_id",
+        "Datum": "date",
+        "Art": "kind",
+        "Ergebnis": "outcome",
+    }
+    _load(app)
+    data = session.dataset(app)
+    assert len(data.interactions) == 9
+    assert data.interactions["kind"].value_counts().to_dict() == {"email": 5, "call": 4}
+    assert t("connect_page.loaded_interactions", "nb", interactions="9") in [
+        caption.value for caption in app.caption
+    ]
+
+
 def test_a_parquet_folder_with_timestamps_loads_in_german(open_page, session, tmp_path):
     shop = make_shop(30, seed=5, text_dates=False)
     folder = write_parquet_folder(tmp_path / "export", shop)
