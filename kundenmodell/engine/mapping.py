@@ -29,7 +29,7 @@ import pandas as pd
 
 from kundenmodell.engine.connection import backend_of
 from kundenmodell.io.mapping import Mapping, normalise, value_map
-from kundenmodell.io.parse import MISSING_MARKERS
+from kundenmodell.io.parse import MISSING_MARKERS, SAFE_INTEGER
 from kundenmodell.schema import TableSchema
 
 FAILED = "__failed__"
@@ -100,7 +100,7 @@ def plan(
         else:
             number, failed = as_number(values, examples, mapping.decimal)
             if column.kind == "integer":
-                whole = number == number.floor()
+                whole = _whole(number)
                 not_whole = number.notnull() & ~whole
                 failed = not_whole if failed is None else failed | not_whole
                 number = ibis.ifelse(whole, number.cast("int64"), ibis.null("int64"))
@@ -125,7 +125,7 @@ def as_text(values: ir.Value) -> ir.StringValue:
     elif kind.is_integer():
         text = values.cast("string")
     elif kind.is_floating() or kind.is_decimal():
-        whole = values == values.floor()
+        whole = _whole(values)
         text = ibis.ifelse(whole, values.cast("int64").cast("string"), values.cast("string"))
     elif kind.is_temporal():
         text = values.cast("timestamp").strftime("%Y-%m-%d")
@@ -199,6 +199,12 @@ def decimal_mark(sample: pd.Series) -> str:
     commas = int(text.str.match(_COMMA_DECIMAL).sum())
     points = int(text.str.match(_POINT_DECIMAL).sum())
     return "," if commas > points else "."
+
+
+def _whole(values: ir.NumericValue) -> ir.BooleanValue:
+    """Whole numbers that int64 holds exactly (Ibis' ``floor`` casts to int64 itself, which
+    fails on 1e20, so the test is ``x % 1 == 0`` below 2**53)."""
+    return (values.abs() < SAFE_INTEGER) & (values % 1 == 0)
 
 
 def _canonical_categories(text: ir.StringValue, name: str, sample: pd.Series) -> ir.StringValue:

@@ -21,7 +21,14 @@ from kundenmodell.engine import access, browse, connect
 from kundenmodell.engine.access import SourcePolicy
 from kundenmodell.engine.browse import pick_roles, row_count, sample_rows
 from kundenmodell.engine.connect import Pick, check_size, read_connected
-from kundenmodell.engine.mapping import FAILED, as_number, date_format, decimal_mark, mapped_table
+from kundenmodell.engine.mapping import (
+    FAILED,
+    as_number,
+    as_text,
+    date_format,
+    decimal_mark,
+    mapped_table,
+)
 from kundenmodell.engine.mapping import plan as column_plan
 from kundenmodell.schema import TRANSACTIONS
 
@@ -344,3 +351,19 @@ def test_an_interaction_table_is_suggested_by_its_headers_and_read(tmp_path):
     assert interactions["customer_id"].tolist() == ["101", "103"]
     assert interactions["date"].tolist() == [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-02-11")]
     assert interactions["kind"].tolist() == ["email", "call"]
+
+
+def test_a_connection_string_lists_the_database_tables(tmp_path):
+    path = _duckdb_shop(tmp_path / "shop.duckdb")
+    source = browse.browse(f"duckdb://{path}")
+    assert source.kind == "url"
+    assert source.picked["customers"] == "Kunden"
+    assert row_count(source.tables["Bestellungen"]) == 4
+
+
+def test_text_ids_from_large_or_fractional_numbers_keep_their_digits():
+    table = ibis.memtable({"nr": [12.0, 2.5, 1e20, None]})
+    text = ibis.duckdb.connect().to_pyarrow(table.select(t=as_text(table.nr))).to_pandas()["t"]
+    assert text.tolist()[:2] == ["12", "2.5"]
+    assert text.iloc[2].startswith("1") and "e" in text.iloc[2].lower()
+    assert pd.isna(text.iloc[3])
