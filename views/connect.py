@@ -85,8 +85,8 @@ def _choose_source(policy: SourcePolicy) -> str | None:
             T("connect_page.open_button"), icon=":material/database:", width="stretch"
         )
     if opened:
-        st.session_state.pop(_MEMO, None)
-        st.session_state.pop(_SOURCE, None)
+        for name in (_MEMO, _SOURCE, _RESULT, _ERROR):
+            st.session_state.pop(name, None)
         try:
             st.session_state[_SOURCE] = policy.check(st.session_state.get(_INPUT) or "")
         except DataError as error:
@@ -161,9 +161,10 @@ def _map(role: str, name: str, source: browse.SourceTables) -> Pick:
 
 
 def _load(picks: dict[str, Pick], name: str, currency: str, privacy: io.Privacy) -> None:
-    """Callback of the load button: read, minimise, make the data set active; a failure is
-    kept for the page to show and leaves the data set loaded before as it was."""
+    """Read, minimise, make the data set active; a failure is kept for the page to show and
+    leaves the data set loaded before as it was."""
     st.session_state.pop(_ERROR, None)
+    st.session_state.pop(_RESULT, None)
     try:
         connected = read_connected(
             picks["customers"],
@@ -203,14 +204,15 @@ def _load_step(picks: dict[str, Pick], name: str) -> None:
         key="connect_currency",
     )
     st.caption(T("connect_page.limit_note", limit=format_number(MAX_PURCHASE_ROWS, lang())))
-    st.button(
+    if st.button(
         T("connect_page.load_button"),
         type="primary",
         icon=":material/download:",
-        on_click=_load,
-        args=(picks, name, currency, privacy),
         key="connect_load",
-    )
+    ):
+        with st.spinner(T("connect_page.loading"), show_time=True):
+            _load(picks, name, currency, privacy)
+        st.rerun()  # the sidebar, drawn before this page, shows the new data set
     if _ERROR in st.session_state:
         st.error(st.session_state[_ERROR], icon=":material/error:")
     _show_result()
