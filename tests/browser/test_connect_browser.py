@@ -1,13 +1,16 @@
 """Connecting a DuckDB file in a real browser: the path is typed, the tables are pre-picked,
 the suggested mapping is shown, loading reads every row, and the overview then shows the
-customer count and the revenue that tests/connect_shop.py computed on its own (exact decimals)."""
+customer count and the revenue that tests/connect_shop.py computed on its own (exact decimals).
+The filled page passes the accessibility rules of tests/browser/test_accessibility.py."""
 
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from kundenmodell.i18n import format_money, format_number
+from tests.browser.test_accessibility import _check as axe_check
 from tests.browser.waiting import screenshot, settle
 from tests.connect_shop import make_shop, write_duckdb
 
@@ -56,6 +59,9 @@ def test_a_duckdb_file_is_connected_mapped_loaded_and_analysed(
     loaded.scroll_into_view_if_needed()
     settle(page)
     page.screenshot(path=artifacts / "connect_4_loaded_de.png")
+    violations: dict = {}
+    axe_check(Axe(), page, violations, "connect")  # the whole flow on one page, with tables
+    assert not violations, violations
 
     sidebar.get_by_role("link", name="Überblick").click()
     expect(page.get_by_role("heading", name="Überblick")).to_be_visible(timeout=90_000)
