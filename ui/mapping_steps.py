@@ -1,5 +1,6 @@
-"""The steps an upload and a connected source share: the column mapping editor, the privacy
-choice, and the validation report with its column profile.
+"""The steps an upload and a connected source share: the column mapping editor, the question
+about an unsure customer number, the privacy choice, and the validation report with its column
+profile.
 
 Both pages map someone else's columns onto the canonical schema and check the result the same
 way, so a user who knows one page knows the other.
@@ -14,7 +15,7 @@ import streamlit as st
 
 from kundenmodell import io
 from kundenmodell.i18n import Formats
-from kundenmodell.io.mapping import TARGET_TABLE, Mapping
+from kundenmodell.io.mapping import TARGET_TABLE, IdQuestion, Mapping
 from kundenmodell.io.mapping_table import IGNORE, chosen_targets, mapping_table
 from ui.session import T, lang
 from ui.tables import show_table
@@ -71,6 +72,28 @@ def mapping_editor(
         },
     )
     return chosen_targets(editor)
+
+
+def ask_id(question: IdQuestion, mapping: Mapping, key: str) -> Mapping | None:
+    """Ask which of the candidate columns is the customer number (or that the e-mail address
+    identifies the customer); the mapping with the answer once given, else None."""
+    labels = {column: column for column in question.candidates}
+    if question.email:  # "": none of them, the e-mail address identifies the customer
+        labels[""] = T("upload.mapping_check.use_email", column=question.email)
+    st.warning(
+        T("upload.mapping_check.id_question", candidates=", ".join(question.candidates)),
+        icon=":material/help:",
+    )
+    answer = st.radio(
+        T("upload.mapping_check.id_choice"),
+        list(labels),
+        index=None,
+        format_func=labels.__getitem__,
+        help=T("upload.mapping_check.id_choice_help"),
+        horizontal=True,
+        key=key,
+    )
+    return None if answer is None else mapping.answer_id(answer or None)
 
 
 def privacy_choice(key: str) -> io.Privacy:

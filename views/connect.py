@@ -28,7 +28,13 @@ from kundenmodell.markup import escape_markdown
 from kundenmodell.schema import TABLES
 from ui.feedback import guard
 from ui.login import serving_mode
-from ui.mapping_steps import mapping_editor, privacy_choice, show_findings, show_profile
+from ui.mapping_steps import (
+    ask_id,
+    mapping_editor,
+    privacy_choice,
+    show_findings,
+    show_profile,
+)
 from ui.session import T, lang, set_dataset, workspace_state
 
 _INPUT = "connect_input"
@@ -142,8 +148,10 @@ def _map(role: str, name: str, source: browse.SourceTables) -> Pick:
     sample = _memo((source.source, name, "sample"), browse.sample_rows, table)
     suggested = _memo((source.source, name, role, "suggested"), suggest, role, sample)
     columns = [str(column) for column in sample.columns]
+    answered = (source.source, name, role, "answered")  # the customer number the user chose
     mapping, origin = memory.starting_mapping(
         suggested,
+        loaded=st.session_state.setdefault(_MEMO, {}).get(answered),
         remembered=memory.recall(workspace_state("upload").get("mappings", {}), columns),
     )
     st.subheader(T(f"connect_page.mapping_{role}", table=escape_markdown(name)))
@@ -155,7 +163,13 @@ def _map(role: str, name: str, source: browse.SourceTables) -> Pick:
     key = f"connect_editor_{role}_{hash((source.source, name, mapping.to_json()))}"
     chosen = mapping_editor(mapping, sample, key, TABLES[role].names, name_tables=False)
     edited = mapping.with_targets(chosen)
-    if "customer_id" not in edited.targets:
+    question = edited.id_question()
+    if question is not None:
+        answer = ask_id(question, edited, f"connect_id_{hash(answered)}")
+        if answer is not None:
+            st.session_state[_MEMO][answered] = answer
+            st.rerun()
+    elif "customer_id" not in edited.targets:
         st.warning(T("connect_page.id_missing"), icon=":material/help:")
     return Pick(table, edited, sample)
 

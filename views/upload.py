@@ -30,7 +30,13 @@ from kundenmodell.markup import escape_markdown
 from ui.downloads import download_button
 from ui.feedback import guard
 from ui.login import serving_mode
-from ui.mapping_steps import mapping_editor, privacy_choice, show_findings, show_profile
+from ui.mapping_steps import (
+    ask_id,
+    mapping_editor,
+    privacy_choice,
+    show_findings,
+    show_profile,
+)
 from ui.number_field import number_field
 from ui.session import T, dataset, dataset_title, lang, set_dataset, workspace_state
 from ui.tables import show_table
@@ -176,24 +182,9 @@ def _store_mapping(file: _File, mapping: Mapping) -> None:
 
 def _ask_id(question: IdQuestion, mapping: Mapping, file: _File) -> None:
     """Ask which column is the customer number; the answer becomes the mapping of this file."""
-    labels = {column: column for column in question.candidates}
-    if question.email:  # "": none of them, the e-mail address identifies the customer
-        labels[""] = T("upload.mapping_check.use_email", column=question.email)
-    st.warning(
-        T("upload.mapping_check.id_question", candidates=", ".join(question.candidates)),
-        icon=":material/help:",
-    )
-    answer = st.radio(
-        T("upload.mapping_check.id_choice"),
-        list(labels),
-        index=None,
-        format_func=labels.__getitem__,
-        help=T("upload.mapping_check.id_choice_help"),
-        horizontal=True,
-        key=f"upload_id_answer_{hash((file.id, file.token))}",
-    )
-    if answer is not None:
-        _store_mapping(file, mapping.answer_id(answer or None))
+    answered = ask_id(question, mapping, f"upload_id_answer_{hash((file.id, file.token))}")
+    if answered is not None:
+        _store_mapping(file, answered)
         st.rerun()
 
 

@@ -6,6 +6,7 @@ give translated messages and leave the data loaded before in place."""
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -110,6 +111,35 @@ def test_an_interaction_table_is_pre_picked_and_loaded(open_page, session, tmp_p
     assert t("connect_page.loaded_interactions", "nb", interactions="9") in [
         caption.value for caption in app.caption
     ]
+
+
+def test_an_unsure_customer_number_is_asked_and_the_answer_used(open_page, session, tmp_path):
+    con = duckdb.connect(str(tmp_path / "crm.duckdb"))
+    con.execute(
+        "create table kunden as select 1000 + i as Schluessel, i as Code, 'Köln' as Ort "
+        "from range(50) t(i)"
+    )
+    con.execute(
+        "create table kaeufe as select 1000 + (i % 50) as Kundennummer, "
+        "DATE '2024-01-01' + i::INTEGER as Datum, 9.5 as Betrag from range(80) t(i)"
+    )
+    con.close()
+    app = _open(open_page(PAGE, "de"), str(tmp_path / "crm.duckdb"))
+    question = app.radio[0]
+    assert app.warning[0].value == t(
+        "upload.mapping_check.id_question", "de", candidates="Code, Schluessel"
+    )
+    question.set_value("Schluessel").run()
+    assert not app.exception, app.exception
+    customers = app.data_editor[0].value
+    assert dict(zip(customers["source"], customers["target"], strict=True))["Schluessel"] == (
+        "customer_id"
+    )
+    assert not [w for w in app.warning if "Code" in w.value]  # answered: not asked again
+    _load(app)
+    data = session.dataset(app)
+    assert data.customers["customer_id"].iloc[0] == "1000"
+    assert data.n_customers == 50 and data.n_transactions == 80
 
 
 def test_a_parquet_folder_with_timestamps_loads_in_german(open_page, session, tmp_path):
