@@ -54,13 +54,16 @@ def _policy() -> SourcePolicy:
 
 
 def _error_text(error: DataError) -> str:
-    """A package error in the page's language, its counts and table names written for it."""
+    """A package error in the page's language: counts written for it, table names
+    translated, paths and engine messages shown as written (not read as Markdown)."""
     params = {
-        name: format_number(value, lang()) if isinstance(value, int) else value
+        name: format_number(value, lang())
+        if isinstance(value, int)
+        else escape_markdown(str(value))
         for name, value in error.params.items()
     }
-    if "table" in params:
-        params["table"] = T(f"table.{params['table']}")
+    if "table" in error.params:
+        params["table"] = T(f"table.{error.params['table']}")
     return T(error.key, **params)
 
 
@@ -268,6 +271,8 @@ def _dataset_name(source: str) -> str:
 
 
 def _page() -> None:
+    """The page from top to bottom: where data may come from, the source, its tables, their
+    mappings, privacy and loading."""
     st.title(T("connect_page.title"))
     st.markdown(T("connect_page.intro"))
     policy = _policy()
@@ -275,10 +280,14 @@ def _page() -> None:
     text = _choose_source(policy)
     if text is None:
         return
-    with guard():
+    try:
         source = _memo(
             (text, "tables"), browse.browse, text, external_access=policy.external_access
         )
+    except DataError as error:  # no such path, not a database, no tables
+        st.error(_error_text(error), icon=":material/error:")
+        return
+    with guard():  # a table that cannot be sampled, an unexpected engine error
         chosen = _pick_tables(source)
         if not chosen["customers"] or not chosen["transactions"]:
             st.info(T("connect_page.pick_both"), icon=":material/table_chart:")

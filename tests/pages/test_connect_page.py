@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from kundenmodell.engine import connect
 from kundenmodell.engine.access import CONNECTIONS_VARIABLE, DATA_ROOT_VARIABLE
 from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.markup import escape_markdown
 from kundenmodell.serving import NO_LOGIN_VARIABLE
 from tests.connect_shop import make_shop, write_duckdb, write_parquet_folder
 
@@ -201,12 +202,14 @@ def test_bad_paths_give_a_message_and_keep_the_data_loaded_before(open_page, ses
     before = session.dataset(app)
     _open(app, str(tmp_path / "gibt_es_nicht"))
     assert app.error[0].value == t(
-        "connect_error.not_found", "de", source=str(tmp_path / "gibt_es_nicht")
+        "connect_error.not_found", "de", source=escape_markdown(str(tmp_path / "gibt_es_nicht"))
     )
     broken = tmp_path / "kaputt.duckdb"
     broken.write_bytes(b"\x00garbage" * 500)
     _open(app, str(broken))
-    assert app.error[0].value == t("engine_error.unreadable", "de", source=str(broken))
+    assert app.error[0].value == t(
+        "engine_error.unreadable", "de", source=escape_markdown(str(broken))
+    )
     _open(app, "   ")
     assert app.error[0].value == t("connect_error.empty", "de")
     assert not app.data_editor  # no tables offered from a bad source
@@ -243,10 +246,11 @@ def test_a_team_server_opens_only_its_data_folder(open_page, session, tmp_path, 
     monkeypatch.setenv(DATA_ROOT_VARIABLE, str(root))
     monkeypatch.delenv(CONNECTIONS_VARIABLE, raising=False)
     app = open_page(PAGE, "en")
+    refused = t("connect_error.outside_root", "en", root=escape_markdown(str(root.resolve())))
     _open(app, str(outside))
-    assert app.error[0].value == t("connect_error.outside_root", "en", root=str(root.resolve()))
+    assert app.error[0].value == refused
     _open(app, "../privat.duckdb")
-    assert app.error[0].value == t("connect_error.outside_root", "en", root=str(root.resolve()))
+    assert app.error[0].value == refused
     _open(app, "duckdb:///" + str(outside))
     assert app.error[0].value == t("connect_error.connections_off", "en")
     _open(app, "laden.duckdb")  # relative to the data folder
