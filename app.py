@@ -20,6 +20,7 @@ PAGES = {
     "nav.section.data": [
         ("views/home.py", "page.home", ":material/home:", "start"),
         ("views/upload.py", "page.upload", ":material/upload_file:", "upload"),
+        ("views/connect.py", "connect_page.nav", ":material/database:", "connect"),
         ("views/generate.py", "page.generate", ":material/auto_awesome:", "generate"),
         ("views/dataset.py", "page.dataset", ":material/table:", "dataset"),
     ],

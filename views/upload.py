@@ -21,16 +21,22 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kundenmodell import DataError, Dataset, io
 from kundenmodell.combine import Part, combine, filled_tables
-from kundenmodell.i18n import Formats, format_number
+from kundenmodell.i18n import format_number
 from kundenmodell.io import memory
-from kundenmodell.io.mapping import TARGET_TABLE, IdQuestion, Mapping, allowed_targets
-from kundenmodell.io.mapping_table import IGNORE, chosen_targets, mapping_table
+from kundenmodell.io.mapping import IdQuestion, Mapping, allowed_targets
 from kundenmodell.io.shapes import KNOWN_CURRENCIES
 from kundenmodell.io.source import SUPPORTED_EXTENSIONS
 from kundenmodell.markup import escape_markdown
 from ui.downloads import download_button
 from ui.feedback import guard
 from ui.login import serving_mode
+from ui.mapping_steps import (
+    ask_id,
+    mapping_editor,
+    privacy_choice,
+    show_findings,
+    show_profile,
+)
 from ui.number_field import number_field
 from ui.session import T, dataset, dataset_title, lang, set_dataset, workspace_state
 from ui.tables import show_table
@@ -150,14 +156,6 @@ def _finding_label(report: io.UploadReport, index: int) -> str:
     return T("upload.drop_option", column=column, message=message, rows=rows)
 
 
-def _target_label(target: str) -> str:
-    if target == IGNORE:
-        return T("upload.ignore")
-    table = T(f"table.{TARGET_TABLE[target]}") if target != "customer_id" else ""
-    label = T(f"column.{target}")
-    return f"{label} ({table})" if table and TARGET_TABLE[target] == "transactions" else label
-
-
 def _header_row_input(target: Any, key: str) -> None:
     """The row the header is in: the detected one until the user enters another (the file is
     then read again with ``header_row``)."""
@@ -184,24 +182,9 @@ def _store_mapping(file: _File, mapping: Mapping) -> None:
 
 def _ask_id(question: IdQuestion, mapping: Mapping, file: _File) -> None:
     """Ask which column is the customer number; the answer becomes the mapping of this file."""
-    labels = {column: column for column in question.candidates}
-    if question.email:  # "": none of them, the e-mail address identifies the customer
-        labels[""] = T("upload.mapping_check.use_email", column=question.email)
-    st.warning(
-        T("upload.mapping_check.id_question", candidates=", ".join(question.candidates)),
-        icon=":material/help:",
-    )
-    answer = st.radio(
-        T("upload.mapping_check.id_choice"),
-        list(labels),
-        index=None,
-        format_func=labels.__getitem__,
-        help=T("upload.mapping_check.id_choice_help"),
-        horizontal=True,
-        key=f"upload_id_answer_{hash((file.id, file.token))}",
-    )
-    if answer is not None:
-        _store_mapping(file, mapping.answer_id(answer or None))
+    answered = ask_id(question, mapping, f"upload_id_answer_{hash((file.id, file.token))}")
+    if answered is not None:
+        _store_mapping(file, answered)
         st.rerun()
 
 
@@ -391,32 +374,12 @@ def _map(file: _File) -> Mapping:
 
 def _mapping_editor(mapping: Mapping, file: _File) -> dict[str, str | None]:
     """The editable table of the file's columns and their meaning; returns source → target."""
-    editor = st.data_editor(
-        mapping_table(mapping, file.loaded.frame, lang()),
-        hide_index=True,
-        width="stretch",
-        disabled=("source", "examples", "confidence"),
-        key=f"upload_editor_{hash((file.id, file.token, mapping.to_json()))}",
-        column_config={
-            "source": st.column_config.TextColumn(T("upload.mapping_source")),
-            "examples": st.column_config.TextColumn(T("upload.mapping_examples")),
-            "target": st.column_config.SelectboxColumn(
-                T("upload.mapping_target"),
-                options=[IGNORE, *allowed_targets("auto")],
-                format_func=_target_label,
-                required=True,
-                help=T("upload.mapping_target_help"),
-            ),
-            "confidence": st.column_config.ProgressColumn(
-                T("upload.mapping_confidence"),
-                format=Formats.of(lang()).percent_printf,
-                min_value=0,
-                max_value=100,
-                help=T("upload.mapping_confidence_help"),
-            ),
-        },
+    return mapping_editor(
+        mapping,
+        file.loaded.frame,
+        f"upload_editor_{hash((file.id, file.token, mapping.to_json()))}",
+        allowed_targets("auto"),
     )
-    return chosen_targets(editor)
 
 
 def _load_saved_mapping(file: _File, target: Any) -> None:
@@ -438,23 +401,14 @@ def _load_saved_mapping(file: _File, target: Any) -> None:
 
 def _privacy() -> io.Privacy:
     """One choice for all files: what happens to names, e-mail addresses and phone numbers."""
-    st.header(T("privacy.title"))
-    st.markdown(T("privacy.intro"))
-    labels = {choice: T(f"privacy.{choice}") for choice in io.PRIVACY_CHOICES}
-    return st.radio(
-        T("privacy.choice"),
-        io.PRIVACY_CHOICES,
-        format_func=labels.__getitem__,
-        captions=[T(f"privacy.{choice}_help") for choice in io.PRIVACY_CHOICES],
-        key="upload_privacy",
-    )
+    return privacy_choice("upload_privacy")
 
 
 def _check(file: _File, mapping: Mapping, privacy: io.Privacy) -> _Checked:
     """Map the file, show its validation report, and drop the rows the user picks."""
     mapped = _mapped(file.token, mapping.to_json(), file.name, file.loaded)
     report = _report(file.token, mapping.to_json(), privacy, mapped)
-    _show_findings(report)
+    show_findings(report)
     drop = _drop_choice(report, file)
     if drop:
         before = (len(mapped.customers), len(mapped.transactions))
@@ -467,38 +421,8 @@ def _check(file: _File, mapping: Mapping, privacy: io.Privacy) -> _Checked:
             ),
             icon=":material/delete:",
         )
-    _show_profile(report)
+    show_profile(report)
     return _Checked(file, mapped, (file.token, mapping.to_json(), tuple(drop)))
-
-
-def _show_findings(report: io.UploadReport) -> None:
-    validation = report.validation
-    if not validation.errors and not validation.warnings:
-        st.success(T("upload.validation_ok"), icon=":material/check_circle:")
-    else:
-        show = st.error if validation.errors else st.warning
-        show(
-            T(
-                "upload.validation_summary",
-                errors=len(validation.errors),
-                warnings=len(validation.warnings),
-            )
-        )
-    findings = report.to_frame(lang())
-    if findings.empty:
-        return
-    show_table(
-        findings,
-        column_config={
-            "severity": T("upload.col_severity"),
-            "table": T("upload.col_table"),
-            "column": T("upload.col_column"),
-            "message": st.column_config.TextColumn(T("upload.col_message"), width="large"),
-            "rows": T("upload.col_rows"),
-            "examples": T("upload.col_examples"),
-            "row_numbers": T("upload.col_row_numbers"),
-        },
-    )
 
 
 def _drop_choice(report: io.UploadReport, file: _File) -> list[int]:
@@ -515,20 +439,6 @@ def _drop_choice(report: io.UploadReport, file: _File) -> list[int]:
         placeholder=T("upload.drop_placeholder"),
         key=f"upload_drop_{hash((file.id, file.token))}",
     )
-
-
-def _show_profile(report: io.UploadReport) -> None:
-    with st.expander(T("upload.profile_title"), expanded=False):
-        show_table(
-            report.profile_frame(lang()),
-            column_config={
-                "source": T("upload.mapping_source"),
-                "column": T("upload.mapping_target"),
-                "kind": T("upload.col_kind"),
-                "missing": T("upload.col_missing"),
-                "invalid": T("upload.col_invalid"),
-            },
-        )
 
 
 @st.cache_data(**_CACHED)
