@@ -27,8 +27,17 @@ def lifecycle_funnel(
     Unknown status values are ignored; the validation report lists them.
     """
     require_columns(customers, "customers", ("status",))
-    status = customers["status"].astype("string")
-    current = status.value_counts().reindex(list(STATUSES), fill_value=0).astype(int)
+    funnel = funnel_of_counts(customers["status"].astype("string").value_counts())
+    days = _days_to_customer(customers, interactions)
+    if days is not None and not days.empty:
+        funnel.loc[funnel["stage"] == "customer", "median_days_to_customer"] = float(days.median())
+    return funnel
+
+
+def funnel_of_counts(counts: pd.Series) -> pd.DataFrame:
+    """:func:`lifecycle_funnel` of people per status value (other values are ignored), without
+    the days to customer."""
+    current = counts.reindex(list(STATUSES), fill_value=0).astype(int)
     reached = current[::-1].cumsum()[::-1]
     first = int(reached.iloc[0])
     funnel = pd.DataFrame(
@@ -41,9 +50,6 @@ def lifecycle_funnel(
     funnel["share"] = funnel["reached"] / first if first else 0.0
     funnel["conversion"] = funnel["reached"] / funnel["reached"].shift(1)
     funnel["median_days_to_customer"] = float("nan")
-    days = _days_to_customer(customers, interactions)
-    if days is not None and not days.empty:
-        funnel.loc[funnel["stage"] == "customer", "median_days_to_customer"] = float(days.median())
     return funnel
 
 

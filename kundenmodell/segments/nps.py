@@ -68,6 +68,14 @@ def nps(scores: pd.Series | list[float], *, confidence: float = 0.95) -> NpsResu
     groups = nps_group(pd.Series(scores))
     counts = groups.value_counts()
     promoters, passives, detractors = (int(counts.get(g, 0)) for g in NPS_GROUPS)
+    return nps_of_counts(promoters, passives, detractors, confidence=confidence)
+
+
+def nps_of_counts(
+    promoters: int, passives: int, detractors: int, *, confidence: float = 0.95
+) -> NpsResult:
+    """:func:`nps` of the numbers of promoters, passives and detractors (counted in the
+    engine when the customers stay there)."""
     n = promoters + passives + detractors
     if n == 0:
         raise DataError("error.segments.no_nps_scores")

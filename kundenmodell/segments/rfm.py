@@ -36,6 +36,9 @@ _GRID = np.array(
     ]
 )
 
+GRID_CODES = pd.Categorical(_GRID.ravel(), categories=list(RFM_SEGMENTS)).codes.reshape(_GRID.shape)
+"""The grid as positions in :data:`RFM_SEGMENTS`: ``GRID_CODES[r5 − 1, f5 − 1]``."""
+
 
 def quantile_scores(values: pd.Series, bins: int, *, higher_is_better: bool = True) -> pd.Series:
     """Scores 1..``bins`` by percentile rank; equal values always get the same score.
@@ -90,16 +93,15 @@ def with_segments(scores: pd.DataFrame, bins: int) -> pd.DataFrame:
     table = scores.astype(
         {"recency_days": np.int64, "frequency": np.int64, "monetary": np.float64}
     ).astype({f"{letter}_score": int for letter in "rfm"})
-    r5, f5 = (_to_five(table[column].to_numpy(), bins) for column in ("r_score", "f_score"))
-    grid_codes = pd.Categorical(_GRID.ravel(), categories=list(RFM_SEGMENTS)).codes
+    r5, f5 = (to_five(table[column].to_numpy(), bins) for column in ("r_score", "f_score"))
     table["segment"] = pd.Categorical.from_codes(
-        grid_codes.reshape(_GRID.shape)[r5 - 1, f5 - 1], categories=list(RFM_SEGMENTS)
+        GRID_CODES[r5 - 1, f5 - 1], categories=list(RFM_SEGMENTS)
     )
     table.index.name = "customer_id"
     return table
 
 
-def _to_five(scores: np.ndarray, bins: int) -> np.ndarray:
+def to_five(scores: np.ndarray, bins: int) -> np.ndarray:
     return (1 + np.round((scores - 1) * 4 / (bins - 1))).astype(int)
 
 

@@ -1,0 +1,243 @@
+"""The overview's segment report of tables that stay in the engine (a Parquet data folder, a
+DuckDB file, Spark or a warehouse): every view as an aggregate, nothing per customer in pandas.
+
+:func:`~kundenmodell.segments.report.segment_report` brings the customers and one row per
+buyer back to pandas, which a page of a few million customers can afford. A retailer's full
+history (tens of millions of customers, hundreds of millions of purchases) cannot; here the
+same engine reductions run, and only the aggregates the overview shows come back: KPIs,
+monthly revenue, the activity and RFM summaries, the funnel, the NPS, churn and cohorts. The
+per-customer views (``activity``, ``rfm``, ``nps_by_activity``) stay None; their rows can be
+read a page at a time from :func:`buyer_table`.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.datatypes as dtypes
+import numpy as np
+import pandas as pd
+
+from kundenmodell import engine
+from kundenmodell.errors import DataError
+from kundenmodell.overview import kpis_from_totals, monthly_frame
+from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
+from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
+from kundenmodell.segments.lifecycle import funnel_of_counts
+from kundenmodell.segments.nps import NPS_GROUPS, NpsResult, nps_of_counts
+from kundenmodell.segments.report import (
+    CHURN_KPI_PERIODS,
+    DEFAULT_RULES,
+    PURCHASE_VIEWS,
+    RFM_BINS,
+    SegmentReport,
+)
+from kundenmodell.segments.rfm import GRID_CODES, RFM_SEGMENTS, to_five
+
+
+def segment_report_in_place(
+    tables: engine.EngineTables,
+    rules: ActivityRules = DEFAULT_RULES,
+    inactive_months: int = 12,
+) -> SegmentReport:
+    """The aggregate views of :class:`~kundenmodell.segments.report.SegmentReport` for
+    ``tables`` (see the module docstring), with the same definitions: ``as_of`` is the last
+    purchase day, activity classes and RFM scores come from one customer summary, churn and
+    cohorts from one customer-month table."""
+    customers = tables.customers
+    transactions = tables.transactions
+    rows = engine.purchase_rows(transactions)
+    customer_count = int(engine.scalars(customers.aggregate(n=customers.count()))["n"])
+    totals = engine.scalars(
+        rows.aggregate(
+            purchases=rows.count(),
+            buyers=rows["customer_id"].nunique(),
+            revenue=engine.as_float(rows["amount"].sum()),
+            last=rows["day"].max(),
+        )
+    )
+    kpis = kpis_from_totals(
+        customer_count,
+        int(totals["purchases"]),
+        int(totals["buyers"]),
+        float(totals["revenue"] or 0.0),
+    )
+    missing: dict[str, str] = {}
+    funnel = _funnel(customers, missing)
+    nps_result = _nps(customers, missing)
+    if totals["last"] is None:
+        missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
+        return SegmentReport(
+            customer_count,
+            None,
+            kpis,
+            monthly_frame(pd.DataFrame()),
+            missing,
+            funnel=funnel,
+            nps=nps_result,
+        )
+    as_of = pd.Timestamp(totals["last"])
+    dated = rows.filter(rows["day"].notnull())
+    with engine.materialised(engine.day_totals(dated)) as days:
+        known = days.filter(days["customer_id"].notnull())
+        with engine.materialised(buyer_table(known, as_of, rules)) as buyers:
+            activity_summary = _activity_summary(buyers, customers)
+            rfm_summary = _rfm_summary(buyers)
+            actual = engine.scalars(
+                buyers.aggregate(
+                    n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
+                )
+            )["n"]
+        with engine.materialised(engine.period_totals(days, "M")) as months:
+            monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
+            pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
+            churn = churn_of_table(transactions, as_of, "M", inactive_months, periods=pairs)
+            cohorts = cohorts_of_table(transactions, as_of, "M", periods=pairs)
+    summary = activity_summary.set_index("activity")
+    bought = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
+    recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
+    regular = int(summary.loc["regular", "customers"])
+    return SegmentReport(
+        customers=customer_count,
+        as_of=as_of,
+        kpis=kpis,
+        monthly=monthly,
+        missing=missing,
+        funnel=funnel,
+        activity_summary=activity_summary,
+        actual_customers=int(actual or 0),
+        regular_customers=regular,
+        regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
+        regular_buyer_share=regular / bought if bought else 0.0,
+        rfm_summary=rfm_summary,
+        nps=nps_result,
+        churn=churn,
+        monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
+        cohorts=cohorts,
+    )
+
+
+def buyer_table(
+    days: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules = DEFAULT_RULES
+) -> ibis.Table:
+    """One row per buyer in the engine: the customer summary of the
+    :func:`~kundenmodell.engine.day_totals` ``days`` with the activity code, the RFM figures,
+    scores and the R×F segment's position in :data:`RFM_SEGMENTS` (``segment``)."""
+    summary = engine.summary_of_days(days, as_of, recent_window_days=rules.regular_window_days)
+    classed = summary.mutate(
+        activity=engine.activity_code(
+            summary,
+            as_of,
+            active_window_days=rules.active_window_days,
+            regular_min_purchases=rules.regular_min_purchases,
+        )
+    )
+    scored = engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",))
+    return scored.mutate(segment=_segment_code(scored["r_score"], scored["f_score"]))
+
+
+def _segment_code(r_score: ibis.Value, f_score: ibis.Value) -> ibis.Value:
+    """The R×F grid of :mod:`kundenmodell.segments.rfm` as one CASE over the 25 cells."""
+    scores = np.arange(1, RFM_BINS + 1)
+    r5, f5 = to_five(scores, RFM_BINS), to_five(scores, RFM_BINS)
+    cells = [
+        ((r_score == int(r)) & (f_score == int(f)), int(GRID_CODES[r5[r - 1] - 1, f5[f - 1] - 1]))
+        for r in scores
+        for f in scores
+    ]
+    return ibis.cases(*cells).cast(dtypes.int8)
+
+
+def _activity_summary(buyers: ibis.Table, customers: ibis.Table) -> pd.DataFrame:
+    """Customers and revenue per activity class; ``never_bought``: the customer table's ids
+    without a purchase."""
+    by_class = engine.to_pandas(
+        buyers.group_by("activity").aggregate(
+            customers=buyers.count(),
+            revenue=engine.as_float(engine.money(buyers["monetary"]).sum()),
+        )
+    )
+    ids = customers.select(customer_id=customers["customer_id"]).distinct()
+    ids = ids.filter(ids["customer_id"].notnull())
+    bought = buyers.select(customer_id=buyers["customer_id"])
+    key_type = ids["customer_id"].type()
+    if bought["customer_id"].type() != key_type:  # e.g. integer keys against text ids
+        bought = bought.select(customer_id=bought["customer_id"].cast(dtypes.string))
+        ids = ids.select(customer_id=ids["customer_id"].cast(dtypes.string))
+    never = engine.scalars(ids.anti_join(bought, "customer_id").aggregate(n=ibis._.count()))["n"]
+    counts = np.zeros(len(ACTIVITY_CLASSES), dtype=np.int64)
+    revenue = np.zeros(len(ACTIVITY_CLASSES))
+    codes = by_class["activity"].to_numpy(dtype=np.int64)
+    counts[codes] = by_class["customers"].to_numpy(dtype=np.int64)
+    revenue[codes] = by_class["revenue"].to_numpy(dtype=float)
+    counts[ACTIVITY_CLASSES.index("never_bought")] = int(never or 0)
+    table = pd.DataFrame(
+        {"activity": list(ACTIVITY_CLASSES), "customers": counts, "revenue": revenue}
+    )
+    table["customer_share"] = table["customers"] / max(int(counts.sum()), 1)
+    total = float(revenue.sum())
+    table["revenue_share"] = table["revenue"] / total if total else 0.0
+    return table
+
+
+def _rfm_summary(buyers: ibis.Table) -> pd.DataFrame:
+    """:func:`~kundenmodell.segments.rfm.rfm_summary` computed in the engine."""
+    grouped = engine.to_pandas(
+        buyers.group_by("segment").aggregate(
+            customers=buyers.count(),
+            revenue=engine.as_float(engine.money(buyers["monetary"]).sum()),
+            recency_sum=buyers["recency_days"].sum(),
+            frequency_sum=buyers["frequency"].sum(),
+        )
+    )
+    grouped.index = pd.Index(
+        [RFM_SEGMENTS[code] for code in grouped["segment"].astype(int)], name="segment"
+    )
+    summary = grouped.reindex(list(RFM_SEGMENTS))
+    customers = summary["customers"].fillna(0).astype(int)
+    per_customer = customers.replace(0, np.nan)
+    frame = pd.DataFrame(
+        {
+            "customers": customers,
+            "revenue": summary["revenue"].fillna(0.0).astype(float),
+            "mean_recency_days": summary["recency_sum"].astype(float) / per_customer,
+            "mean_frequency": summary["frequency_sum"].astype(float) / per_customer,
+        }
+    )
+    total_customers = int(frame["customers"].sum())
+    total_revenue = float(frame["revenue"].sum())
+    frame["customer_share"] = frame["customers"] / total_customers if total_customers else 0.0
+    frame["revenue_share"] = frame["revenue"] / total_revenue if total_revenue else 0.0
+    return frame.reset_index()
+
+
+def _funnel(customers: ibis.Table, missing: dict[str, str]) -> pd.DataFrame | None:
+    if "status" not in customers.columns:
+        missing["funnel"] = "status"
+        return None
+    counts = engine.to_pandas(
+        customers.group_by(status=customers["status"].cast(dtypes.string)).aggregate(
+            n=ibis._.count()
+        )
+    )
+    counts = counts.dropna(subset=["status"])
+    return funnel_of_counts(pd.Series(counts["n"].to_numpy(), index=counts["status"]))
+
+
+def _nps(customers: ibis.Table, missing: dict[str, str]) -> NpsResult | None:
+    """The NPS of the customers' scores, counted per group in the engine."""
+    if "nps_score" not in customers.columns:
+        missing["nps"] = "nps_score"
+        return None
+    score = customers["nps_score"].try_cast(dtypes.float64)
+    valid = score.notnull() & (score >= 0) & (score <= 10)
+    group = ibis.cases((score >= 9, 0), (score >= 7, 1), else_=2)
+    counted = engine.to_pandas(
+        customers.filter(valid).group_by(group=group).aggregate(n=ibis._.count())
+    )
+    counts = dict.fromkeys(range(len(NPS_GROUPS)), 0)
+    counts.update(zip(counted["group"].astype(int), counted["n"].astype(int), strict=True))
+    try:
+        return nps_of_counts(*(counts[index] for index in range(len(NPS_GROUPS))))
+    except DataError:
+        missing["nps"] = "nps_score"
+        return None
