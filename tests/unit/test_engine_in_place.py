@@ -1,0 +1,87 @@
+"""Tables that stay in the engine never come back whole: every result that reaches Python
+from a Parquet data folder is an aggregate, far smaller than the purchases.
+
+The source is made by DuckDB itself (``range`` and hashes, no pandas, no kundenmodell.synth):
+200,000 purchases of 5,000 customers. Every execution of the engine is recorded (the rows each
+query hands to Python), and no step of the in-place segment report or the CLV histogram may
+return more rows than a small fraction of the purchases; pandas' Parquet reader must not be
+called at all.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+from ibis.backends.duckdb import Backend
+
+from kundenmodell import engine
+from kundenmodell.segments.in_place import segment_report_in_place
+
+PURCHASES = 200_000
+CUSTOMERS = 5_000
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shop")
+    (folder / "customers").mkdir()
+    (folder / "transactions").mkdir()
+    with duckdb.connect() as con:
+        con.execute(
+            f"""COPY (SELECT 'C' || lpad(i::VARCHAR, 6, '0') AS customer_id,
+                        ['lead', 'contact', 'prospect', 'customer'][(1 + hash(i) % 4)::BIGINT] AS status,
+                        (hash(i * 7) % 11)::DOUBLE AS nps_score
+                 FROM range({CUSTOMERS}) t(i))
+                TO '{folder}/customers/part-0.parquet' (FORMAT parquet)"""
+        )
+        con.execute(
+            f"""COPY (SELECT 'C' || lpad((hash(i) % {CUSTOMERS + 50})::VARCHAR, 6, '0')
+                           AS customer_id,
+                        DATE '2021-01-01' + (hash(i * 31) % 1200)::INTEGER AS date,
+                        round((hash(i * 17) % 40000) / 100.0, 2) AS amount
+                 FROM range({PURCHASES}) t(i))
+                TO '{folder}/transactions/part-0.parquet' (FORMAT parquet)"""
+        )
+    return folder
+
+
+@pytest.fixture()
+def returned_rows(monkeypatch):
+    """The number of rows of every result the DuckDB backend hands to Python."""
+    seen: list[int] = []
+    original = Backend.to_pyarrow
+
+    def recording(self, expr, *args, **kwargs):
+        table = original(self, expr, *args, **kwargs)
+        seen.append(table.num_rows)
+        return table
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("pandas read the Parquet files")
+
+    monkeypatch.setattr(Backend, "to_pyarrow", recording)
+    monkeypatch.setattr(pd, "read_parquet", forbidden)
+    return seen
+
+
+def test_in_place_report_brings_back_aggregates_only(shop, returned_rows):
+    report = segment_report_in_place(engine.open_source(shop))
+    assert report.kpis.purchases == PURCHASES
+    assert report.customers == CUSTOMERS
+    # about 40 purchases per id: every customer bought, and 50 buyers are no customers
+    summary = report.activity_summary.set_index("activity")
+    assert report.kpis.buyers == CUSTOMERS + 50
+    assert summary.loc["never_bought", "customers"] == 0
+    assert summary["customers"].sum() == CUSTOMERS + 50
+    assert len(returned_rows) >= 8
+    assert max(returned_rows) < PURCHASES / 100, returned_rows
+
+
+def test_clv_histogram_in_place_is_small(shop, returned_rows):
+    tables = engine.open_source(shop)
+    bought = engine.purchases(tables.transactions)
+    end = engine.last_day(bought)
+    histogram = engine.to_pandas(engine.clv_histogram(engine.customer_summary(bought, end)))
+    assert histogram["customers"].sum() == CUSTOMERS + 50
+    assert max(returned_rows) == len(histogram) < CUSTOMERS
