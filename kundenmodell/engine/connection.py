@@ -62,8 +62,14 @@ def scalars(expr: ibis.Table) -> dict[str, object]:
 def materialised(expr: ibis.Table) -> Iterator[ibis.Table]:
     """``expr`` computed once into a temporary table of its backend, for several queries
     that read it; the table is dropped on leaving the block (a Streamlit session's
-    connection lives long, so nothing is left behind)."""
+    connection lives long, so nothing is left behind). Only DuckDB materialises; other
+    backends get ``expr`` back unchanged."""
     backend = backend_of(expr)
+    if backend.name != "duckdb":
+        # Spark has no temporary tables through Ibis, and a warehouse's may need rights the
+        # user lacks: there the expression is simply read twice.
+        yield expr
+        return
     name = f"_kundenmodell_{uuid.uuid4().hex}"
     table = backend.create_table(name, obj=expr, temp=True)
     try:

@@ -212,3 +212,23 @@ def test_every_reduction_on_spark_local_equals_duckdb_and_the_reference(spark):
     assert_same(on_spark, expected)
     assert_same(on_duckdb, expected)
     assert len(on_spark["summary"]) == frame["customer_id"].nunique()
+
+
+def test_in_place_segment_report_on_spark_local_equals_the_in_memory_report(spark, tmp_path):
+    """The overview's aggregates of a Parquet folder read by Spark are those of the pandas
+    data set (the shop of test_segments_in_place: ids missing from the customer table, rows
+    without customer or date, missing amounts, unknown statuses)."""
+    import ibis
+
+    from kundenmodell.segments.in_place import segment_report_in_place
+    from kundenmodell.segments.report import segment_report
+    from tests.unit.test_segments_in_place import _assert_same, _folder, _shop
+
+    dataset = _shop(1)
+    _folder(dataset, tmp_path)
+    con = ibis.pyspark.connect(spark)
+    tables = engine.EngineTables(
+        customers=con.read_parquet(str(tmp_path / "customers")),
+        transactions=con.read_parquet(str(tmp_path / "transactions")),
+    )
+    _assert_same(segment_report(dataset), segment_report_in_place(tables))
