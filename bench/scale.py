@@ -5,6 +5,10 @@
 ``python -m bench scale --engine [--sizes 1000000 18000000]`` compares the engine (DuckDB) with
 the pandas path it replaced instead; see :mod:`bench._scale_engine`.
 
+``python -m bench scale --in-place [--sizes 1000000 10000000 100000000] [--spark] [--home DIR]``
+times the overview and the CLV inputs of Parquet folders that never enter pandas; see
+:mod:`bench._scale_in_place`.
+
 The synthetic generator's 1.4 million customers buy about five million times. The data set is
 saved into a workspace (a temporary data directory unless ``--home`` is given), saved again
 with unchanged tables (what autosave does after a page edit), and then opened in a *fresh
@@ -141,7 +145,25 @@ def main(argv: Sequence[str]) -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 18_000_000])
     parser.add_argument("--baseline", default=None, help="git revision of the pandas path")
     parser.add_argument("--engine-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="overview and CLV inputs of Parquet folders that never enter pandas (DuckDB)",
+    )
+    parser.add_argument("--spark", action="store_true", help="with --in-place: Spark local too")
+    parser.add_argument("--in-place-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.in_place_child:
+        from bench._scale_in_place import child as in_place_child
+
+        print(json.dumps(in_place_child(*args.in_place_child)))
+        return
+    if args.in_place:
+        from bench._scale_in_place import run as run_in_place
+
+        sizes = args.sizes if args.sizes != [1_000_000, 18_000_000] else [1_000_000, 10_000_000]
+        run_in_place(sizes, args.seed, args.home, args.spark)
+        return
     if args.engine_child:
         from bench._scale_engine import child
 

@@ -34,7 +34,8 @@ def connection() -> BaseBackend:
     if con is None:
         # Parallel threads add in a varying order; amounts are exact decimals inside the
         # engine (kundenmodell.engine.purchases.MONEY), so every sum is the same each run.
-        con = ibis.duckdb.connect(threads=THREADS)
+        limit = os.environ.get("KUNDENMODELL_ENGINE_MEMORY")  # e.g. "4GB": spill beyond it
+        con = ibis.duckdb.connect(threads=THREADS, **({"memory_limit": limit} if limit else {}))
         _local.duckdb = con
     return con
 
