@@ -8,11 +8,13 @@ the whole workbench (filters pushed down, pages reading a page of rows) is the n
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
+from kundenmodell.engine.connect import check_size
 from kundenmodell.engine.connection import to_pandas
 from kundenmodell.engine.sources import open_source
 from kundenmodell.schema import TABLES
@@ -20,8 +22,14 @@ from kundenmodell.schema import TABLES
 
 def load_dataset(source: str | Path, *, name: str | None = None) -> Dataset:
     """The data set in a folder with ``customers/`` and ``transactions/`` (optionally
-    ``interactions/``) Parquet, or in a DuckDB file with tables of those names."""
+    ``interactions/``) Parquet, or in a DuckDB file with tables of those names.
+
+    The rows are counted in the engine first: a source beyond what one process should hold
+    (:func:`kundenmodell.engine.connect.check_size`) raises ``connect_error.too_large``;
+    analyse it where it lies with
+    :func:`kundenmodell.segments.in_place.segment_report_in_place`."""
     tables = open_source(source)
+    check_size(tables.customers, tables.transactions)
     frames = {
         table: _canonical(table, to_pandas(getattr(tables, table)))
         for table in ("customers", "transactions", "interactions")
@@ -33,7 +41,22 @@ def load_dataset(source: str | Path, *, name: str | None = None) -> Dataset:
         interactions=frames.get("interactions"),
         name=name or Path(source).stem or "dataset",
         source="upload",
+        **_described_currency(Path(source)),
     )
+
+
+def _described_currency(source: Path) -> dict[str, str]:
+    """The currency a data folder's ``synthetic.json`` names (written by
+    :func:`kundenmodell.synth.write_folder`), so that a Norwegian folder shows kroner; nothing
+    for other sources or an unreadable description."""
+    description = source / "synthetic.json"
+    if not description.is_file():
+        return {}
+    try:
+        currency = json.loads(description.read_text(encoding="utf-8")).get("currency")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {"currency": currency} if isinstance(currency, str) and len(currency) == 3 else {}
 
 
 def _canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:

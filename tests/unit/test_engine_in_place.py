@@ -30,7 +30,8 @@ def shop(tmp_path_factory):
     with duckdb.connect() as con:
         con.execute(
             f"""COPY (SELECT 'C' || lpad(i::VARCHAR, 6, '0') AS customer_id,
-                        ['lead', 'contact', 'prospect', 'customer'][(1 + hash(i) % 4)::BIGINT] AS status,
+                        ['lead', 'contact', 'prospect', 'customer']
+                            [(1 + hash(i) % 4)::BIGINT] AS status,
                         (hash(i * 7) % 11)::DOUBLE AS nps_score
                  FROM range({CUSTOMERS}) t(i))
                 TO '{folder}/customers/part-0.parquet' (FORMAT parquet)"""

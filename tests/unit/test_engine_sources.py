@@ -105,3 +105,19 @@ def test_a_missing_duckdb_file_is_a_clear_error(tmp_path):
     with pytest.raises(km.DataError) as raised:
         km.load(tmp_path / "nothing.duckdb")
     assert raised.value.key == "engine_error.unreadable"
+
+
+def test_km_load_takes_the_currency_of_a_described_folder_and_refuses_what_is_too_big(
+    folder, monkeypatch
+):
+    (folder / "synthetic.json").write_text('{"currency": "NOK", "locale": "nb_NO"}')
+    assert km.load(folder).currency == "NOK"
+    (folder / "synthetic.json").write_text("not json")
+    assert km.load(folder).currency == km.Dataset(customers=CUSTOMERS).currency
+
+    from kundenmodell.engine import connect
+
+    monkeypatch.setattr(connect, "MAX_PURCHASE_ROWS", len(PURCHASES) - 1)
+    with pytest.raises(km.DataError) as refused:
+        km.load(folder)
+    assert refused.value.key == "connect_error.too_large"
