@@ -22,11 +22,13 @@ from kundenmodell.errors import DataError
 from kundenmodell.overview import kpis_from_totals, monthly_frame
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
+from kundenmodell.segments.filters import FILTER_COLUMNS, SegmentFilter
 from kundenmodell.segments.lifecycle import funnel_of_counts
 from kundenmodell.segments.nps import NPS_GROUPS, NpsResult, nps_of_counts
 from kundenmodell.segments.report import (
     CHURN_KPI_PERIODS,
     DEFAULT_RULES,
+    NO_FILTER,
     PURCHASE_VIEWS,
     RFM_BINS,
     SegmentReport,
@@ -36,15 +38,23 @@ from kundenmodell.segments.rfm import GRID_CODES, RFM_SEGMENTS, to_five
 
 def segment_report_in_place(
     tables: engine.EngineTables,
+    selection: SegmentFilter = NO_FILTER,
     rules: ActivityRules = DEFAULT_RULES,
     inactive_months: int = 12,
 ) -> SegmentReport:
     """The aggregate views of :class:`~kundenmodell.segments.report.SegmentReport` for
     ``tables`` (see the module docstring), with the same definitions: ``as_of`` is the last
-    purchase day, activity classes and RFM scores come from one customer summary, churn and
-    cohorts from one customer-month table."""
+    purchase day of the unfiltered data, activity classes and RFM scores come from one customer
+    summary, churn and cohorts from one customer-month table. ``selection`` narrows the
+    customers in the engine and their purchases by a semi-join."""
     customers = tables.customers
     transactions = tables.transactions
+    everything = engine.purchase_rows(transactions)
+    last = engine.scalars(everything.aggregate(last=everything["day"].max()))["last"]
+    if selection.active:
+        customers = customers.filter(*_restrictions(customers, selection))
+        chosen = customers.select(customer_id=customers["customer_id"])
+        transactions = transactions.semi_join(chosen, "customer_id")
     rows = engine.purchase_rows(transactions)
     customer_count = int(engine.scalars(customers.aggregate(n=customers.count()))["n"])
     totals = engine.scalars(
@@ -52,7 +62,6 @@ def segment_report_in_place(
             purchases=rows.count(),
             buyers=rows["customer_id"].nunique(),
             revenue=engine.as_float(rows["amount"].sum()),
-            last=rows["day"].max(),
         )
     )
     kpis = kpis_from_totals(
@@ -64,7 +73,7 @@ def segment_report_in_place(
     missing: dict[str, str] = {}
     funnel = _funnel(customers, missing)
     nps_result = _nps(customers, missing)
-    if totals["last"] is None:
+    if last is None or int(totals["purchases"]) == 0:
         missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
         return SegmentReport(
             customer_count,
@@ -75,7 +84,7 @@ def segment_report_in_place(
             funnel=funnel,
             nps=nps_result,
         )
-    as_of = pd.Timestamp(totals["last"])
+    as_of = pd.Timestamp(last)
     dated = rows.filter(rows["day"].notnull())
     with engine.materialised(engine.day_totals(dated)) as days:
         known = days.filter(days["customer_id"].notnull())
@@ -114,6 +123,18 @@ def segment_report_in_place(
         monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
         cohorts=cohorts,
     )
+
+
+def _restrictions(customers: ibis.Table, selection: SegmentFilter) -> list[ibis.Value]:
+    """:func:`~kundenmodell.segments.filters.customer_mask` as engine predicates (columns the
+    table lacks are not restricted)."""
+    predicates = [ibis.literal(True)]
+    for column in FILTER_COLUMNS:
+        allowed = getattr(selection, column)
+        if allowed and column in customers.columns:
+            values = customers[column].cast(dtypes.string)
+            predicates.append(values.isin(list(allowed)).fill_null(False))
+    return predicates
 
 
 def buyer_table(

@@ -31,6 +31,7 @@ def _shop(seed: int, customers: int = 400, purchases: int = 3000) -> Dataset:
     rng = np.random.default_rng(seed)
     ids = pd.Series([f"{n:05d}" for n in rng.choice(90_000, customers, replace=False)])
     status = rng.choice(["lead", "contact", "prospect", "customer", "Kunde?"], customers)
+    kind = pd.Series(rng.choice(["b2c", "b2b", None], customers, p=[0.6, 0.3, 0.1]))
     scores = rng.choice([np.nan, 0, 3, 6, 7, 8, 9, 10, 11], customers)
     buyer_pool = pd.concat([ids, pd.Series(["99999", "88888"])], ignore_index=True)
     buyer = buyer_pool.to_numpy()[rng.integers(0, len(buyer_pool), purchases)].astype(object)
@@ -46,7 +47,9 @@ def _shop(seed: int, customers: int = 400, purchases: int = 3000) -> Dataset:
     amount = np.round(rng.gamma(2.0, 40.0, purchases), 2)
     amount[rng.random(purchases) < 0.03] = np.nan
     return Dataset(
-        customers=pd.DataFrame({"customer_id": ids, "status": status, "nps_score": scores}),
+        customers=pd.DataFrame(
+            {"customer_id": ids, "status": status, "nps_score": scores, "customer_type": kind}
+        ),
         transactions=pd.DataFrame(
             {"customer_id": pd.Series(buyer, dtype="string"), "date": dates, "amount": amount}
         ),
@@ -81,6 +84,18 @@ def _assert_same(expected, actual) -> None:
 def test_in_place_report_equals_the_in_memory_report(tmp_path, seed):
     dataset = _shop(seed)
     _assert_same(segment_report(dataset), segment_report_in_place(_folder(dataset, tmp_path)))
+
+
+def test_in_place_report_filters_in_the_engine_like_the_in_memory_report(tmp_path):
+    from kundenmodell.segments.filters import SegmentFilter
+
+    dataset = _shop(6)
+    selection = SegmentFilter(customer_type=("b2b",), city=("Bergen",))  # no city column
+    expected = segment_report(dataset, selection)
+    actual = segment_report_in_place(_folder(dataset, tmp_path), selection)
+    _assert_same(expected, actual)
+    assert actual.customers == int((dataset.customers["customer_type"] == "b2b").sum())
+    assert actual.as_of == segment_report(dataset).as_of  # filtering never moves the date
 
 
 def test_in_place_report_reads_a_duckdb_file(tmp_path):
