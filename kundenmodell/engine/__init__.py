@@ -35,7 +35,7 @@ from kundenmodell.engine.periods import (
     spell_events_of_periods,
 )
 from kundenmodell.engine.purchases import MONEY, as_float, last_day, money, purchase_rows, purchases
-from kundenmodell.engine.scores import quantile_score, rfm_scores
+from kundenmodell.engine.scores import rfm_scores, value_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
 
 __all__ = [
@@ -67,11 +67,11 @@ __all__ = [
     "period_totals",
     "purchase_rows",
     "purchases",
-    "quantile_score",
     "rfm_scores",
     "scalars",
     "spell_events",
     "spell_events_of_periods",
     "summary_of_days",
     "to_pandas",
+    "value_scores",
 ]

@@ -14,31 +14,48 @@ import ibis.expr.datatypes as dtypes
 from kundenmodell.engine.purchases import day_literal
 
 
-def quantile_score(
-    table: ibis.Table, column: str, bins: int, *, higher_is_better: bool = True
-) -> ibis.Value:
-    """The score 1..``bins`` of ``table[column]`` (see the module docstring); with
-    ``higher_is_better=False`` the smallest values score highest.
+def value_scores(
+    table: ibis.Table, column: str, bins: int, *, name: str, higher_is_better: bool = True
+) -> ibis.Table:
+    """The score 1..``bins`` (column ``name``) of each distinct value of ``table[column]``
+    (see the module docstring); with ``higher_is_better=False`` the smallest values score
+    highest.
 
-    One sort per score: over the values in order, ``rank()`` is the first rank of a run of
-    equal values and ``cume_dist()`` · n its last, so the average rank is their mean.
+    Computed over the distinct values, not the customers: a cumulative count in value order
+    gives the last rank of each run of equal values, and the average rank is
+    last − (ties − 1) / 2. Recency and frequency have a few thousand distinct values, so this
+    is a small table joined back, where ranking every customer would sort them all.
     """
-    value = table[column]
-    window = ibis.window(order_by=value if higher_is_better else -value)
-    first_rank = (ibis.rank().over(window) + 1).cast(dtypes.float64)
-    everyone = value.count().over(ibis.window()).cast(dtypes.float64)
-    last_rank = (ibis.cume_dist().over(window) * everyone).round()
-    average = (first_rank + last_rank) / 2.0
+    counts = table.group_by(column).aggregate(ties=ibis._.count())
+    value = counts[column]
+    ties = counts["ties"].cast(dtypes.float64)
+    order = value if higher_is_better else value.desc()
+    last_rank = ties.sum().over(ibis.cumulative_window(order_by=order))
+    everyone = ties.sum().over(ibis.window())
+    average = last_rank - (ties - 1.0) / 2.0
     score = (average / everyone * bins).ceil().cast(dtypes.int64)
-    return ibis.greatest(ibis.least(score, bins), 1)
+    return counts.select(value, **{name: ibis.greatest(ibis.least(score, bins), 1)})
+
+
+SCORED = (
+    ("recency_days", "r_score", False),
+    ("frequency", "f_score", True),
+    ("monetary", "m_score", True),
+)
 
 
 def rfm_scores(
-    summary: ibis.Table, as_of: object, bins: int, *, keep: tuple[str, ...] = ()
+    summary: ibis.Table,
+    as_of: object,
+    bins: int,
+    *,
+    keep: tuple[str, ...] = (),
+    skip: tuple[str, ...] = (),
 ) -> ibis.Table:
     """``customer_id``, ``recency_days``, ``frequency`` (purchases), ``monetary`` (revenue) and
     their scores ``r_score``, ``f_score``, ``m_score`` from a customer summary, plus the
-    summary's columns named in ``keep``."""
+    summary's columns named in ``keep``; scores named in ``skip`` are left out (the R×F
+    segments need no M)."""
     base = summary.select(
         *keep,
         customer_id=summary["customer_id"],
@@ -46,8 +63,9 @@ def rfm_scores(
         frequency=summary["purchases"],
         monetary=summary["revenue"],
     )
-    return base.mutate(
-        r_score=quantile_score(base, "recency_days", bins, higher_is_better=False),
-        f_score=quantile_score(base, "frequency", bins),
-        m_score=quantile_score(base, "monetary", bins),
-    )
+    scored = base
+    for column, name, higher_is_better in SCORED:
+        if name not in skip:
+            scores = value_scores(base, column, bins, name=name, higher_is_better=higher_is_better)
+            scored = scored.join(scores, column)
+    return scored

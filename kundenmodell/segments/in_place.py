@@ -142,7 +142,7 @@ def buyer_table(
 ) -> ibis.Table:
     """One row per buyer in the engine: the customer summary of the
     :func:`~kundenmodell.engine.day_totals` ``days`` with the activity code, the RFM figures,
-    scores and the R×F segment's position in :data:`RFM_SEGMENTS` (``segment``)."""
+    the R and F scores and the R×F segment's position in :data:`RFM_SEGMENTS` (``segment``)."""
     summary = engine.summary_of_days(days, as_of, recent_window_days=rules.regular_window_days)
     classed = summary.mutate(
         activity=engine.activity_code(
@@ -152,7 +152,7 @@ def buyer_table(
             regular_min_purchases=rules.regular_min_purchases,
         )
     )
-    scored = engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",))
+    scored = engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",), skip=("m_score",))
     return scored.mutate(segment=_segment_code(scored["r_score"], scored["f_score"]))
 
 

@@ -46,14 +46,14 @@ def quantile_scores(values: pd.Series, bins: int, *, higher_is_better: bool = Tr
     score = ceil(bins × rank_pct), with ``rank_pct`` the average-rank percentile (ties share
     their mean rank), so a tie never straddles two scores. With ``higher_is_better=False`` the
     smallest values score highest (recency: fewer days since the last purchase is better).
-    Computed in the engine (:func:`kundenmodell.engine.quantile_score`).
+    Computed in the engine (:func:`kundenmodell.engine.value_scores`).
     """
     frame = pd.DataFrame({"position": np.arange(len(values)), "value": values.to_numpy()})
     table = engine.frame_table(frame)
-    scored = table.select(
-        "position",
-        score=engine.quantile_score(table, "value", bins, higher_is_better=higher_is_better),
+    scores = engine.value_scores(
+        table, "value", bins, name="score", higher_is_better=higher_is_better
     )
+    scored = table.join(scores, "value").select("position", "score")
     result = engine.to_pandas(scored.order_by("position"))
     return pd.Series(result["score"].to_numpy(dtype=int), index=values.index, name=values.name)
 

@@ -166,8 +166,21 @@ def test_ranks_keep_ties_together_where_ntile_would_split_them():
     values scores 1 and 2; the average-rank score gives them all 2."""
     values = [1, 1, 1, 1, 5, 6, 7, 8, 9, 10]
     table = engine.frame_table(pd.DataFrame({"v": values}))
-    scored = engine.to_pandas(table.select("v", s=engine.quantile_score(table, "v", 5)))
+    scores = engine.value_scores(table, "v", 5, name="s")
+    scored = engine.to_pandas(table.join(scores, "v"))
     assert scored.sort_values("v")["s"].tolist() == [2, 2, 2, 2, 3, 3, 4, 4, 5, 5]
+    lowest_best = engine.to_pandas(
+        engine.value_scores(table, "v", 5, name="s", higher_is_better=False)
+    )
+    assert dict(zip(lowest_best["v"], lowest_best["s"], strict=True)) == {
+        1: 5,
+        5: 3,
+        6: 3,
+        7: 2,
+        8: 2,
+        9: 1,
+        10: 1,
+    }
 
 
 @pytest.fixture(scope="session")
