@@ -27,6 +27,14 @@ from kundenmodell.engine.periods import (
     spell_events,
     spell_events_of_periods,
 )
+from kundenmodell.engine.persona_features import (
+    KeyedPersonaPurchases,
+    keyed_persona_purchases,
+    persona_behaviour,
+    persona_mix,
+    persona_purchases,
+    sample_customers,
+)
 from kundenmodell.engine.purchases import last_day, purchase_rows, purchases
 from kundenmodell.engine.scores import quantile_score, rfm_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
@@ -34,6 +42,7 @@ from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_sou
 __all__ = [
     "PURCHASE_COLUMNS",
     "EngineTables",
+    "KeyedPersonaPurchases",
     "KeyedPurchases",
     "activity_class",
     "backend_of",
@@ -45,15 +54,20 @@ __all__ = [
     "customer_summary",
     "day_totals",
     "frame_table",
+    "keyed_persona_purchases",
     "keyed_purchases",
     "last_day",
     "materialised",
     "monthly_totals",
     "open_source",
+    "persona_behaviour",
+    "persona_mix",
+    "persona_purchases",
     "purchase_rows",
     "purchases",
     "quantile_score",
     "rfm_scores",
+    "sample_customers",
     "scalars",
     "spell_events",
     "spell_events_of_periods",
