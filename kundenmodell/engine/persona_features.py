@@ -103,22 +103,17 @@ def persona_purchases(transactions: ibis.Table, until: object | None = None) -> 
 def persona_behaviour(purchases: ibis.Table, as_of: object) -> ibis.Table:
     """One row per customer of :func:`persona_purchases` with the figures of the module
     docstring (durations in days as floats)."""
-    per_day = purchases.group_by(["customer_id", "day"]).aggregate(
-        rows=ibis._.count(),
-        amount_known=purchases["amount"].count(),
+    # One grouping with a distinct count: grouping by customer and day first costs about half
+    # as much again, as nearly every purchase of a customer falls on a day of its own.
+    per_customer = purchases.group_by("customer_id").aggregate(
+        purchases=ibis._.count().cast(dtypes.int64),
+        first_day=purchases["day"].min(),
+        last_day=purchases["day"].max(),
+        purchase_days=purchases["day"].nunique().cast(dtypes.int64),
+        amount_known=purchases["amount"].count().cast(dtypes.int64),
         amount_total=purchases["amount"].sum(),
-        quantity_known=purchases["quantity"].count(),
+        quantity_known=purchases["quantity"].count().cast(dtypes.int64),
         quantity_total=purchases["quantity"].sum(),
-    )
-    per_customer = per_day.group_by("customer_id").aggregate(
-        purchases=per_day["rows"].sum().cast(dtypes.int64),
-        first_day=per_day["day"].min(),
-        last_day=per_day["day"].max(),
-        purchase_days=per_day.count().cast(dtypes.int64),
-        amount_known=per_day["amount_known"].sum().cast(dtypes.int64),
-        amount_total=per_day["amount_total"].sum(),
-        quantity_known=per_day["quantity_known"].sum().cast(dtypes.int64),
-        quantity_total=per_day["quantity_total"].sum(),
     )
     end = day_literal(as_of)
     n = per_customer["purchases"].cast(dtypes.float64)
