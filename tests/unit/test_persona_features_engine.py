@@ -238,11 +238,14 @@ def test_the_sample_does_not_depend_on_the_row_order():
     assert len(chosen) == 300 and chosen.is_unique
     assert set(shuffled[draw(shuffled, 300, seed=7)]) == set(chosen)
     assert len(draw(ids, 10_000, seed=7)) == len(ids)  # a sample larger than the base: all
+    numbers = pd.Index(np.arange(5_000) * 7)  # integer ids are hashed as their text
+    assert np.array_equal(draw(numbers, 300, seed=7), draw(numbers, 300, seed=7))
+    assert len(draw(numbers, 300, seed=7)) == 300
 
 
 def test_the_sampled_personas_recover_the_groups_almost_as_well(webshop_data, sampled):
-    full = build(webshop_data, seed=0)
-    assert full.sample is None
+    full = build(webshop_data, seed=0, sample_size=len(sampled.labels))
+    assert full.sample is None  # as many buyers as the threshold: fitted on all of them
     ari_full, _ = full.compare_with_truth(webshop_data.truth)
     ari_sampled, _ = sampled.compare_with_truth(webshop_data.truth)
     assert sampled.k == full.k
