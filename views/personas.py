@@ -182,6 +182,14 @@ def _quality(result: personas.PersonaSet) -> None:
             customers=format_number(result.n_customers, language),
         )
     )
+    if result.sample is not None:
+        st.caption(
+            T(
+                "pfeat_personas.sample_caption",
+                buyers=format_number(result.sample.buyers, language),
+                sample=format_number(result.sample.size, language),
+            )
+        )
     with st.expander(T("personas.criterion.title")):
         if result.automatic:
             st.caption(T("personas.criterion.auto", k=result.k))

@@ -34,6 +34,14 @@ from kundenmodell.engine.periods import (
     spell_events,
     spell_events_of_periods,
 )
+from kundenmodell.engine.persona_features import (
+    KeyedPersonaPurchases,
+    keyed_persona_purchases,
+    persona_behaviour,
+    persona_mix,
+    persona_purchases,
+    sample_customers,
+)
 from kundenmodell.engine.purchases import MONEY, as_float, last_day, money, purchase_rows, purchases
 from kundenmodell.engine.scores import rfm_scores, value_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
@@ -43,6 +51,7 @@ __all__ = [
     "MONEY",
     "PURCHASE_COLUMNS",
     "EngineTables",
+    "KeyedPersonaPurchases",
     "KeyedPurchases",
     "activity_class",
     "activity_code",
@@ -57,6 +66,7 @@ __all__ = [
     "day_totals",
     "frame_table",
     "key_table",
+    "keyed_persona_purchases",
     "keyed_purchases",
     "last_day",
     "materialised",
@@ -65,9 +75,13 @@ __all__ = [
     "monthly_totals",
     "open_source",
     "period_totals",
+    "persona_behaviour",
+    "persona_mix",
+    "persona_purchases",
     "purchase_rows",
     "purchases",
     "rfm_scores",
+    "sample_customers",
     "scalars",
     "spell_events",
     "spell_events_of_periods",

@@ -9,7 +9,8 @@ True
 
 Modules: :mod:`~kundenmodell.personas.features` (one row per customer),
 :mod:`~kundenmodell.personas.latent` (the latent class model and why),
-:mod:`~kundenmodell.personas.clustering` (choosing k), :mod:`~kundenmodell.personas.quality`
+:mod:`~kundenmodell.personas.clustering` (choosing k), :mod:`~.sampling` (fitting on a sample
+of a large base), :mod:`~kundenmodell.personas.quality`
 (silhouette, stability, certainty, ARI), :mod:`~kundenmodell.personas.profile` (the profile
 sheet as data), :mod:`~kundenmodell.personas.text` (… in words), :mod:`~.cards` (HTML),
 :mod:`~.image` (PNG), :mod:`~.pdf` (printable vector PDF), :mod:`~.export` (Markdown, JSON),
@@ -25,14 +26,17 @@ from kundenmodell.personas.features import (
 from kundenmodell.personas.persona_set import PersonaSet, build, initials, sharpening_columns
 from kundenmodell.personas.profile import Persona, Statement, Trait
 from kundenmodell.personas.quality import Quality, adjusted_rand_index
+from kundenmodell.personas.sampling import PERSONA_SAMPLE, Sample
 from kundenmodell.personas.text import Sheet, sheet
 
 __all__ = [
     "DEFAULT_FEATURES",
     "FEATURES",
+    "PERSONA_SAMPLE",
     "Persona",
     "PersonaSet",
     "Quality",
+    "Sample",
     "Sheet",
     "Statement",
     "Trait",

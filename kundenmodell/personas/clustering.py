@@ -35,13 +35,19 @@ class Clustering:
     """The fitted model, every customer's membership probabilities (rows of the design,
     classes ordered by size, largest first) and the criterion table: one row per candidate k
     with ``log_likelihood``, ``n_parameters``, ``bic``, ``icl`` (on the selection sample) and
-    ``chosen``."""
+    ``chosen``. ``order`` lists the model's classes in that order."""
 
     model: LatentClassModel
     posterior: np.ndarray
     criterion: pd.DataFrame
     k: int
     automatic: bool
+    order: np.ndarray
+
+    def assign(self, design: Design) -> np.ndarray:
+        """Membership probabilities of other customers (rows of ``design``, encoded as the
+        fitted ones), classes in the order of :attr:`posterior`."""
+        return self.model.predict_proba(design)[:, self.order]
 
 
 def neighbours(k: int) -> list[int]:
@@ -110,4 +116,4 @@ def cluster(design: Design, k: int | None, seed: int) -> Clustering:
         model = LatentClassModel(chosen, seed=seed).fit(design, start=model)
     posterior = model.predict_proba(design)
     order = np.argsort(-posterior.sum(axis=0), kind="stable")
-    return Clustering(model, posterior[:, order], criterion, chosen, k is None)
+    return Clustering(model, posterior[:, order], criterion, chosen, k is None, order)

@@ -12,8 +12,9 @@ Three kinds of feature, each kept in the form that describes it best:
   "mix" is really one customer-level fact repeated on every purchase row, is decided in
   :mod:`kundenmodell.personas.evidence`).
 
-Everything is computed for all customers at once with numpy (``bincount`` over integer
-customer codes); nothing loops over customers.
+Everything is computed for all customers at once: the purchase features as one grouped scan in
+the engine (:mod:`kundenmodell.engine.persona_features`), the customer table's with numpy;
+nothing loops over customers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.segments import nps_group
@@ -36,7 +38,6 @@ Kind = Literal["numeric", "categorical", "mix"]
 UNKNOWN = "unknown"
 OTHER = "other"
 DAYS_PER_YEAR = 365.25
-MIN_TENURE_DAYS = 30
 REGION_MIN_SHARE = 0.01
 MAX_REGIONS = 15
 MAX_LEVELS = 12
@@ -186,7 +187,8 @@ def customer_features(
       frequent such cities), else ``other`` (a smaller place);
     - ``purchase_rate``: purchases per year since the first purchase,
       n / max(days from first purchase to ``as_of``, 30) × 365.25;
-    - ``basket``: mean amount per purchase; ``quantity``: mean quantity per purchase;
+    - ``basket``: mean amount per purchase; ``quantity``: mean quantity per purchase (both over
+      the purchases where the value is known, NaN when none is);
     - ``recency_days``, ``frequency``, ``monetary``: RFM (days since the last purchase,
       purchases, total amount); ``rhythm_days``: mean days between purchase days (repeat
       buyers only);
@@ -194,28 +196,37 @@ def customer_features(
       answered);
     - mixes ``category``, ``channel``, ``consumer_role``: purchases per level.
 
+    The purchase features are reduced in the engine
+    (:mod:`kundenmodell.engine.persona_features`), with the customers' positions as keys.
+
     Raises ``DataError("error.personas.no_purchases")`` when no dated purchase exists and
     ``error.personas.no_customers`` when nobody is left to cluster.
     """
     customers = dataset.customers.drop_duplicates("customer_id")
     all_ids = pd.Index(customers["customer_id"].to_numpy())
-    purchases, as_of_day, levels = _dated_purchases(dataset.transactions, all_ids, as_of)
-    codes = purchases["code"].to_numpy()
-    counts = np.bincount(codes, minlength=len(all_ids))
+    keyed, as_of_day = _dated_purchases(dataset.transactions, all_ids, as_of)
+    as_of_stamp = pd.Timestamp(as_of_day, unit="D")
+    bought = engine.persona_purchases(keyed.table, as_of_stamp)
+    per_customer = engine.to_pandas(engine.persona_behaviour(bought, as_of_stamp))
+    keys = per_customer["customer_id"].to_numpy(np.int64)
+    counts = np.zeros(len(all_ids), dtype=np.int64)
+    counts[keys] = per_customer["purchases"].to_numpy(np.int64)
     keep = np.flatnonzero(counts > 0) if buyers_only else np.arange(len(all_ids))
     if keep.size == 0:
         raise DataError("error.personas.no_customers")
-    new_code = np.full(len(all_ids), -1)
-    new_code[keep] = np.arange(len(keep))
-    purchases = purchases.assign(code=new_code[codes])
-    purchases = purchases[purchases["code"] >= 0]
+    row_of = np.full(len(all_ids), -1)
+    row_of[keep] = np.arange(len(keep))
     rows = customers.iloc[keep].reset_index(drop=True)
 
     numeric: dict[str, np.ndarray] = {}
     categorical: dict[str, pd.Categorical] = {}
     mixes: dict[str, Mix] = {}
     _demographics(rows, as_of_day, numeric, categorical)
-    revenue = _behaviour(purchases, levels, len(keep), as_of_day, numeric, mixes)
+    revenue = _behaviour(per_customer.assign(row=row_of[keys]), len(keep), numeric)
+    for column, names in keyed.levels.items():
+        counted = engine.to_pandas(engine.persona_mix(bought, column))
+        if not counted.empty:
+            mixes[column] = _mix(counted, row_of, names, len(keep))
     _relationship(rows, numeric, categorical)
 
     produced = {**numeric, **categorical, **mixes}
@@ -231,7 +242,7 @@ def customer_features(
         ),
         mixes={n: v for n, v in mixes.items() if n in available},
         revenue=revenue,
-        as_of=None if as_of_day is None else pd.Timestamp(as_of_day, unit="D"),
+        as_of=as_of_stamp,
         available=available,
         missing=missing,
         constant=constant,
@@ -240,45 +251,19 @@ def customer_features(
 
 def _dated_purchases(
     transactions: pd.DataFrame, ids: pd.Index, as_of: object | None
-) -> tuple[pd.DataFrame, int | None, dict[str, tuple[str, ...]]]:
-    """Purchases of known customers with a date up to ``as_of``: customer code, day number,
-    amount and quantity, and the codes of category, channel and consumer role (−1 missing);
-    the as-of day (days since 1970); the level names of the coded columns."""
+) -> tuple[engine.KeyedPersonaPurchases, int]:
+    """The purchases as an engine table keyed by the positions of ``ids``, and the as-of day
+    (days since 1970): ``as_of``, else the last purchase date (of any row with a date)."""
     if transactions is None or transactions.empty or "customer_id" not in transactions.columns:
         raise DataError("error.personas.no_purchases")
     if "date" not in transactions.columns:
         raise DataError("error.missing_column", table="transactions", column="date")
-    dates = transactions["date"]
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        dates = pd.to_datetime(dates, errors="coerce")
-    days = dates.to_numpy().astype("datetime64[D]")
-    valid = ~np.isnat(days)
-    day_numbers = days.astype(np.int64)
-    if not valid.any():
+    keyed = engine.keyed_persona_purchases(transactions, ids)
+    last = engine.last_day(engine.purchase_rows(keyed.table))
+    if last is None:
         raise DataError("error.personas.no_purchases")
-    if as_of is None:
-        as_of_day = int(day_numbers[valid].max())
-    else:
-        stamp = pd.Timestamp(as_of)
-        as_of_day = int(np.datetime64(stamp.normalize().date(), "D").astype(np.int64))
-    # Factorise the purchases' ids first and look up only the distinct ones: a hash look-up of
-    # every purchase row costs several times more on string ids.
-    purchase_codes, distinct = pd.factorize(transactions["customer_id"])
-    lookup = np.append(ids.get_indexer(distinct), -1)  # -1 (missing id) maps to -1
-    codes = lookup[purchase_codes]
-    keep = valid & (codes >= 0) & (day_numbers <= as_of_day)
-    frame = pd.DataFrame({"code": codes[keep], "day": day_numbers[keep]})
-    for column in ("amount", "quantity"):
-        if column in transactions.columns:
-            values = pd.to_numeric(transactions[column], errors="coerce").to_numpy(float)
-            frame[column] = values[keep]
-    levels: dict[str, tuple[str, ...]] = {}
-    for column in ("category", "channel", "consumer_role"):
-        if column in transactions.columns:
-            level_codes, names = pd.factorize(transactions[column])
-            frame[column] = level_codes[keep]
-            levels[column] = tuple(str(name) for name in names)
-    return frame, as_of_day, levels
+    stamp = last if as_of is None else pd.Timestamp(as_of).normalize()
+    return keyed, int(np.datetime64(stamp.date(), "D").astype(np.int64))
 
 
 def _present(frame: pd.DataFrame, column: str) -> bool:
@@ -306,52 +291,30 @@ def _demographics(
         categorical["region"] = _regions(rows["city"])
 
 
-def _behaviour(
-    purchases: pd.DataFrame,
-    levels: dict[str, tuple[str, ...]],
-    n: int,
-    as_of_day: int | None,
-    numeric: dict[str, np.ndarray],
-    mixes: dict[str, Mix],
-) -> np.ndarray:
-    """Behaviour features into ``numeric``/``mixes``; returns the revenue per customer."""
-    code = purchases["code"].to_numpy()
-    day = purchases["day"].to_numpy()
-    count = np.bincount(code, minlength=n).astype(float)
-    bought = count > 0
-    first = np.full(n, np.iinfo(np.int64).max)
-    last = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(first, code, day)
-    np.maximum.at(last, code, day)
-    first_f = np.where(bought, first, np.nan).astype(float)
-    last_f = np.where(bought, last, np.nan).astype(float)
-    tenure = np.maximum(as_of_day - first_f, MIN_TENURE_DAYS)
-    numeric["purchase_rate"] = np.where(bought, count / tenure * DAYS_PER_YEAR, np.nan)
-    numeric["frequency"] = np.where(bought, count, np.nan)
-    numeric["recency_days"] = as_of_day - last_f
-    distinct = purchases[["code", "day"]].drop_duplicates()
-    purchase_days = np.bincount(distinct["code"].to_numpy(), minlength=n).astype(float)
-    numeric["rhythm_days"] = np.where(
-        purchase_days > 1, (last_f - first_f) / np.maximum(purchase_days - 1, 1), np.nan
-    )
+def _behaviour(per_customer: pd.DataFrame, n: int, numeric: dict[str, np.ndarray]) -> np.ndarray:
+    """Behaviour features into ``numeric`` from the engine's per-customer figures
+    (:func:`~kundenmodell.engine.persona_behaviour`, with ``row``: the customer's row, −1 for
+    customers not kept); NaN for customers without purchases. Returns the revenue per customer
+    (0 without amounts)."""
+    kept = per_customer[per_customer["row"] >= 0]
+    row = kept["row"].to_numpy()
+
+    def spread(column: str, empty: float = np.nan) -> np.ndarray:
+        values = np.full(n, empty)
+        values[row] = kept[column].to_numpy(dtype=float, na_value=np.nan)
+        return values
+
+    numeric["purchase_rate"] = spread("purchase_rate")
+    numeric["frequency"] = spread("purchases")
+    numeric["recency_days"] = spread("recency_days")
+    numeric["rhythm_days"] = spread("rhythm_days")
     revenue = np.zeros(n)
-    for column, name in (("amount", "basket"), ("quantity", "quantity")):
-        if column not in purchases.columns:
-            continue
-        values = purchases[column].to_numpy(float)
-        known = ~np.isnan(values)
-        if not known.any():
-            continue
-        total = np.bincount(code[known], values[known], minlength=n)
-        given = np.bincount(code[known], minlength=n)
-        numeric[name] = np.where(given > 0, total / np.maximum(given, 1), np.nan)
-        if column == "amount":
-            revenue = total
-            numeric["monetary"] = np.where(bought, total, np.nan)
-    for column, names in levels.items():
-        level_codes = purchases[column].to_numpy()
-        if (level_codes >= 0).any():
-            mixes[column] = _mix(code, level_codes, names, n)
+    if kept["amount_known"].sum() > 0:
+        revenue = spread("amount_total", 0.0)
+        numeric["basket"] = spread("basket")
+        numeric["monetary"] = spread("amount_total")
+    if kept["quantity_known"].sum() > 0:
+        numeric["quantity"] = spread("quantity")
     return revenue
 
 
@@ -402,16 +365,20 @@ def _regions(city: pd.Series) -> pd.Categorical:
     return _levels(city, keep=list(share.index[share >= REGION_MIN_SHARE][:MAX_REGIONS]))
 
 
-def _mix(code: np.ndarray, level_codes: np.ndarray, names: tuple[str, ...], n: int) -> Mix:
-    """Purchases per customer and level, levels ordered by frequency (most frequent first)."""
-    known = level_codes >= 0
-    frequency = np.bincount(level_codes[known], minlength=len(names))
+def _mix(counted: pd.DataFrame, row_of: np.ndarray, names: tuple[str, ...], n: int) -> Mix:
+    """Purchases per customer and level from the engine's (customer, level, purchases) rows,
+    levels ordered by frequency (most frequent first, ties in order of first appearance)."""
+    row = row_of[counted["customer_id"].to_numpy(np.int64)]
+    kept = row >= 0
+    level = counted["level"].to_numpy(np.int64)[kept]
+    purchases = counted["purchases"].to_numpy(np.int64)[kept]
+    row = row[kept]
+    frequency = np.bincount(level, purchases, minlength=len(names))
     order = np.flatnonzero(frequency)[np.argsort(-frequency[frequency > 0], kind="stable")]
     rank = np.full(len(names), -1)
     rank[order] = np.arange(len(order))
-    width = len(order)
-    flat = code[known] * width + rank[level_codes[known]]
-    counts = np.bincount(flat, minlength=n * width).astype(float).reshape(n, width)
+    counts = np.zeros((n, len(order)))
+    counts[row, rank[level]] = purchases
     return Mix(counts, tuple(names[i] for i in order))
 
 

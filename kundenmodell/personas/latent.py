@@ -114,6 +114,98 @@ def quantile_bins(values: np.ndarray, bins: int = N_BINS) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=categories)
 
 
+@dataclass(frozen=True, eq=False)
+class Encoding:
+    """How a feature table becomes a :class:`Design`, learnt on one table (:func:`fit_encoding`)
+    and applied to the rows of any table of the same customers' features (:meth:`design`): the
+    personas can be fitted on a sample and every customer labelled with the same columns.
+
+    Per block (``names``, ``kinds``, ``levels``): ``numeric`` numbers fall into the quantile bin
+    whose lowest fitted value (``edges``) they reach (below the lowest: the first bin), NaN into
+    ``unknown``; ``categorical`` and ``modal`` (a repeated mix by its most frequent level) keep
+    the table's levels; ``mix`` counts are scaled with the fitted ρ (``correlation``) and
+    ``cap``. A value whose level the fitted rows never had (NaN where every fitted value was
+    known) adds nothing to its block, as if that feature were not observed.
+    """
+
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+    levels: tuple[tuple[str, ...], ...]
+    edges: dict[str, np.ndarray]
+    correlation: dict[str, float]
+    cap: float
+
+    def design(self, table: FeatureTable) -> Design:
+        """The design of ``table``'s rows in the fitted columns."""
+        parts = []
+        for name, kind, levels in zip(self.names, self.kinds, self.levels, strict=True):
+            if kind == "numeric":
+                values = table.numeric[name].to_numpy(float)
+                bins = np.searchsorted(self.edges[name], values, side="right") - 1
+                unknown = len(levels) - 1 if levels[-1] == UNKNOWN else -1
+                codes = np.where(np.isnan(values), unknown, np.maximum(bins, 0))
+            elif kind == "categorical":
+                codes = pd.Categorical(table.categorical[name], categories=levels).codes
+            elif kind == "modal":
+                codes = modal_level(table.mixes[name]).codes
+            else:
+                mix = table.mixes[name]
+                parts.append(sp.csr_matrix(effective_counts(mix, self.correlation[name], self.cap)))
+                continue
+            parts.append(_indicator(np.asarray(codes, dtype=np.int64), len(levels)))
+        matrix = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((len(table), 0))
+        blocks = np.repeat(np.arange(len(self.names)), [len(lv) for lv in self.levels])
+        return Design(matrix, blocks, self.names, self.levels)
+
+
+def fit_encoding(
+    table: FeatureTable,
+    features: Sequence[str],
+    *,
+    bins: int = N_BINS,
+    cap: float = PURCHASE_CAP,
+) -> Encoding:
+    """The :class:`Encoding` of ``features`` (those available in ``table``, in the given order)
+    learnt on ``table``: numbers in :func:`quantile_bins` of its rows, mixes weighed by
+    :func:`~kundenmodell.personas.evidence.mix_evidence` on its rows (a repeated
+    customer-level fact as its most frequent level, a genuine mix as effective counts)."""
+    repeated, correlation = mix_evidence(table, features)
+    names: list[str] = []
+    kinds: list[str] = []
+    levels: list[tuple[str, ...]] = []
+    edges: dict[str, np.ndarray] = {}
+    for name in features:
+        if name in table.numeric.columns:
+            values = table.numeric[name].to_numpy(float)
+            binned = quantile_bins(values, bins)
+            codes = binned.codes.astype(np.int64)
+            known = ~np.isnan(values)
+            lowest = np.full(int(codes[known].max()) + 1 if known.any() else 0, np.inf)
+            np.minimum.at(lowest, codes[known], values[known])
+            edges[name] = lowest
+            kind, block = "numeric", tuple(str(level) for level in binned.categories)
+        elif name in table.categorical.columns:
+            categories = pd.Categorical(table.categorical[name]).categories
+            kind, block = "categorical", tuple(str(level) for level in categories)
+        elif name in repeated:
+            kind, block = "modal", (*table.mixes[name].levels, UNKNOWN)
+        elif name in table.mixes:
+            kind, block = "mix", table.mixes[name].levels
+        else:
+            continue
+        names.append(name)
+        kinds.append(kind)
+        levels.append(block)
+    return Encoding(
+        tuple(names),
+        tuple(kinds),
+        tuple(levels),
+        edges,
+        {n: correlation[n] for n in names if n in correlation},
+        cap,
+    )
+
+
 def encode(
     table: FeatureTable,
     features: Sequence[str],
@@ -121,42 +213,15 @@ def encode(
     bins: int = N_BINS,
     cap: float = PURCHASE_CAP,
 ) -> Design:
-    """The :class:`Design` of ``features`` (those available in ``table``, in the given order).
-
-    Mixes are weighed by :func:`~kundenmodell.personas.evidence.mix_evidence`: a repeated
-    customer-level fact as its most frequent level, a genuine mix as effective counts.
-    """
-    n = len(table)
-    repeated, correlation = mix_evidence(table, features)
-    parts: list[sp.csr_matrix] = []
-    names: list[str] = []
-    levels: list[tuple[str, ...]] = []
-    for name in features:
-        if name in table.numeric.columns:
-            block = _one_hot(quantile_bins(table.numeric[name].to_numpy(float), bins))
-        elif name in table.categorical.columns:
-            block = _one_hot(pd.Categorical(table.categorical[name]))
-        elif name in repeated:
-            block = _one_hot(modal_level(table.mixes[name]))
-        elif name in table.mixes:
-            mix = table.mixes[name]
-            block = (sp.csr_matrix(effective_counts(mix, correlation[name], cap)), mix.levels)
-        else:
-            continue
-        matrix, block_levels = block
-        parts.append(matrix)
-        names.append(name)
-        levels.append(block_levels)
-    matrix = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((n, 0))
-    blocks = np.repeat(np.arange(len(names)), [len(lv) for lv in levels])
-    return Design(matrix, blocks, tuple(names), tuple(levels))
+    """The :class:`Design` of ``features`` in ``table``, encoded as learnt on ``table`` itself
+    (:func:`fit_encoding`)."""
+    return fit_encoding(table, features, bins=bins, cap=cap).design(table)
 
 
-def _one_hot(values: pd.Categorical) -> tuple[sp.csr_matrix, tuple[str, ...]]:
-    codes = values.codes.astype(np.int64)
-    n, width = len(codes), len(values.categories)
-    matrix = sp.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, width))
-    return matrix, tuple(str(level) for level in values.categories)
+def _indicator(codes: np.ndarray, width: int) -> sp.csr_matrix:
+    """One 1 per row in column ``codes[row]``; rows with code −1 stay empty."""
+    rows = np.flatnonzero(codes >= 0)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, codes[rows])), shape=(len(codes), width))
 
 
 class LatentClassModel:

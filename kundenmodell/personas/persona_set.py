@@ -19,9 +19,10 @@ from kundenmodell.personas.features import (
     customer_features,
     resolve_features,
 )
-from kundenmodell.personas.latent import encode
+from kundenmodell.personas.latent import fit_encoding
 from kundenmodell.personas.profile import Persona, profile_clusters
 from kundenmodell.personas.quality import Quality, adjusted_rand_index, assess
+from kundenmodell.personas.sampling import PERSONA_SAMPLE, Sample, assign, draw
 
 EDITABLE = ("name", "description", "quote")
 """The card fields a user may rewrite (:meth:`PersonaSet.with_edits`)."""
@@ -41,7 +42,11 @@ class PersonaSet:
     effect; ``features``: the per-customer feature table (for drill-down); ``used_once``: the
     purchase columns that turned out to be customer-level facts repeated on every purchase row
     and were counted once per customer; ``duplicates``: features left out because they repeat
-    another one (see :mod:`kundenmodell.personas.evidence`).
+    another one (see :mod:`kundenmodell.personas.evidence`); ``sample``: the buyers the
+    personas were fitted on when there were too many to fit on all (None: fitted on all;
+    :mod:`kundenmodell.personas.sampling`) — ``criterion`` and ``quality`` then describe the
+    fit on the sample, while ``labels``, ``membership`` and the profile sheets cover every
+    buyer.
     """
 
     labels: pd.Series
@@ -61,6 +66,7 @@ class PersonaSet:
     currency: str = "EUR"
     used_once: tuple[str, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
+    sample: Sample | None = None
 
     def persona_of(self, customer_id: object) -> Persona:
         """The persona of one customer; ``DataError("error.personas.unknown_customer")`` when the
@@ -118,6 +124,7 @@ def build(
     seed: int = 0,
     buyers_only: bool = True,
     as_of: object | None = None,
+    sample_size: int = PERSONA_SAMPLE,
 ) -> PersonaSet:
     """Buyer personas built from ``dataset``.
 
@@ -129,8 +136,10 @@ def build(
     count once per customer, and of two features with the same information one is used
     (``used_once``, ``duplicates``; :mod:`kundenmodell.personas.evidence`). ``k=None``
     chooses 3–8 personas by ICL (:mod:`kundenmodell.personas.clustering`), an integer fixes it
-    (2–10). The same data,
-    arguments and ``seed`` always give the same personas.
+    (2–10). With more than ``sample_size`` buyers the model is fitted on a reproducible random
+    sample of them and every buyer is then labelled (``sample``;
+    :mod:`kundenmodell.personas.sampling`). The same data, arguments and ``seed`` always give
+    the same personas.
 
     Method (details in :mod:`kundenmodell.personas.latent`): a latent class model — a mixture
     of independent categorical distributions fitted by EM — on numbers cut into quintile bins,
@@ -148,21 +157,29 @@ def build(
     """
     requested = resolve_features(features)
     table = customer_features(dataset, as_of=as_of, buyers_only=buyers_only)
-    evidence = weigh(table, requested)
+    rows = draw(table.ids, sample_size, seed) if len(table) > sample_size else None
+    fitted = table if rows is None else table.take(rows)
+    evidence = weigh(fitted, requested)
     used = evidence.used
     if not used:
         raise DataError("error.personas.no_features")
     missing = tuple(name for name in requested if name in table.missing)
-    design = encode(table, used)
+    encoding = fit_encoding(fitted, used)
+    design = encoding.design(fitted)
     result = cluster(design, k, seed)
-    labels = result.posterior.argmax(axis=1)
-    quality = assess(table, design, used, labels, result.posterior, seed)
-    personas, traits = profile_clusters(table, labels, result.posterior, quality)
+    posterior, fitted_posterior = result.posterior, result.posterior
+    if rows is not None:
+        posterior = assign(result, encoding, table)
+        largest_first = np.argsort(-posterior.sum(axis=0), kind="stable")
+        posterior = posterior[:, largest_first]
+        fitted_posterior = fitted_posterior[:, largest_first]
+    labels = posterior.argmax(axis=1)
+    fitted_labels = fitted_posterior.argmax(axis=1)
+    quality = assess(fitted, design, used, fitted_labels, fitted_posterior, seed)
+    personas, traits = profile_clusters(table, labels, posterior, quality)
     return PersonaSet(
         labels=pd.Series(labels, index=table.ids, name="persona"),
-        membership=pd.DataFrame(
-            result.posterior, index=table.ids, columns=[p.key for p in personas]
-        ),
+        membership=pd.DataFrame(posterior, index=table.ids, columns=[p.key for p in personas]),
         personas=personas,
         quality=quality,
         features_used=used,
@@ -178,6 +195,7 @@ def build(
         currency=dataset.currency,
         used_once=tuple(name for name in evidence.repeated if name in used),
         duplicates=evidence.duplicates,
+        sample=None if rows is None else Sample(fitted.ids, fitted_labels, len(table)),
     )
 
 
