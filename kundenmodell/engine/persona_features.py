@@ -103,9 +103,9 @@ def persona_purchases(transactions: ibis.Table, until: object | None = None) -> 
 def persona_behaviour(purchases: ibis.Table, as_of: object) -> ibis.Table:
     """One row per customer of :func:`persona_purchases` with the figures of the module
     docstring (durations in days as floats)."""
-    # Totals are exact decimals summed (purchases.MONEY): the same in every run on any number
-    # of threads. One grouping with a distinct count: grouping by customer and day first costs about half
-    # as much again, as nearly every purchase of a customer falls on a day of its own.
+    # Totals are exact decimals summed (purchases.MONEY): the same in every run on any number of
+    # threads. One grouping with a distinct count: grouping by customer and day first costs about
+    # half as much again, as nearly every purchase of a customer falls on a day of its own.
     per_customer = purchases.group_by("customer_id").aggregate(
         purchases=ibis._.count().cast(dtypes.int64),
         first_day=purchases["day"].min(),
