@@ -8,6 +8,8 @@ the next run). Every step runs in a fresh process on DuckDB over the folder:
 - ``overview``: :func:`kundenmodell.segments.in_place.segment_report_in_place`;
 - ``CLV inputs``: the compressed (x, t_x, T) histogram with weights
   (:func:`kundenmodell.engine.clv_histogram`) and the BG/NBD fit on it;
+- ``persona features``: the purchase features and category/channel mixes of the persona
+  sample (500,000 buyers drawn in the engine), what the personas are fitted on at this size;
 
 with the peak resident memory (``VmHWM``) of the process. ``--spark`` runs the overview of the
 smallest folder on Spark local too. DuckDB's memory is capped with
@@ -96,8 +98,30 @@ def child(mode: str, folder: str) -> dict:
     )
     figures["bgnbd_fit_s"] = time.perf_counter() - started
     figures["bgnbd_params"] = {key: float(value) for key, value in model.params_.items()}
+    started = time.perf_counter()
+    features = _persona_sample_features(tables, end)
+    figures["persona_features_s"] = time.perf_counter() - started
+    figures["persona_sample"] = features
     figures["peak_mb"] = _peak_mb()
     return figures
+
+
+def _persona_sample_features(tables: object, end: object) -> int:
+    """The purchase features of the persona sample (at most ``PERSONA_SAMPLE`` buyers drawn in
+    the engine), as :func:`kundenmodell.personas.build` fits them at this size: the number of
+    sampled buyers."""
+    from kundenmodell import engine
+    from kundenmodell.personas.sampling import PERSONA_SAMPLE
+
+    purchases = engine.persona_purchases(tables.transactions, end)
+    buyers = purchases.select("customer_id").distinct()
+    sample = engine.sample_customers(buyers, PERSONA_SAMPLE, seed=0)
+    chosen = purchases.semi_join(sample, "customer_id")
+    features = engine.to_pandas(engine.persona_behaviour(chosen, end))
+    for column in ("category", "channel"):
+        if column in chosen.columns:
+            engine.to_pandas(engine.persona_mix(chosen, column))
+    return len(features)
 
 
 def _run_child(mode: str, folder: Path) -> dict:
@@ -153,7 +177,8 @@ def run(sizes: list[int], seed: int, home: Path | None, spark: bool) -> None:
 def _print_row(size: int, step: dict) -> None:
     print(
         f"{size:>12,} purchases: overview {step['overview_s']:.1f} s, CLV histogram "
-        f"{step['clv_histogram_s']:.1f} s, BG/NBD {step['bgnbd_fit_s']:.1f} s, "
+        f"{step['clv_histogram_s']:.1f} s, BG/NBD {step['bgnbd_fit_s']:.1f} s, persona features "
+        f"{step['persona_features_s']:.1f} s, "
         f"peak RSS {step['peak_mb']:,.0f} MB",
         flush=True,
     )
@@ -167,14 +192,15 @@ def _report(figures: dict) -> None:
     )
     print(
         f"{'purchases':>12} {'customers':>11} {'overview s':>11} {'CLV hist s':>11}"
-        f" {'rows':>8} {'fit s':>6} {'peak MB':>8} {'µs/purchase':>12}"
+        f" {'rows':>8} {'fit s':>6} {'personas s':>10} {'peak MB':>8} {'µs/purchase':>12}"
     )
     for _, step in sorted(figures["sizes"].items()):
-        total = step["overview_s"] + step["clv_histogram_s"]
+        total = step["overview_s"] + step["clv_histogram_s"] + step["persona_features_s"]
         print(
             f"{step['purchases']:>12,} {step['customers']:>11,} {step['overview_s']:>11.1f}"
             f" {step['clv_histogram_s']:>11.1f} {step['clv_histogram_rows']:>8,}"
-            f" {step['bgnbd_fit_s']:>6.1f} {step['peak_mb']:>8,.0f}"
+            f" {step['bgnbd_fit_s']:>6.1f} {step['persona_features_s']:>10.1f}"
+            f" {step['peak_mb']:>8,.0f}"
             f" {1e6 * total / step['purchases']:>12.2f}"
         )
     if "spark" in figures:
