@@ -4,6 +4,10 @@ Streamlit fades captions with 60 % opacity (text #828180 on white: contrast 3.9:
 4.5:1 that WCAG 2.1 AA asks for normal text; the workbench uses captions for intros and key
 notes, so they are drawn opaque in a mid grey instead (#5c5a56: 6.6:1), still lighter than
 the body text. The theme has no setting for it.
+
+Text fields in forms add Streamlit's own "Press Enter to submit form" in English whatever the
+page's language, and Streamlit has no way to translate it: it is hidden (Enter still submits,
+and every form has its labelled button).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from ui.session import T, lang
 
 _RULES = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; color: #5c5a56; }
+[data-testid="InputInstructions"] { display: none; }
 </style>"""
 
 
