@@ -73,21 +73,37 @@ def spell_events(purchases: ibis.Table, period: str, inactive_periods: int) -> i
     return spell_events_of_periods(customer_periods(purchases, period), inactive_periods)
 
 
-def spell_events_of_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
-    """:func:`spell_events` of :func:`customer_periods` already reduced (shared with
-    :func:`cohort_cells_of_periods`, so the purchases are grouped once)."""
+FLAG_COLUMNS = ("new", "reactivated", "ends", "cohort")
+
+
+def flag_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
+    """:func:`customer_periods` pairs with what one window over each customer's periods in
+    order tells: ``new`` (the first period), ``reactivated`` (at least ``inactive_periods``
+    after the previous one), ``ends`` (no next period within ``inactive_periods``) as 0/1, and
+    ``cohort`` (the first period, a running minimum in that order). Churn and cohorts both read
+    it, so the customers' periods are sorted once."""
     window = ibis.window(group_by="customer_id", order_by="ordinal")
-    previous = pairs["ordinal"].lag().over(window)
-    following = pairs["ordinal"].lead().over(window)
-    flagged = pairs.mutate(
+    ordinal = pairs["ordinal"]
+    previous = ordinal.lag().over(window)
+    following = ordinal.lead().over(window)
+    return pairs.mutate(
         new=previous.isnull().cast(dtypes.int64),
-        reactivated=(pairs["ordinal"] - previous >= inactive_periods)
-        .fill_null(False)
-        .cast(dtypes.int64),
-        ends=(following.isnull() | (following - pairs["ordinal"] >= inactive_periods)).cast(
-            dtypes.int64
-        ),
+        reactivated=(ordinal - previous >= inactive_periods).fill_null(False).cast(dtypes.int64),
+        ends=(following.isnull() | (following - ordinal >= inactive_periods)).cast(dtypes.int64),
+        cohort=ordinal.min().over(window),
     )
+
+
+def _flagged(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
+    if set(FLAG_COLUMNS) <= set(pairs.columns):
+        return pairs
+    return flag_periods(pairs, inactive_periods)
+
+
+def spell_events_of_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
+    """:func:`spell_events` of :func:`customer_periods` already reduced, or of their
+    :func:`flag_periods` (shared with :func:`cohort_cells_of_periods`)."""
+    flagged = _flagged(pairs, inactive_periods)
     return (
         flagged.group_by("ordinal")
         .aggregate(
@@ -106,9 +122,10 @@ def cohort_cells(purchases: ibis.Table, period: str) -> ibis.Table:
 
 
 def cohort_cells_of_periods(pairs: ibis.Table) -> ibis.Table:
-    """:func:`cohort_cells` of :func:`customer_periods` already reduced."""
-    first = pairs["ordinal"].min().over(ibis.window(group_by="customer_id"))
-    cells = pairs.mutate(cohort=first).mutate(periods_since=ibis._.ordinal - ibis._.cohort)
+    """:func:`cohort_cells` of :func:`customer_periods` already reduced, or of their
+    :func:`flag_periods`."""
+    flagged = _flagged(pairs, 1)  # the cohort does not depend on the inactive periods
+    cells = flagged.mutate(periods_since=flagged["ordinal"] - flagged["cohort"])
     return (
         cells.group_by(["cohort", "periods_since"])
         .aggregate(active=cells.count().cast(dtypes.int64))

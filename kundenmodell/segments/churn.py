@@ -47,7 +47,8 @@ def churn_of_table(
     periods: ibis.Table | None = None,
 ) -> pd.DataFrame:
     """:func:`churn_rate` of an engine table of purchases, up to the day ``as_of``;
-    ``periods``: its :func:`~kundenmodell.engine.customer_periods` when already reduced."""
+    ``periods``: its :func:`~kundenmodell.engine.customer_periods` when already reduced, or
+    their :func:`~kundenmodell.engine.flag_periods` (shared with the cohorts)."""
     if inactive_periods < 1:
         raise DataError("error.segments.invalid_window")
     last = _ordinal_of(as_of, period)

@@ -99,8 +99,9 @@ def segment_report_in_place(
         with engine.materialised(engine.period_totals(days, "M")) as months:
             monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
             pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
-            churn = churn_of_table(transactions, as_of, "M", inactive_months, periods=pairs)
-            cohorts = cohorts_of_table(transactions, as_of, "M", periods=pairs)
+            with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
+                churn = churn_of_table(transactions, as_of, "M", inactive_months, periods=flagged)
+                cohorts = cohorts_of_table(transactions, as_of, "M", periods=flagged)
     summary = activity_summary.set_index("activity")
     bought = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
     recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)

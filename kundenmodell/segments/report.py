@@ -163,8 +163,9 @@ def segment_report(
         with engine.materialised(engine.period_totals(days, "M")) as months:
             monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
             pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
-            churn = churn_of_table(table, as_of, "M", inactive_months, periods=pairs)
-            cohorts = cohorts_of_table(table, as_of, "M", periods=pairs)
+            with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
+                churn = churn_of_table(table, as_of, "M", inactive_months, periods=flagged)
+                cohorts = cohorts_of_table(table, as_of, "M", periods=flagged)
     activity = keyed_with_never_bought(keys, codes, keyed, customers, customer_keys)
     per_customer.index = keyed.ids_of(keys)
     rfm_table = with_segments(per_customer, RFM_BINS)
