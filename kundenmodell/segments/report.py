@@ -73,8 +73,14 @@ def activity_summary(
     """
     classes = len(ACTIVITY_CLASSES)
     counts = np.bincount(activity.array.codes, minlength=classes)
-    revenue_by_class = np.bincount(
-        buyer_codes, weights=revenue.to_numpy(dtype=float), minlength=classes
+    # pandas' grouped sum is compensated (Kahan): the class totals do not pick up rounding
+    # noise from the order of the buyers, as a plain bincount of floats does
+    revenue_by_class = (
+        pd.Series(revenue.to_numpy(dtype=float))
+        .groupby(buyer_codes)
+        .sum()
+        .reindex(range(classes), fill_value=0.0)
+        .to_numpy()
     )
     table = pd.DataFrame(
         {"customers": counts.astype(np.int64), "revenue": revenue_by_class},
