@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return command.main(args[1:], lang)
     if not args or args[0] != "app":
         print(t("cli.usage", lang), file=sys.stderr)
-        print(t("gen_cli.usage", lang), file=sys.stderr)
+        print(t("generate_cli.usage", lang), file=sys.stderr)
         return 2
     try:
         import streamlit  # noqa: F401  (only to tell a missing app extra apart)

@@ -185,7 +185,7 @@ def _quality(result: personas.PersonaSet) -> None:
     if result.sample is not None:
         st.caption(
             T(
-                "pfeat_personas.sample_caption",
+                "personas_sample.sample_caption",
                 buyers=format_number(result.sample.buyers, language),
                 sample=format_number(result.sample.size, language),
             )

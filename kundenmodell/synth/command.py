@@ -50,23 +50,23 @@ def _arguments(argv: list[str], lang: str) -> dict[str, Any]:
         elif name in OPTIONS:
             value = value if equals else next(tokens, None)
             if value is None or (not equals and value.startswith("--")):
-                raise _ArgumentsError(t("gen_cli.needs_value", lang, name=name))
+                raise _ArgumentsError(t("generate_cli.needs_value", lang, name=name))
             given[name] = value
         else:
             unknown.append(token)
     if given["--help"] or given["-h"]:
         return given
     if unknown:
-        raise _ArgumentsError(t("gen_cli.unknown", lang, names=" ".join(unknown)))
+        raise _ArgumentsError(t("generate_cli.unknown", lang, names=" ".join(unknown)))
     missing = [name for name in OPTIONS if given[name] is None]
     if missing:
-        raise _ArgumentsError(t("gen_cli.missing", lang, names=", ".join(missing)))
+        raise _ArgumentsError(t("generate_cli.missing", lang, names=", ".join(missing)))
     for name in NUMBERS:
         try:
             given[name] = int(given[name])
         except ValueError:
             raise _ArgumentsError(
-                t("gen_cli.not_a_number", lang, name=name, value=given[name])
+                t("generate_cli.not_a_number", lang, name=name, value=given[name])
             ) from None
     return given
 
@@ -77,7 +77,7 @@ def _progress_line(lang: str) -> Callable[[FolderProgress], None]:
     def report(step: FolderProgress) -> None:
         rate = step.customers / step.seconds if step.seconds > 0 else 0.0
         line = t(
-            "gen_cli.progress",
+            "generate_cli.progress",
             lang,
             part=step.part,
             parts=step.parts,
@@ -96,10 +96,10 @@ def main(argv: list[str], lang: str) -> int:
     try:
         args = _arguments(argv, lang)
     except _ArgumentsError as error:
-        print(f"{error}\n{t('gen_cli.usage', lang)}", file=sys.stderr)
+        print(f"{error}\n{t('generate_cli.usage', lang)}", file=sys.stderr)
         return 2
     if args["--help"] or args["-h"]:
-        print(t("gen_cli.usage", lang))
+        print(t("generate_cli.usage", lang))
         return 0
     try:
         summary = write_folder(
@@ -116,13 +116,15 @@ def main(argv: list[str], lang: str) -> int:
         return 2
     except OSError as error:
         reason = error.strerror or str(error)
-        print(t("gen_cli.write_failed", lang, path=args["--out"], reason=reason), file=sys.stderr)
+        print(
+            t("generate_cli.write_failed", lang, path=args["--out"], reason=reason), file=sys.stderr
+        )
         return 1
     except KeyboardInterrupt:
-        print(t("gen_cli.interrupted", lang), file=sys.stderr)
+        print(t("generate_cli.interrupted", lang), file=sys.stderr)
         return 130
     done = t(
-        "gen_cli.done",
+        "generate_cli.done",
         lang,
         path=str(summary.path),
         customers=format_number(summary.customers, lang),

@@ -142,9 +142,9 @@ def write_folder(
 
     Raises :class:`DataError` with the keys of ``generate`` (``error.unknown_locale``,
     ``error.invalid_share``, ``error.invalid_period``, ``error.unknown_customer_type``) and
-    ``gen_error.invalid_folder_size`` (``minimum``), ``gen_error.invalid_chunk``,
-    ``gen_error.invalid_seed``, ``gen_error.folder_exists`` or ``gen_error.folder_foreign``
-    (``path``); :class:`OSError` when the disk refuses.
+    ``generate_error.invalid_folder_size`` (``minimum``), ``generate_error.invalid_chunk``,
+    ``generate_error.invalid_seed``, ``generate_error.folder_exists`` or
+    ``generate_error.folder_foreign`` (``path``); :class:`OSError` when the disk refuses.
     """
     settings = plan(
         locale,
@@ -156,11 +156,11 @@ def write_folder(
         seasonality=seasonality,
     )
     if not is_count(n_customers, MIN_CUSTOMERS):
-        raise DataError("gen_error.invalid_folder_size", minimum=MIN_CUSTOMERS)
+        raise DataError("generate_error.invalid_folder_size", minimum=MIN_CUSTOMERS)
     if not is_count(chunk_customers, 1):
-        raise DataError("gen_error.invalid_chunk")
+        raise DataError("generate_error.invalid_chunk")
     if not is_count(seed, 0):
-        raise DataError("gen_error.invalid_seed")
+        raise DataError("generate_error.invalid_seed")
     target = Path(path).absolute()
     _check_target(target, overwrite)
 
@@ -212,9 +212,9 @@ def _check_target(target: Path, overwrite: bool) -> None:
     if not target.exists() or (target.is_dir() and not any(target.iterdir())):
         return
     if not (target / MARKER).is_file():
-        raise DataError("gen_error.folder_foreign", path=str(target))
+        raise DataError("generate_error.folder_foreign", path=str(target))
     if not overwrite:
-        raise DataError("gen_error.folder_exists", path=str(target))
+        raise DataError("generate_error.folder_exists", path=str(target))
 
 
 class _Blocks:

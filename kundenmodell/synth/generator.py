@@ -101,7 +101,7 @@ def generate(
 
     Raises :class:`DataError` with ``error.unknown_locale`` (``locale``),
     ``error.invalid_size`` (``minimum``, ``maximum``) for a count that is not a whole number of
-    at least 1, ``gen_error.too_many_in_memory`` (``maximum``) above 5,000,000 (it names the
+    at least 1, ``generate_error.too_many_in_memory`` (``maximum``) above 5,000,000 (it names the
     folder writer), ``error.invalid_share`` (``name``:
     b2b_share, internal_share or seasonality), ``error.invalid_period`` and
     ``error.unknown_customer_type`` (``name``, ``available``).
@@ -340,7 +340,7 @@ def _size(n_customers: Any) -> int:
     if not is_count(n_customers, MIN_CUSTOMERS):
         raise DataError("error.invalid_size", minimum=MIN_CUSTOMERS, maximum=MAX_CUSTOMERS)
     if n_customers > MAX_CUSTOMERS:
-        raise DataError("gen_error.too_many_in_memory", maximum=MAX_CUSTOMERS)
+        raise DataError("generate_error.too_many_in_memory", maximum=MAX_CUSTOMERS)
     return int(n_customers)
 
 

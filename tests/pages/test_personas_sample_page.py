@@ -21,7 +21,7 @@ def test_the_page_names_the_sample_the_personas_were_fitted_on(
     app = open_page(PAGE, lang, data=data, timeout=300)
     captions = [caption.value for caption in app.caption]
     assert not any(
-        text.startswith(t("pfeat_personas.sample_caption", lang).split(":")[0])
+        text.startswith(t("personas_sample.sample_caption", lang).split(":")[0])
         for text in captions
     )
     app.button(key="personas_build").click().run()
@@ -29,7 +29,7 @@ def test_the_page_names_the_sample_the_personas_were_fitted_on(
     (result,) = session.derived(app, "build_personas")
     assert result.sample is not None and result.sample.size == SAMPLE
     expected = t(
-        "pfeat_personas.sample_caption",
+        "personas_sample.sample_caption",
         lang,
         buyers=format_number(len(result.labels), lang),
         sample=format_number(SAMPLE, lang),

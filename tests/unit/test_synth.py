@@ -507,7 +507,7 @@ def error_texts(monkeypatch):
     [
         ({"locale": "fr_FR"}, "error.unknown_locale", {"locale": "fr_FR"}),
         ({"n_customers": 0}, "error.invalid_size", {"minimum": 1, "maximum": 5_000_000}),
-        ({"n_customers": 5_000_001}, "gen_error.too_many_in_memory", {"maximum": 5_000_000}),
+        ({"n_customers": 5_000_001}, "generate_error.too_many_in_memory", {"maximum": 5_000_000}),
         ({"n_customers": 10.5}, "error.invalid_size", {"minimum": 1, "maximum": 5_000_000}),
         ({"b2b_share": 1.5}, "error.invalid_share", {"name": "b2b_share"}),
         ({"internal_share": -0.1}, "error.invalid_share", {"name": "internal_share"}),

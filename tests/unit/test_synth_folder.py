@@ -341,12 +341,12 @@ def test_peak_memory_is_bounded_by_the_block_not_the_customers(tmp_path):
 @pytest.mark.parametrize(
     ("arguments", "key"),
     [
-        ({"n": 0}, "gen_error.invalid_folder_size"),
-        ({"n": 1_000.5}, "gen_error.invalid_folder_size"),
-        ({"n": True}, "gen_error.invalid_folder_size"),
-        ({"chunk_customers": 0}, "gen_error.invalid_chunk"),
-        ({"chunk_customers": 2.5}, "gen_error.invalid_chunk"),
-        ({"seed": -1}, "gen_error.invalid_seed"),
+        ({"n": 0}, "generate_error.invalid_folder_size"),
+        ({"n": 1_000.5}, "generate_error.invalid_folder_size"),
+        ({"n": True}, "generate_error.invalid_folder_size"),
+        ({"chunk_customers": 0}, "generate_error.invalid_chunk"),
+        ({"chunk_customers": 2.5}, "generate_error.invalid_chunk"),
+        ({"seed": -1}, "generate_error.invalid_seed"),
         ({"locale": "fr_FR"}, "error.unknown_locale"),
         ({"b2b_share": 1.5}, "error.invalid_share"),
         ({"types": ["pensioner"]}, "error.unknown_customer_type"),
@@ -365,7 +365,7 @@ def test_bad_arguments_raise_data_errors_and_write_nothing(tmp_path, arguments, 
 def test_generate_above_its_cap_points_to_the_folder_writer():
     with pytest.raises(DataError) as caught:
         generate(5_000_001)
-    assert caught.value.key == "gen_error.too_many_in_memory"
+    assert caught.value.key == "generate_error.too_many_in_memory"
     for lang in ("de", "en", "nb"):
         assert "python -m kundenmodell generate" in caught.value.message(lang)
         assert "5000000" in caught.value.message(lang)
@@ -377,7 +377,7 @@ def test_a_foreign_folder_is_never_replaced(tmp_path):
     for overwrite in (False, True):
         with pytest.raises(DataError) as caught:
             write_folder(tmp_path / "shop", 10, overwrite=overwrite)
-        assert caught.value.key == "gen_error.folder_foreign"
+        assert caught.value.key == "generate_error.folder_foreign"
     assert [p.name for p in (tmp_path / "shop").iterdir()] == ["notes.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["shop"]
 
@@ -390,7 +390,7 @@ def test_files_put_into_the_folder_during_the_run_are_kept(tmp_path):
 
     with pytest.raises(DataError) as caught:
         write_folder(tmp_path / "shop", 10, progress=meddle)
-    assert caught.value.key == "gen_error.folder_foreign"
+    assert caught.value.key == "generate_error.folder_foreign"
     assert [p.name for p in tmp_path.iterdir()] == ["shop"]
     assert [p.name for p in (tmp_path / "shop").iterdir()] == ["notes.txt"]
 
@@ -400,7 +400,7 @@ def test_a_generated_folder_is_replaced_only_on_request(tmp_path):
     write_folder(tmp_path / "shop", 10, seed=1)
     with pytest.raises(DataError) as caught:
         write_folder(tmp_path / "shop", 10, seed=2)
-    assert caught.value.key == "gen_error.folder_exists"
+    assert caught.value.key == "generate_error.folder_exists"
     write_folder(tmp_path / "shop", 20, seed=2, overwrite=True)
     marker = json.loads((tmp_path / "shop" / "synthetic.json").read_text(encoding="utf-8"))
     assert (marker["seed"], marker["rows"]["customers"]) == (2, 20)
