@@ -7,7 +7,8 @@ history (tens of millions of customers, hundreds of millions of purchases) canno
 same engine reductions run, and only the aggregates the overview shows come back: KPIs,
 monthly revenue, the activity and RFM summaries, the funnel, the NPS, churn and cohorts. The
 per-customer views (``activity``, ``rfm``, ``nps_by_activity``) stay None; their rows can be
-read a page at a time from :func:`buyer_table`.
+read a page at a time from
+:func:`~kundenmodell.segments.buyers.buyer_table`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from kundenmodell import engine
 from kundenmodell.errors import DataError
 from kundenmodell.overview import kpis_from_totals, monthly_frame
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
+from kundenmodell.segments.buyers import buyer_table
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import FILTER_COLUMNS, SegmentFilter
 from kundenmodell.segments.lifecycle import funnel_of_counts
@@ -30,10 +32,9 @@ from kundenmodell.segments.report import (
     DEFAULT_RULES,
     NO_FILTER,
     PURCHASE_VIEWS,
-    RFM_BINS,
     SegmentReport,
 )
-from kundenmodell.segments.rfm import GRID_CODES, RFM_SEGMENTS, to_five
+from kundenmodell.segments.rfm import RFM_SEGMENTS
 
 
 def segment_report_in_place(
@@ -88,7 +89,8 @@ def segment_report_in_place(
     dated = rows.filter(rows["day"].notnull())
     with engine.materialised(engine.day_totals(dated)) as days:
         known = days.filter(days["customer_id"].notnull())
-        with engine.materialised(buyer_table(known, as_of, rules)) as buyers:
+        buyer_rows = buyer_table(known, as_of, rules, skip=("m_score",))
+        with engine.materialised(buyer_rows) as buyers:
             activity_summary = _activity_summary(buyers, customers)
             rfm_summary = _rfm_summary(buyers)
             actual = engine.scalars(
@@ -136,37 +138,6 @@ def _restrictions(customers: ibis.Table, selection: SegmentFilter) -> list[ibis.
             values = customers[column].cast(dtypes.string)
             predicates.append(values.isin(list(allowed)).fill_null(False))
     return predicates
-
-
-def buyer_table(
-    days: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules = DEFAULT_RULES
-) -> ibis.Table:
-    """One row per buyer in the engine: the customer summary of the
-    :func:`~kundenmodell.engine.day_totals` ``days`` with the activity code, the RFM figures,
-    the R and F scores and the R×F segment's position in :data:`RFM_SEGMENTS` (``segment``)."""
-    summary = engine.summary_of_days(days, as_of, recent_window_days=rules.regular_window_days)
-    classed = summary.mutate(
-        activity=engine.activity_code(
-            summary,
-            as_of,
-            active_window_days=rules.active_window_days,
-            regular_min_purchases=rules.regular_min_purchases,
-        )
-    )
-    scored = engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",), skip=("m_score",))
-    return scored.mutate(segment=_segment_code(scored["r_score"], scored["f_score"]))
-
-
-def _segment_code(r_score: ibis.Value, f_score: ibis.Value) -> ibis.Value:
-    """The R×F grid of :mod:`kundenmodell.segments.rfm` as one CASE over the 25 cells."""
-    scores = np.arange(1, RFM_BINS + 1)
-    r5, f5 = to_five(scores, RFM_BINS), to_five(scores, RFM_BINS)
-    cells = [
-        ((r_score == int(r)) & (f_score == int(f)), int(GRID_CODES[r5[r - 1] - 1, f5[f - 1] - 1]))
-        for r in scores
-        for f in scores
-    ]
-    return ibis.cases(*cells).cast(dtypes.int8)
 
 
 def _activity_summary(buyers: ibis.Table, customers: ibis.Table) -> pd.DataFrame:

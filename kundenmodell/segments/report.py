@@ -17,6 +17,7 @@ from kundenmodell.segments.activity import (
     ActivityRules,
     keyed_with_never_bought,
 )
+from kundenmodell.segments.buyers import RFM_BINS, buyer_table
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import SegmentFilter, customer_mask, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
@@ -24,7 +25,6 @@ from kundenmodell.segments.nps import NpsResult, nps, nps_by
 from kundenmodell.segments.rfm import rfm_summary, with_segments
 
 CHURN_KPI_PERIODS = 12
-RFM_BINS = 5
 PURCHASE_VIEWS = ("activity", "rfm", "churn")
 """The views that need purchases with dates."""
 NO_FILTER = SegmentFilter()
@@ -213,21 +213,12 @@ def _per_customer(
     days: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Per buyer, in key order: the engine keys, the activity codes
-    (:func:`kundenmodell.engine.activity_code`) and the RFM figures and scores, from one
-    customer summary of the :func:`~kundenmodell.engine.day_totals` ``days``."""
+    (:func:`kundenmodell.engine.activity_code`) and the RFM figures and scores, from
+    :func:`~kundenmodell.segments.buyers.buyer_table` of the
+    :func:`~kundenmodell.engine.day_totals` ``days``."""
     known = days.filter(days["customer_id"].notnull())
-    summary = engine.summary_of_days(known, as_of, recent_window_days=rules.regular_window_days)
-    classed = summary.mutate(
-        activity=engine.activity_code(
-            summary,
-            as_of,
-            active_window_days=rules.active_window_days,
-            regular_min_purchases=rules.regular_min_purchases,
-        )
-    )
-    scored = engine.to_pandas(
-        engine.rfm_scores(classed, as_of, RFM_BINS, keep=("activity",)).order_by("customer_id")
-    )
+    buyers = buyer_table(known, as_of, rules).drop("segment")  # named in pandas
+    scored = engine.to_pandas(buyers.order_by("customer_id"))
     keys = scored.pop("customer_id").to_numpy()
     codes = scored.pop("activity").to_numpy(dtype=np.int8)
     return keys, codes, scored

@@ -3,11 +3,8 @@ random purchase tables) and on Spark in local mode (one fixed table through ever
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,25 +178,6 @@ def test_ranks_keep_ties_together_where_ntile_would_split_them():
         9: 1,
         10: 1,
     }
-
-
-@pytest.fixture(scope="session")
-def spark(tmp_path_factory):
-    if shutil.which("java") is None:
-        pytest.skip("Spark-local needs Java (./dev test installs openjdk-17-jre-headless)")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("kundenmodell-engine-test")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 def test_every_reduction_on_spark_local_equals_duckdb_and_the_reference(spark):

@@ -4,8 +4,6 @@ large base label every buyer the way the fit did."""
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -253,25 +251,6 @@ def test_the_sampled_personas_recover_the_groups_almost_as_well(webshop_data, sa
 
 
 # --- Spark ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def spark(tmp_path_factory):
-    if shutil.which("java") is None:
-        pytest.skip("Spark-local needs Java (./dev test installs openjdk-17-jre-headless)")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("kundenmodell-persona-test")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 def test_behaviour_mixes_and_sample_on_spark_local(spark):
