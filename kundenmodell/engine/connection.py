@@ -8,7 +8,11 @@ and run there; in-memory tables (:func:`frame_table`) run on the calling thread'
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -34,10 +38,23 @@ def connection() -> BaseBackend:
     if con is None:
         # Parallel threads add in a varying order; amounts are exact decimals inside the
         # engine (kundenmodell.engine.purchases.MONEY), so every sum is the same each run.
+        config = {"threads": THREADS, "temp_directory": spill_directory()}
         limit = os.environ.get("KUNDENMODELL_ENGINE_MEMORY")  # e.g. "4GB": spill beyond it
-        con = ibis.duckdb.connect(threads=THREADS, **({"memory_limit": limit} if limit else {}))
+        if limit:
+            config["memory_limit"] = limit
+        con = ibis.duckdb.connect(**config)
         _local.duckdb = con
     return con
+
+
+@functools.cache
+def spill_directory() -> str:
+    """Where DuckDB writes what does not fit in memory: a private folder of this process (mode
+    0700, removed at exit), never the working directory, where DuckDB would put it by default
+    and where the repository or a shared folder may be."""
+    folder = tempfile.mkdtemp(prefix="kundenmodell-engine-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def backend_of(expr: ibis.Expr) -> BaseBackend:

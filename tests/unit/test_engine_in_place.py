@@ -86,3 +86,15 @@ def test_clv_histogram_in_place_is_small(shop, returned_rows):
     histogram = engine.to_pandas(engine.clv_histogram(engine.customer_summary(bought, end)))
     assert histogram["customers"].sum() == CUSTOMERS + 50
     assert max(returned_rows) == len(histogram) < CUSTOMERS
+
+
+def test_the_engine_spills_into_a_private_folder_not_the_working_directory():
+    import os
+    import stat
+
+    from kundenmodell.engine.connection import spill_directory
+
+    where = engine.connection().raw_sql("SELECT current_setting('temp_directory')").fetchone()[0]
+    assert where == spill_directory()
+    assert not where.startswith(os.getcwd())
+    assert stat.S_IMODE(os.stat(where).st_mode) == 0o700
