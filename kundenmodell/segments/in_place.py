@@ -23,7 +23,6 @@ from kundenmodell.errors import DataError
 from kundenmodell.overview import kpis_from_totals, monthly_frame
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
 from kundenmodell.segments.buyers import buyer_table
-from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import FILTER_COLUMNS, SegmentFilter
 from kundenmodell.segments.lifecycle import funnel_of_counts
 from kundenmodell.segments.nps import NPS_GROUPS, NpsResult, nps_of_counts
@@ -33,6 +32,7 @@ from kundenmodell.segments.report import (
     NO_FILTER,
     PURCHASE_VIEWS,
     SegmentReport,
+    month_views,
 )
 from kundenmodell.segments.rfm import RFM_SEGMENTS
 
@@ -98,12 +98,7 @@ def segment_report_in_place(
                     n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
                 )
             )["n"]
-        with engine.materialised(engine.period_totals(days, "M")) as months:
-            monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
-            pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
-            with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
-                churn = churn_of_table(transactions, as_of, "M", inactive_months, periods=flagged)
-                cohorts = cohorts_of_table(transactions, as_of, "M", periods=flagged)
+        monthly, churn, cohorts = month_views(transactions, days, as_of, inactive_months)
     summary = activity_summary.set_index("activity")
     bought = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
     recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)

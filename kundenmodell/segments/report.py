@@ -166,12 +166,7 @@ def segment_report(
 
     with engine.materialised(engine.day_totals(_dated(table))) as days:
         keys, codes, per_customer = _per_customer(days, as_of, rules)
-        with engine.materialised(engine.period_totals(days, "M")) as months:
-            monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
-            pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
-            with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
-                churn = churn_of_table(table, as_of, "M", inactive_months, periods=flagged)
-                cohorts = cohorts_of_table(table, as_of, "M", periods=flagged)
+        monthly, churn, cohorts = month_views(table, days, as_of, inactive_months)
     activity = keyed_with_never_bought(keys, codes, keyed, customers, customer_keys)
     per_customer.index = keyed.ids_of(keys)
     rfm_table = with_segments(per_customer, RFM_BINS)
@@ -202,6 +197,21 @@ def segment_report(
         monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
         cohorts=cohorts,
     )
+
+
+def month_views(
+    purchases: ibis.Table, days: ibis.Table, as_of: pd.Timestamp, inactive_months: int
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Monthly revenue, churn and cohorts from one customer-month table of the
+    :func:`~kundenmodell.engine.day_totals` ``days`` of ``purchases`` (materialised once, and
+    its customers' months flagged in one window for both churn and cohorts)."""
+    with engine.materialised(engine.period_totals(days, "M")) as months:
+        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
+        pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
+        with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
+            churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=flagged)
+            cohorts = cohorts_of_table(purchases, as_of, "M", periods=flagged)
+    return monthly, churn, cohorts
 
 
 def _dated(table: ibis.Table) -> ibis.Table:
