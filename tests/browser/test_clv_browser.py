@@ -99,7 +99,9 @@ def test_the_call_list_downloads_for_the_crm_with_formulas_defused(
 ):
     page.goto(app_url)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("link", name="Daten hochladen").click(timeout=120_000)
+    sidebar.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Daten hochladen").click(
+        timeout=120_000
+    )
     main = page.get_by_test_id("stMainBlockContainer")
     upload = _purchases_with_formula_ids(tmp_path / "kaeufe_formeln.csv")
     main.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(upload)

@@ -24,7 +24,9 @@ def test_the_german_customer_and_purchase_files_become_one_data_set(page: Page, 
     page.set_viewport_size({"width": 1280, "height": 1000})
     page.goto(app_url)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("link", name="Daten hochladen").click(timeout=120_000)
+    sidebar.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Daten hochladen").click(
+        timeout=120_000
+    )
     main = page.get_by_test_id("stMainBlockContainer")
     main.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(
         [SAMPLE / "kunden_de.csv", SAMPLE / "kaeufe_de.csv"]

@@ -21,7 +21,10 @@ def _open_upload(page: Page, url: str, link: str):
     """
     page.goto(url)
     sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_role("link", name=link).click(timeout=120_000)
+    # the navigation, not the "no data yet" panel, which links to the upload page too
+    sidebar.get_by_test_id("stSidebarNavItems").get_by_role("link", name=link).click(
+        timeout=120_000
+    )
     return sidebar
 
 
