@@ -469,12 +469,25 @@ def _run(function: Callable[..., Any], request: Any, kwargs: dict, cap: int | No
     except DataError as error:
         return "data_error", (error.key, error.params)
     except Exception as error:
-        if isinstance(error, MemoryError) or getattr(error, "errno", None) == errno.ENOMEM:
-            return "memory", None  # a failed allocation, or a failed mmap of the upload
+        if out_of_memory(error, capped=cap is not None):
+            return "memory", None
         error.add_note("in the reader process:\n" + traceback.format_exc())
         return "error", error
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def out_of_memory(error: BaseException, *, capped: bool) -> bool:
+    """Whether ``error`` means the reader ran out of its memory: a failed allocation, a failed
+    mmap of the upload (ENOMEM), or, under a cap, a thread whose stack could not be mapped
+    (EAGAIN, which Arrow reports only as text: "Failed to launch worker thread: Resource
+    temporarily unavailable"; Python says "can't start new thread")."""
+    if isinstance(error, MemoryError) or getattr(error, "errno", None) == errno.ENOMEM:
+        return True
+    if not capped:
+        return False
+    text = str(error)
+    return "Failed to launch worker thread" in text or "can't start new thread" in text
 
 
 def _opened(request: Any) -> Any:

@@ -222,6 +222,22 @@ def test_the_memory_message_names_the_whole_cap(monkeypatch):
         assert "64" in caught.value.message(lang)
 
 
+def test_a_thread_that_cannot_start_under_the_cap_is_a_memory_error():
+    """Under the address-space cap, Arrow may fail to map a worker thread's stack before any
+    allocation fails (seen in 1 of 3 CI runs of the test above): that is the cap too."""
+    import pyarrow as pa
+
+    arrow = pa.ArrowException(
+        "Unknown error: Failed to launch worker thread: Resource temporarily unavailable"
+    )
+    python = RuntimeError("can't start new thread")
+    assert guard.out_of_memory(arrow, capped=True)
+    assert guard.out_of_memory(python, capped=True)
+    assert not guard.out_of_memory(arrow, capped=False)
+    assert guard.out_of_memory(MemoryError(), capped=False)
+    assert not guard.out_of_memory(ValueError("Failed to parse"), capped=True)
+
+
 def test_four_sessions_at_once_each_get_their_own_file():
     files = {seed: _customers_csv(200 + seed * 37, seed=seed) for seed in range(4)}
     results: dict[int, pd.DataFrame] = {}
