@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from kundenmodell import Dataset
+from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.i18n import normalise_language, t
 
 LANG_KEY = "lang"
@@ -21,8 +22,10 @@ DATASET_KEY = "dataset"
 TOKEN_KEY = "dataset_token"
 DERIVED_KEY = "derived"
 WORKSPACE_KEY = "workspace_state"
-"""Where the session keeps the data set, its token, the :func:`derive` memo and the workspace
-sections; public so that page tests prepare and read a session through these names."""
+IN_PLACE_KEY = "in_place_source"
+"""Where the session keeps the data set, its token, the :func:`derive` memo, the workspace
+sections and a source analysed in place; public so that page tests prepare and read a session
+through these names."""
 
 R = TypeVar("R")
 
@@ -56,17 +59,25 @@ def dataset() -> Dataset | None:
     return st.session_state.get(DATASET_KEY)
 
 
-def dataset_entries(data: Dataset | None) -> dict[str, Any]:
+def dataset_entries(data: Dataset | None, in_place: InPlaceSource | None = None) -> dict[str, Any]:
     """The session entries that make ``data`` the active data set (None: none) with a fresh
     token and nothing derived yet: what :func:`set_dataset` writes, and what a page test puts
-    into an ``AppTest`` session."""
+    into an ``AppTest`` session. ``in_place``: the source ``data`` is a sample of."""
     token = None if data is None else uuid.uuid4().hex
-    return {DATASET_KEY: data, TOKEN_KEY: token, DERIVED_KEY: {}}
+    return {DATASET_KEY: data, TOKEN_KEY: token, DERIVED_KEY: {}, IN_PLACE_KEY: in_place}
 
 
-def set_dataset(data: Dataset) -> None:
-    """Make ``data`` the active data set and forget what was derived from the previous one."""
-    st.session_state.update(dataset_entries(data))
+def set_dataset(data: Dataset, in_place: InPlaceSource | None = None) -> None:
+    """Make ``data`` the active data set and forget what was derived from the previous one;
+    ``in_place``: the whole source when ``data`` is its sample (see :func:`in_place_source`)."""
+    st.session_state.update(dataset_entries(data, in_place))
+
+
+def in_place_source() -> InPlaceSource | None:
+    """The source analysed where it lies, when the active data set is a sample of it: the
+    overview and the CLV page compute on all of its rows (:func:`derive_in_place`), the other
+    pages on the sample."""
+    return st.session_state.get(IN_PLACE_KEY)
 
 
 def clear_dataset() -> None:
@@ -80,6 +91,25 @@ def derive(function: Callable[..., R], *args: Any) -> R:
     key = (st.session_state.get(TOKEN_KEY), function.__module__, function.__qualname__, args)
     if key not in memo:
         memo[key] = function(dataset(), *args)
+    return memo[key]
+
+
+def derive_in_place(function: Callable[..., R], *args: Any) -> R:
+    """``function(tables, *args)`` on the engine tables of :func:`in_place_source`, computed
+    once per connected source and arguments (memoised like :func:`derive`)."""
+    source = in_place_source()
+    if source is None:
+        raise RuntimeError("no source is analysed in place")
+    memo: dict = st.session_state.setdefault(DERIVED_KEY, {})
+    key = (
+        st.session_state.get(TOKEN_KEY),
+        "in_place",
+        function.__module__,
+        function.__qualname__,
+        args,
+    )
+    if key not in memo:
+        memo[key] = function(source.tables(), *args)
     return memo[key]
 
 

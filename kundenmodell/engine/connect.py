@@ -133,11 +133,32 @@ def read_connected(
 
     ``customers`` needs a customer number; ``transactions`` a customer number, date and amount
     (``error.io.*`` names what is missing, as for an upload)."""
+    check_picks(customers, transactions, interactions)
+    rows = check_size(customers.table, transactions.table)
+    return read_picks(customers, transactions, interactions, rows, name=name, currency=currency)
+
+
+def check_picks(customers: Pick, transactions: Pick, interactions: Pick | None) -> None:
+    """The mappings name what each table needs: a customer number everywhere, a date and an
+    amount for purchases (``error.io.*`` names what is missing, as for an upload)."""
     _check(customers.mapping, ("customer_id",))
     _check(transactions.mapping, ("customer_id", "date", "amount"))
     if interactions is not None:
         _check(interactions.mapping, ("customer_id",))
-    rows = check_size(customers.table, transactions.table)
+
+
+def read_picks(
+    customers: Pick,
+    transactions: Pick,
+    interactions: Pick | None,
+    rows: dict[str, int],
+    *,
+    name: str,
+    currency: str,
+) -> Connected:
+    """Read the mapped tables into memory (no size check: see :func:`read_connected`);
+    ``rows`` are the counts the result reports."""
+    rows = dict(rows)
     frames: dict[str, pd.DataFrame] = {}
     findings: list[Finding] = []
     for table, pick, schema in (

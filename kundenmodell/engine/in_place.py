@@ -1,0 +1,107 @@
+"""A connected source analysed where it lies: the tables stay in the engine.
+
+A source beyond what one process should hold (more than
+:data:`~kundenmodell.engine.connect.MAX_PURCHASE_ROWS` purchases, or whenever the user prefers)
+is not read into memory. :class:`InPlaceSource` keeps the user's picks (table and column
+mapping per role) and hands out the mapped canonical tables as engine expressions: the
+overview's segment report and the CLV fit run on every row there. Pages that need
+individual customers in pandas (personas, roles, scenarios, the data table) get a random
+sample of customers with all their purchases and interactions (:func:`connect_in_place`),
+drawn in the engine by :func:`~kundenmodell.engine.sample_customers`: the same source and seed
+give the same sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import ibis
+
+from kundenmodell.engine.browse import row_count
+from kundenmodell.engine.connect import Connected, Pick, check_picks, read_picks
+from kundenmodell.engine.mapping import as_text, mapped_table, plan
+from kundenmodell.engine.persona_features import sample_customers
+from kundenmodell.engine.sources import EngineTables
+from kundenmodell.schema import TABLES
+
+SAMPLE_CUSTOMERS = 500_000
+"""Customers in the sample the per-customer pages work on (personas fit on at most as many)."""
+SAMPLE_SEED = 0
+_KEY = "__customer_key"
+
+
+@dataclass(frozen=True, eq=False)
+class InPlaceSource:
+    """A source analysed in place: the picks per role (``customers``, ``transactions`` and
+    optionally ``interactions``), the data set's name and currency, the rows of each table
+    (counted in the engine) and the sample the per-customer pages use (``sample_customers``
+    of ``rows['customers']``)."""
+
+    picks: dict[str, Pick]
+    name: str
+    currency: str
+    rows: dict[str, int]
+    sample_customers: int
+
+    @property
+    def sampled(self) -> bool:
+        """Whether the per-customer pages see fewer customers than the source holds."""
+        return self.sample_customers < self.rows["customers"]
+
+    def tables(self) -> EngineTables:
+        """The mapped canonical tables (values that did not convert are NULL), lazily."""
+        mapped = {role: _mapped(role, pick) for role, pick in self.picks.items()}
+        return EngineTables(
+            customers=mapped["customers"],
+            transactions=mapped["transactions"],
+            interactions=mapped.get("interactions"),
+        )
+
+
+def connect_in_place(
+    customers: Pick,
+    transactions: Pick,
+    interactions: Pick | None = None,
+    *,
+    name: str,
+    currency: str,
+    sample: int = SAMPLE_CUSTOMERS,
+    seed: int = SAMPLE_SEED,
+) -> tuple[InPlaceSource, Connected]:
+    """The source to analyse in place, and its sample read into memory: ``sample`` customers
+    drawn in the engine with every purchase and interaction of theirs (the whole source when
+    it has no more customers). The sample's ``rows`` are the whole source's."""
+    check_picks(customers, transactions, interactions)
+    picks = {"customers": customers, "transactions": transactions}
+    if interactions is not None:
+        picks["interactions"] = interactions
+    rows = {role: row_count(pick.table) for role, pick in picks.items()}
+    ids = _mapped("customers", customers).select("customer_id")
+    chosen = sample_customers(ids.filter(ids["customer_id"].notnull()).distinct(), sample, seed)
+    narrowed = {role: _only(pick, chosen) for role, pick in picks.items()}
+    connected = read_picks(
+        narrowed["customers"],
+        narrowed["transactions"],
+        narrowed.get("interactions"),
+        rows,
+        name=name,
+        currency=currency,
+    )
+    connected = replace(connected, rows=rows)
+    sampled = min(sample, len(connected.mapped.customers))
+    return InPlaceSource(picks, name, currency, rows, sampled), connected
+
+
+def _mapped(role: str, pick: Pick) -> ibis.Table:
+    """The pick's canonical columns, without the conversion flags."""
+    planned = plan(pick.table, pick.mapping, TABLES[role], pick.sample)
+    return mapped_table(planned, pick.table).select(*(p.target for p in planned))
+
+
+def _only(pick: Pick, chosen: ibis.Table) -> Pick:
+    """The pick's rows whose customer number (as the mapping reads it) is in ``chosen``."""
+    table = pick.table
+    column = pick.mapping.targets["customer_id"]
+    keyed = table.mutate(**{_KEY: as_text(table[column])})
+    kept = keyed.semi_join(chosen, keyed[_KEY] == chosen["customer_id"]).drop(_KEY)
+    return replace(pick, table=kept)
