@@ -192,14 +192,10 @@ def share_comparison_chart(
     return finish(chart, lang)
 
 
-def rfm_grid_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
-    """Heatmap of customers per recency score × frequency score from
-    :func:`kundenmodell.segments.rfm`, with the count in each cell."""
-    cells = (
-        table.groupby(["r_score", "f_score"])
-        .agg(customers=("segment", "size"), segment=("segment", "first"))
-        .reset_index()
-    )
+def rfm_grid_chart(grid: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Heatmap of customers per recency score × frequency score, with the count in each cell
+    (``grid``: :func:`kundenmodell.segments.rfm.rfm_grid`, one row per occupied cell)."""
+    cells = grid.copy()
     cells["segment_label"] = [t(f"rfm.segment.{value}", lang) for value in cells["segment"]]
     customers = t("segments_page.customers", lang)
     base = alt.Chart(cells.drop(columns="segment")).encode(

@@ -114,22 +114,19 @@ def share_comparison_summary(
     )
 
 
-def rfm_grid_summary(table: pd.DataFrame, lang: str) -> str:
+def rfm_grid_summary(grid: pd.DataFrame, lang: str) -> str:
     """The fullest cell of the recency × frequency grid
-    (:func:`~kundenmodell.charts.rfm_grid_chart`)."""
-    if table.empty:
+    (:func:`~kundenmodell.charts.rfm_grid_chart`; ``grid``: one row per occupied cell)."""
+    if grid.empty:
         return t("chart_text.empty", lang)
-    cells = table.groupby(["r_score", "f_score"]).agg(
-        customers=("segment", "size"), segment=("segment", "first")
-    )
-    (r_score, f_score), top = cells["customers"].idxmax(), cells.loc[cells["customers"].idxmax()]
+    top = grid.loc[grid["customers"].idxmax()]
     return t(
         "chart_text.rfm_grid",
         lang,
-        customers=format_number(len(table), lang),
+        customers=format_number(int(grid["customers"].sum()), lang),
         top=format_number(top["customers"], lang),
-        r=int(r_score),
-        f=int(f_score),
+        r=int(top["r_score"]),
+        f=int(top["f_score"]),
         segment=t(f"rfm.segment.{top['segment']}", lang),
     )
 

@@ -161,15 +161,15 @@ def _activity_tab(report: SegmentReport, rules: ActivityRules) -> None:
 def _rfm_tab(report: SegmentReport) -> None:
     """RFM grid and segments with their actions."""
     language = lang()
-    if report.rfm is None:
+    if report.rfm_grid is None:
         _missing(report, "rfm")
     else:
         st.caption(T("segments_page.rfm_caption"))
         left, right = st.columns([2, 3])
         with left:
             st.markdown(f"### {T('segments_page.rfm_grid_title')}")
-            st.altair_chart(charts.rfm_grid_chart(report.rfm, language), width="stretch")
-            st.caption(summaries.rfm_grid_summary(report.rfm, language))
+            st.altair_chart(charts.rfm_grid_chart(report.rfm_grid, language), width="stretch")
+            st.caption(summaries.rfm_grid_summary(report.rfm_grid, language))
         with right:
             summary = report.rfm_summary
             st.altair_chart(

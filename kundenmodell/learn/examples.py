@@ -298,8 +298,9 @@ def _chart(key: str, report: SegmentReport, lang: str) -> tuple[alt.TopLevelMixi
         return charts.nps_groups_chart(shares, lang), summaries.nps_groups_summary(shares, lang)
     if key == "churn" and report.churn is not None:
         return charts.churn_chart(report.churn, lang), summaries.churn_summary(report.churn, lang)
-    if key == "persona" and report.rfm is not None:
-        return charts.rfm_grid_chart(report.rfm, lang), summaries.rfm_grid_summary(report.rfm, lang)
+    if key == "persona" and report.rfm_grid is not None:
+        grid = report.rfm_grid
+        return charts.rfm_grid_chart(grid, lang), summaries.rfm_grid_summary(grid, lang)
     return None
 
 

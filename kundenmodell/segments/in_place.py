@@ -22,7 +22,7 @@ from kundenmodell import engine
 from kundenmodell.errors import DataError
 from kundenmodell.overview import kpis_from_totals, monthly_frame
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
-from kundenmodell.segments.buyers import buyer_table
+from kundenmodell.segments.buyers import RFM_BINS, buyer_table
 from kundenmodell.segments.filters import FILTER_COLUMNS, SegmentFilter
 from kundenmodell.segments.lifecycle import funnel_of_counts
 from kundenmodell.segments.nps import NPS_GROUPS, NpsResult, nps_of_counts
@@ -34,7 +34,7 @@ from kundenmodell.segments.report import (
     SegmentReport,
     month_views,
 )
-from kundenmodell.segments.rfm import RFM_SEGMENTS
+from kundenmodell.segments.rfm import RFM_SEGMENTS, grid_of_counts
 
 
 def segment_report_in_place(
@@ -93,6 +93,7 @@ def segment_report_in_place(
         with engine.materialised(buyer_rows) as buyers:
             activity_summary = _activity_summary(buyers, customers)
             rfm_summary = _rfm_summary(buyers)
+            grid = _rfm_grid(buyers)
             actual = engine.scalars(
                 buyers.aggregate(
                     n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
@@ -115,6 +116,7 @@ def segment_report_in_place(
         regular_customers=regular,
         regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
         regular_buyer_share=regular / bought if bought else 0.0,
+        rfm_grid=grid,
         rfm_summary=rfm_summary,
         nps=nps_result,
         churn=churn,
@@ -196,6 +198,14 @@ def _rfm_summary(buyers: ibis.Table) -> pd.DataFrame:
     frame["customer_share"] = frame["customers"] / total_customers if total_customers else 0.0
     frame["revenue_share"] = frame["revenue"] / total_revenue if total_revenue else 0.0
     return frame.reset_index()
+
+
+def _rfm_grid(buyers: ibis.Table) -> pd.DataFrame:
+    """Customers per cell of the R×F grid, counted in the engine."""
+    counts = engine.to_pandas(
+        buyers.group_by(["r_score", "f_score"]).aggregate(customers=buyers.count())
+    )
+    return grid_of_counts(counts, RFM_BINS)
 
 
 def _funnel(customers: ibis.Table, missing: dict[str, str]) -> pd.DataFrame | None:

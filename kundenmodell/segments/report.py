@@ -22,7 +22,7 @@ from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import SegmentFilter, customer_mask, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
 from kundenmodell.segments.nps import NpsResult, nps, nps_by
-from kundenmodell.segments.rfm import rfm_summary, with_segments
+from kundenmodell.segments.rfm import rfm_grid, rfm_summary, with_segments
 
 CHURN_KPI_PERIODS = 12
 PURCHASE_VIEWS = ("activity", "rfm", "churn")
@@ -37,8 +37,11 @@ class SegmentReport:
     ``missing`` then names the column it needs (view → column; the views are ``funnel``,
     ``nps``, and ``activity``, ``rfm``, ``churn``, which all need purchase dates).
 
-    ``regular_buyer_share``: regular customers among the customers who bought at all (the
-    share the overview states; ``regular_customers`` over all customers would count leads).
+    ``rfm_grid``: customers per occupied cell of the R×F grid
+    (:func:`~kundenmodell.segments.rfm.rfm_grid`), also where ``rfm`` (one row per buyer) is
+    not computed. ``regular_buyer_share``: regular customers among the customers who bought at
+    all (the share the overview states; ``regular_customers`` over all customers would count
+    leads).
     """
 
     customers: int
@@ -54,6 +57,7 @@ class SegmentReport:
     regular_revenue_share: float | None = None
     regular_buyer_share: float | None = None
     rfm: pd.DataFrame | None = None
+    rfm_grid: pd.DataFrame | None = None
     rfm_summary: pd.DataFrame | None = None
     nps: NpsResult | None = None
     nps_by_activity: pd.DataFrame | None = None
@@ -190,6 +194,7 @@ def segment_report(
         regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
         regular_buyer_share=float(summary.loc["regular", "customers"] / buyers) if buyers else 0.0,
         rfm=rfm_table,
+        rfm_grid=rfm_grid(rfm_table),
         rfm_summary=rfm_summary(rfm_table),
         nps=nps_result,
         nps_by_activity=nps_table,

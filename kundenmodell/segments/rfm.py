@@ -101,6 +101,26 @@ def with_segments(scores: pd.DataFrame, bins: int) -> pd.DataFrame:
     return table
 
 
+def rfm_grid(table: pd.DataFrame) -> pd.DataFrame:
+    """Customers per occupied cell of the recency × frequency grid of :func:`rfm` rows, as
+    :func:`grid_of_counts` gives them (the segment is the cell's: it depends on R and F only)."""
+    cells = table.groupby(["r_score", "f_score"], observed=True).agg(
+        customers=("segment", "size"), segment=("segment", "first")
+    )
+    return cells.reset_index().astype({"segment": str, "customers": np.int64})
+
+
+def grid_of_counts(counts: pd.DataFrame, bins: int) -> pd.DataFrame:
+    """The occupied cells of the R×F grid: ``r_score``, ``f_score``, ``customers`` (from
+    ``counts``, one row per cell) and the cell's ``segment`` (:data:`GRID_CODES` after
+    rescaling the scores to 1..5 as :func:`rfm` does), sorted by recency then frequency."""
+    cells = counts.astype({"r_score": int, "f_score": int, "customers": np.int64})
+    cells = cells[cells["customers"] > 0].sort_values(["r_score", "f_score"], ignore_index=True)
+    r5, f5 = (to_five(cells[column].to_numpy(), bins) for column in ("r_score", "f_score"))
+    cells["segment"] = [RFM_SEGMENTS[code] for code in GRID_CODES[r5 - 1, f5 - 1]]
+    return cells[["r_score", "f_score", "customers", "segment"]]
+
+
 def to_five(scores: np.ndarray, bins: int) -> np.ndarray:
     return (1 + np.round((scores - 1) * 4 / (bins - 1))).astype(int)
 

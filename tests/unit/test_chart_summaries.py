@@ -12,6 +12,7 @@ from kundenmodell.personas import summaries as persona_summaries
 from kundenmodell.roles import summaries as role_summaries
 from kundenmodell.scenarios import summaries as scenario_summaries
 from kundenmodell.scenarios.optimise import SplitResult
+from kundenmodell.segments.rfm import rfm_grid
 
 MONTHLY = pd.DataFrame(
     {
@@ -81,7 +82,7 @@ def test_rfm_grid_names_the_fullest_cell():
             "segment": ["champions"] * 3 + ["lost"] * 2,
         }
     )
-    text = summaries.rfm_grid_summary(table, "en")
+    text = summaries.rfm_grid_summary(rfm_grid(table), "en")
     assert text == (
         "5 customers by recency and frequency score; the fullest cell, recency 5 and "
         "frequency 4 (“Champions”), holds 3."
