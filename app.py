@@ -7,7 +7,7 @@ import streamlit as st
 from ui.layout import apply_layout
 from ui.login import account_panel, gate
 from ui.session import T
-from ui.sidebar import dataset_panel, language_switch
+from ui.sidebar import dataset_panel, language_switch, sample_notice
 from ui.style import apply_style, localize_uploaders
 from ui.workspace_panel import workspace_panel
 
@@ -47,6 +47,16 @@ PAGES = {
     ],
 }
 START = PAGES["nav.section.data"][0][0]
+SAMPLE_PAGES = {
+    "dataset",
+    "personas",
+    "retention-vs-acquisition",
+    "customer-vs-consumer",
+    "concepts",
+    "learn",
+}
+"""Pages that work on the sample when a source is analysed in place (URL paths); the overview
+and the customer value page compute on every row."""
 
 apply_style()
 apply_layout()
@@ -65,4 +75,6 @@ navigation = st.navigation(
 account_panel()
 dataset_panel()
 workspace_panel()
+if navigation.url_path in SAMPLE_PAGES:
+    sample_notice()
 navigation.run()

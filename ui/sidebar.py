@@ -15,7 +15,7 @@ from kundenmodell.i18n import (
 from kundenmodell.sample import SAMPLES
 from ui.loaders import generate_quick_into_session, load_sample_into_session
 from ui.login import serving_mode
-from ui.session import LANG_KEY, T, dataset, dataset_title, lang
+from ui.session import LANG_KEY, T, dataset, dataset_title, in_place_source, lang
 
 _WIDGET_KEY = "language_choice"
 
@@ -85,13 +85,27 @@ def dataset_panel() -> None:
     else:
         panel.caption(T("sidebar.active_dataset"))
         panel.markdown(f"**{dataset_title(data)}** · {T(f'source.{data.source}')}")
-        panel.markdown(
-            T(
-                "sidebar.size",
-                customers=format_number(data.n_customers, lang()),
-                transactions=format_number(data.n_transactions, lang()),
+        source = in_place_source()
+        if source is None:
+            panel.markdown(
+                T(
+                    "sidebar.size",
+                    customers=format_number(data.n_customers, lang()),
+                    transactions=format_number(data.n_transactions, lang()),
+                )
             )
-        )
+        else:
+            panel.markdown(
+                T(
+                    "in_place.sidebar",
+                    customers=format_number(source.rows["customers"], lang()),
+                    transactions=format_number(source.rows["transactions"], lang()),
+                )
+            )
+            if source.sampled:
+                panel.caption(
+                    T("in_place.sidebar_sample", sample=format_number(data.n_customers, lang()))
+                )
         period = data.period
         if period is not None:
             panel.caption(
@@ -104,3 +118,20 @@ def dataset_panel() -> None:
     # On a team server the data is on the server, not "on this computer".
     local = serving_mode() == "laptop"
     st.sidebar.caption(f":material/lock: {T('sidebar.privacy' if local else 'auth_where.privacy')}")
+
+
+def sample_notice() -> None:
+    """Above a page that works on individual customers: that it sees a sample, when the
+    active source is analysed in place and has more customers than the sample."""
+    source = in_place_source()
+    data = dataset()
+    if source is None or data is None or not source.sampled:
+        return
+    st.info(
+        T(
+            "in_place.page_sample",
+            sample=format_number(data.n_customers, lang()),
+            customers=format_number(source.rows["customers"], lang()),
+        ),
+        icon=":material/science:",
+    )

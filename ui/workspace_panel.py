@@ -119,7 +119,10 @@ def _use(data: Dataset | None, sections: dict[str, dict[str, Any]]) -> None:
 def save_to(name: str) -> None:
     """Save the session as workspace ``name``; reuse the stored tables when only page state
     changed since the last save of the same workspace. Touches no widget state, so the
-    autosave fragment may call it."""
+    autosave fragment may call it. A source analysed in place is not saved: the active data
+    set is only its sample (``in_place.workspace_note``)."""
+    if session.in_place_source() is not None:
+        raise DataError("in_place.workspace_note")
     data = dataset()
     same_workspace = _is_active(name)
     saved = st.session_state.get(SAVED_DATA)

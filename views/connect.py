@@ -1,7 +1,10 @@
 """Connect a data folder, a Parquet file, a DuckDB file or a database: pick the tables that hold
 the customers and the purchases, confirm the column mappings suggested from a sample, choose
-what personal data to keep, and load. The row counts are checked in the engine first; the
-validation report is the upload page's.
+what personal data to keep, and load. The rows are counted in the engine first: a source
+within the limits is read into memory or, by choice, analysed where it lies; a larger one is
+always analysed in place (the overview and the CLV page on every row, the other pages on a
+sample of customers, :mod:`kundenmodell.engine.in_place`). The validation report is the
+upload page's.
 
 Nothing here reads or converts data itself: browsing, sampling and loading are calls into
 ``kundenmodell.engine`` (``browse``, ``connect``), which path may be opened is
@@ -20,7 +23,15 @@ import streamlit as st
 from kundenmodell import DataError, io
 from kundenmodell.engine import browse
 from kundenmodell.engine.access import DATA_ROOT_VARIABLE, SourcePolicy
-from kundenmodell.engine.connect import MAX_PURCHASE_ROWS, Pick, read_connected, suggest
+from kundenmodell.engine.browse import row_count
+from kundenmodell.engine.connect import (
+    MAX_CUSTOMER_ROWS,
+    MAX_PURCHASE_ROWS,
+    Pick,
+    read_connected,
+    suggest,
+)
+from kundenmodell.engine.in_place import SAMPLE_CUSTOMERS, connect_in_place
 from kundenmodell.i18n import format_number
 from kundenmodell.io import memory
 from kundenmodell.io.shapes import KNOWN_CURRENCIES
@@ -42,6 +53,7 @@ _SOURCE = "connect_source"
 _MEMO = "connect_memo"
 _RESULT = "connect_result"
 _ERROR = "connect_load_error"
+_MODE = "connect_mode"
 _KEY = "privacy_key"  # the upload page's: a pseudonym is the same in uploads and connections
 _NONE = ""
 ROLES = ("customers", "transactions", "interactions")
@@ -177,19 +189,21 @@ def _map(role: str, name: str, source: browse.SourceTables) -> Pick:
     return Pick(table, edited, sample)
 
 
-def _load(picks: dict[str, Pick], name: str, currency: str, privacy: io.Privacy) -> None:
-    """Read, minimise, make the data set active; a failure is kept for the page to show and
-    leaves the data set loaded before as it was."""
+def _load(
+    picks: dict[str, Pick], name: str, currency: str, privacy: io.Privacy, in_place: bool
+) -> None:
+    """Read (or, ``in_place``, sample) the source, minimise, make the data set active; a
+    failure is kept for the page to show and leaves the data set loaded before as it was."""
     st.session_state.pop(_ERROR, None)
     st.session_state.pop(_RESULT, None)
+    tables = (picks["customers"], picks["transactions"], picks.get("interactions"))
     try:
-        connected = read_connected(
-            picks["customers"],
-            picks["transactions"],
-            picks.get("interactions"),
-            name=name,
-            currency=currency,
-        )
+        if in_place:
+            source, connected = connect_in_place(
+                *tables, name=name, currency=currency, sample=SAMPLE_CUSTOMERS
+            )
+        else:
+            source, connected = None, read_connected(*tables, name=name, currency=currency)
         key = st.session_state.setdefault(_KEY, io.new_key())
         report = io.validate_upload(connected.mapped, privacy)
         data = io.minimise(connected.to_dataset(), privacy, key)
@@ -200,15 +214,55 @@ def _load(picks: dict[str, Pick], name: str, currency: str, privacy: io.Privacy)
         log.exception("connecting a source failed")
         st.session_state[_ERROR] = T("error.unexpected", detail=type(error).__name__)
         return
-    set_dataset(data)
+    set_dataset(data, in_place=source)
     section = workspace_state("upload")
     for pick in picks.values():
         section["mappings"] = memory.remember(section.get("mappings", {}), pick.mapping)
-    st.session_state[_RESULT] = (data.name, connected.rows, report)
+    sample = None if source is None else source.sample_customers
+    st.session_state[_RESULT] = (data.name, connected.rows, report, sample)
+
+
+def _rows(picks: dict[str, Pick]) -> dict[str, int]:
+    """The rows of the customer and purchase tables, counted in the engine once per pick."""
+    return {
+        role: _memo(("rows", id(picks[role].table)), row_count, picks[role].table)
+        for role in ("customers", "transactions")
+    }
+
+
+def _choose_mode(rows: dict[str, int]) -> bool:
+    """Read into memory or analyse in place; True for in place. A source above the limits
+    is analysed in place, without a choice."""
+    language = lang()
+    counts = {role: format_number(count, language) for role, count in rows.items()}
+    sample = format_number(SAMPLE_CUSTOMERS, language)
+    st.caption(T("in_place.counted", **counts))
+    if rows["transactions"] > MAX_PURCHASE_ROWS or rows["customers"] > MAX_CUSTOMER_ROWS:
+        st.info(
+            T(
+                "in_place.too_large",
+                limit=format_number(MAX_PURCHASE_ROWS, language),
+                customer_limit=format_number(MAX_CUSTOMER_ROWS, language),
+                sample=sample,
+            ),
+            icon=":material/database:",
+        )
+        return True
+    labels = {
+        option: T(f"in_place.mode_{option}", sample=sample) for option in ("memory", "in_place")
+    }
+    mode = st.radio(
+        T("in_place.mode_label"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=_MODE,
+        help=T("in_place.mode_help", sample=sample),
+    )
+    return mode == "in_place"
 
 
 def _load_step(picks: dict[str, Pick], name: str) -> None:
-    """Currency, privacy and the load button with the size limit it checks first."""
+    """Currency, privacy, where to analyse, and the load button."""
     privacy = privacy_choice("connect_privacy")
     st.header(T("connect_page.load_title"))
     mapping = picks["transactions"].mapping
@@ -220,15 +274,16 @@ def _load_step(picks: dict[str, Pick], name: str) -> None:
         ),
         key="connect_currency",
     )
-    st.caption(T("connect_page.limit_note", limit=format_number(MAX_PURCHASE_ROWS, lang())))
+    in_place = _choose_mode(_rows(picks))
     if st.button(
         T("connect_page.load_button"),
         type="primary",
         icon=":material/download:",
         key="connect_load",
     ):
-        with st.spinner(T("connect_page.loading"), show_time=True):
-            _load(picks, name, currency, privacy)
+        busy = "in_place.sampling" if in_place else "connect_page.loading"
+        with st.spinner(T(busy), show_time=True):
+            _load(picks, name, currency, privacy, in_place)
         st.rerun()  # the sidebar, drawn before this page, shows the new data set
     if _ERROR in st.session_state:
         st.error(st.session_state[_ERROR], icon=":material/error:")
@@ -240,20 +295,23 @@ def _show_result() -> None:
     result = st.session_state.get(_RESULT)
     if result is None:
         return
-    name, rows, report = result
+    name, rows, report, sample = result
     counts = {table: format_number(count, lang()) for table, count in rows.items()}
     st.success(
         T(
-            "connect_page.loaded",
+            "in_place.connected" if sample is not None else "connect_page.loaded",
             name=escape_markdown(name),
             customers=counts["customers"],
             transactions=counts["transactions"],
+            sample=format_number(sample or 0, lang()),
         ),
         icon=":material/check_circle:",
     )
     if "interactions" in counts:
         st.caption(T("connect_page.loaded_interactions", interactions=counts["interactions"]))
     st.header(T("connect_page.report_title"))
+    if sample is not None:
+        st.caption(T("in_place.report_note", sample=format_number(sample, lang())))
     show_findings(report)
     show_profile(report)
     links = st.columns(2)

@@ -5,10 +5,11 @@ import streamlit as st
 from kundenmodell import Dataset, charts, summaries
 from kundenmodell.i18n import format_date, format_money, format_number, format_percent
 from kundenmodell.segments import NPS_GROUPS, ActivityRules
+from kundenmodell.segments.in_place import segment_report_in_place
 from kundenmodell.segments.report import SegmentReport, segment_report
 from ui.feedback import guard
 from ui.segment_controls import segment_controls
-from ui.session import T, dataset, derive, lang
+from ui.session import T, dataset, derive, derive_in_place, in_place_source, lang
 from ui.tables import WRAPPED_ROW_HEIGHT, table_with_download
 
 
@@ -279,7 +280,20 @@ def _report(data: Dataset) -> None:
     """The segment report of the filtered customers, as KPIs, monthly revenue and five tabs."""
     language = lang()
     selection, rules, inactive_months = segment_controls(data)
-    report = derive(segment_report, selection, rules, inactive_months)
+    source = in_place_source()
+    if source is None:
+        report = derive(segment_report, selection, rules, inactive_months)
+    else:  # every row, where the data lies; ``data`` is the sample the controls offer
+        with st.spinner(T("in_place.computing"), show_time=True):
+            report = derive_in_place(segment_report_in_place, selection, rules, inactive_months)
+        st.caption(
+            ":material/database: "
+            + T(
+                "in_place.overview_note",
+                customers=format_number(report.customers, language),
+                transactions=format_number(report.kpis.purchases, language),
+            )
+        )
     if report.customers == 0:
         st.warning(T("segments_page.empty_filter"), icon=":material/filter_alt_off:")
         return

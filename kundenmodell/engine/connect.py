@@ -3,7 +3,8 @@
 The workbench's pages work on a :class:`~kundenmodell.Dataset` in memory, so a connected source
 is read once: first its rows are counted in the engine and a source above
 :data:`MAX_PURCHASE_ROWS` purchases (or :data:`MAX_CUSTOMER_ROWS` customers) is refused (such
-data stays in the engine: ``km.engine.open_source`` in a notebook), then the mapped columns
+data stays in the engine: :mod:`kundenmodell.engine.in_place` in the app,
+``km.engine.open_source`` in a notebook), then the mapped columns
 (:mod:`kundenmodell.engine.mapping`) are fetched. The result is a
 :class:`~kundenmodell.io.Mapped` like an upload's, so the same validation report
 (:func:`kundenmodell.io.validate_upload`) and data minimisation apply; the row numbers in the

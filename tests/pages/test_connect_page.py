@@ -2,7 +2,8 @@
 tests/connect_shop.py (German column names, integer ids, text dates or timestamps, DECIMAL
 amounts) are opened, their tables picked, mapped, loaded and checked against the figures the
 generator computed; bad paths, a source above the size limit and a team server's data folder
-give translated messages and leave the data loaded before in place."""
+give translated messages and leave the data loaded before in place; a source above the size
+limit (or by choice) is analysed where it lies, with a sample for the per-customer pages."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kundenmodell.engine import connect
+from kundenmodell.engine import connect, in_place
 from kundenmodell.engine.access import CONNECTIONS_VARIABLE, DATA_ROOT_VARIABLE
-from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.i18n import LANGUAGES, format_money, format_number, t
 from kundenmodell.markup import escape_markdown
 from kundenmodell.serving import NO_LOGIN_VARIABLE
 from tests.connect_shop import make_shop, write_duckdb, write_parquet_folder
+from ui.session import IN_PLACE_KEY
 
 PAGE = "views/connect.py"
 
@@ -216,24 +218,55 @@ def test_bad_paths_give_a_message_and_keep_the_data_loaded_before(open_page, ses
     assert session.dataset(app) is before
 
 
-def test_a_source_above_the_limit_is_refused_after_counting(
+def test_a_source_above_the_limit_is_analysed_in_place_and_the_overview_covers_every_row(
     open_page, session, shop_file, monkeypatch
 ):
     path, shop = shop_file
     monkeypatch.setattr(connect, "MAX_PURCHASE_ROWS", 100)
+    monkeypatch.setattr(in_place, "SAMPLE_CUSTOMERS", 25)
     app = _open(open_page(PAGE, "en", sample=True), str(path))
-    before = session.dataset(app)
-    _load(app)
-    message = t(
-        "connect_error.too_large",
+    counted = t(
+        "in_place.counted",
         "en",
-        table=t("table.transactions", "en"),
-        rows=format_number(shop.n_purchases, "en"),
-        limit="100",
+        customers="60",
+        transactions=format_number(shop.n_purchases, "en"),
     )
-    assert app.error[0].value == message
-    assert "km.engine.open_source" in message
-    assert session.dataset(app) is before
+    assert counted in [caption.value for caption in app.caption]
+    assert t("in_place.too_large", "en", limit="100", customer_limit="5,000,000", sample="25") in [
+        info.value for info in app.info
+    ]
+    assert [radio.key for radio in app.radio] == ["connect_privacy"]  # no mode: too large
+    _load(app)
+    data = session.dataset(app)
+    source = app.session_state[IN_PLACE_KEY]
+    assert source.rows == {"customers": 60, "transactions": shop.n_purchases}
+    assert data.n_customers == 25  # the sample, with all of its customers' purchases
+    sampled = set(data.customers["customer_id"])
+    assert set(data.transactions["customer_id"]) <= sampled
+    assert app.success[0].value.startswith("**laden** is connected in place: 60 customers")
+    app.switch_page("views/overview.py").run()
+    assert not app.exception, app.exception
+    figures = {metric.label: metric.value for metric in app.metric}
+    assert figures[t("overview.customers", "en")] == "60"
+    revenue = format_money(float(shop.revenue), "EUR", "en", decimals=0)
+    assert figures[t("overview.revenue", "en")] == revenue
+    assert t(
+        "in_place.sidebar", "en", customers="60", transactions=format_number(shop.n_purchases, "en")
+    ) in [markdown.value for markdown in app.sidebar.markdown]
+    app.switch_page("views/personas.py").run()
+    notice = t("in_place.page_sample", "en", sample="25", customers="60")
+    assert notice in [info.value for info in app.info]
+
+
+def test_a_small_source_can_be_analysed_in_place_by_choice(open_page, session, shop_file):
+    path, _ = shop_file
+    app = _open(open_page(PAGE, "de"), str(path))
+    app.radio(key="connect_mode").set_value("in_place").run()
+    _load(app)
+    source = app.session_state[IN_PLACE_KEY]
+    assert not source.sampled  # 60 customers fit the sample: every page sees all of them
+    assert session.dataset(app).n_customers == 60
+    assert app.success[0].value.startswith("**laden** ist vor Ort verbunden")
 
 
 def test_a_team_server_opens_only_its_data_folder(open_page, session, tmp_path, monkeypatch):
