@@ -17,6 +17,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import ibis
 import pandas as pd
@@ -47,14 +48,50 @@ def connection() -> BaseBackend:
     return con
 
 
+SPILL_PREFIX = "kundenmodell-engine-"
+
+
 @functools.cache
 def spill_directory() -> str:
     """Where DuckDB writes what does not fit in memory: a private folder of this process (mode
     0700, removed at exit), never the working directory, where DuckDB would put it by default
-    and where the repository or a shared folder may be."""
-    folder = tempfile.mkdtemp(prefix="kundenmodell-engine-")
+    and where the repository or a shared folder may be. The folder's name carries the process
+    id, so that the folders of processes that were killed (no exit handler ran) are removed
+    by the next process that spills (:func:`remove_orphaned_spills`)."""
+    remove_orphaned_spills()
+    folder = tempfile.mkdtemp(prefix=f"{SPILL_PREFIX}{os.getpid()}-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
+
+
+def remove_orphaned_spills(parent: str | None = None) -> list[str]:
+    """Remove this user's spill folders (in ``parent``, default the temporary directory) whose
+    process no longer runs; returns the removed paths. Folders named without a process id
+    (older versions) are removed when they are empty."""
+    removed = []
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{SPILL_PREFIX}*"):
+        try:
+            if not folder.is_dir() or folder.stat().st_uid != os.getuid():
+                continue
+            pid = folder.name.removeprefix(SPILL_PREFIX).split("-", 1)[0]
+            orphaned = not _running(int(pid)) if pid.isdigit() else not any(folder.iterdir())
+        except OSError:
+            continue
+        if orphaned:
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(str(folder))
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def backend_of(expr: ibis.Expr) -> BaseBackend:

@@ -98,3 +98,30 @@ def test_the_engine_spills_into_a_private_folder_not_the_working_directory():
     assert where == spill_directory()
     assert not where.startswith(os.getcwd())
     assert stat.S_IMODE(os.stat(where).st_mode) == 0o700
+    assert os.path.basename(where).startswith(f"kundenmodell-engine-{os.getpid()}-")
+
+
+def test_spill_folders_of_killed_processes_are_removed_and_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from kundenmodell.engine.connection import remove_orphaned_spills
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # its id now belongs to no process
+    folders = {
+        "killed": tmp_path / f"kundenmodell-engine-{ended.pid}-abc",
+        "alive": tmp_path / f"kundenmodell-engine-{os.getpid()}-def",
+        "old_empty": tmp_path / "kundenmodell-engine-x1y2z3",
+        "old_used": tmp_path / "kundenmodell-engine-q7r8s9",
+    }
+    for name, folder in folders.items():
+        folder.mkdir()
+        if name != "old_empty":
+            (folder / "duckdb_temp_block-1.block").write_bytes(b"\0" * 1024)
+    other = tmp_path / "someone-elses-folder"
+    other.mkdir()
+    removed = remove_orphaned_spills(str(tmp_path))
+    assert sorted(removed) == sorted(str(folders[name]) for name in ("killed", "old_empty"))
+    assert folders["alive"].exists() and folders["old_used"].exists() and other.exists()
