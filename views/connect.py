@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -207,6 +208,8 @@ def _load(
         key = st.session_state.setdefault(_KEY, io.new_key())
         report = io.validate_upload(connected.mapped, privacy)
         data = io.minimise(connected.to_dataset(), privacy, key)
+        if source is not None:
+            source = replace(source, privacy=privacy, key=key)
     except DataError as error:
         st.session_state[_ERROR] = _error_text(error)
         return

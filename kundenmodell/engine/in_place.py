@@ -35,13 +35,18 @@ class InPlaceSource:
     """A source analysed in place: the picks per role (``customers``, ``transactions`` and
     optionally ``interactions``), the data set's name and currency, the rows of each table
     (counted in the engine) and the sample the per-customer pages use (``sample_customers``
-    of ``rows['customers']``)."""
+    of ``rows['customers']``). ``privacy`` and ``key`` are the data minimisation the user
+    chose (:func:`kundenmodell.io.minimise`): the tables stay as they are in the source, so
+    rows about single customers taken from them must be minimised the same way as the
+    sample before they are shown."""
 
     picks: dict[str, Pick]
     name: str
     currency: str
     rows: dict[str, int]
     sample_customers: int
+    privacy: str = "keep"
+    key: bytes | None = None
 
     @property
     def sampled(self) -> bool:

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from kundenmodell.i18n import format_money, format_number
 from tests.browser.test_accessibility import _check as axe_check
 from tests.browser.waiting import screenshot, settle
-from tests.connect_shop import make_shop, write_duckdb
+from tests.connect_shop import make_shop, write_duckdb, write_parquet_folder
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +70,47 @@ def test_a_duckdb_file_is_connected_mapped_loaded_and_analysed(
     expect(metrics.filter(has_text="Umsatz").first).to_contain_text(revenue)
     settle(page)
     page.screenshot(path=artifacts / "connect_5_overview_de.png")
+
+
+def test_a_parquet_folder_is_analysed_where_it_lies(page: Page, app_url, artifacts, tmp_path):
+    """English, a Parquet folder, "analyse it where it lies": the overview's figures come from
+    the engine on every row and equal the shop's own sums; the sidebar says where they come
+    from."""
+    shop = make_shop(400, seed=5, text_dates=False)
+    folder = write_parquet_folder(tmp_path / "lake", shop)
+    customers = format_number(shop.n_customers, "en")
+    purchases = format_number(shop.n_purchases, "en")
+    revenue = format_money(float(shop.revenue), "EUR", "en", decimals=0)
+
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto(f"{app_url}/?lang=en")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Connect a database").click(timeout=120_000)
+    main = page.get_by_test_id("stMainBlockContainer")
+    main.get_by_role("textbox", name="Path or connection string").fill(str(folder))
+    main.get_by_role("button", name="Open").click()
+    expect(main.get_by_text(f"{customers} customers and {purchases} purchases")).to_be_visible(
+        timeout=90_000
+    )
+    choice = main.get_by_text("Analyse it where it lies", exact=False)
+    choice.scroll_into_view_if_needed()
+    choice.click()
+    settle(page)
+    page.screenshot(path=artifacts / "in_place_1_choice_en.png")
+    main.get_by_role("button", name="Load data").click()
+    connected = main.get_by_text(re.compile(rf"lake.*is connected in place: {customers} custom"))
+    expect(connected).to_be_visible(timeout=120_000)
+    expect(sidebar.get_by_text(f"Analysed in place: {customers} customers")).to_be_visible()
+    connected.scroll_into_view_if_needed()
+    settle(page)
+    page.screenshot(path=artifacts / "in_place_2_connected_en.png")
+
+    sidebar.get_by_role("link", name="Overview").click()
+    expect(main.get_by_text("where the data lies", exact=False)).to_be_visible(timeout=90_000)
+    metrics = page.get_by_test_id("stMetric")
+    expect(metrics.filter(has_text="Customers").first).to_contain_text(customers)
+    expect(metrics.filter(has_text="Revenue").first).to_contain_text(revenue)
+    main.get_by_role("tab", name="RFM segments").click()
+    expect(main.get_by_test_id("stVegaLiteChart").first).to_be_visible(timeout=60_000)
+    settle(page)
+    page.screenshot(path=artifacts / "in_place_3_overview_en.png", full_page=True)
