@@ -47,6 +47,9 @@ PAGES = {
     ],
 }
 START = PAGES["nav.section.data"][0][0]
+# Pages that work on the sample when a source is analysed in place (URL paths); the overview
+# and the customer value page compute on every row. (A comment: a bare string here would be
+# shown on every page by Streamlit's magic.)
 SAMPLE_PAGES = {
     "dataset",
     "personas",
@@ -55,8 +58,6 @@ SAMPLE_PAGES = {
     "concepts",
     "learn",
 }
-"""Pages that work on the sample when a source is analysed in place (URL paths); the overview
-and the customer value page compute on every row."""
 
 apply_style()
 apply_layout()
