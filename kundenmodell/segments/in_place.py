@@ -6,9 +6,8 @@ buyer back to pandas, which a page of a few million customers can afford. A reta
 history (tens of millions of customers, hundreds of millions of purchases) cannot; here the
 same engine reductions run, and only the aggregates the overview shows come back: KPIs,
 monthly revenue, the activity and RFM summaries, the funnel, the NPS, churn and cohorts. The
-per-customer views (``activity``, ``rfm``, ``nps_by_activity``) stay None; their rows can be
-read a page at a time from
-:func:`~kundenmodell.segments.buyers.buyer_table`.
+per-customer views (``activity``, ``rfm``) stay None; their rows can be read a page at a time
+from :func:`~kundenmodell.segments.buyers.buyer_table`.
 """
 
 from __future__ import annotations
@@ -94,6 +93,7 @@ def segment_report_in_place(
             activity_summary = _activity_summary(buyers, customers)
             rfm_summary = _rfm_summary(buyers)
             grid = _rfm_grid(buyers)
+            nps_table = None if nps_result is None else _nps_by_activity(customers, buyers)
             actual = engine.scalars(
                 buyers.aggregate(
                     n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
@@ -119,6 +119,7 @@ def segment_report_in_place(
         rfm_grid=grid,
         rfm_summary=rfm_summary,
         nps=nps_result,
+        nps_by_activity=nps_table,
         churn=churn,
         monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
         cohorts=cohorts,
@@ -206,6 +207,44 @@ def _rfm_grid(buyers: ibis.Table) -> pd.DataFrame:
         buyers.group_by(["r_score", "f_score"]).aggregate(customers=buyers.count())
     )
     return grid_of_counts(counts, RFM_BINS)
+
+
+def _nps_by_activity(customers: ibis.Table, buyers: ibis.Table) -> pd.DataFrame:
+    """:func:`~kundenmodell.segments.nps.nps_by` the activity class, counted in the engine:
+    each rated customer's class from the buyer table (``never_bought`` without a purchase),
+    promoters, passives and detractors counted per class."""
+    score = customers["nps_score"].try_cast(dtypes.float64)
+    valid = customers["customer_id"].notnull() & score.notnull() & (score >= 0) & (score <= 10)
+    rated = customers.filter(valid).select(customer_id=customers["customer_id"], score=score)
+    classes = buyers.select("customer_id", "activity")
+    if classes["customer_id"].type() != rated["customer_id"].type():
+        rated = rated.mutate(customer_id=rated["customer_id"].cast(dtypes.string))
+        classes = classes.mutate(customer_id=classes["customer_id"].cast(dtypes.string))
+    joined = rated.left_join(classes, rated["customer_id"] == classes["customer_id"])
+    never = ACTIVITY_CLASSES.index("never_bought")
+    counted = engine.to_pandas(
+        joined.group_by(
+            activity=joined["activity"].cast(dtypes.int64).fill_null(never),
+            group=ibis.cases((joined["score"] >= 9, 0), (joined["score"] >= 7, 1), else_=2),
+        ).aggregate(n=ibis._.count())
+    )
+    table = counted.pivot_table(index="activity", columns="group", values="n", fill_value=0)
+    table = table.reindex(columns=range(len(NPS_GROUPS)), fill_value=0)
+    rows = []
+    for code, counts in table.iterrows():  # one row per activity class, at most six
+        result = nps_of_counts(*(int(counts[index]) for index in range(len(NPS_GROUPS))))
+        rows.append(
+            {
+                "group": ACTIVITY_CLASSES[int(code)],
+                "n": result.n,
+                "score": result.score,
+                "ci_low": result.ci_low,
+                "ci_high": result.ci_high,
+                **{f"{g}_share": result.share(g) for g in NPS_GROUPS},
+            }
+        )
+    columns = ["group", "n", "score", "ci_low", "ci_high", *(f"{g}_share" for g in NPS_GROUPS)]
+    return pd.DataFrame(rows, columns=columns).sort_values("group", ignore_index=True)
 
 
 def _funnel(customers: ibis.Table, missing: dict[str, str]) -> pd.DataFrame | None:

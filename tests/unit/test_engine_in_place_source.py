@@ -91,7 +91,8 @@ def test_the_overview_in_place_equals_the_overview_of_the_data_read_into_memory(
         expected.regular_customers,
         expected.actual_customers,
     )
-    for name in ("activity_summary", "rfm_summary", "rfm_grid", "churn", "monthly"):
+    frames = ("activity_summary", "rfm_summary", "rfm_grid", "nps_by_activity", "churn", "monthly")
+    for name in frames:
         pd.testing.assert_frame_equal(
             getattr(actual, name).reset_index(drop=True),
             getattr(expected, name).reset_index(drop=True),

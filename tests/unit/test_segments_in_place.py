@@ -24,7 +24,16 @@ SCALARS = (
     "missing",
 )
 FLOATS = ("regular_revenue_share", "regular_buyer_share", "monthly_churn")
-FRAMES = ("monthly", "funnel", "activity_summary", "rfm_summary", "rfm_grid", "churn", "cohorts")
+FRAMES = (
+    "monthly",
+    "funnel",
+    "activity_summary",
+    "rfm_summary",
+    "rfm_grid",
+    "nps_by_activity",
+    "churn",
+    "cohorts",
+)
 
 
 def _shop(seed: int, customers: int = 400, purchases: int = 3000) -> Dataset:
