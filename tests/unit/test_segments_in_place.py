@@ -14,26 +14,7 @@ import pytest
 from kundenmodell import Dataset, engine
 from kundenmodell.segments.in_place import segment_report_in_place
 from kundenmodell.segments.report import segment_report
-
-SCALARS = (
-    "customers",
-    "as_of",
-    "kpis",
-    "actual_customers",
-    "regular_customers",
-    "missing",
-)
-FLOATS = ("regular_revenue_share", "regular_buyer_share", "monthly_churn")
-FRAMES = (
-    "monthly",
-    "funnel",
-    "activity_summary",
-    "rfm_summary",
-    "rfm_grid",
-    "nps_by_activity",
-    "churn",
-    "cohorts",
-)
+from tests.unit.report_equality import assert_same_report
 
 
 def _shop(seed: int, customers: int = 400, purchases: int = 3000) -> Dataset:
@@ -73,26 +54,10 @@ def _folder(dataset: Dataset, where) -> engine.EngineTables:
     return engine.open_source(where)
 
 
-def _assert_same(expected, actual) -> None:
-    for name in SCALARS:
-        assert getattr(actual, name) == getattr(expected, name), name
-    for name in FLOATS:
-        assert getattr(actual, name) == pytest.approx(getattr(expected, name), rel=1e-12), name
-    for name in FRAMES:
-        pd.testing.assert_frame_equal(
-            getattr(actual, name).reset_index(drop=True),
-            getattr(expected, name).reset_index(drop=True),
-            check_dtype=False,
-            rtol=1e-12,
-        )
-    assert actual.nps == expected.nps
-    assert actual.rfm is None and actual.activity is None
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_in_place_report_equals_the_in_memory_report(tmp_path, seed):
     dataset = _shop(seed)
-    _assert_same(segment_report(dataset), segment_report_in_place(_folder(dataset, tmp_path)))
+    assert_same_report(segment_report(dataset), segment_report_in_place(_folder(dataset, tmp_path)))
 
 
 def test_in_place_report_filters_in_the_engine_like_the_in_memory_report(tmp_path):
@@ -102,7 +67,7 @@ def test_in_place_report_filters_in_the_engine_like_the_in_memory_report(tmp_pat
     selection = SegmentFilter(customer_type=("b2b",), city=("Bergen",))  # no city column
     expected = segment_report(dataset, selection)
     actual = segment_report_in_place(_folder(dataset, tmp_path), selection)
-    _assert_same(expected, actual)
+    assert_same_report(expected, actual)
     assert actual.customers == int((dataset.customers["customer_type"] == "b2b").sum())
     assert actual.as_of == segment_report(dataset).as_of  # filtering never moves the date
 
@@ -117,7 +82,7 @@ def test_in_place_report_reads_a_duckdb_file(tmp_path):
             frame = getattr(dataset, name)  # noqa: F841 (read by DuckDB's replacement scan)
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
     report = segment_report_in_place(engine.open_source(path))
-    _assert_same(segment_report(dataset), report)
+    assert_same_report(segment_report(dataset), report)
     # the hand count: the buyers among the purchases (99999 and 88888 are no customers)
     bought = dataset.transactions.dropna(subset=["customer_id"])["customer_id"].nunique()
     assert report.kpis.buyers == bought
