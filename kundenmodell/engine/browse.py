@@ -23,7 +23,7 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
-from kundenmodell.engine.connection import backend_of, scalars, spill_directory
+from kundenmodell.engine.connection import backend_of, duckdb_settings, scalars
 from kundenmodell.engine.sources import read_parquet
 from kundenmodell.errors import DataError
 from kundenmodell.io.mapping import normalise
@@ -131,9 +131,8 @@ def _open(text: str, external_access: bool) -> tuple[SourceKind, dict[str, ibis.
             backend = ibis.duckdb.connect(
                 str(path),
                 read_only=True,
-                threads=1,
                 enable_external_access=external_access,
-                temp_directory=spill_directory(),
+                **duckdb_settings(),
             )
             return "duckdb", _backend_tables(backend)
         if path.is_dir() and _is_data_folder(path):

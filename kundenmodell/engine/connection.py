@@ -33,19 +33,35 @@ THREADS = min(os.cpu_count() or 1, 4)
 sessions, each with its own connection)."""
 
 
+MEMORY_VARIABLE = "KUNDENMODELL_ENGINE_MEMORY"
+
+
 def connection() -> BaseBackend:
     """The calling thread's in-memory DuckDB (created on first use)."""
     con = getattr(_local, "duckdb", None)
     if con is None:
         # Parallel threads add in a varying order; amounts are exact decimals inside the
         # engine (kundenmodell.engine.purchases.MONEY), so every sum is the same each run.
-        config = {"threads": THREADS, "temp_directory": spill_directory()}
-        limit = os.environ.get("KUNDENMODELL_ENGINE_MEMORY")  # e.g. "4GB": spill beyond it
-        if limit:
-            config["memory_limit"] = limit
-        con = ibis.duckdb.connect(**config)
+        con = ibis.duckdb.connect(**duckdb_settings())
         _local.duckdb = con
     return con
+
+
+def duckdb_settings() -> dict[str, object]:
+    """The settings of every DuckDB the workbench opens: :data:`THREADS` threads, the private
+    :func:`spill_directory`, and a memory cap: ``KUNDENMODELL_ENGINE_MEMORY`` (e.g. ``4GB``)
+    or else a quarter of the machine's memory (DuckDB's own default, 80 %, is per database,
+    and a team server runs one per session at a time); beyond the cap DuckDB spills to disk."""
+    limit = os.environ.get(MEMORY_VARIABLE) or f"{physical_memory() // 4 // 2**20}MB"
+    return {"threads": THREADS, "temp_directory": spill_directory(), "memory_limit": limit}
+
+
+def physical_memory() -> int:
+    """The machine's memory in bytes (4 GiB when the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 4 * 2**30
 
 
 SPILL_PREFIX = "kundenmodell-engine-"

@@ -18,7 +18,7 @@ from pathlib import Path
 import ibis
 
 from kundenmodell.dataset import Dataset
-from kundenmodell.engine.connection import THREADS, connection, frame_table, spill_directory
+from kundenmodell.engine.connection import connection, duckdb_settings, frame_table
 from kundenmodell.errors import DataError
 from kundenmodell.loading import DUCKDB_SUFFIXES
 
@@ -73,9 +73,7 @@ def open_source(
     if path.suffix.lower() in DUCKDB_SUFFIXES:
         if not path.is_file():
             raise DataError("engine_error.unreadable", source=text)
-        backend = ibis.duckdb.connect(
-            str(path), read_only=True, threads=THREADS, temp_directory=spill_directory()
-        )
+        backend = ibis.duckdb.connect(str(path), read_only=True, **duckdb_settings())
         return _from_backend(backend, names)
     if path.is_dir():
         found = {name: _table_path(path, name) for name in TABLE_NAMES}

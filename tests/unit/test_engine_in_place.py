@@ -11,6 +11,7 @@ called at all.
 from __future__ import annotations
 
 import duckdb
+import ibis
 import pandas as pd
 import pytest
 from ibis.backends.duckdb import Backend
@@ -125,3 +126,15 @@ def test_spill_folders_of_killed_processes_are_removed_and_live_ones_kept(tmp_pa
     removed = remove_orphaned_spills(str(tmp_path))
     assert sorted(removed) == sorted(str(folders[name]) for name in ("killed", "old_empty"))
     assert folders["alive"].exists() and folders["old_used"].exists() and other.exists()
+
+
+def test_every_duckdb_is_capped_at_a_quarter_of_the_memory_unless_told(monkeypatch):
+    from kundenmodell.engine.connection import MEMORY_VARIABLE, duckdb_settings, physical_memory
+
+    monkeypatch.delenv(MEMORY_VARIABLE, raising=False)
+    assert duckdb_settings()["memory_limit"] == f"{physical_memory() // 4 // 2**20}MB"
+    monkeypatch.setenv(MEMORY_VARIABLE, "3GB")
+    assert duckdb_settings()["memory_limit"] == "3GB"
+    con = ibis.duckdb.connect(**duckdb_settings())
+    limit = con.raw_sql("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.replace(" ", "") in ("2.7GiB", "2.8GiB", "3.0GB")  # DuckDB shows it in GiB
