@@ -213,7 +213,8 @@ def test_in_place_segment_report_on_spark_local_equals_the_in_memory_report(spar
 
     from kundenmodell.segments.in_place import segment_report_in_place
     from kundenmodell.segments.report import segment_report
-    from tests.unit.test_segments_in_place import _assert_same, _folder, _shop
+    from tests.unit.report_equality import assert_same_report
+    from tests.unit.test_segments_in_place import _folder, _shop
 
     dataset = _shop(1)
     _folder(dataset, tmp_path)
@@ -222,4 +223,4 @@ def test_in_place_segment_report_on_spark_local_equals_the_in_memory_report(spar
         customers=con.read_parquet(str(tmp_path / "customers")),
         transactions=con.read_parquet(str(tmp_path / "transactions")),
     )
-    _assert_same(segment_report(dataset), segment_report_in_place(tables))
+    assert_same_report(segment_report(dataset), segment_report_in_place(tables))
