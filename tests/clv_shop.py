@@ -82,10 +82,12 @@ def write_duckdb(path: Path, kunder: pa.Table, kjop: pa.Table) -> Path:
 
 
 def write_parquet(folder: Path, kunder: pa.Table, kjop: pa.Table) -> Path:
-    """The tables as ``kunder.parquet`` and ``kjop.parquet`` in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """The tables as a data folder: ``kunder.parquet`` and ``kjop/`` in two part files."""
+    (folder / "kjop").mkdir(parents=True)
     pq.write_table(kunder, folder / "kunder.parquet")
-    pq.write_table(kjop, folder / "kjop.parquet")
+    half = kjop.num_rows // 2
+    pq.write_table(kjop.slice(0, half), folder / "kjop" / "part-0.parquet")
+    pq.write_table(kjop.slice(half), folder / "kjop" / "part-1.parquet")
     return folder
 
 
