@@ -114,6 +114,15 @@ def fit_in_place(tables: engine.EngineTables) -> InPlaceClvFit:
     sample of :data:`GG_SAMPLE_LIMIT` beyond that many) of ``tables``, and judge both as
     :func:`~kundenmodell.clv.analysis.fit_dataset` does (module docstring)."""
     summary, end = _summary(tables)
+    # The summary is read three times (cells, spend figures, Gamma-Gamma's rows): computed
+    # once into a temporary table, the purchases are scanned once.
+    columns = ("customer_id", *CELL_KEYS, "monetary_value")
+    with engine.materialised(summary.select(*columns)) as kept:
+        return _fit(kept, end)
+
+
+def _fit(summary: ibis.Table, end: pd.Timestamp) -> InPlaceClvFit:
+    """:func:`fit_in_place` of a per-customer summary (``customer_id``, x, t_x, T, m̄)."""
     histogram = _histogram(summary)
     weights = histogram["customers"].to_numpy(dtype=np.float64)
     adequacy = adequacy_of_counts(
