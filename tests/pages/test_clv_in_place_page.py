@@ -102,3 +102,19 @@ def test_horizon_recomputes_on_all_rows_and_the_gamma_gamma_sample_is_named(
     population = in_place.population_values(fit, months=24, annual_discount_rate=0.0)
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics[t("clv.total_value", "de", months=24)] == fmt.money(population.total)
+
+
+def test_too_thin_source_says_what_is_needed(open_page, tmp_path):
+    path = write_duckdb(tmp_path / "liten.duckdb", *make_shop(60, seed=3))
+    chosen = picks(path)
+    found, connected = connect_in_place(
+        chosen["customers"], chosen["transactions"], name="liten", currency="NOK", sample=30
+    )
+    app = _open(open_page, (found, connected.to_dataset(), None), "nb")
+    warning = app.warning[0].value
+    assert warning.startswith(f"**{t('clv.thin.title', 'nb')}**")
+    fit = in_place.fit_in_place(found.tables())
+    for shortfall in fit.adequacy.shortfalls:
+        assert t(shortfall.key, "nb", **shortfall.params) in warning
+    assert fit.adequacy.buyers == 60  # all of the source, not the sample of 30
+    assert not app.metric and not app.get("vega_lite_chart")
