@@ -37,7 +37,7 @@ Time is in weeks, as in :mod:`kundenmodell.clv.analysis`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.datatypes as dtypes
@@ -97,6 +97,11 @@ class InPlaceClvFit(FitVerdict):
     trust: Trust
     spenders: int
     gg_customers: int
+    _cells: dict[tuple[int, float], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    """The per-cell values already computed, by (months, annual rate): a page asks for them on
+    every rerun, and with a million cells they take seconds."""
 
     @property
     def buyers(self) -> int:
@@ -324,7 +329,8 @@ def population_values(
 
 
 def _cell_values(fit: InPlaceClvFit, months: int, annual_discount_rate: float) -> pd.DataFrame:
-    """The histogram with P(alive), expected purchases, spend and CLV coefficients per cell."""
+    """The histogram with P(alive), expected purchases, spend and CLV coefficients per cell
+    (computed once per fit, horizon and rate)."""
     if not fit.ok:
         raise DataError("error.clv.too_thin")
     if not fit.trusted:
@@ -333,6 +339,17 @@ def _cell_values(fit: InPlaceClvFit, months: int, annual_discount_rate: float) -
         raise DataError("error.clv.invalid_horizon", minimum=1, maximum=120)
     if not 0 <= annual_discount_rate <= 1:
         raise DataError("error.clv.invalid_discount_rate")
+    key = (int(months), float(annual_discount_rate))
+    if key not in fit._cells:
+        fit._cells[key] = _compute_cell_values(fit, months, annual_discount_rate)
+    return fit._cells[key]
+
+
+def _compute_cell_values(
+    fit: InPlaceClvFit, months: int, annual_discount_rate: float
+) -> pd.DataFrame:
+    """:func:`_cell_values` of a trusted fit and valid settings (module docstring formulas);
+    ``clv_trust.not_computable`` when a value is not finite."""
     cells = fit.histogram.copy()
     weeks = np.arange(max(months, *HORIZONS) + 1) * DAYS_PER_UNIT["M"] / WEEK_DAYS
     alive, cumulative = _purchases(fit.bg, cells, weeks)

@@ -176,7 +176,13 @@ def test_thin_data_gets_the_same_verdict(tmp_path):
 
 def test_bad_settings_are_data_errors(case):
     place = case[3]
-    for months, key in ((0, "error.clv.invalid_horizon"), (121, "error.clv.invalid_horizon")):
+    # the cells of a horizon and rate are computed once per fit (a page asks on every rerun)
+    first = in_place.population_values(place, months=7, annual_discount_rate=0.05)
+    again = in_place.population_values(place, months=7, annual_discount_rate=0.05)
+    assert again.total == first.total
+    assert in_place._cell_values(place, 7, 0.05) is in_place._cell_values(place, 7, 0.05)
+    bad_months = ((0, "error.clv.invalid_horizon"), (121, "error.clv.invalid_horizon"))
+    for months, key in (*bad_months, (7.5, "error.clv.invalid_horizon")):
         with pytest.raises(DataError) as error:
             in_place.population_values(place, months=months)
         assert error.value.key == key
