@@ -241,8 +241,8 @@ def _cell_doubts(bg: BetaGeoModel, gg: GammaGammaModel, histogram: pd.DataFrame)
     ``customers`` counts the customers of cells whose P(alive), expected purchases at
     :data:`~kundenmodell.clv.analysis.CHECKED_MONTHS` or spend coefficients are not finite."""
     weeks = np.asarray(CHECKED_MONTHS) * DAYS_PER_UNIT["M"] / WEEK_DAYS
-    alive, purchases = _purchases(bg, histogram, weeks)
-    fine = np.isfinite(purchases).all(axis=1) & np.isfinite(alive)
+    alive, while_alive, pair = _purchases(bg, histogram, weeks)
+    fine = np.isfinite(while_alive).all(axis=1)[pair] & np.isfinite(alive)
     intercept, slope = _spend_coefficients(gg, histogram["frequency"].to_numpy(np.float64))
     customers = histogram["customers"].to_numpy()
     doubts = []
@@ -258,14 +258,15 @@ def _cell_doubts(bg: BetaGeoModel, gg: GammaGammaModel, histogram: pd.DataFrame)
 
 def _purchases(
     bg: BetaGeoModel, cells: pd.DataFrame, weeks: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """P(alive) per cell and the expected purchases in the next ``weeks`` (cells × horizons):
-    P(alive | x, t_x, T) × E[Y(t) | alive, x, T], the bracket evaluated per distinct (x, T)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The factors of the expected purchases in the next ``weeks``,
+    E[Y(t) | x, t_x, T] = P(alive | x, t_x, T) × E[Y(t) | alive, x, T]: P(alive) per cell,
+    the bracket per distinct (x, T) (pairs × horizons) and each cell's pair. Never formed as
+    cells × horizons: a few million cells over 37 months would take gigabytes."""
     x, t_x, age = (cells[name].to_numpy(dtype=np.float64) for name in CELL_KEYS)
     pairs, inverse = np.unique(np.column_stack((x, age)), axis=0, return_inverse=True)
     while_alive = bg.expected_purchases_while_alive(weeks[None, :], pairs[:, :1], pairs[:, 1:])
-    alive = bg.p_alive(x, t_x, age)
-    return alive, alive[:, None] * while_alive[inverse.ravel()]
+    return bg.p_alive(x, t_x, age), while_alive, inverse.ravel()
 
 
 def _spend_coefficients(gg: GammaGammaModel, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -352,12 +353,14 @@ def _compute_cell_values(
     ``clv_trust.not_computable`` when a value is not finite."""
     cells = fit.histogram.copy()
     weeks = np.arange(max(months, *HORIZONS) + 1) * DAYS_PER_UNIT["M"] / WEEK_DAYS
-    alive, cumulative = _purchases(fit.bg, cells, weeks)
+    alive, while_alive, pair = _purchases(fit.bg, cells, weeks)
     intercept, slope = _spend_coefficients(fit.gg, cells["frequency"].to_numpy(np.float64))
-    discounted = discounted_purchases(cumulative[:, : int(months) + 1], annual_discount_rate)
+    # Σ_k ΔE[Y(t_k)]/(1+d)^k is linear in E[Y], so P(alive) factors out of the discounting
+    per_pair = discounted_purchases(while_alive[:, : int(months) + 1], annual_discount_rate)
+    discounted = alive * per_pair[pair]
     cells["p_alive"] = alive
     for horizon in HORIZONS:
-        cells[f"purchases_{horizon}m"] = cumulative[:, horizon]
+        cells[f"purchases_{horizon}m"] = alive * while_alive[pair, horizon]
     cells["spend_intercept"] = intercept
     cells["spend_slope"] = slope
     cells["clv_intercept"] = discounted * intercept
