@@ -74,6 +74,8 @@ TOP_LIMIT = 500
 DISTRIBUTION_BINS = 30
 CONCENTRATION_SHARE = 0.2
 CELL_KEYS = ("frequency", "recency", "T")
+NAME_COLUMNS = ("customer_id", "first_name", "last_name", "company")
+"""The customer columns the top list reads (:func:`~.analysis.display_names`)."""
 WEEK_DAYS = DAYS_PER_UNIT[TIME_UNIT]
 
 
@@ -473,8 +475,9 @@ def _top_rows(
         _with_summary(fit, summary), months=months, annual_discount_rate=annual_discount_rate
     )
     customers = tables.customers
+    named = [name for name in NAME_COLUMNS if name in customers.columns]
     ids = [str(value) for value in best["customer_id"]]
-    people = engine.to_pandas(customers.filter(customers["customer_id"].isin(ids)))
+    people = engine.to_pandas(customers.filter(customers["customer_id"].isin(ids)).select(*named))
     return top_customers(values, people, n=len(best))
 
 
