@@ -11,6 +11,7 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
+from ibis.backends.duckdb import Backend
 
 from kundenmodell import engine
 from kundenmodell.clv import analysis, in_place
@@ -199,3 +200,25 @@ def test_weighted_quantile_equals_numpy_on_repeated_values(seed):
     for q in (0.0, 0.5, 0.9, 0.99, 1.0):
         expected = np.quantile(np.repeat(values, counts), q)
         assert in_place.weighted_quantile(values, counts, q) == pytest.approx(expected, abs=1e-12)
+
+
+def test_only_cells_samples_and_the_top_come_back(case, monkeypatch):
+    """Nothing per customer reaches Python: the cells, Gamma-Gamma's sample, aggregates and
+    the top list are the largest results the engine hands over."""
+    source, _, _, _ = case
+    seen: list[int] = []
+    original = Backend.to_pyarrow
+
+    def recording(self, expr, *args, **kwargs):
+        table = original(self, expr, *args, **kwargs)
+        seen.append(table.num_rows)
+        return table
+
+    monkeypatch.setattr(Backend, "to_pyarrow", recording)
+    monkeypatch.setattr(in_place, "GG_SAMPLE_LIMIT", 300)
+    fit = in_place.fit_in_place(source.tables())
+    assert max(seen) == len(fit.histogram) < fit.buyers
+    assert 300 in seen
+    seen.clear()
+    in_place.value_ranking(source.tables(), fit, 12, 0.1, 50)
+    assert seen and max(seen) == 50
