@@ -1,20 +1,23 @@
 """Kundenwert: CLV from BG/NBD and Gamma-Gamma, P(alive), model check on a hold-out period,
-retention curves and monthly churn. Every figure comes from :mod:`kundenmodell.clv.analysis`;
-this page only lays them out, one function per tab."""
+retention curves and monthly churn. Every figure comes from :mod:`kundenmodell.clv.analysis`,
+or from :mod:`kundenmodell.clv.in_place` on all rows of a source analysed where it lies (the
+views that need customers in pandas then use the session's sample and say so); this page only
+lays them out, one function per tab."""
 
 import math
 
 import pandas as pd
 import streamlit as st
 
-from kundenmodell.clv import analysis, charts, explain
+from kundenmodell.clv import analysis, charts, explain, in_place
 from kundenmodell.clv import summaries as clv_summaries
 from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
+from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.i18n import Formats
 from ui.downloads import csv_download_button
 from ui.feedback import dataset_with_purchases, guard
 from ui.number_field import number_field
-from ui.session import T, dataset, derive, lang
+from ui.session import T, dataset, derive, derive_in_place, in_place_source, lang
 from ui.tables import show_table
 
 HORIZON_CHOICES = (3, 6, 12, 24, 36)
@@ -52,11 +55,14 @@ def _download(label_key: str, frame: pd.DataFrame, suffix: str) -> None:
     )
 
 
-def call_list_section(values: pd.DataFrame, months: int) -> None:
-    """Valuable customers who are probably leaving, first on the page, with a CRM download."""
+def call_list_section(values: pd.DataFrame, months: int, sample_note: str | None = None) -> None:
+    """Valuable customers who are probably leaving, first on the page, with a CRM download
+    (``sample_note``: that ``values`` are a sample's)."""
     fmt = _formats()
     data = dataset()
     st.header(T("clv_call.title"))
+    if sample_note:
+        st.caption(sample_note)
     calls = call_list(values, data, count=CALL_LIST_FILE)
     if calls.empty:
         st.info(T("clv_call.none", share=fmt.percent(LIKELY_LEAVING)), icon=":material/info:")
@@ -82,10 +88,18 @@ def call_list_section(values: pd.DataFrame, months: int) -> None:
 
 
 def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
+    outlook_section(analysis.outlook(values), float(values["clv"].sum()), months, discount)
+    distribution_section(
+        analysis.clv_distribution(values), analysis.value_concentration(values), months
+    )
+    segment_section(values)
+
+
+def outlook_section(outlook: pd.DataFrame, total: float, months: int, discount: float) -> None:
+    """Expected purchases and revenue in the next 3, 6 and 12 months, and how they relate to
+    the total customer value."""
     fmt = _formats()
-    data = dataset()
     st.header(T("clv.outlook_title"))
-    outlook = analysis.outlook(values)
     for cell, row in zip(st.columns(len(outlook)), outlook.itertuples(), strict=True):
         cell.metric(
             T("clv.outlook_period", months=row.months),
@@ -104,24 +118,34 @@ def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
             T(
                 "clv_explain.two_figures",
                 revenue=fmt.money(float(year["revenue"].iloc[0])),
-                value=fmt.money(float(values["clv"].sum())),
+                value=fmt.money(total),
                 months=months,
                 rate=fmt.number(discount, 0 if float(discount).is_integer() else 1),
             )
         )
 
+
+def distribution_section(histogram: pd.DataFrame, concentration: float, months: int) -> None:
+    """The CLV histogram and the share of the value the top fifth holds."""
+    fmt = _formats()
+    data = dataset()
     st.header(T("clv.distribution_title", months=months))
-    histogram = analysis.clv_distribution(values)
     st.altair_chart(
         charts.clv_distribution_chart(histogram, fmt.lang, data.currency), width="stretch"
     )
     st.caption(clv_summaries.clv_distribution_summary(histogram, fmt.lang, data.currency))
-    concentration = fmt.percent(analysis.value_concentration(values))
-    st.caption(
-        f"{T('clv.distribution_caption')} {T('clv.extra.concentration', share=concentration)}"
-    )
+    share = fmt.percent(concentration)
+    st.caption(f"{T('clv.distribution_caption')} {T('clv.extra.concentration', share=share)}")
 
+
+def segment_section(values: pd.DataFrame, sample_note: str | None = None) -> None:
+    """Customer value per group of a chosen grouping (``sample_note``: that ``values`` are a
+    sample's)."""
+    fmt = _formats()
+    data = dataset()
     st.header(T("clv.segment_title"))
+    if sample_note:
+        st.caption(sample_note)
     option = st.selectbox(
         T("clv.segment_choice"),
         derive(analysis.segment_options),
@@ -171,12 +195,25 @@ def value_tab(values: pd.DataFrame, months: int, discount: float) -> None:
 def top_tab(values: pd.DataFrame, months: int) -> None:
     fmt = _formats()
     data = dataset()
+    count = _top_count()
+    top_table(analysis.top_customers(values, data.customers, count), months)
+    st.caption(T("clv.top_caption"))
+    _download("clv.download_values", analysis.export_table(values, fmt.lang, months), "clv")
+
+
+def _top_count() -> int:
+    """The header of the top list and how many customers it shows (5 to 500)."""
     st.header(T("clv.top_title"))
     st.session_state.setdefault("clv_top_count", 25)
     count = number_field(
         T("clv.top_count"), "clv_top_count", min_value=5, max_value=500, integer=True
     )
-    top = analysis.top_customers(values, data.customers, int(count))
+    return int(count)
+
+
+def top_table(top: pd.DataFrame, months: int) -> None:
+    """The customers of :func:`kundenmodell.clv.analysis.top_customers`, formatted."""
+    fmt = _formats()
     shown = top.assign(
         clv=[fmt.money(value) for value in top["clv"]],
         p_alive=top["p_alive"] * 100,
@@ -204,23 +241,26 @@ def top_tab(values: pd.DataFrame, months: int) -> None:
             "last_purchase": T("clv.col.last_purchase"),
         },
     )
-    st.caption(T("clv.top_caption"))
-    _download("clv.download_values", analysis.export_table(values, fmt.lang, months), "clv")
 
 
-def alive_tab(fit: analysis.ClvFit) -> None:
+def alive_tab(grid: pd.DataFrame) -> None:
+    """P(alive) by repeat purchases and weeks since the last one
+    (:func:`kundenmodell.clv.analysis.p_alive_grid`)."""
     fmt = _formats()
     st.header(T("clv.alive_title"))
-    grid = analysis.p_alive_grid(fit)
     st.altair_chart(charts.p_alive_heatmap(grid, fmt.lang), width="stretch")
     st.caption(clv_summaries.p_alive_summary(grid, fmt.lang))
     st.caption(T("clv.alive_caption", weeks=fmt.number(grid["T"].iloc[0])))
 
 
-def fit_tab(fit: analysis.ClvFit) -> None:
+def fit_tab(fit: analysis.FitVerdict, sample_note: str | None = None) -> None:
+    """The hold-out check (on the loaded data set; ``sample_note`` says when that is a sample
+    of a source analysed in place) and the parameters of ``fit``."""
     fmt = _formats()
     data = dataset()
     st.header(T("clv.fit_title"))
+    if sample_note:
+        st.caption(sample_note)
     smallest, largest = analysis.holdout_months_range(data)
     if largest < 1:
         st.info(T("clv.holdout_unavailable"), icon=":material/info:")
@@ -275,12 +315,16 @@ def fit_tab(fit: analysis.ClvFit) -> None:
         width="stretch",
     )
     st.caption(T("clv.params_caption", buyers=fmt.number(fit.bg.n_observations_)))
+    if isinstance(fit, in_place.InPlaceClvFit):
+        st.caption(_fit_scope(fit))
     _download("clv.download_params", parameters, "clv_parameters")
 
 
-def retention_tab() -> None:
+def retention_tab(sample_note: str | None = None) -> None:
     fmt = _formats()
     st.header(T("clv.retention_title"))
+    if sample_note:
+        st.caption(sample_note)
     choices = st.columns(2)
     grouping = choices[0].selectbox(
         T("clv.retention_group"),
@@ -329,21 +373,23 @@ def retention_tab() -> None:
     _download("clv.download_retention", analysis.retention_export(curves, fmt.lang), "retention")
 
 
-def _page() -> None:
-    """The fitted models' figures: KPIs, the call list and five tabs."""
-    fmt = _formats()
-    with st.spinner(T("clv.progress.fitting")):
-        fit = derive(analysis.fit_dataset)
+def _usable(fit: analysis.FitVerdict, sample_note: str | None = None) -> bool:
+    """Whether ``fit`` can back customer values; if not, say why (and show the retention
+    curves, which need no model)."""
     if not fit.adequacy.ok:
         _shortfalls("clv.thin.title", fit.adequacy)
         st.caption(T("clv.thin.advice"))
-        return
+        return False
     if not fit.trusted:
         _doubts("clv_trust.title", fit.trust)
         st.caption(T("clv_trust.advice"))
-        retention_tab()
-        return
+        retention_tab(sample_note)
+        return False
+    return True
 
+
+def _settings() -> tuple[int, float]:
+    """The chosen horizon (months) and annual discount rate (percent)."""
     settings = st.columns([2, 2, 3])
     months = settings[0].select_slider(
         T("clv.horizon"),
@@ -362,48 +408,129 @@ def _page() -> None:
         help=T("clv.discount_help"),
         container=settings[1],
     )
-    values = analysis.customer_values(fit, months=months, annual_discount_rate=discount / 100)
+    return months, discount
 
+
+def _kpis(
+    fit: analysis.FitVerdict,
+    buyers: int,
+    likely_active: float,
+    total: float,
+    months: int,
+    discount: float,
+) -> None:
+    """Buyers, the share likely active, total and mean customer value, and the warning when
+    spend depends on frequency."""
+    fmt = _formats()
     cells = st.columns(4)
-    cells[0].metric(T("clv.buyers"), fmt.number(len(values)))
+    cells[0].metric(T("clv.buyers"), fmt.number(buyers))
     cells[1].metric(
-        T("clv.likely_active"),
-        fmt.percent(analysis.likely_active_share(values)),
-        help=T("clv.likely_active_help"),
+        T("clv.likely_active"), fmt.percent(likely_active), help=T("clv.likely_active_help")
     )
     cells[2].metric(
         T("clv.total_value", months=months),
-        fmt.money(float(values["clv"].sum())),
+        fmt.money(total),
         help=T("clv.total_value_help", months=months, rate=fmt.number(discount)),
     )
-    cells[3].metric(T("clv.mean_value"), fmt.money(float(values["clv"].mean())))
+    cells[3].metric(T("clv.mean_value"), fmt.money(total / buyers))
     if fit.spend_depends_on_frequency:
         st.caption(
             ":material/warning: "
             + T("clv.correlation_note", value=fmt.number(fit.spend_correlation, 2))
         )
 
+
+def _tabs() -> list:
+    return st.tabs([T(f"clv.tab.{name}") for name in ("value", "top", "alive", "fit", "retention")])
+
+
+def _page() -> None:
+    """The fitted models' figures: KPIs, the call list and five tabs."""
+    with st.spinner(T("clv.progress.fitting")):
+        fit = derive(analysis.fit_dataset)
+    if not _usable(fit):
+        return
+    months, discount = _settings()
+    values = analysis.customer_values(fit, months=months, annual_discount_rate=discount / 100)
+    total = float(values["clv"].sum())
+    _kpis(fit, len(values), analysis.likely_active_share(values), total, months, discount)
+
     call_list_section(values, months)
 
-    tabs = st.tabs(
-        [
-            T("clv.tab.value"),
-            T("clv.tab.top"),
-            T("clv.tab.alive"),
-            T("clv.tab.fit"),
-            T("clv.tab.retention"),
-        ]
-    )
+    tabs = _tabs()
     with tabs[0]:
         value_tab(values, months, discount)
     with tabs[1]:
         top_tab(values, months)
     with tabs[2]:
-        alive_tab(fit)
+        alive_tab(analysis.p_alive_grid(fit))
     with tabs[3]:
         fit_tab(fit)
     with tabs[4]:
         retention_tab()
+
+
+def _fit_scope(fit: in_place.InPlaceClvFit) -> str:
+    """What the in-place figures cover: all buyers, and Gamma-Gamma's sample when it had one."""
+    fmt = _formats()
+    text = T("clv_in_place.scope", buyers=fmt.number(fit.buyers))
+    if fit.gg_sampled:
+        used, spenders = fmt.number(fit.gg_customers), fmt.number(fit.spenders)
+        text += " " + T("clv_in_place.gg_sample", used=used, spenders=spenders)
+    return text
+
+
+def _in_place_page(source: InPlaceSource) -> None:
+    """The page on every row of a source analysed where it lies: KPIs, distribution, top
+    customers, P(alive) and parameters from :mod:`kundenmodell.clv.in_place`; the call list,
+    segments, hold-out check and retention from the session's sample, captioned as such."""
+    fmt = _formats()
+    with st.spinner(T("clv_in_place.progress_fitting")):
+        fit = derive_in_place(in_place.fit_in_place)
+    customers = fmt.number(source.sample_customers)
+    sample_note = T("clv_in_place.sample_note", customers=customers) if source.sampled else None
+    if not _usable(fit, sample_note):
+        return
+    months, discount = _settings()
+    rate = discount / 100
+    population = in_place.population_values(fit, months=months, annual_discount_rate=rate)
+    _kpis(
+        fit, population.buyers, population.likely_active_share, population.total, months, discount
+    )
+    st.caption(_fit_scope(fit))
+    values = analysis.customer_values(
+        derive(in_place.sample_fit, fit), months=months, annual_discount_rate=rate
+    )
+    values_note = (
+        T("clv_in_place.sample_values_note", customers=customers) if source.sampled else None
+    )
+    call_list_section(values, months, values_note)
+    with st.spinner(T("clv_in_place.progress_ranking")):
+        ranking = derive_in_place(in_place.value_ranking, fit, months, rate)
+
+    tabs = _tabs()
+    with tabs[0]:
+        outlook_section(population.outlook, population.total, months, discount)
+        distribution_section(ranking.distribution, ranking.concentration, months)
+        segment_section(values, values_note)
+    with tabs[1]:
+        top_table(ranking.top.head(_top_count()), months)
+        if source.sampled:
+            caption = T(
+                "clv_in_place.top_caption", buyers=fmt.number(fit.buyers), customers=customers
+            )
+            st.caption(caption)
+            export = analysis.export_table(values, fmt.lang, months)
+            _download("clv_in_place.download_sample", export, "clv_sample")
+        else:
+            st.caption(T("clv.top_caption"))
+            _download("clv.download_values", analysis.export_table(values, fmt.lang, months), "clv")
+    with tabs[2]:
+        alive_tab(in_place.p_alive_grid_in_place(fit))
+    with tabs[3]:
+        fit_tab(fit, sample_note)
+    with tabs[4]:
+        retention_tab(sample_note)
 
 
 def _main() -> None:
@@ -411,8 +538,12 @@ def _main() -> None:
     st.caption(T("clv.intro"))
     if dataset_with_purchases("clv") is None:
         return
+    source = in_place_source()
     with guard():
-        _page()
+        if source is None:
+            _page()
+        else:
+            _in_place_page(source)
 
 
 _main()

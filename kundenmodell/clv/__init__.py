@@ -18,7 +18,10 @@ True
 - :mod:`.holdout`: calibration/hold-out check; :mod:`.thin`: is the data enough?;
   :mod:`.trust`: can a fitted model back its numbers, and if not, why not?;
 - :mod:`.analysis`: the whole analysis of a data set, as the workbench page shows it;
-  :mod:`.charts`: its Altair charts.
+  :mod:`.charts`: its Altair charts;
+- :mod:`.in_place`: the same figures for a source that stays in the engine (tens of millions
+  of customers): fit on the weighted (x, t_x, T) cells, exact population values, the top
+  customers ranked in the engine.
 """
 
 from kundenmodell.clv.adequacy import Adequacy, Shortfall, check_adequacy, check_holdout

@@ -64,6 +64,27 @@ def check_adequacy(
     buyers = len(summary)
     repeat_buyers = int((summary["frequency"] > 0).sum())
     period_days = round(float(summary["T"].max()) * unit_days) if buyers else 0
+    return adequacy_of_counts(
+        buyers,
+        repeat_buyers,
+        period_days,
+        min_buyers=min_buyers,
+        min_repeat_buyers=min_repeat_buyers,
+        min_period_days=min_period_days,
+    )
+
+
+def adequacy_of_counts(
+    buyers: int,
+    repeat_buyers: int,
+    period_days: int,
+    *,
+    min_buyers: int = MIN_BUYERS,
+    min_repeat_buyers: int = MIN_REPEAT_BUYERS,
+    min_period_days: int = MIN_PERIOD_DAYS,
+) -> Adequacy:
+    """:func:`check_adequacy` of the counts alone (buyers, repeat buyers, days from the oldest
+    first purchase to the observation end), for data that stays in the engine."""
     shortfalls = []
     if buyers < min_buyers:
         shortfalls.append(

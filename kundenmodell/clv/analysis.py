@@ -69,24 +69,15 @@ _LABEL_PREFIX = {
 }
 
 
-@dataclass(frozen=True)
-class ClvFit:
-    """Summary, data check, fitted models and trust verdict of a data set.
+class FitVerdict:
+    """What a CLV fit says about itself, from its ``bg``, ``gg``, ``trust`` and
+    ``spend_correlation`` (shared by :class:`ClvFit` and the in-place fit of
+    :mod:`kundenmodell.clv.in_place`)."""
 
-    Models are None when the data is too thin (``adequacy``), Gamma-Gamma also when fewer than
-    two repeat buyers spent a positive amount. ``trust`` says why fitted models cannot back
-    customer values (parameters at the edge of the search box, no curvature, no optimum,
-    predictions that are not finite); only a ``trusted`` fit gives customer values.
-    ``spend_correlation`` is the correlation of frequency and mean repeat spend among repeat
-    buyers; Gamma-Gamma assumes it is near 0.
-    """
-
-    summary: pd.DataFrame
-    adequacy: Adequacy
     bg: BetaGeoModel | None
     gg: GammaGammaModel | None
     spend_correlation: float | None
-    trust: Trust = field(default_factory=Trust)
+    trust: Trust
 
     @property
     def ok(self) -> bool:
@@ -104,6 +95,26 @@ class ClvFit:
         independence assumption is doubtful, the customer values lean on it."""
         correlation = self.spend_correlation
         return correlation is not None and abs(correlation) > SPEND_CORRELATION_LIMIT
+
+
+@dataclass(frozen=True)
+class ClvFit(FitVerdict):
+    """Summary, data check, fitted models and trust verdict of a data set.
+
+    Models are None when the data is too thin (``adequacy``), Gamma-Gamma also when fewer than
+    two repeat buyers spent a positive amount. ``trust`` says why fitted models cannot back
+    customer values (parameters at the edge of the search box, no curvature, no optimum,
+    predictions that are not finite); only a ``trusted`` fit gives customer values.
+    ``spend_correlation`` is the correlation of frequency and mean repeat spend among repeat
+    buyers; Gamma-Gamma assumes it is near 0.
+    """
+
+    summary: pd.DataFrame
+    adequacy: Adequacy
+    bg: BetaGeoModel | None
+    gg: GammaGammaModel | None
+    spend_correlation: float | None
+    trust: Trust = field(default_factory=Trust)
 
 
 def fit_dataset(dataset: Dataset) -> ClvFit:
@@ -384,13 +395,18 @@ def p_alive_grid(fit: ClvFit, *, max_frequency: int | None = None, steps: int = 
     age = float(np.ceil(np.quantile(fit.summary["T"], 0.9)))
     if max_frequency is None:
         max_frequency = int(np.clip(np.quantile(fit.summary["frequency"], 0.99), 5, 40))
+    return p_alive_grid_of(fit.bg, age, max_frequency, steps)
+
+
+def p_alive_grid_of(bg: BetaGeoModel, age: float, max_frequency: int, steps: int) -> pd.DataFrame:
+    """:func:`p_alive_grid` for a given age ``T`` (weeks) and largest frequency."""
     step = max(1.0, np.ceil(age / steps))
     since_last = np.arange(0.0, age + step / 2, step)
     since_last = since_last[since_last <= age]
     frequency = np.arange(max_frequency + 1, dtype=np.float64)
     x, gap = np.meshgrid(frequency, since_last, indexing="ij")
     recency = np.where(x > 0, age - gap, 0.0)
-    alive = fit.bg.p_alive(x, recency, np.full_like(x, age))
+    alive = bg.p_alive(x, recency, np.full_like(x, age))
     keep = (x > 0) | (gap == age)  # without repeat purchases only "last = first purchase" exists
     return pd.DataFrame(
         {

@@ -208,6 +208,24 @@ class BetaGeoModel(MaximumLikelihoodModel):
         alive = self.p_alive(frequency, recency, T)
         return alive * _expected_while_alive(t, x, age, r, alpha, a, b)
 
+    def expected_purchases_while_alive(
+        self,
+        t: ArrayLike,
+        frequency: ArrayLike,
+        T: ArrayLike,  # noqa: N803
+    ) -> np.ndarray:
+        """E[Y(t) | alive, x, T]: the bracket of :meth:`conditional_expected_purchases`
+        without P(alive), which is all that depends on the recency t_x. Customers who share
+        (x, T) share it, so a page of millions of customers evaluates ₂F₁ only once per
+        distinct (x, T) and multiplies by each one's P(alive)."""
+        r, alpha, a, b = self._param_array()
+        t, x, age = np.broadcast_arrays(
+            *(np.asarray(v, dtype=np.float64) for v in (t, frequency, T))
+        )
+        if (t < 0).any() or (x < 0).any() or (age < 0).any():
+            raise DataError("error.clv.invalid_summary")
+        return _expected_while_alive(t, x, age, r, alpha, a, b)
+
     def expected_purchases(self, t: ArrayLike) -> np.ndarray:
         """Expected repeat purchases within ``t`` of the first purchase of a new customer
         (eq. 9)."""
