@@ -506,7 +506,15 @@ def _in_place_page(source: InPlaceSource) -> None:
     )
     call_list_section(values, months, values_note)
     with st.spinner(T("clv_in_place.progress_ranking")):
-        ranking = derive_in_place(in_place.value_ranking, fit, months, rate)
+        ranking = derive_in_place(
+            in_place.value_ranking,
+            fit,
+            months,
+            rate,
+            in_place.TOP_LIMIT,
+            source.privacy,
+            source.key,
+        )
 
     tabs = _tabs()
     with tabs[0]:

@@ -65,6 +65,7 @@ from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import discounted_purchases
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
+from kundenmodell.io.privacy import Privacy, minimise
 
 GG_SAMPLE_LIMIT = 500_000
 """Most repeat buyers Gamma-Gamma is fitted on; above, a reproducible sample of this many."""
@@ -402,11 +403,14 @@ def value_ranking(
     months: int = 12,
     annual_discount_rate: float = 0.1,
     top: int = TOP_LIMIT,
+    privacy: Privacy = "keep",
+    key: bytes | None = None,
 ) -> ValueRanking:
     """Every buyer's CLV over ``months`` in the engine (the cells' coefficients joined onto
     the per-customer summary, computed once into a temporary table where the backend allows),
     its histogram up to the 99th percentile, the share of the top fifth and the ``top``
-    customers with their names."""
+    customers with their names, minimised as the user chose for the source (``privacy`` and
+    ``key`` of :func:`kundenmodell.io.minimise`: the source's own table still holds them)."""
     cells = _cell_values(fit, months, annual_discount_rate)
     coefficients = ibis.memtable(
         pa.Table.from_pandas(
@@ -423,9 +427,8 @@ def value_ranking(
         distribution = _distribution(values)
         concentration = _concentration(values, fit.buyers)
         best = engine.to_pandas(values.order_by([ibis.desc("clv"), "customer_id"]).limit(int(top)))
-    return ValueRanking(
-        distribution, concentration, _top_rows(tables, fit, best, months, annual_discount_rate)
-    )
+    top_rows = _top_rows(tables, fit, best, months, annual_discount_rate, privacy, key)
+    return ValueRanking(distribution, concentration, top_rows)
 
 
 def _distribution(values: ibis.Table) -> pd.DataFrame:
@@ -465,10 +468,12 @@ def _top_rows(
     best: pd.DataFrame,
     months: int,
     annual_discount_rate: float,
+    privacy: Privacy,
+    key: bytes | None,
 ) -> pd.DataFrame:
     """:func:`~kundenmodell.clv.analysis.top_customers` of the engine's highest values: their
     figures computed as :func:`~kundenmodell.clv.analysis.customer_values` does (so they equal
-    the in-memory ones), their names from the customer table."""
+    the in-memory ones), their names from the customer table, minimised with ``privacy``."""
     summary = best.set_index("customer_id")[["frequency", "recency", "T", "monetary_value"]]
     summary.attrs.update({"time_unit": TIME_UNIT, "observation_end": fit.observation_end})
     values = customer_values(
@@ -478,6 +483,7 @@ def _top_rows(
     named = [name for name in NAME_COLUMNS if name in customers.columns]
     ids = [str(value) for value in best["customer_id"]]
     people = engine.to_pandas(customers.filter(customers["customer_id"].isin(ids)).select(*named))
+    people = minimise(Dataset(customers=people), privacy, key).customers
     return top_customers(values, people, n=len(best))
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from ibis.backends.duckdb import Backend
 
-from kundenmodell import engine
+from kundenmodell import engine, io
 from kundenmodell.clv import analysis, in_place
 from kundenmodell.clv.gamma_gamma import GammaGammaModel
 from kundenmodell.engine.in_place import connect_in_place
@@ -113,6 +113,20 @@ def test_distribution_concentration_and_top_customers(case):
     numbers = ["purchases", "p_alive", "purchases_12m", "expected_spend", "clv"]
     np.testing.assert_allclose(ranking.top[numbers], top[numbers], rtol=1e-5)
     assert (ranking.top["last_purchase"] == top["last_purchase"]).all()
+
+
+@pytest.mark.parametrize("privacy", ["drop", "pseudonymise"])
+def test_top_customers_are_minimised_as_the_user_chose_for_the_source(case, privacy):
+    """The source keeps its names; the top list read from it shows them as the sample does."""
+    source, data, memory, place = case
+    key = io.new_key()
+    values = analysis.customer_values(memory, months=12, annual_discount_rate=0.1)
+    minimised = io.minimise(data, privacy, key)
+    expected = analysis.top_customers(values, minimised.customers, 10)
+    ranking = in_place.value_ranking(source.tables(), place, 12, 0.1, 10, privacy, key)
+    assert ranking.top["name"].tolist() == expected["name"].tolist()
+    shown = set(ranking.top["name"])
+    assert not shown & set(analysis.top_customers(values, data.customers, 10)["name"])
 
 
 def test_p_alive_grid_uses_the_weighted_quantiles(case):
