@@ -19,6 +19,7 @@ import ibis
 
 from kundenmodell.engine.browse import row_count
 from kundenmodell.engine.connect import Connected, Pick, check_picks, read_picks
+from kundenmodell.engine.connection import materialised
 from kundenmodell.engine.mapping import as_text, mapped_table, plan
 from kundenmodell.engine.persona_features import sample_customers
 from kundenmodell.engine.sources import EngineTables
@@ -82,16 +83,18 @@ def connect_in_place(
         picks["interactions"] = interactions
     rows = {role: row_count(pick.table) for role, pick in picks.items()}
     ids = _mapped("customers", customers).select("customer_id")
-    chosen = sample_customers(ids.filter(ids["customer_id"].notnull()).distinct(), sample, seed)
-    narrowed = {role: _only(pick, chosen) for role, pick in picks.items()}
-    connected = read_picks(
-        narrowed["customers"],
-        narrowed["transactions"],
-        narrowed.get("interactions"),
-        rows,
-        name=name,
-        currency=currency,
-    )
+    drawn = sample_customers(ids.filter(ids["customer_id"].notnull()).distinct(), sample, seed)
+    # drawn once: every table's read (and each example query of a finding) joins the sample
+    with materialised(drawn) as chosen:
+        narrowed = {role: _only(pick, chosen) for role, pick in picks.items()}
+        connected = read_picks(
+            narrowed["customers"],
+            narrowed["transactions"],
+            narrowed.get("interactions"),
+            rows,
+            name=name,
+            currency=currency,
+        )
     connected = replace(connected, rows=rows)
     sampled = min(sample, len(connected.mapped.customers))
     return InPlaceSource(picks, name, currency, rows, sampled), connected
