@@ -429,7 +429,7 @@ def _kpis(
     )
     cells[2].metric(
         T("clv.total_value", months=months),
-        fmt.money(total),
+        fmt.money_short(total),
         help=T("clv.total_value_help", months=months, rate=fmt.number(discount)),
     )
     cells[3].metric(T("clv.mean_value"), fmt.money(total / buyers))

@@ -3,7 +3,13 @@
 import streamlit as st
 
 from kundenmodell import Dataset, charts, summaries
-from kundenmodell.i18n import format_date, format_money, format_number, format_percent
+from kundenmodell.i18n import (
+    format_date,
+    format_money,
+    format_money_short,
+    format_number,
+    format_percent,
+)
 from kundenmodell.segments import NPS_GROUPS, ActivityRules
 from kundenmodell.segments.in_place import segment_report_in_place
 from kundenmodell.segments.report import SegmentReport, segment_report
@@ -26,7 +32,12 @@ def _kpis(data: Dataset, report: SegmentReport, rules: ActivityRules, inactive_m
     row = st.columns(4)
     row[0].metric(T("overview.customers"), format_number(report.customers, language))
     row[1].metric(
-        T("overview.revenue"), format_money(figures.revenue, data.currency, language, decimals=0)
+        T("overview.revenue"),
+        format_money_short(figures.revenue, data.currency, language),
+        help=T(
+            "headline_figures.exact",
+            amount=format_money(figures.revenue, data.currency, language, decimals=2),
+        ),
     )
     if report.actual_customers is not None:
         row[2].metric(

@@ -19,6 +19,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_compact_currency as _babel_format_compact_currency
 from babel.numbers import format_currency as _babel_format_currency
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
@@ -47,6 +48,7 @@ __all__ = [
     "currency_symbol",
     "format_date",
     "format_money",
+    "format_money_short",
     "format_month",
     "format_number",
     "format_percent",
@@ -146,6 +148,21 @@ def format_money(value: float, currency: str, lang: str, *, decimals: int = 2) -
     )
 
 
+SHORT_MONEY_FROM = 10_000_000
+"""From this amount on, :func:`format_money_short` writes millions and billions."""
+
+
+def format_money_short(value: float, currency: str, lang: str) -> str:
+    """A headline amount that fits a key-figure tile: whole units below
+    :data:`SHORT_MONEY_FROM` (``1.234.567 €``), above it millions and billions with two
+    decimals as the language abbreviates them (``1,96 Mrd. €``, ``$1.96B``, ``kr 1,96 mrd.``)."""
+    if abs(value) < SHORT_MONEY_FROM:
+        return format_money(value, currency, lang, decimals=0)
+    return _babel_format_compact_currency(
+        value, currency, locale=BABEL_LOCALES[lang], fraction_digits=2
+    )
+
+
 def format_percent(share: float, lang: str, *, decimals: int = 0) -> str:
     """A share ``0.183`` as ``18 %`` (de), ``18%`` (en), ``18 %`` (nb)."""
     return _babel_format_percent(
@@ -199,6 +216,12 @@ class Formats:
         if value is None or not math.isfinite(value):
             return "–"
         return format_money(value, self.currency, self.lang, decimals=decimals)
+
+    def money_short(self, value: float | None) -> str:
+        """:func:`format_money_short`; ``–`` for missing values."""
+        if value is None or not math.isfinite(value):
+            return "–"
+        return format_money_short(value, self.currency, self.lang)
 
     def percent(self, share: float | None, decimals: int = 0) -> str:
         if share is None or not math.isfinite(share):

@@ -78,3 +78,23 @@ def test_range_names_both_bounds_in_the_language():
 def test_what_the_page_shows_reads_back_as_the_same_number(value, decimals, lang):
     shown = format_number(value, lang, decimals=decimals)
     assert math.isclose(parse_number(shown, lang), round(value, decimals), abs_tol=10**-decimals)
+
+
+@pytest.mark.parametrize(
+    ("lang", "currency", "small", "large"),
+    [
+        ("de", "EUR", "9.999.999 €", "1,96 Mrd. €"),
+        ("en", "USD", "$9,999,999", "$1.96B"),
+        ("nb", "NOK", "9 999 999 kr", "kr 1,96 mrd."),
+    ],
+)
+def test_headline_money_is_whole_units_below_ten_million_and_abbreviated_above(
+    lang, currency, small, large
+):
+    from kundenmodell.i18n import format_money_short
+
+    assert format_money_short(9_999_999.4, currency, lang).replace("\xa0", " ") == small
+    assert format_money_short(1_962_822_971.57, currency, lang).replace("\xa0", " ") == large
+    assert "−" in format_money_short(-12_500_000, currency, lang) or "-" in format_money_short(
+        -12_500_000, currency, lang
+    )
