@@ -129,16 +129,8 @@ def fit_dataset(dataset: Dataset) -> ClvFit:
     bg = BetaGeoModel().fit(summary["frequency"], summary["recency"], summary["T"])
     doubts = model_doubts("bgnbd", bg)
     repeat = summary[(summary["frequency"] > 0) & (summary["monetary_value"] > 0)]
-    if len(repeat) < 2:
-        gg = None
-        doubts.append(
-            Doubt("gamma_gamma", Reason.TOO_FEW_SPENDERS, {"buyers": len(repeat), "needed": 2})
-        )
-    else:
-        gg = GammaGammaModel().fit(summary["frequency"], summary["monetary_value"])
-        doubts += model_doubts("gamma_gamma", gg)
-        if gg.params_["q"] <= 1:
-            doubts.append(Doubt("gamma_gamma", Reason.SPEND_UNBOUNDED))
+    gg, spend_doubts = fit_spend_model(summary["frequency"], summary["monetary_value"], len(repeat))
+    doubts += spend_doubts
     if gg is not None and not doubts:
         doubts = _prediction_doubts(bg, gg, summary)
     with np.errstate(all="ignore"):  # constant columns have no correlation
@@ -155,6 +147,23 @@ def fit_dataset(dataset: Dataset) -> ClvFit:
         correlation if np.isfinite(correlation) else None,
         Trust(tuple(doubts)),
     )
+
+
+def fit_spend_model(
+    frequency: pd.Series, monetary_value: pd.Series, spenders: int
+) -> tuple[GammaGammaModel | None, list[Doubt]]:
+    """Gamma-Gamma fitted on the customers' (x, m̄) (it uses the repeat buyers among them)
+    and the doubts about it: none fitted when fewer than two of them (``spenders``) spent a
+    positive amount; q ≤ 1 means the expected spend has no finite mean."""
+    if spenders < 2:
+        return None, [
+            Doubt("gamma_gamma", Reason.TOO_FEW_SPENDERS, {"buyers": spenders, "needed": 2})
+        ]
+    gg = GammaGammaModel().fit(frequency, monetary_value)
+    doubts = model_doubts("gamma_gamma", gg)
+    if gg.params_["q"] <= 1:
+        doubts.append(Doubt("gamma_gamma", Reason.SPEND_UNBOUNDED))
+    return gg, doubts
 
 
 def _prediction_doubts(bg: BetaGeoModel, gg: GammaGammaModel, summary: pd.DataFrame) -> list[Doubt]:

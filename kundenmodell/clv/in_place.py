@@ -55,6 +55,7 @@ from kundenmodell.clv.analysis import (
     ClvFit,
     FitVerdict,
     customer_values,
+    fit_spend_model,
     p_alive_grid_of,
     top_customers,
 )
@@ -145,19 +146,10 @@ def _fit(summary: ibis.Table, end: pd.Timestamp) -> InPlaceClvFit:
     )
     doubts = model_doubts("bgnbd", bg)
     spenders, correlation = _spend_figures(summary)
-    gg = None
-    used = 0
-    if spenders < 2:
-        doubts.append(
-            Doubt("gamma_gamma", Reason.TOO_FEW_SPENDERS, {"buyers": spenders, "needed": 2})
-        )
-    else:
-        rows = _spender_rows(summary, spenders)
-        used = len(rows)
-        gg = GammaGammaModel().fit(rows["frequency"], rows["monetary_value"])
-        doubts += model_doubts("gamma_gamma", gg)
-        if gg.params_["q"] <= 1:
-            doubts.append(Doubt("gamma_gamma", Reason.SPEND_UNBOUNDED))
+    rows = _spender_rows(summary, spenders)
+    gg, spend_doubts = fit_spend_model(rows["frequency"], rows["monetary_value"], spenders)
+    used = 0 if gg is None else len(rows)
+    doubts += spend_doubts
     if gg is not None and not doubts:
         doubts = _cell_doubts(bg, gg, histogram)
     return InPlaceClvFit(

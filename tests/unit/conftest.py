@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 
@@ -25,3 +26,26 @@ def spark(tmp_path_factory):
     )
     yield session
     session.stop()
+
+
+@pytest.fixture()
+def returned_rows(monkeypatch):
+    """The number of rows of every result the DuckDB backend hands to Python (appended as
+    they come); pandas' Parquet reader is forbidden meanwhile, so nothing reads the files
+    around the engine."""
+    from ibis.backends.duckdb import Backend
+
+    seen: list[int] = []
+    original = Backend.to_pyarrow
+
+    def recording(self, expr, *args, **kwargs):
+        table = original(self, expr, *args, **kwargs)
+        seen.append(table.num_rows)
+        return table
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("pandas read the Parquet files")
+
+    monkeypatch.setattr(Backend, "to_pyarrow", recording)
+    monkeypatch.setattr(pd, "read_parquet", forbidden)
+    return seen

@@ -11,7 +11,6 @@ import ibis
 import numpy as np
 import pandas as pd
 import pytest
-from ibis.backends.duckdb import Backend
 
 from kundenmodell import engine, io
 from kundenmodell.clv import analysis, in_place
@@ -216,19 +215,11 @@ def test_weighted_quantile_equals_numpy_on_repeated_values(seed):
         assert in_place.weighted_quantile(values, counts, q) == pytest.approx(expected, abs=1e-12)
 
 
-def test_only_cells_samples_and_the_top_come_back(case, monkeypatch):
+def test_only_cells_samples_and_the_top_come_back(case, monkeypatch, returned_rows):
     """Nothing per customer reaches Python: the cells, Gamma-Gamma's sample, aggregates and
     the top list are the largest results the engine hands over."""
     source, _, _, _ = case
-    seen: list[int] = []
-    original = Backend.to_pyarrow
-
-    def recording(self, expr, *args, **kwargs):
-        table = original(self, expr, *args, **kwargs)
-        seen.append(table.num_rows)
-        return table
-
-    monkeypatch.setattr(Backend, "to_pyarrow", recording)
+    seen = returned_rows
     monkeypatch.setattr(in_place, "GG_SAMPLE_LIMIT", 300)
     fit = in_place.fit_in_place(source.tables())
     assert max(seen) == len(fit.histogram) < fit.buyers

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import duckdb
 import ibis
-import pandas as pd
 import pytest
-from ibis.backends.duckdb import Backend
 
 from kundenmodell import engine
 from kundenmodell.segments.in_place import segment_report_in_place
@@ -46,25 +44,6 @@ def shop(tmp_path_factory):
                 TO '{folder}/transactions/part-0.parquet' (FORMAT parquet)"""
         )
     return folder
-
-
-@pytest.fixture()
-def returned_rows(monkeypatch):
-    """The number of rows of every result the DuckDB backend hands to Python."""
-    seen: list[int] = []
-    original = Backend.to_pyarrow
-
-    def recording(self, expr, *args, **kwargs):
-        table = original(self, expr, *args, **kwargs)
-        seen.append(table.num_rows)
-        return table
-
-    def forbidden(*args, **kwargs):
-        raise AssertionError("pandas read the Parquet files")
-
-    monkeypatch.setattr(Backend, "to_pyarrow", recording)
-    monkeypatch.setattr(pd, "read_parquet", forbidden)
-    return seen
 
 
 def test_in_place_report_brings_back_aggregates_only(shop, returned_rows):
