@@ -19,10 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from kundenmodell import io
-from kundenmodell.engine import browse
-from kundenmodell.engine.browse import sample_rows
 from kundenmodell.engine.connect import Pick
+from tests.picks import pick_tables
 
 END = np.datetime64("2025-06-30")
 MAX_PURCHASES = 40
@@ -105,14 +103,7 @@ TARGETS = {
 def picks(path: Path) -> dict[str, Pick]:
     """The picks of the DuckDB file or Parquet folder ``path``: each table mapped as
     :data:`TARGETS` says (the user's choices on the connect page)."""
-    source = browse.browse(path)
-    names = {"customers": "kunder", "transactions": "kjop"}
-    chosen = {}
-    for role, name in names.items():
-        table = source.tables[name]
-        sample = sample_rows(table)
-        mapping = io.suggest_mapping(list(sample.columns), role, sample)
-        mapping = mapping.with_targets(TARGETS[role])
-        assert mapping.targets == {target: column for column, target in TARGETS[role].items()}
-        chosen[role] = Pick(table, mapping, sample)
+    chosen = pick_tables(path, {"customers": "kunder", "transactions": "kjop"}, TARGETS)
+    for role, pick in chosen.items():
+        assert pick.mapping.targets == {target: column for column, target in TARGETS[role].items()}
     return chosen

@@ -141,18 +141,13 @@ def test_autosave_saves_page_edits_without_rewriting_the_tables(home):
 def test_a_source_analysed_in_place_is_not_saved_as_its_sample(home, tmp_path):
     """The session's data set is then only a sample of the source: saving says why not and
     writes nothing."""
-    from kundenmodell.engine import browse
-    from kundenmodell.engine.browse import sample_rows
-    from kundenmodell.engine.connect import Pick, suggest
     from kundenmodell.engine.in_place import connect_in_place
     from tests.connect_shop import make_shop, write_duckdb
+    from tests.picks import pick_tables
     from ui.session import dataset_entries
 
-    source = browse.browse(write_duckdb(tmp_path / "laden.duckdb", make_shop(30, seed=3)))
-    picks = {}
-    for role, name in (("customers", "Kunden"), ("transactions", "Bestellungen")):
-        sample = sample_rows(source.tables[name])
-        picks[role] = Pick(source.tables[name], suggest(role, sample), sample)
+    path = write_duckdb(tmp_path / "laden.duckdb", make_shop(30, seed=3))
+    picks = pick_tables(path, {"customers": "Kunden", "transactions": "Bestellungen"})
     in_place, connected = connect_in_place(
         picks["customers"], picks["transactions"], name="laden", currency="EUR", sample=10
     )

@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 
 from kundenmodell import io
-from kundenmodell.engine import browse
-from kundenmodell.engine.browse import sample_rows
-from kundenmodell.engine.connect import Pick, read_connected, suggest
+from kundenmodell.engine.connect import Pick, read_connected
 from kundenmodell.engine.in_place import connect_in_place
 from kundenmodell.segments.in_place import segment_report_in_place
 from kundenmodell.segments.report import segment_report
+from tests.picks import pick_tables
 from tests.unit.report_equality import assert_same_report
 
 CUSTOMERS = 500
@@ -55,13 +54,7 @@ def _messy_shop(path: Path) -> Path:
 @pytest.fixture(scope="module")
 def picks(tmp_path_factory) -> dict[str, Pick]:
     path = _messy_shop(tmp_path_factory.mktemp("shop") / "umsatz.duckdb")
-    source = browse.browse(path)
-    chosen = {"customers": "Kundenstamm", "transactions": "Umsaetze"}
-    result = {}
-    for role, name in chosen.items():
-        table = source.tables[name]
-        sample = sample_rows(table)
-        result[role] = Pick(table, suggest(role, sample), sample)
+    result = pick_tables(path, {"customers": "Kundenstamm", "transactions": "Umsaetze"})
     assert result["transactions"].mapping.targets == {
         "customer_id": "Kundennr",
         "date": "Belegdatum",
@@ -97,9 +90,7 @@ def test_the_sample_holds_whole_customers_and_is_drawn_the_same_way_again(picks)
     assert "KD-97" in set(whole.customers["customer_id"])  # blanks trimmed as in memory
     theirs = whole.transactions[whole.transactions["customer_id"].isin(ids)]
     assert len(sample.transactions) == len(theirs)  # every purchase of a sampled customer
-    assert sample.revenue == pytest.approx(
-        float(pd.to_numeric(theirs["amount"]).sum()), rel=1e-12
-    )
+    assert sample.revenue == pytest.approx(float(pd.to_numeric(theirs["amount"]).sum()), rel=1e-12)
     again = connect_in_place(
         picks["customers"], picks["transactions"], name="umsatz", currency="EUR", sample=120
     )[1].to_dataset()
