@@ -94,15 +94,64 @@ def flag_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
     )
 
 
+def period_cells(periods: ibis.Table, inactive_periods: int) -> ibis.Table:
+    """The :func:`period_totals` ``periods`` flagged by :func:`flag_periods` and reduced to one
+    row per period ``ordinal`` and ``cohort``: ``rows`` and ``amount`` (every purchase, also
+    those of nobody, whose ``cohort`` is NULL), ``buyers`` (customers) and the sums of their
+    ``new``, ``reactivated`` and ``ends`` flags.
+
+    Monthly revenue (:func:`monthly_of_period_cells`), churn (:func:`spell_events_of_periods`)
+    and cohorts (:func:`cohort_cells_of_periods`) are sums over these cells, so one query
+    flags the customers' periods and nothing as large as customers × periods is stored: with
+    18 M purchases that table had 12.5 M rows, written twice (totals, then flags)."""
+    flagged = flag_periods(periods, inactive_periods)
+    known = flagged["customer_id"].notnull()
+    counted = known.cast(dtypes.int64)  # nobody's purchases start and end no spell
+    cells = flagged.mutate(
+        cohort=ibis.ifelse(known, flagged["cohort"], ibis.null(dtypes.int64)),
+        new=flagged["new"] * counted,
+        reactivated=flagged["reactivated"] * counted,
+        ends=flagged["ends"] * counted,
+    )
+    return cells.group_by(["ordinal", "cohort"]).aggregate(
+        rows=cells["rows"].sum().cast(dtypes.int64),
+        amount=cells["amount"].sum(),
+        buyers=cells["customer_id"].count().cast(dtypes.int64),
+        new=cells["new"].sum(),
+        reactivated=cells["reactivated"].sum(),
+        ends=cells["ends"].sum(),
+    )
+
+
+def monthly_of_period_cells(cells: ibis.Table) -> ibis.Table:
+    """:func:`monthly_totals` of :func:`period_cells` by month."""
+    return (
+        cells.group_by("ordinal")
+        .aggregate(
+            revenue=as_float(cells["amount"].sum()),
+            purchases=cells["rows"].sum().cast(dtypes.int64),
+            buyers=cells["buyers"].sum().cast(dtypes.int64),
+        )
+        .order_by("ordinal")
+    )
+
+
+def _is_cells(pairs: ibis.Table) -> bool:
+    return "buyers" in pairs.columns
+
+
 def _flagged(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
+    if _is_cells(pairs):
+        return pairs.filter(pairs["cohort"].notnull())  # the customers' cells
     if set(FLAG_COLUMNS) <= set(pairs.columns):
         return pairs
     return flag_periods(pairs, inactive_periods)
 
 
 def spell_events_of_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
-    """:func:`spell_events` of :func:`customer_periods` already reduced, or of their
-    :func:`flag_periods` (shared with :func:`cohort_cells_of_periods`)."""
+    """:func:`spell_events` of :func:`customer_periods` already reduced, of their
+    :func:`flag_periods` (shared with :func:`cohort_cells_of_periods`), or of their
+    :func:`period_cells` (whose ``inactive_periods`` are already applied)."""
     flagged = _flagged(pairs, inactive_periods)
     return (
         flagged.group_by("ordinal")
@@ -122,12 +171,13 @@ def cohort_cells(purchases: ibis.Table, period: str) -> ibis.Table:
 
 
 def cohort_cells_of_periods(pairs: ibis.Table) -> ibis.Table:
-    """:func:`cohort_cells` of :func:`customer_periods` already reduced, or of their
-    :func:`flag_periods`."""
+    """:func:`cohort_cells` of :func:`customer_periods` already reduced, of their
+    :func:`flag_periods`, or of their :func:`period_cells`."""
     flagged = _flagged(pairs, 1)  # the cohort does not depend on the inactive periods
     cells = flagged.mutate(periods_since=flagged["ordinal"] - flagged["cohort"])
+    active = cells["buyers"].sum() if _is_cells(pairs) else cells.count()
     return (
         cells.group_by(["cohort", "periods_since"])
-        .aggregate(active=cells.count().cast(dtypes.int64))
+        .aggregate(active=active.cast(dtypes.int64))
         .order_by(["cohort", "periods_since"])
     )

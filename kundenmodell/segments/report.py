@@ -202,15 +202,15 @@ def segment_report(
 def month_views(
     purchases: ibis.Table, days: ibis.Table, as_of: pd.Timestamp, inactive_months: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Monthly revenue, churn and cohorts from one customer-month table of the
-    :func:`~kundenmodell.engine.day_totals` ``days`` of ``purchases`` (materialised once, and
-    its customers' months flagged in one window for both churn and cohorts)."""
-    with engine.materialised(engine.period_totals(days, "M")) as months:
-        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
-        pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
-        with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
-            churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=flagged)
-            cohorts = cohorts_of_table(purchases, as_of, "M", periods=flagged)
+    """Monthly revenue, churn and cohorts from the customers' months of the
+    :func:`~kundenmodell.engine.day_totals` ``days`` of ``purchases``, flagged in one window
+    and reduced to month × cohort cells (:func:`~kundenmodell.engine.period_cells`), the one
+    small table all three read."""
+    months = engine.period_totals(days, "M")
+    with engine.materialised(engine.period_cells(months, inactive_months)) as cells:
+        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_cells(cells)))
+        churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=cells)
+        cohorts = cohorts_of_table(purchases, as_of, "M", periods=cells)
     return monthly, churn, cohorts
 
 
