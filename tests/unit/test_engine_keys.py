@@ -61,3 +61,20 @@ def test_never_bought_by_key_equals_the_text_alignment():
         "never_bought",
         "one_time",
     ]
+
+
+def test_customers_without_purchases_get_keys_after_the_buyers():
+    customers = pd.Series(["z", "b", None, "q", "z", "a"], dtype="string")
+    keyed = engine.keyed_purchases(_frame(["b", "x", "a", "b"]), customers)
+    assert list(keyed.ids) == ["a", "b", "x", "z", "q"]  # buyers sorted, then the others
+    assert keyed.customer_keys.tolist() == [3, 1, -1, 4, 3, 0]
+    assert list(keyed.ids_of(keyed.customer_keys[keyed.customer_keys >= 0])) == [
+        "z",
+        "b",
+        "q",
+        "z",
+        "a",
+    ]
+    numbers = engine.keyed_purchases(_frame(["1", "2"]), pd.Series([2, 1, 3]))
+    assert numbers.customer_keys.tolist() == [2, 3, 4]  # 2 is not "2": no purchases
+    assert numbers.ids.tolist() == ["1", "2", 2, 1, 3]
