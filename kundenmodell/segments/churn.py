@@ -49,7 +49,7 @@ def churn_of_table(
     """:func:`churn_rate` of an engine table of purchases, up to the day ``as_of``;
     ``periods``: its :func:`~kundenmodell.engine.customer_periods` when already reduced, their
     :func:`~kundenmodell.engine.flag_periods`, or the
-    :func:`~kundenmodell.engine.period_cells` of its period totals (shared with the cohorts;
+    :func:`~kundenmodell.engine.period_cells` of its day totals (shared with the cohorts;
     built with the same ``inactive_periods``)."""
     if inactive_periods < 1:
         raise DataError("error.segments.invalid_window")

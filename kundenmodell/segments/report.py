@@ -202,13 +202,12 @@ def segment_report(
 def month_views(
     purchases: ibis.Table, days: ibis.Table, as_of: pd.Timestamp, inactive_months: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Monthly revenue, churn and cohorts from the customers' months of the
-    :func:`~kundenmodell.engine.day_totals` ``days`` of ``purchases``, flagged in one window
-    and reduced to month × cohort cells (:func:`~kundenmodell.engine.period_cells`), the one
-    small table all three read."""
-    months = engine.period_totals(days, "M")
-    with engine.materialised(engine.period_cells(months, inactive_months)) as cells:
-        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_cells(cells)))
+    """Monthly revenue, churn and cohorts from the :func:`~kundenmodell.engine.day_totals`
+    ``days`` of ``purchases``: the customers' months flagged in one window and reduced to
+    month × cohort cells (:func:`~kundenmodell.engine.period_cells`), the small table all
+    three read; revenue is summed from ``days`` by month."""
+    with engine.materialised(engine.period_cells(days, "M", inactive_months)) as cells:
+        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_cells(days, cells)))
         churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=cells)
         cohorts = cohorts_of_table(purchases, as_of, "M", periods=cells)
     return monthly, churn, cohorts
