@@ -45,7 +45,15 @@ from kundenmodell.engine.persona_features import (
     persona_purchases,
     sample_customers,
 )
-from kundenmodell.engine.purchases import MONEY, as_float, last_day, money, purchase_rows, purchases
+from kundenmodell.engine.purchases import (
+    MONEY,
+    as_float,
+    last_day,
+    money,
+    purchase_rows,
+    purchase_totals,
+    purchases,
+)
 from kundenmodell.engine.scores import rfm_scores, value_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
 
@@ -85,6 +93,7 @@ __all__ = [
     "persona_mix",
     "persona_purchases",
     "purchase_rows",
+    "purchase_totals",
     "purchases",
     "rfm_scores",
     "sample_customers",

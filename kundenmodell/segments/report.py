@@ -11,7 +11,7 @@ import pandas as pd
 from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
-from kundenmodell.overview import Kpis, kpis, kpis_of_table, monthly_frame, monthly_revenue
+from kundenmodell.overview import Kpis, kpis, kpis_from_totals, monthly_frame, monthly_revenue
 from kundenmodell.segments.activity import (
     ACTIVITY_CLASSES,
     ActivityRules,
@@ -134,7 +134,7 @@ def segment_report(
             )
             table = table.semi_join(chosen, "customer_id")
     counts = (
-        kpis_of_table(len(customers), table)
+        kpis_from_totals(len(customers), *engine.purchase_totals(table))
         if table is not None and as_of is not None
         else kpis(filter_dataset(dataset, selection))
     )
