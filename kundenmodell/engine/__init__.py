@@ -29,8 +29,10 @@ from kundenmodell.engine.periods import (
     cohort_cells_of_periods,
     customer_periods,
     flag_periods,
+    monthly_of_period_cells,
     monthly_of_period_totals,
     monthly_totals,
+    period_cells,
     period_totals,
     spell_events,
     spell_events_of_periods,
@@ -43,7 +45,15 @@ from kundenmodell.engine.persona_features import (
     persona_purchases,
     sample_customers,
 )
-from kundenmodell.engine.purchases import MONEY, as_float, last_day, money, purchase_rows, purchases
+from kundenmodell.engine.purchases import (
+    MONEY,
+    as_float,
+    last_day,
+    money,
+    purchase_rows,
+    purchase_totals,
+    purchases,
+)
 from kundenmodell.engine.scores import rfm_scores, value_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
 
@@ -73,14 +83,17 @@ __all__ = [
     "last_day",
     "materialised",
     "money",
+    "monthly_of_period_cells",
     "monthly_of_period_totals",
     "monthly_totals",
     "open_source",
+    "period_cells",
     "period_totals",
     "persona_behaviour",
     "persona_mix",
     "persona_purchases",
     "purchase_rows",
+    "purchase_totals",
     "purchases",
     "rfm_scores",
     "sample_customers",

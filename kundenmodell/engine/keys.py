@@ -7,6 +7,7 @@ the ids once (``pandas.factorize`` with ``sort=True``), so the engine sees
 and ``amount`` as float64. Because the codes follow the ids' sort order, ordering by the code is
 ordering by the id, and :meth:`KeyedPurchases.ids_of` maps codes back by position (a gather,
 no hashing). Ids that pandas cannot sort (numbers mixed with text) keep the text path.
+Customers without a purchase get the keys after the buyers' (they never reach the engine).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kundenmodell.arrays import positions_in
 from kundenmodell.dates import as_days
 from kundenmodell.engine.connection import frame_table
 
@@ -70,20 +72,18 @@ def keyed_purchases(
     """``customer_id`` (codes), ``date`` and ``amount`` of ``transactions`` as an engine table,
     read with the conventions of :func:`~kundenmodell.engine.connection.frame_table`.
 
-    With ``customer_ids`` (the customer table's ids) those are encoded in the same pass, so
-    that customers without purchases have keys too and matching them costs no hash look-up
-    (:attr:`KeyedPurchases.customer_keys`).
+    With ``customer_ids`` (the customer table's ids) those get keys too, customers without
+    purchases after the buyers (:func:`customer_codes`), so that matching them later costs no
+    hash look-up (:attr:`KeyedPurchases.customer_keys`).
     """
-    given = 0 if customer_ids is None else len(customer_ids)
-    parts = [transactions["customer_id"]]
-    if customer_ids is not None:
-        parts.insert(0, customer_ids)
-    encoded = sorted_codes(parts)
+    encoded = sorted_codes(transactions["customer_id"])
     if encoded is None:
         # Ids of mixed types have no order of their own: compare them as text.
         return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
-    codes, ids = encoded
-    purchase_codes = codes[given:]
+    purchase_codes, ids = encoded
+    customer_keys = None
+    if customer_ids is not None:
+        customer_keys, ids = customer_codes(customer_ids, ids)
     columns = {"customer_id": pa.array(purchase_codes.astype(np.int32), mask=purchase_codes < 0)}
     dates = transactions["date"]
     if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
@@ -95,17 +95,32 @@ def keyed_purchases(
         if not pd.api.types.is_numeric_dtype(amount):
             amount = pd.to_numeric(amount, errors="coerce")
         columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
-    customer_keys = codes[:given] if customer_ids is not None else None
     return KeyedPurchases(ibis.memtable(pa.table(columns)), ids, customer_keys)
 
 
-def sorted_codes(parts: list[pd.Series]) -> tuple[np.ndarray, pd.Index] | None:
-    """The ids of ``parts`` (one after the other) as int64 codes into their sorted distinct
-    values (−1 for a missing id), or None when the ids have no common order (numbers mixed
-    with text). One ``pandas.factorize(sort=True)`` over all parts: on Arrow-backed text it
-    hashes without Python objects, and measured on 6.4 M ids it took 0.57 s of CPU against
-    0.9–1.7 s for Arrow's dictionary encoding plus a sort of the distinct values."""
-    ids = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+def customer_codes(customer_ids: pd.Series, ids: pd.Index) -> tuple[np.ndarray, pd.Index]:
+    """The key of each of ``customer_ids`` (−1 for a missing id) and the ids of all keys: a
+    buyer's id keeps its key among the buyers' ``ids``; the other customers' ids are numbered
+    after them, in order of appearance.
+
+    Looking the customers up among the buyers and numbering only the rest hashes each id
+    once into a table of the buyers: measured on 18 M purchases and 5.6 M customers it took
+    2.9 s of CPU where one factorize of both took 5.7–6.2 s (5 M / 1.4 M: 0.6 s, 1.0–1.7 s)."""
+    keys = positions_in(customer_ids, ids).astype(np.int64)
+    others = (keys < 0) & customer_ids.notna().to_numpy()
+    if not others.any():
+        return keys, ids
+    codes, extra = pd.factorize(customer_ids[others], sort=False)
+    keys[others] = len(ids) + codes
+    return keys, ids.append(pd.Index(extra)).rename("customer_id")
+
+
+def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+    """``ids`` as int64 codes into their sorted distinct values (−1 for a missing id), or None
+    when the ids have no common order (numbers mixed with text). One
+    ``pandas.factorize(sort=True)``: on Arrow-backed text it hashes without Python objects,
+    and measured on 6.4 M ids it took 0.57 s of CPU against 0.9–1.7 s for Arrow's dictionary
+    encoding plus a sort of the distinct values."""
     try:
         codes, distinct = pd.factorize(ids, sort=True)
     except TypeError:

@@ -47,8 +47,10 @@ def churn_of_table(
     periods: ibis.Table | None = None,
 ) -> pd.DataFrame:
     """:func:`churn_rate` of an engine table of purchases, up to the day ``as_of``;
-    ``periods``: its :func:`~kundenmodell.engine.customer_periods` when already reduced, or
-    their :func:`~kundenmodell.engine.flag_periods` (shared with the cohorts)."""
+    ``periods``: its :func:`~kundenmodell.engine.customer_periods` when already reduced, their
+    :func:`~kundenmodell.engine.flag_periods`, or the
+    :func:`~kundenmodell.engine.period_cells` of its day totals (shared with the cohorts;
+    built with the same ``inactive_periods``)."""
     if inactive_periods < 1:
         raise DataError("error.segments.invalid_window")
     last = _ordinal_of(as_of, period)

@@ -11,7 +11,7 @@ import pandas as pd
 from kundenmodell import engine
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
-from kundenmodell.overview import Kpis, kpis, kpis_of_table, monthly_frame, monthly_revenue
+from kundenmodell.overview import Kpis, kpis, kpis_from_totals, monthly_frame, monthly_revenue
 from kundenmodell.segments.activity import (
     ACTIVITY_CLASSES,
     ActivityRules,
@@ -138,7 +138,7 @@ def segment_report(
             )
             table = table.semi_join(chosen, "customer_id")
     counts = (
-        kpis_of_table(len(customers), table)
+        kpis_from_totals(len(customers), *engine.purchase_totals(table))
         if table is not None and as_of is not None
         else kpis(filter_dataset(dataset, selection))
     )
@@ -207,15 +207,14 @@ def segment_report(
 def month_views(
     purchases: ibis.Table, days: ibis.Table, as_of: pd.Timestamp, inactive_months: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Monthly revenue, churn and cohorts from one customer-month table of the
-    :func:`~kundenmodell.engine.day_totals` ``days`` of ``purchases`` (materialised once, and
-    its customers' months flagged in one window for both churn and cohorts)."""
-    with engine.materialised(engine.period_totals(days, "M")) as months:
-        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_totals(months)))
-        pairs = months.filter(months["customer_id"].notnull()).select("customer_id", "ordinal")
-        with engine.materialised(engine.flag_periods(pairs, inactive_months)) as flagged:
-            churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=flagged)
-            cohorts = cohorts_of_table(purchases, as_of, "M", periods=flagged)
+    """Monthly revenue, churn and cohorts from the :func:`~kundenmodell.engine.day_totals`
+    ``days`` of ``purchases``: the customers' months flagged in one window and reduced to
+    month × cohort cells (:func:`~kundenmodell.engine.period_cells`), the small table all
+    three read; revenue is summed from ``days`` by month."""
+    with engine.materialised(engine.period_cells(days, "M", inactive_months)) as cells:
+        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_cells(days, cells)))
+        churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=cells)
+        cohorts = cohorts_of_table(purchases, as_of, "M", periods=cells)
     return monthly, churn, cohorts
 
 

@@ -61,3 +61,45 @@ def test_never_bought_by_key_equals_the_text_alignment():
         "never_bought",
         "one_time",
     ]
+
+
+def test_customers_without_purchases_get_keys_after_the_buyers():
+    customers = pd.Series(["z", "b", None, "q", "z", "a"], dtype="string")
+    keyed = engine.keyed_purchases(_frame(["b", "x", "a", "b"]), customers)
+    assert list(keyed.ids) == ["a", "b", "x", "z", "q"]  # buyers sorted, then the others
+    assert keyed.customer_keys.tolist() == [3, 1, -1, 4, 3, 0]
+    assert list(keyed.ids_of(keyed.customer_keys[keyed.customer_keys >= 0])) == [
+        "z",
+        "b",
+        "q",
+        "z",
+        "a",
+    ]
+    numbers = engine.keyed_purchases(_frame(["1", "2"]), pd.Series([2, 1, 3]))
+    assert numbers.customer_keys.tolist() == [2, 3, 4]  # 2 is not "2": no purchases
+    assert numbers.ids.tolist() == ["1", "2", 2, 1, 3]
+
+
+def test_never_bought_with_customer_keys_keeps_each_customer_once_in_order():
+    from kundenmodell.segments.activity import (
+        first_rows,
+        keyed_with_never_bought,
+        with_never_bought,
+    )
+
+    assert first_rows(np.array([3, -1, 0, 3, -1, 1, 0]), 4).tolist() == [0, 1, 2, 5]
+    assert first_rows(np.array([], dtype=np.int64), 0).tolist() == []
+    customers = pd.DataFrame(
+        {"customer_id": pd.Series(["c", "b", None, "a", "c", "q", None, "b"], dtype="str")}
+    )
+    keyed = engine.keyed_purchases(_frame(["b", "x", "a", "b"]), customers["customer_id"])
+    buyers = np.array([0, 1, 2])  # a, b, x
+    codes = np.array([0, 3, 2], dtype=np.int8)  # regular, lapsed, one_time
+    result = keyed_with_never_bought(buyers, codes, keyed, customers, keyed.customer_keys)
+    classes = pd.Series(
+        ["regular", "lapsed", "one_time"], index=keyed.ids_of(buyers), name="activity"
+    )
+    expected = with_never_bought(classes, customers)
+    pd.testing.assert_series_equal(result, expected)
+    assert result.index[[0, 1, 3, 4, 5]].tolist() == ["c", "b", "a", "q", "x"]
+    assert pd.isna(result.index[2])
