@@ -45,17 +45,7 @@ def kpis_of_table(customers: int, transactions: ibis.Table) -> Kpis:
     """:func:`kpis` of an engine table of purchases and a number of customers."""
     from kundenmodell import engine  # imports ibis: on first use, not with the package
 
-    rows = engine.purchase_rows(transactions)
-    totals = engine.scalars(
-        rows.aggregate(
-            purchases=rows.count(),
-            buyers=rows["customer_id"].nunique(),
-            revenue=engine.as_float(rows["amount"].sum()),
-        )
-    )
-    return kpis_from_totals(
-        customers, int(totals["purchases"]), int(totals["buyers"]), float(totals["revenue"] or 0.0)
-    )
+    return kpis_from_totals(customers, *engine.purchase_totals(transactions))
 
 
 def kpis_from_totals(customers: int, purchases: int, buyers: int, revenue: float) -> Kpis:

@@ -19,18 +19,18 @@ import pandas as pd
 
 from kundenmodell import engine
 from kundenmodell.errors import DataError
-from kundenmodell.overview import kpis_from_totals, monthly_frame
+from kundenmodell.overview import kpis_of_table, monthly_frame
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
 from kundenmodell.segments.buyers import RFM_BINS, buyer_table
 from kundenmodell.segments.filters import FILTER_COLUMNS, SegmentFilter
 from kundenmodell.segments.lifecycle import funnel_of_counts
 from kundenmodell.segments.nps import NPS_GROUPS, NpsResult, nps_of_counts
 from kundenmodell.segments.report import (
-    CHURN_KPI_PERIODS,
     DEFAULT_RULES,
     NO_FILTER,
     PURCHASE_VIEWS,
     SegmentReport,
+    headline_figures,
     month_views,
 )
 from kundenmodell.segments.rfm import RFM_SEGMENTS, grid_of_counts
@@ -57,23 +57,11 @@ def segment_report_in_place(
         transactions = transactions.semi_join(chosen, "customer_id")
     rows = engine.purchase_rows(transactions)
     customer_count = int(engine.scalars(customers.aggregate(n=customers.count()))["n"])
-    totals = engine.scalars(
-        rows.aggregate(
-            purchases=rows.count(),
-            buyers=rows["customer_id"].nunique(),
-            revenue=engine.as_float(rows["amount"].sum()),
-        )
-    )
-    kpis = kpis_from_totals(
-        customer_count,
-        int(totals["purchases"]),
-        int(totals["buyers"]),
-        float(totals["revenue"] or 0.0),
-    )
+    kpis = kpis_of_table(customer_count, transactions)
     missing: dict[str, str] = {}
     funnel = _funnel(customers, missing)
     nps_result = _nps(customers, missing)
-    if last is None or int(totals["purchases"]) == 0:
+    if last is None or kpis.purchases == 0:
         missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
         return SegmentReport(
             customer_count,
@@ -100,10 +88,6 @@ def segment_report_in_place(
                 )
             )["n"]
         monthly, churn, cohorts = month_views(transactions, days, as_of, inactive_months)
-    summary = activity_summary.set_index("activity")
-    bought = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
-    recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
-    regular = int(summary.loc["regular", "customers"])
     return SegmentReport(
         customers=customer_count,
         as_of=as_of,
@@ -113,15 +97,12 @@ def segment_report_in_place(
         funnel=funnel,
         activity_summary=activity_summary,
         actual_customers=int(actual or 0),
-        regular_customers=regular,
-        regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
-        regular_buyer_share=regular / bought if bought else 0.0,
+        **headline_figures(activity_summary, churn),
         rfm_grid=grid,
         rfm_summary=rfm_summary,
         nps=nps_result,
         nps_by_activity=nps_table,
         churn=churn,
-        monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
         cohorts=cohorts,
     )
 

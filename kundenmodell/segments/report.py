@@ -175,11 +175,8 @@ def segment_report(
     per_customer.index = keyed.ids_of(keys)
     rfm_table = with_segments(per_customer, RFM_BINS)
     summary = activity_summary(activity, codes, rfm_table["monetary"])
-    summary = summary.set_index("activity")
-    buyers = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
     if nps_result is not None:
         nps_table = nps_by(customers, activity)
-    recent_churn = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
     return SegmentReport(
         customers=len(customers),
         as_of=as_of,
@@ -188,20 +185,35 @@ def segment_report(
         missing=missing,
         funnel=funnel,
         activity=activity,
-        activity_summary=summary.reset_index(),
+        activity_summary=summary,
         actual_customers=int((rfm_table["recency_days"] < rules.active_window_days).sum()),
-        regular_customers=int(summary.loc["regular", "customers"]),
-        regular_revenue_share=float(summary.loc["regular", "revenue_share"]),
-        regular_buyer_share=float(summary.loc["regular", "customers"] / buyers) if buyers else 0.0,
+        **headline_figures(summary, churn),
         rfm=rfm_table,
         rfm_grid=rfm_grid(rfm_table),
         rfm_summary=rfm_summary(rfm_table),
         nps=nps_result,
         nps_by_activity=nps_table,
         churn=churn,
-        monthly_churn=float(recent_churn.mean()) if not recent_churn.empty else None,
         cohorts=cohorts,
     )
+
+
+def headline_figures(activity_summary: pd.DataFrame, churn: pd.DataFrame) -> dict[str, object]:
+    """The overview's headline figures of the :func:`activity_summary` and the churn table,
+    the same for both reports: ``regular_customers``, their ``regular_revenue_share`` and
+    ``regular_buyer_share`` (regular customers / customers who bought at all), and
+    ``monthly_churn``, the mean churn rate of the last :data:`CHURN_KPI_PERIODS` observable
+    months (None without any)."""
+    summary = activity_summary.set_index("activity")
+    regular = int(summary.loc["regular", "customers"])
+    buyers = int(summary["customers"].sum() - summary.loc["never_bought", "customers"])
+    recent = churn.loc[churn["observable"], "churn_rate"].dropna().tail(CHURN_KPI_PERIODS)
+    return {
+        "regular_customers": regular,
+        "regular_revenue_share": float(summary.loc["regular", "revenue_share"]),
+        "regular_buyer_share": regular / buyers if buyers else 0.0,
+        "monthly_churn": float(recent.mean()) if not recent.empty else None,
+    }
 
 
 def month_views(
