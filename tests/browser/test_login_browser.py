@@ -311,7 +311,9 @@ def test_login_private_projects_sharing_and_logout(contexts, team_url, issuer, t
         end_session.click()
         expect(login).to_be_visible()
     for address in (team_url, f"{team_url}/overview"):
-        bob.goto(address)
+        # the page's own elements are awaited below; its load event once took over 60 s on
+        # 2 busy cores, after the provider's logout redirect
+        bob.goto(address, wait_until="domcontentloaded", timeout=180_000)
         expect(bob.get_by_role("button", name="Anmelden")).to_be_visible()
         expect(bob.get_by_text("Mit mir geteilt")).to_have_count(0)
         expect(bob.get_by_text("1.000 Kunden", exact=False)).to_have_count(0)
