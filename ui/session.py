@@ -87,11 +87,7 @@ def clear_dataset() -> None:
 
 def derive(function: Callable[..., R], *args: Any) -> R:
     """``function(active_dataset, *args)``, computed once per loaded data set and arguments."""
-    memo: dict = st.session_state.setdefault(DERIVED_KEY, {})
-    key = (st.session_state.get(TOKEN_KEY), function.__module__, function.__qualname__, args)
-    if key not in memo:
-        memo[key] = function(dataset(), *args)
-    return memo[key]
+    return _memoised((function.__module__, function.__qualname__, args), function, dataset(), *args)
 
 
 def derive_in_place(function: Callable[..., R], *args: Any) -> R:
@@ -100,17 +96,17 @@ def derive_in_place(function: Callable[..., R], *args: Any) -> R:
     source = in_place_source()
     if source is None:
         raise RuntimeError("no source is analysed in place")
+    key = ("in_place", function.__module__, function.__qualname__, args)
+    return _memoised(key, lambda *given: function(source.tables(), *given), *args)
+
+
+def _memoised(key: tuple, compute: Callable[..., R], *args: Any) -> R:
+    """``compute(*args)`` once per ``key`` and loaded data set (the memo is dropped with it)."""
     memo: dict = st.session_state.setdefault(DERIVED_KEY, {})
-    key = (
-        st.session_state.get(TOKEN_KEY),
-        "in_place",
-        function.__module__,
-        function.__qualname__,
-        args,
-    )
-    if key not in memo:
-        memo[key] = function(source.tables(), *args)
-    return memo[key]
+    full_key = (st.session_state.get(TOKEN_KEY), *key)
+    if full_key not in memo:
+        memo[full_key] = compute(*args)
+    return memo[full_key]
 
 
 def workspace_state(section: str) -> dict[str, Any]:
