@@ -302,7 +302,11 @@ def _show_result() -> None:
     counts = {table: format_number(count, lang()) for table, count in rows.items()}
     st.success(
         T(
-            "in_place.connected" if sample is not None else "connect_page.loaded",
+            "connect_page.loaded"
+            if sample is None
+            else "in_place.connected"
+            if sample < rows["customers"]
+            else "in_place.connected_whole",
             name=escape_markdown(name),
             customers=counts["customers"],
             transactions=counts["transactions"],
@@ -313,7 +317,7 @@ def _show_result() -> None:
     if "interactions" in counts:
         st.caption(T("connect_page.loaded_interactions", interactions=counts["interactions"]))
     st.header(T("connect_page.report_title"))
-    if sample is not None:
+    if sample is not None and sample < rows["customers"]:
         st.caption(T("in_place.report_note", sample=format_number(sample, lang())))
     show_findings(report)
     show_profile(report)

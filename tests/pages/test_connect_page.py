@@ -267,6 +267,7 @@ def test_a_small_source_can_be_analysed_in_place_by_choice(open_page, session, s
     assert not source.sampled  # 60 customers fit the sample: every page sees all of them
     assert session.dataset(app).n_customers == 60
     assert app.success[0].value.startswith("**laden** ist vor Ort verbunden")
+    assert "alle diese Kunden" in app.success[0].value  # no sample: every page sees all
 
 
 def test_a_team_server_opens_only_its_data_folder(open_page, session, tmp_path, monkeypatch):
