@@ -37,7 +37,7 @@ Time is in weeks, as in :mod:`kundenmodell.clv.analysis`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ibis
 import ibis.expr.datatypes as dtypes
@@ -76,6 +76,7 @@ TOP_LIMIT = 500
 DISTRIBUTION_BINS = 30
 CONCENTRATION_SHARE = 0.2
 CELL_KEYS = ("frequency", "recency", "T")
+SUMMARY_COLUMNS = ("customer_id", *CELL_KEYS, "monetary_value")
 NAME_COLUMNS = ("customer_id", "first_name", "last_name", "company")
 """The customer columns the top list reads (:func:`~.analysis.display_names`)."""
 WEEK_DAYS = DAYS_PER_UNIT[TIME_UNIT]
@@ -101,6 +102,10 @@ class InPlaceClvFit(FitVerdict):
     trust: Trust
     spenders: int
     gg_customers: int
+    summary: engine.KeptTable | None = field(default=None, repr=False)
+    """The per-customer summary (``customer_id``, x, t_x, T, m̄) kept in a file
+    (:func:`~kundenmodell.engine.keep`), so that a new horizon or discount rate does not scan
+    the purchases again; None where the backend cannot keep it."""
     _cells: dict[tuple[int, float], pd.DataFrame] = field(
         default_factory=dict, init=False, repr=False
     )
@@ -123,11 +128,15 @@ def fit_in_place(tables: engine.EngineTables) -> InPlaceClvFit:
     sample of :data:`GG_SAMPLE_LIMIT` beyond that many) of ``tables``, and judge both as
     :func:`~kundenmodell.clv.analysis.fit_dataset` does (module docstring)."""
     summary, end = _summary(tables)
-    # The summary is read three times (cells, spend figures, Gamma-Gamma's rows): computed
-    # once into a temporary table, the purchases are scanned once.
-    columns = ("customer_id", *CELL_KEYS, "monetary_value")
-    with engine.materialised(summary.select(*columns)) as kept:
-        return _fit(kept, end)
+    # The summary is read three times here (cells, spend figures, Gamma-Gamma's rows) and
+    # again for every horizon the value ranking is asked for: computed once and kept, the
+    # purchases are scanned once.
+    selected = summary.select(*SUMMARY_COLUMNS)
+    kept = engine.keep(selected)
+    if kept is not None:
+        return replace(_fit(kept.table(), end), summary=kept)
+    with engine.materialised(selected) as table:
+        return _fit(table, end)
 
 
 def _fit(summary: ibis.Table, end: pd.Timestamp) -> InPlaceClvFit:
@@ -399,7 +408,8 @@ def value_ranking(
     key: bytes | None = None,
 ) -> ValueRanking:
     """Every buyer's CLV over ``months`` in the engine (the cells' coefficients joined onto
-    the per-customer summary, computed once into a temporary table where the backend allows),
+    the per-customer summary the fit kept, or computed again where the backend cannot keep it;
+    the values computed once into a temporary table where the backend allows),
     its histogram up to the 99th percentile, the share of the top fifth and the ``top``
     customers with their names, minimised as the user chose for the source (``privacy`` and
     ``key`` of :func:`kundenmodell.io.minimise`: the source's own table still holds them)."""
@@ -409,7 +419,9 @@ def value_ranking(
             cells[[*CELL_KEYS, "clv_intercept", "clv_slope"]], preserve_index=False
         )
     )
-    summary, _ = _summary(tables, fit.observation_end)
+    summary = (
+        _summary(tables, fit.observation_end)[0] if fit.summary is None else fit.summary.table()
+    )
     joined = summary.inner_join(coefficients, list(CELL_KEYS))
     clv = joined["clv_intercept"] + joined["clv_slope"] * ibis.greatest(
         joined["monetary_value"], 0.0
@@ -473,8 +485,10 @@ def _top_rows(
     )
     customers = tables.customers
     named = [name for name in NAME_COLUMNS if name in customers.columns]
-    ids = [str(value) for value in best["customer_id"]]
-    people = engine.to_pandas(customers.filter(customers["customer_id"].isin(ids)).select(*named))
+    # A semi-join with the ids as a table: an IN list of 500 texts is tested on every row
+    # (2.76 M customers: 7.9 s, against 1.5 s for the join)
+    ids = ibis.memtable(pa.table({"customer_id": [str(value) for value in best["customer_id"]]}))
+    people = engine.to_pandas(customers.semi_join(ids, "customer_id").select(*named))
     people = minimise(Dataset(customers=people), privacy, key).customers
     return top_customers(values, people, n=len(best))
 

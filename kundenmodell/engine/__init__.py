@@ -23,6 +23,7 @@ from kundenmodell.engine.customers import (
     day_totals,
     summary_of_days,
 )
+from kundenmodell.engine.kept import KeptTable, keep
 from kundenmodell.engine.keys import KeyedPurchases, key_table, keyed_purchases
 from kundenmodell.engine.periods import (
     cohort_cells,
@@ -62,6 +63,7 @@ __all__ = [
     "MONEY",
     "PURCHASE_COLUMNS",
     "EngineTables",
+    "KeptTable",
     "KeyedPersonaPurchases",
     "KeyedPurchases",
     "activity_class",
@@ -77,6 +79,7 @@ __all__ = [
     "day_totals",
     "flag_periods",
     "frame_table",
+    "keep",
     "key_table",
     "keyed_persona_purchases",
     "keyed_purchases",

@@ -7,6 +7,7 @@ file and to Parquet; the in-memory side reads the same picks into a Dataset.
 
 from __future__ import annotations
 
+import duckdb
 import ibis
 import numpy as np
 import pandas as pd
@@ -227,3 +228,20 @@ def test_only_cells_samples_and_the_top_come_back(case, monkeypatch, returned_ro
     seen.clear()
     in_place.value_ranking(source.tables(), fit, 12, 0.1, 50)
     assert seen and max(seen) == 50
+
+
+def test_a_new_horizon_reads_the_kept_summary_not_the_purchases(tmp_path, shop_tables):
+    """The fit keeps the per-customer summary: with the purchase files gone, the ranking for
+    another horizon and rate still comes, equal to the one computed while they were there."""
+    path = write_parquet(tmp_path / "butikk", *shop_tables)
+    source, _ = _source(path)
+    fit = in_place.fit_in_place(source.tables())
+    assert fit.summary is not None and fit.summary.rows == fit.buyers
+    before = in_place.value_ranking(source.tables(), fit, 24, 0.05, 30)
+    (path / "kjop").rename(tmp_path / "elsewhere")
+    with pytest.raises(duckdb.IOException):  # the purchases are really unreadable now
+        engine.to_pandas(source.tables().transactions.limit(1))
+    after = in_place.value_ranking(source.tables(), fit, 24, 0.05, 30)
+    pd.testing.assert_frame_equal(after.top, before.top)
+    pd.testing.assert_frame_equal(after.distribution, before.distribution)
+    assert after.concentration == before.concentration

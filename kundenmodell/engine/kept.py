@@ -1,0 +1,62 @@
+"""Engine results kept between page runs: written once to a private Parquet file.
+
+A result that several later questions read (the per-customer summary of a source analysed in
+place, read again whenever the CLV horizon or discount rate changes) costs a full scan of the
+purchases each time it is recomputed: at 100 M purchases, three minutes. :func:`keep` writes it
+once, streaming (DuckDB's ``COPY … TO``, nothing in pandas), into this process's private spill
+folder (:func:`~kundenmodell.engine.connection.spill_directory`, mode 0700, removed at exit and,
+after a crash, by the next process). :meth:`KeptTable.table` reads it on the calling thread's
+DuckDB, so the file serves any Streamlit run, whichever thread it is on (a temporary table
+would be tied to one connection). The file is deleted when its :class:`KeptTable` is garbage
+collected: a session that drops its analysis drops the file with it.
+"""
+
+from __future__ import annotations
+
+import uuid
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import pyarrow.parquet as pq
+
+from kundenmodell.engine.connection import backend_of, connection, spill_directory
+
+
+@dataclass(frozen=True, eq=False)
+class KeptTable:
+    """A result kept in ``path`` (Parquet) with its ``rows``."""
+
+    path: Path
+    rows: int
+
+    def table(self) -> ibis.Table:
+        """The kept result, read on the calling thread's DuckDB."""
+        return connection().read_parquet(str(self.path))
+
+
+def keep(expr: ibis.Table) -> KeptTable | None:
+    """``expr`` computed once into a private Parquet file, or None where that cannot be done:
+    its backend is not DuckDB (Spark and warehouses write files where they run, not on this
+    machine), or the DuckDB may not write files (a database opened without external access).
+    The caller then computes the expression again where it needs it, and an error in the
+    expression itself surfaces there, as it would have without keeping."""
+    backend = backend_of(expr)
+    if backend.name != "duckdb":
+        return None
+    folder = Path(spill_directory()) / "kept"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.parquet"
+    try:
+        backend.to_parquet(expr, path)
+        rows = pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # DuckDB raises many types; see the docstring
+        path.unlink(missing_ok=True)
+        return None
+    except BaseException:  # interrupted (a stopped Streamlit run): leave nothing behind
+        path.unlink(missing_ok=True)
+        raise
+    kept = KeptTable(path, rows)
+    weakref.finalize(kept, path.unlink, missing_ok=True)
+    return kept
