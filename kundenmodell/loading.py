@@ -27,6 +27,7 @@ from kundenmodell.store import read_zip
 
 if TYPE_CHECKING:
     from kundenmodell.combine import Part
+    from kundenmodell.engine.in_place import InPlaceSource
     from kundenmodell.io import Mapping
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -41,7 +42,8 @@ def load(
     sheet: str | None = None,
     name: str | None = None,
     unify_ids: bool = False,
-) -> Dataset:
+    in_place: bool | None = None,
+) -> Dataset | InPlaceSource:
     """The data set in ``source``.
 
     ``source`` is a sample name (``"de"``, ``"en"``), a data folder holding ``customers/``
@@ -55,9 +57,20 @@ def load(
     A list or tuple of sources is combined into one data set (:func:`combine`); ``mapping`` is
     then one mapping (or None) per source, ``unify_ids`` joins customer numbers that differ only
     in format (``00123`` = ``123``), and the result's ``join_report`` says what matched.
+
+    A data folder or DuckDB file beyond what one process should hold (more than 20 M purchases
+    or 5 M customers), or any of them with ``in_place=True``, is not read: it comes back as an
+    :class:`~kundenmodell.engine.in_place.InPlaceSource` whose tables stay in the engine.
+    ``segment_report``, ``clv.analysis.fit_dataset`` and ``personas.build`` accept it as they
+    accept a data set (:func:`kundenmodell.engine.load.load_source`); ``in_place=False``
+    refuses such a source instead.
     """
     if isinstance(source, list | tuple):
         return _load_several(source, mapping, sheet=sheet, name=name, unify_ids=unify_ids)
+    if isinstance(source, str | Path) and _is_engine_source(source):
+        from kundenmodell.engine.load import load_source  # imports ibis: only when needed
+
+        return load_source(source, name=name, in_place=in_place)
     return _load_part(source, mapping, sheet=sheet, name=name).data
 
 
@@ -86,6 +99,15 @@ def _load_several(
     return combine(parts, unify_ids=unify_ids, name=name)
 
 
+def _is_engine_source(source: str | Path) -> bool:
+    """A data folder or DuckDB file, which the engine opens (not a bundled sample's name, nor a
+    file for the upload path)."""
+    if isinstance(source, str) and source in SAMPLES:
+        return False
+    path = Path(source)
+    return path.is_dir() or path.suffix.lower() in DUCKDB_SUFFIXES
+
+
 def _load_part(
     source: Source, mapping: Mapping | None, *, sheet: str | None, name: str | None = None
 ) -> Part:
@@ -96,9 +118,7 @@ def _load_part(
 
     if isinstance(source, str) and source in SAMPLES:
         return Part.of(load_sample(source))
-    if isinstance(source, str | Path) and (
-        Path(source).is_dir() or Path(source).suffix.lower() in DUCKDB_SUFFIXES
-    ):
+    if isinstance(source, str | Path) and _is_engine_source(source):
         from kundenmodell.engine.load import load_dataset  # imports ibis: only when needed
 
         return Part.of(load_dataset(source, name=name))

@@ -29,6 +29,7 @@ from kundenmodell.engine.connect import (
     MAX_CUSTOMER_ROWS,
     MAX_PURCHASE_ROWS,
     Pick,
+    beyond_limits,
     read_connected,
     suggest,
 )
@@ -240,7 +241,7 @@ def _choose_mode(rows: dict[str, int]) -> bool:
     counts = {role: format_number(count, language) for role, count in rows.items()}
     sample = format_number(SAMPLE_CUSTOMERS, language)
     st.caption(T("in_place.counted", **counts))
-    if rows["transactions"] > MAX_PURCHASE_ROWS or rows["customers"] > MAX_CUSTOMER_ROWS:
+    if beyond_limits(rows):
         st.info(
             T(
                 "in_place.too_large",

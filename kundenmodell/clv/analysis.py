@@ -8,6 +8,7 @@ measured in weeks throughout (the BG/NBD parameters are per week).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,9 +23,13 @@ from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import discounted_purchases, expected_purchases_by_month
 from kundenmodell.dataset import Dataset
 from kundenmodell.dates import as_days
+from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.errors import DataError
 from kundenmodell.i18n import has_key, t
 from kundenmodell.segments import classify_activity, rfm
+
+if TYPE_CHECKING:
+    from kundenmodell.clv.in_place import InPlaceClvFit
 
 TIME_UNIT = "W"
 HORIZONS = (3, 6, 12)
@@ -117,9 +122,18 @@ class ClvFit(FitVerdict):
     trust: Trust = field(default_factory=Trust)
 
 
-def fit_dataset(dataset: Dataset) -> ClvFit:
+def fit_dataset(dataset: Dataset | InPlaceSource) -> ClvFit | InPlaceClvFit:
     """Summarise the purchases (weeks), fit BG/NBD and Gamma-Gamma when the data suffices and
-    judge whether the fits can be trusted (see :class:`ClvFit`)."""
+    judge whether the fits can be trusted (see :class:`ClvFit`).
+
+    A source analysed in place (``km.load`` of a large data folder) is fitted on every buyer
+    in the engine: :func:`~kundenmodell.clv.in_place.fit_in_place`, whose result keeps the
+    distinct (x, t_x, T) cells instead of one row per customer."""
+    if isinstance(dataset, InPlaceSource):
+        # clv.in_place builds on this module's fitting steps, so it is imported where needed
+        from kundenmodell.clv.in_place import fit_in_place
+
+        return fit_in_place(dataset.tables())
     if dataset.transactions.empty:
         raise DataError("error.clv.no_purchases")
     summary = summary_from_transactions(dataset.transactions, time_unit=TIME_UNIT)

@@ -112,13 +112,19 @@ def suggest(role: str, sample: pd.DataFrame) -> Mapping:
     return replace(mapping, entries=entries, id_candidates=(), table="transactions")
 
 
+def beyond_limits(rows: dict[str, int]) -> dict[str, int]:
+    """The tables of ``rows`` (rows per table) above what one process should read, with their
+    limit: :data:`MAX_PURCHASE_ROWS` purchases, :data:`MAX_CUSTOMER_ROWS` customers."""
+    limits = {"transactions": MAX_PURCHASE_ROWS, "customers": MAX_CUSTOMER_ROWS}
+    return {table: limit for table, limit in limits.items() if rows.get(table, 0) > limit}
+
+
 def check_size(customers: ibis.Table, transactions: ibis.Table) -> dict[str, int]:
     """The rows of both tables, counted in the engine; ``connect_error.too_large`` above
-    :data:`MAX_PURCHASE_ROWS` purchases or :data:`MAX_CUSTOMER_ROWS` customers."""
+    :func:`beyond_limits`."""
     rows = {"customers": row_count(customers), "transactions": row_count(transactions)}
-    for table, limit in (("transactions", MAX_PURCHASE_ROWS), ("customers", MAX_CUSTOMER_ROWS)):
-        if rows[table] > limit:
-            raise DataError("connect_error.too_large", table=table, rows=rows[table], limit=limit)
+    for table, limit in beyond_limits(rows).items():
+        raise DataError("connect_error.too_large", table=table, rows=rows[table], limit=limit)
     return rows
 
 

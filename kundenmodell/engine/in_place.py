@@ -54,6 +54,25 @@ class InPlaceSource:
         """Whether the per-customer pages see fewer customers than the source holds."""
         return self.sample_customers < self.rows["customers"]
 
+    def read_sample(self, size: int = SAMPLE_CUSTOMERS, seed: int = SAMPLE_SEED) -> Connected:
+        """``size`` customers drawn in the engine with every purchase and interaction of theirs
+        (the whole source when it has no more customers), read into memory; the same source
+        and ``seed`` give the same customers. The result's ``rows`` are the whole source's."""
+        ids = _mapped("customers", self.picks["customers"]).select("customer_id")
+        drawn = sample_customers(ids.filter(ids["customer_id"].notnull()).distinct(), size, seed)
+        # drawn once: every table's read (and each example query of a finding) joins the sample
+        with materialised(drawn) as chosen:
+            narrowed = {role: _only(pick, chosen) for role, pick in self.picks.items()}
+            connected = read_picks(
+                narrowed["customers"],
+                narrowed["transactions"],
+                narrowed.get("interactions"),
+                self.rows,
+                name=self.name,
+                currency=self.currency,
+            )
+        return replace(connected, rows=self.rows)
+
     def tables(self) -> EngineTables:
         """The mapped canonical tables (values that did not convert are NULL), lazily."""
         mapped = {role: _mapped(role, pick) for role, pick in self.picks.items()}
@@ -82,22 +101,10 @@ def connect_in_place(
     if interactions is not None:
         picks["interactions"] = interactions
     rows = {role: row_count(pick.table) for role, pick in picks.items()}
-    ids = _mapped("customers", customers).select("customer_id")
-    drawn = sample_customers(ids.filter(ids["customer_id"].notnull()).distinct(), sample, seed)
-    # drawn once: every table's read (and each example query of a finding) joins the sample
-    with materialised(drawn) as chosen:
-        narrowed = {role: _only(pick, chosen) for role, pick in picks.items()}
-        connected = read_picks(
-            narrowed["customers"],
-            narrowed["transactions"],
-            narrowed.get("interactions"),
-            rows,
-            name=name,
-            currency=currency,
-        )
-    connected = replace(connected, rows=rows)
+    source = InPlaceSource(picks, name, currency, rows, sample)
+    connected = source.read_sample(sample, seed)
     sampled = min(sample, len(connected.mapped.customers))
-    return InPlaceSource(picks, name, currency, rows, sampled), connected
+    return replace(source, sample_customers=sampled), connected
 
 
 def _mapped(role: str, pick: Pick) -> ibis.Table:
@@ -107,9 +114,12 @@ def _mapped(role: str, pick: Pick) -> ibis.Table:
 
 
 def _only(pick: Pick, chosen: ibis.Table) -> Pick:
-    """The pick's rows whose customer number (as the mapping reads it) is in ``chosen``."""
+    """The pick's rows whose customer number (as the mapping reads it) is in ``chosen``, in
+    the order of all their columns: a join hands its rows over in whatever order its threads
+    finish, and a model fitted on the sample (personas) must see the same rows in the same
+    order each time."""
     table = pick.table
     column = pick.mapping.targets["customer_id"]
     keyed = table.mutate(**{_KEY: as_text(table[column])})
     kept = keyed.semi_join(chosen, keyed[_KEY] == chosen["customer_id"]).drop(_KEY)
-    return replace(pick, table=kept)
+    return replace(pick, table=kept.order_by(list(table.columns)))

@@ -1,9 +1,13 @@
-"""``km.load`` of a data folder or a DuckDB file: the canonical tables as a :class:`Dataset`.
+"""``km.load`` of a data folder or a DuckDB file: the canonical tables as a :class:`Dataset`,
+or, beyond what one process should hold, as an :class:`InPlaceSource` that stays in the engine.
 
-The tables are read through the engine (Parquet in place, DuckDB read-only) and handed to
-pandas, where the pages and models expect them today; every purchase scan of the segment
-report and the CLV summary still runs in the engine. Keeping the tables in the engine for
-the whole workbench (filters pushed down, pages reading a page of rows) is the next step.
+A data set read here goes to pandas, where the pages and models expect it; every purchase scan
+of the segment report and the CLV summary still runs in the engine. A source of more than
+:data:`~kundenmodell.engine.connect.MAX_PURCHASE_ROWS` purchases (or
+:data:`~kundenmodell.engine.connect.MAX_CUSTOMER_ROWS` customers) is not read:
+:func:`load_source` hands it back in place, and ``segment_report``, ``fit_dataset`` and
+``personas.build`` accept that as they accept a data set (the first two compute on every row in
+the engine, personas on a reproducible sample of customers).
 """
 
 from __future__ import annotations
@@ -11,13 +15,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import ibis
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
-from kundenmodell.engine.connect import check_size
+from kundenmodell.engine.browse import row_count, sample_rows
+from kundenmodell.engine.connect import Pick, beyond_limits, check_picks, check_size, suggest
 from kundenmodell.engine.connection import to_pandas
-from kundenmodell.engine.sources import open_source
+from kundenmodell.engine.in_place import SAMPLE_CUSTOMERS, InPlaceSource
+from kundenmodell.engine.sources import EngineTables, open_source
+from kundenmodell.i18n.numbers import DEFAULT_FACTS
 from kundenmodell.schema import TABLES
+
+ROLES = ("customers", "transactions", "interactions")
 
 
 def load_dataset(source: str | Path, *, name: str | None = None) -> Dataset:
@@ -26,22 +36,67 @@ def load_dataset(source: str | Path, *, name: str | None = None) -> Dataset:
 
     The rows are counted in the engine first: a source beyond what one process should hold
     (:func:`kundenmodell.engine.connect.check_size`) raises ``connect_error.too_large``;
-    analyse it where it lies with
-    :func:`kundenmodell.segments.in_place.segment_report_in_place`."""
+    :func:`load_source` hands such a source back in place instead."""
     tables = open_source(source)
     check_size(tables.customers, tables.transactions)
+    return _read(tables, Path(source), name)
+
+
+def load_source(
+    source: str | Path, *, name: str | None = None, in_place: bool | None = None
+) -> Dataset | InPlaceSource:
+    """The data set in ``source`` (as :func:`load_dataset` reads it), or the source analysed
+    where it lies: with ``in_place=True``, or by default when it holds more than
+    :data:`~kundenmodell.engine.connect.MAX_PURCHASE_ROWS` purchases or
+    :data:`~kundenmodell.engine.connect.MAX_CUSTOMER_ROWS` customers (``in_place=False``
+    refuses such a source with ``connect_error.too_large``)."""
+    if in_place is False:
+        return load_dataset(source, name=name)
+    tables = open_source(source)
+    rows = {role: row_count(getattr(tables, role)) for role in ("customers", "transactions")}
+    if not (in_place or beyond_limits(rows)):
+        return _read(tables, Path(source), name)
+    picks = {
+        role: _canonical_pick(role, getattr(tables, role))
+        for role in ROLES
+        if getattr(tables, role) is not None
+    }
+    check_picks(picks["customers"], picks["transactions"], picks.get("interactions"))
+    if "interactions" in picks:
+        rows["interactions"] = row_count(tables.interactions)
+    return InPlaceSource(
+        picks,
+        name=name or Path(source).stem or "dataset",
+        currency=_described_currency(Path(source)).get("currency", DEFAULT_FACTS.currency),
+        rows=rows,
+        sample_customers=min(SAMPLE_CUSTOMERS, rows["customers"]),
+    )
+
+
+def _canonical_pick(role: str, table: ibis.Table) -> Pick:
+    """A table in the canonical schema as the connect page's pick: each canonical column
+    mapped onto itself (read with the same conversions as a mapped source's)."""
+    sample = sample_rows(table)
+    schema = TABLES[role]
+    mapping = suggest(role, sample).with_targets(
+        {column: column for column in table.columns if column in schema.names}
+    )
+    return Pick(table, mapping, sample)
+
+
+def _read(tables: EngineTables, source: Path, name: str | None) -> Dataset:
     frames = {
         table: _canonical(table, to_pandas(getattr(tables, table)))
-        for table in ("customers", "transactions", "interactions")
+        for table in ROLES
         if getattr(tables, table) is not None
     }
     return Dataset(
         customers=frames["customers"],
         transactions=frames["transactions"],
         interactions=frames.get("interactions"),
-        name=name or Path(source).stem or "dataset",
+        name=name or source.stem or "dataset",
         source="upload",
-        **_described_currency(Path(source)),
+        **_described_currency(source),
     )
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kundenmodell.dataset import Dataset
+from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.errors import DataError
 from kundenmodell.personas.clustering import cluster
 from kundenmodell.personas.evidence import Duplicate, weigh
@@ -117,7 +118,7 @@ class PersonaSet:
 
 
 def build(
-    dataset: Dataset,
+    dataset: Dataset | InPlaceSource,
     *,
     k: int | None = None,
     features: Sequence[str] | None = None,
@@ -152,9 +153,16 @@ def build(
     customer a membership probability and gives a likelihood to choose k with. Quality:
     :mod:`kundenmodell.personas.quality`; profile sheets: :mod:`kundenmodell.personas.profile`.
 
+    A source analysed in place (``km.load`` of a large data folder) is described by a
+    reproducible sample of ``sample_size`` of its customers with all their purchases, drawn in
+    the engine (:meth:`~kundenmodell.engine.in_place.InPlaceSource.read_sample`, the sample
+    the workbench's pages use); the persona set's customers are that sample's.
+
     Raises :class:`DataError` (``error.personas.*``) for data without purchases, too few
     customers, no usable feature, an unknown feature name or an invalid k.
     """
+    if isinstance(dataset, InPlaceSource):
+        dataset = dataset.read_sample(sample_size, seed).to_dataset()
     requested = resolve_features(features)
     table = customer_features(dataset, as_of=as_of, buyers_only=buyers_only)
     rows = draw(table.ids, sample_size, seed) if len(table) > sample_size else None

@@ -10,6 +10,7 @@ import pandas as pd
 
 from kundenmodell import engine
 from kundenmodell.dataset import Dataset
+from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.errors import DataError
 from kundenmodell.overview import Kpis, kpis, kpis_from_totals, monthly_frame, monthly_revenue
 from kundenmodell.segments.activity import (
@@ -97,12 +98,16 @@ def activity_summary(
 
 
 def segment_report(
-    dataset: Dataset,
+    dataset: Dataset | InPlaceSource,
     selection: SegmentFilter = NO_FILTER,
     rules: ActivityRules = DEFAULT_RULES,
     inactive_months: int = 12,
 ) -> SegmentReport:
     """Filter ``dataset`` with ``selection`` and compute every segment view on the result.
+
+    A source analysed in place (``km.load`` of a large data folder) gets
+    :func:`~kundenmodell.segments.in_place.segment_report_in_place`: the same views as
+    aggregates, without the per-customer ``activity`` and ``rfm`` rows.
 
     ``as_of`` is the last purchase date of the unfiltered data, so that filtering never moves
     the reference date. Views whose columns are missing are None and listed in ``missing``.
@@ -110,6 +115,11 @@ def segment_report(
     customer keys, :func:`kundenmodell.engine.keyed_purchases`; the filter a semi-join there);
     per-customer results and small aggregates come back.
     """
+    if isinstance(dataset, InPlaceSource):
+        # segments.in_place builds on this module's views, so it is imported where needed
+        from kundenmodell.segments.in_place import segment_report_in_place
+
+        return segment_report_in_place(dataset.tables(), selection, rules, inactive_months)
     mask = customer_mask(dataset.customers, selection) if selection.active else None
     customers = dataset.customers if mask is None else dataset.customers[mask]
     interactions = filter_dataset(

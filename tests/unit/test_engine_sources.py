@@ -13,6 +13,7 @@ import kundenmodell as km
 from kundenmodell import engine
 from kundenmodell.clv import summary_from_transactions
 from kundenmodell.clv.summary import summary_of_table
+from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.segments.report import segment_report
 
 CUSTOMERS = pd.DataFrame(
@@ -107,7 +108,7 @@ def test_a_missing_duckdb_file_is_a_clear_error(tmp_path):
     assert raised.value.key == "engine_error.unreadable"
 
 
-def test_km_load_takes_the_currency_of_a_described_folder_and_refuses_what_is_too_big(
+def test_km_load_takes_the_currency_of_a_described_folder_and_keeps_what_is_too_big_in_place(
     folder, monkeypatch
 ):
     (folder / "synthetic.json").write_text('{"currency": "NOK", "locale": "nb_NO"}')
@@ -118,6 +119,11 @@ def test_km_load_takes_the_currency_of_a_described_folder_and_refuses_what_is_to
     from kundenmodell.engine import connect
 
     monkeypatch.setattr(connect, "MAX_PURCHASE_ROWS", len(PURCHASES) - 1)
+    (folder / "synthetic.json").write_text('{"currency": "NOK", "locale": "nb_NO"}')
+    kept = km.load(folder)
+    assert isinstance(kept, InPlaceSource)
+    assert kept.currency == "NOK"
+    assert kept.rows["transactions"] == len(PURCHASES)
     with pytest.raises(km.DataError) as refused:
-        km.load(folder)
+        km.load(folder, in_place=False)
     assert refused.value.key == "connect_error.too_large"
