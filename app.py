@@ -7,7 +7,7 @@ import streamlit as st
 from ui.layout import apply_layout
 from ui.login import account_panel, gate
 from ui.session import T
-from ui.sidebar import dataset_panel, language_switch, sample_notice
+from ui.sidebar import dataset_panel, language_switch
 from ui.style import apply_style, localize_uploaders
 from ui.workspace_panel import workspace_panel
 
@@ -47,17 +47,6 @@ PAGES = {
     ],
 }
 START = PAGES["nav.section.data"][0][0]
-# Pages that work on the sample when a source is analysed in place (URL paths); the overview
-# and the customer value page compute on every row. (A comment: a bare string here would be
-# shown on every page by Streamlit's magic.)
-SAMPLE_PAGES = {
-    "dataset",
-    "personas",
-    "retention-vs-acquisition",
-    "customer-vs-consumer",
-    "concepts",
-    "learn",
-}
 
 apply_style()
 apply_layout()
@@ -76,6 +65,4 @@ navigation = st.navigation(
 account_panel()
 dataset_panel()
 workspace_panel()
-if navigation.url_path in SAMPLE_PAGES:
-    sample_notice()
 navigation.run()

@@ -118,20 +118,3 @@ def dataset_panel() -> None:
     # On a team server the data is on the server, not "on this computer".
     local = serving_mode() == "laptop"
     st.sidebar.caption(f":material/lock: {T('sidebar.privacy' if local else 'auth_where.privacy')}")
-
-
-def sample_notice() -> None:
-    """Above a page that works on individual customers: that it sees a sample, when the
-    active source is analysed in place and has more customers than the sample."""
-    source = in_place_source()
-    data = dataset()
-    if source is None or data is None or not source.sampled:
-        return
-    st.info(
-        T(
-            "in_place.page_sample",
-            sample=format_number(data.n_customers, lang()),
-            customers=format_number(source.rows["customers"], lang()),
-        ),
-        icon=":material/science:",
-    )

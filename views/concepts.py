@@ -3,9 +3,11 @@
 import streamlit as st
 
 from kundenmodell.concepts import CONCEPTS
+from ui.sample_notice import sample_notice
 from ui.session import T
 
 st.title(T("concepts.title"))
+sample_notice()
 st.markdown(T("concepts.intro"))
 
 columns = st.columns(2)

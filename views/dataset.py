@@ -7,10 +7,12 @@ from kundenmodell.i18n import format_date, format_money, format_number
 from kundenmodell.schema import TABLES, validate
 from ui.downloads import csv_download_button
 from ui.feedback import guard
+from ui.sample_notice import sample_notice
 from ui.session import T, dataset, dataset_title, derive, lang
 from ui.tables import show_table
 
 st.title(T("dataset.title"))
+sample_notice()
 data = dataset()
 if data is None:
     st.info(T("dataset.none"), icon=":material/info:")

@@ -20,9 +20,11 @@ from kundenmodell.learn.deck import DeckLabels, lesson_slides, slide_deck_html
 from kundenmodell.learn.examples import example_values
 from ui.downloads import download_button
 from ui.feedback import guard
+from ui.sample_notice import sample_notice
 from ui.session import T, dataset, derive, lang, set_dataset
 
 st.title(T("learn.title"))
+sample_notice()
 st.markdown(T("learn.intro"))
 
 

@@ -23,6 +23,7 @@ from kundenmodell.personas.text import Sheet, feature_label, quality_notes
 from ui.downloads import download_button
 from ui.feedback import dataset_with_purchases, guard
 from ui.number_field import number_field
+from ui.sample_notice import sample_notice
 from ui.session import T, derive, lang, workspace_state
 from ui.tables import table_with_download
 
@@ -459,6 +460,7 @@ def _personas(data: Dataset) -> None:
 
 def _page() -> None:
     st.title(T("personas.title"))
+    sample_notice()
     st.caption(T("personas.intro"))
     data = dataset_with_purchases("personas")
     if data is None:

@@ -11,6 +11,7 @@ from kundenmodell.roles.implications import MIN_OVERALL_SHARE, MIN_PURCHASES, MI
 from kundenmodell.roles.report import RoleReport
 from kundenmodell.schema import CONSUMER_ROLES
 from ui.feedback import guard
+from ui.sample_notice import sample_notice
 from ui.session import T, dataset, derive, lang
 from ui.tables import WRAPPED_ROW_HEIGHT, table_with_download
 
@@ -536,6 +537,7 @@ def _page(data: Dataset | None) -> None:
 
 
 st.title(T("roles.title"))
+sample_notice()
 st.markdown(T("roles.intro"))
 with guard():
     _page(dataset())

@@ -15,6 +15,7 @@ from kundenmodell.scenarios import summaries as scenario_summaries
 from ui.downloads import csv_download_button, download_button
 from ui.feedback import guard
 from ui.number_field import number_field
+from ui.sample_notice import sample_notice
 from ui.session import T, dataset, lang, workspace_state
 
 MAX_SAVED = 3
@@ -520,6 +521,7 @@ def _downloads(
 
 
 st.title(T("scenarios.title"))
+sample_notice()
 st.markdown(T("scenarios.intro"))
 data = dataset()
 formats = Formats.of(lang(), data.currency if data is not None else None)
