@@ -3,10 +3,11 @@
 import streamlit as st
 
 from kundenmodell import overview
-from kundenmodell.i18n import format_date, format_money, format_number
+from kundenmodell.i18n import format_date, format_number
 from kundenmodell.schema import TABLES, validate
 from ui.downloads import csv_download_button
 from ui.feedback import guard
+from ui.money_tile import money_tile
 from ui.sample_notice import sample_notice
 from ui.session import T, dataset, dataset_title, derive, lang
 from ui.tables import show_table
@@ -35,9 +36,7 @@ with guard():
     metrics = st.columns(4)
     metrics[0].metric(T("dataset.customers"), format_number(data.n_customers, language))
     metrics[1].metric(T("dataset.transactions"), format_number(data.n_transactions, language))
-    metrics[2].metric(
-        T("dataset.revenue"), format_money(data.revenue, data.currency, language, decimals=0)
-    )
+    money_tile(metrics[2], T("dataset.revenue"), data.revenue, data.currency)
     if data.interactions is not None:
         metrics[3].metric(
             T("dataset.interactions"), format_number(len(data.interactions), language)

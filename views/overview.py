@@ -6,7 +6,6 @@ from kundenmodell import Dataset, charts, summaries
 from kundenmodell.i18n import (
     format_date,
     format_money,
-    format_money_short,
     format_number,
     format_percent,
 )
@@ -14,6 +13,7 @@ from kundenmodell.segments import NPS_GROUPS, ActivityRules
 from kundenmodell.segments.in_place import segment_report_in_place
 from kundenmodell.segments.report import SegmentReport, segment_report
 from ui.feedback import guard
+from ui.money_tile import money_tile
 from ui.segment_controls import segment_controls
 from ui.session import T, dataset, derive, derive_in_place, in_place_source, lang
 from ui.tables import WRAPPED_ROW_HEIGHT, table_with_download
@@ -31,14 +31,7 @@ def _kpis(data: Dataset, report: SegmentReport, rules: ActivityRules, inactive_m
     figures = report.kpis
     row = st.columns(4)
     row[0].metric(T("overview.customers"), format_number(report.customers, language))
-    row[1].metric(
-        T("overview.revenue"),
-        format_money_short(figures.revenue, data.currency, language),
-        help=T(
-            "headline_figures.exact",
-            amount=format_money(figures.revenue, data.currency, language, decimals=2),
-        ),
-    )
+    money_tile(row[1], T("overview.revenue"), figures.revenue, data.currency)
     if report.actual_customers is not None:
         row[2].metric(
             T("segments_page.kpi_actual"),

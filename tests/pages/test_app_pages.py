@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import kundenmodell as km
 from kundenmodell.concepts import CONCEPTS
-from kundenmodell.i18n import LANGUAGES, format_number, t
+from kundenmodell.i18n import LANGUAGES, format_money, format_number, t
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 PAGES = {
@@ -122,3 +124,30 @@ def test_bad_period_is_explained_and_keeps_the_loaded_data(lang):
     assert not app.exception, app.exception
     assert app.error[0].value == t("error.invalid_period", lang)
     assert app.session_state["dataset"] is loaded
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("de", "12,35\xa0Mio.\xa0€"), ("en", "€12.35M"), ("nb", "€\xa012,35\xa0mill.")],
+)
+def test_the_dataset_page_writes_a_large_revenue_so_that_it_fits_its_tile(
+    open_page, lang, shown
+):
+    """Twelve million euros in whole units were cut off with an ellipsis in a tile; from ten
+    million on the tile abbreviates, and its help gives the exact amount."""
+    data = km.Dataset(
+        customers=pd.DataFrame({"customer_id": ["A", "B"]}),
+        transactions=pd.DataFrame(
+            {
+                "customer_id": ["A", "B"],
+                "date": pd.to_datetime(["2025-01-03", "2025-02-04"]),
+                "amount": [12_000_000.25, 345_678.5],
+            }
+        ),
+        currency="EUR",
+    )
+    app = open_page("views/dataset.py", lang, data=data)
+    tile = next(m for m in app.metric if m.label == t("dataset.revenue", lang))
+    assert tile.value == shown
+    exact = format_money(12_345_678.75, "EUR", lang, decimals=2)
+    assert tile.help == t("headline_figures.exact", lang, amount=exact)
