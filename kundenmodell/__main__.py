@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from kundenmodell import serving
-from kundenmodell.i18n import normalise_language, t
+from kundenmodell.i18n import t, terminal_language
 from kundenmodell.serving import workbench_dir
 
 
@@ -49,7 +49,7 @@ def _option_value(value: Any) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the command in ``argv`` (default: the process arguments); the exit status."""
     args = sys.argv[1:] if argv is None else argv
-    lang = normalise_language(os.environ.get("LANG"))
+    lang = terminal_language(os.environ)
     if args and args[0] == "generate":
         from kundenmodell.synth import command
 

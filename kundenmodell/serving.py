@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kundenmodell.errors import DataError
-from kundenmodell.i18n import normalise_language
+from kundenmodell.i18n import terminal_language
 
 LOOPBACK = "127.0.0.1"
 ALL_INTERFACES = "0.0.0.0"
@@ -166,11 +166,12 @@ def command(argv: Sequence[str]) -> tuple[list[str], dict[str, str]]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Start the workbench (replaces this process with Streamlit), or explain the refusal
-    in the language of ``$LANG`` and exit with status 2."""
+    in the terminal's language (:func:`~kundenmodell.i18n.terminal_language`) and exit
+    with status 2."""
     try:
         arguments, environment = command(sys.argv[1:] if argv is None else argv)
     except DataError as error:
-        print(error.message(normalise_language(os.environ.get("LANG"))), file=sys.stderr)
+        print(error.message(terminal_language(os.environ)), file=sys.stderr)
         raise SystemExit(2) from None
     os.execve(sys.executable, arguments, environment)
 

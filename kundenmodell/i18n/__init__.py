@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,7 @@ __all__ = [
     "has_key",
     "normalise_language",
     "t",
+    "terminal_language",
     "value_label",
 ]
 
@@ -94,6 +96,28 @@ def normalise_language(lang: str | None) -> str:
     if code in ("no", "nn"):
         code = "nb"
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+"""Where a terminal says its language, in the order GNU gettext reads them."""
+TERMINAL_FALLBACK = "en"
+
+
+def terminal_language(environ: Mapping[str, str]) -> str:
+    """The language of the command-line messages: the first supported language among
+    :data:`LOCALE_VARIABLES` (``LANGUAGE`` may list several, ``de:en``), else English.
+
+    A terminal that names no language (unset, ``C`` or ``POSIX``, as containers and CI
+    machines run) gets English, the usual language of a terminal that did not choose, not
+    the workbench's German default; a named language the workbench lacks (``fr_FR``) falls
+    through to the next variable."""
+    for variable in LOCALE_VARIABLES:
+        for entry in environ.get(variable, "").split(":"):
+            code = entry.strip().lower().replace("_", "-").split("-")[0].split(".")[0]
+            code = "nb" if code in ("no", "nn") else code
+            if code in LANGUAGES:
+                return code
+    return TERMINAL_FALLBACK
 
 
 def t(key: str, lang: str, /, **params: Any) -> str:

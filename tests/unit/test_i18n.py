@@ -19,6 +19,7 @@ from kundenmodell.i18n import (
     format_percent,
     normalise_language,
     t,
+    terminal_language,
 )
 from kundenmodell.io import PRIVACY_CHOICES
 from kundenmodell.learn import LEARN_MODES
@@ -175,3 +176,25 @@ def test_data_error_speaks_every_language():
     assert str(error) == "The number of customers must be between 1 and 10."
     assert error.message("de") == "Die Anzahl der Kunden muss zwischen 1 und 10 liegen."
     assert error.message("nb") == "Antall kunder må ligge mellom 1 og 10."
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "en"),  # a container or CI machine that names no language
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "de"),
+        ({"LANG": "nb_NO.UTF-8"}, "nb"),
+        ({"LANG": "no_NO"}, "nb"),
+        ({"LANG": "nn_NO.UTF-8"}, "nb"),
+        ({"LANG": "en_GB.UTF-8", "LC_ALL": "de_AT.UTF-8"}, "de"),  # LC_ALL outranks LANG
+        ({"LANG": "de_DE.UTF-8", "LC_ALL": "C.UTF-8"}, "de"),  # C names no language
+        ({"LANG": "de_DE.UTF-8", "LC_MESSAGES": "nb_NO.UTF-8"}, "nb"),
+        ({"LANGUAGE": "fr:nb:de", "LANG": "en_US.UTF-8"}, "nb"),  # first one supported
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LC_ALL": "fr_FR.UTF-8", "LANG": "de_DE.UTF-8"}, "de"),
+    ],
+)
+def test_the_terminal_language_is_read_as_gettext_reads_it(environ, expected):
+    assert terminal_language(environ) == expected

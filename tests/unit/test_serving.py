@@ -161,7 +161,7 @@ def test_the_launcher_refuses_team_without_login_with_a_clear_message(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "kundenmodell.serving", "--team", "--secrets.files", str(empty)],
         cwd=ROOT,
-        env={**os.environ, "LANG": "en_GB.UTF-8"},
+        env={**os.environ, "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "en_GB.UTF-8"},
         capture_output=True,
         text=True,
         timeout=60,

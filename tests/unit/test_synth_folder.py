@@ -424,8 +424,15 @@ def test_an_interrupted_run_leaves_nothing_behind(tmp_path):
 # --- the command -----------------------------------------------------------------------------
 
 
-def _run(monkeypatch, capsys, lang: str, *arguments: str) -> tuple[int, str, str]:
+def _speak(monkeypatch, lang: str) -> None:
+    """The terminal's language is ``lang`` alone (variables read before LANG removed)."""
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", lang)
+
+
+def _run(monkeypatch, capsys, lang: str, *arguments: str) -> tuple[int, str, str]:
+    _speak(monkeypatch, lang)
     code = package_command.main(["generate", *arguments])
     out, err = capsys.readouterr()
     return code, out, err
@@ -487,7 +494,7 @@ def test_help_exits_0_and_a_refused_disk_exits_1(tmp_path, monkeypatch, capsys):
 
 
 def test_without_a_command_both_usages_are_shown(monkeypatch, capsys):
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    _speak(monkeypatch, "en_US.UTF-8")
     assert package_command.main([]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert lines[0].startswith("Usage: python -m kundenmodell app")
