@@ -91,13 +91,13 @@ def derive(function: Callable[..., R], *args: Any) -> R:
 
 
 def derive_in_place(function: Callable[..., R], *args: Any) -> R:
-    """``function(tables, *args)`` on the engine tables of :func:`in_place_source`, computed
-    once per connected source and arguments (memoised like :func:`derive`)."""
+    """``function(source, *args)`` on the :func:`in_place_source`, computed once per connected
+    source and arguments (memoised like :func:`derive`)."""
     source = in_place_source()
     if source is None:
         raise RuntimeError("no source is analysed in place")
     key = ("in_place", function.__module__, function.__qualname__, args)
-    return _memoised(key, lambda *given: function(source.tables(), *given), *args)
+    return _memoised(key, function, source, *args)
 
 
 def _memoised(key: tuple, compute: Callable[..., R], *args: Any) -> R:

@@ -486,7 +486,7 @@ def _in_place_page(source: InPlaceSource) -> None:
     segments, hold-out check and retention from the session's sample, captioned as such."""
     fmt = _formats()
     with st.spinner(T("clv_in_place.progress_fitting")):
-        fit = derive_in_place(in_place.fit_in_place)
+        fit = derive_in_place(analysis.fit_dataset)
     customers = fmt.number(source.sample_customers)
     sample_note = T("clv_in_place.sample_note", customers=customers) if source.sampled else None
     if not _usable(fit, sample_note):

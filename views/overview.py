@@ -10,7 +10,6 @@ from kundenmodell.i18n import (
     format_percent,
 )
 from kundenmodell.segments import NPS_GROUPS, ActivityRules
-from kundenmodell.segments.in_place import segment_report_in_place
 from kundenmodell.segments.report import SegmentReport, segment_report
 from ui.feedback import guard
 from ui.money_tile import money_tile
@@ -289,7 +288,7 @@ def _report(data: Dataset) -> None:
         report = derive(segment_report, selection, rules, inactive_months)
     else:  # every row, where the data lies; ``data`` is the sample the controls offer
         with st.spinner(T("in_place.computing"), show_time=True):
-            report = derive_in_place(segment_report_in_place, selection, rules, inactive_months)
+            report = derive_in_place(segment_report, selection, rules, inactive_months)
         st.caption(
             ":material/database: "
             + T(

@@ -133,7 +133,7 @@ def fit_dataset(dataset: Dataset | InPlaceSource) -> ClvFit | InPlaceClvFit:
         # clv.in_place builds on this module's fitting steps, so it is imported where needed
         from kundenmodell.clv.in_place import fit_in_place
 
-        return fit_in_place(dataset.tables())
+        return fit_in_place(dataset.tables(), days=dataset.purchase_days())
     if dataset.transactions.empty:
         raise DataError("error.clv.no_purchases")
     summary = summary_from_transactions(dataset.transactions, time_unit=TIME_UNIT)

@@ -65,6 +65,8 @@ from kundenmodell.clv.summary import DAYS_PER_UNIT, summary_from_transactions
 from kundenmodell.clv.trust import Doubt, Reason, Trust, model_doubts
 from kundenmodell.clv.value import discounted_purchases
 from kundenmodell.dataset import Dataset
+from kundenmodell.engine.in_place import InPlaceSource
+from kundenmodell.engine.purchases import day_literal
 from kundenmodell.errors import DataError
 from kundenmodell.io.privacy import Privacy, minimise
 
@@ -123,11 +125,14 @@ class InPlaceClvFit(FitVerdict):
         return self.gg is not None and self.gg_customers < self.spenders
 
 
-def fit_in_place(tables: engine.EngineTables) -> InPlaceClvFit:
+def fit_in_place(tables: engine.EngineTables, *, days: ibis.Table | None = None) -> InPlaceClvFit:
     """Fit BG/NBD on the weighted (x, t_x, T) cells and Gamma-Gamma on the repeat buyers (a
     sample of :data:`GG_SAMPLE_LIMIT` beyond that many) of ``tables``, and judge both as
-    :func:`~kundenmodell.clv.analysis.fit_dataset` does (module docstring)."""
-    summary, end = _summary(tables)
+    :func:`~kundenmodell.clv.analysis.fit_dataset` does (module docstring). ``days``: the
+    :func:`~kundenmodell.engine.day_totals` of every purchase row when kept
+    (:meth:`~kundenmodell.engine.in_place.InPlaceSource.purchase_days`), read instead of the
+    purchases."""
+    summary, end = _summary(tables, days=days)
     # The summary is read three times here (cells, spend figures, Gamma-Gamma's rows) and
     # again for every horizon the value ranking is asked for: computed once and kept, the
     # purchases are scanned once.
@@ -166,9 +171,14 @@ def _fit(summary: ibis.Table, end: pd.Timestamp) -> InPlaceClvFit:
     )
 
 
-def _summary(tables: engine.EngineTables, end: object = None) -> tuple[ibis.Table, pd.Timestamp]:
+def _summary(
+    tables: engine.EngineTables, end: object = None, days: ibis.Table | None = None
+) -> tuple[ibis.Table, pd.Timestamp]:
     """The per-customer summary in weeks (an engine table) and its observation end (the last
-    purchase day unless given)."""
+    purchase day unless given), from the purchases or from their kept day totals ``days``."""
+    if days is not None:
+        known = days.filter(days["customer_id"].notnull(), days["day"].notnull())
+        return _summary_of_days(known, end)
     bought = engine.purchases(tables.transactions)
     if end is None:
         end = engine.last_day(bought)
@@ -177,6 +187,17 @@ def _summary(tables: engine.EngineTables, end: object = None) -> tuple[ibis.Tabl
     else:
         bought = engine.purchases(tables.transactions, end)
     return engine.customer_summary(bought, end, unit_days=WEEK_DAYS), pd.Timestamp(end)
+
+
+def _summary_of_days(days: ibis.Table, end: object) -> tuple[ibis.Table, pd.Timestamp]:
+    """:func:`_summary` of the day totals of dated purchases by known customers."""
+    if end is None:
+        end = engine.last_day(days)
+        if end is None:
+            raise DataError("error.clv.no_purchases")
+    else:
+        days = days.filter(days["day"] <= day_literal(end))
+    return engine.summary_of_days(days, end, unit_days=WEEK_DAYS), pd.Timestamp(end)
 
 
 def _histogram(summary: ibis.Table) -> pd.DataFrame:
@@ -399,7 +420,7 @@ class ValueRanking:
 
 
 def value_ranking(
-    tables: engine.EngineTables,
+    tables: engine.EngineTables | InPlaceSource,
     fit: InPlaceClvFit,
     months: int = 12,
     annual_discount_rate: float = 0.1,
@@ -413,6 +434,8 @@ def value_ranking(
     its histogram up to the 99th percentile, the share of the top fifth and the ``top``
     customers with their names, minimised as the user chose for the source (``privacy`` and
     ``key`` of :func:`kundenmodell.io.minimise`: the source's own table still holds them)."""
+    if isinstance(tables, InPlaceSource):
+        tables = tables.tables()
     cells = _cell_values(fit, months, annual_discount_rate)
     coefficients = ibis.memtable(
         pa.Table.from_pandas(

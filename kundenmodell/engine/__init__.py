@@ -22,6 +22,7 @@ from kundenmodell.engine.customers import (
     customer_summary,
     day_totals,
     summary_of_days,
+    totals_of_days,
 )
 from kundenmodell.engine.kept import KeptTable, keep
 from kundenmodell.engine.keys import KeyedPurchases, key_table, keyed_purchases
@@ -105,5 +106,6 @@ __all__ = [
     "spell_events_of_periods",
     "summary_of_days",
     "to_pandas",
+    "totals_of_days",
     "value_scores",
 ]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.datatypes as dtypes
 
+from kundenmodell.engine.connection import scalars
 from kundenmodell.engine.purchases import as_float, day_literal, money
 
 SUMMARY_COLUMNS = (
@@ -43,6 +44,18 @@ def day_totals(purchases: ibis.Table) -> ibis.Table:
     return purchases.group_by(["customer_id", "day"]).aggregate(
         rows=ibis._.count(), amount=purchases["amount"].sum()
     )
+
+
+def totals_of_days(days: ibis.Table) -> tuple[int, int, float]:
+    """:func:`~kundenmodell.engine.purchases.purchase_totals` from the :func:`day_totals` of
+    *every* purchase row (undated ones and those without a customer included, as
+    :func:`~kundenmodell.engine.purchases.purchase_rows` keeps them): ``purchases`` (rows),
+    ``buyers`` (distinct known customers) and ``revenue``, in one query."""
+    known = days.filter(days["customer_id"].notnull())
+    buyers = known.select("customer_id").distinct().count()
+    totals = days.aggregate(purchases=days["rows"].sum(), revenue=as_float(days["amount"].sum()))
+    found = scalars(totals.mutate(buyers=buyers.as_scalar()))
+    return int(found["purchases"] or 0), int(found["buyers"]), float(found["revenue"] or 0.0)
 
 
 def customer_summary(

@@ -5,35 +5,37 @@ place, read again whenever the CLV horizon or discount rate changes) costs a ful
 purchases each time it is recomputed: at 100 M purchases, three minutes. :func:`keep` writes it
 once, streaming (DuckDB's ``COPY … TO``, nothing in pandas), into this process's private spill
 folder (:func:`~kundenmodell.engine.connection.spill_directory`, mode 0700, removed at exit and,
-after a crash, by the next process). :meth:`KeptTable.table` reads it on the calling thread's
-DuckDB, so the file serves any Streamlit run, whichever thread it is on (a temporary table
-would be tied to one connection). The file is deleted when its :class:`KeptTable` is garbage
-collected: a session that drops its analysis drops the file with it.
+after a crash, by the next process). :meth:`KeptTable.table` reads it on the DuckDB the
+expression ran on, so that it joins with the source's other tables there (a database file's
+customers, a folder's Parquet views). The file is deleted when its :class:`KeptTable` is
+garbage collected: a session that drops its analysis drops the file with it.
 """
 
 from __future__ import annotations
 
 import uuid
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ibis
 import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
 
-from kundenmodell.engine.connection import backend_of, connection, spill_directory
+from kundenmodell.engine.connection import backend_of, spill_directory
 
 
 @dataclass(frozen=True, eq=False)
 class KeptTable:
-    """A result kept in ``path`` (Parquet) with its ``rows``."""
+    """A result kept in ``path`` (Parquet) with its ``rows``, written from ``backend``."""
 
     path: Path
     rows: int
+    backend: BaseBackend = field(repr=False)
 
     def table(self) -> ibis.Table:
-        """The kept result, read on the calling thread's DuckDB."""
-        return connection().read_parquet(str(self.path))
+        """The kept result, read on the backend it was written from."""
+        return self.backend.read_parquet(str(self.path))
 
 
 def keep(expr: ibis.Table) -> KeptTable | None:
@@ -57,6 +59,6 @@ def keep(expr: ibis.Table) -> KeptTable | None:
     except BaseException:  # interrupted (a stopped Streamlit run): leave nothing behind
         path.unlink(missing_ok=True)
         raise
-    kept = KeptTable(path, rows)
+    kept = KeptTable(path, rows, backend)
     weakref.finalize(kept, path.unlink, missing_ok=True)
     return kept

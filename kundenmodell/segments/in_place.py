@@ -19,7 +19,7 @@ import pandas as pd
 
 from kundenmodell import engine
 from kundenmodell.errors import DataError
-from kundenmodell.overview import kpis_of_table, monthly_frame
+from kundenmodell.overview import kpis_from_totals, monthly_frame
 from kundenmodell.segments.activity import ACTIVITY_CLASSES, ActivityRules
 from kundenmodell.segments.buyers import RFM_BINS, buyer_table
 from kundenmodell.segments.filters import FILTER_COLUMNS, SegmentFilter
@@ -41,23 +41,42 @@ def segment_report_in_place(
     selection: SegmentFilter = NO_FILTER,
     rules: ActivityRules = DEFAULT_RULES,
     inactive_months: int = 12,
+    *,
+    days: ibis.Table | None = None,
 ) -> SegmentReport:
     """The aggregate views of :class:`~kundenmodell.segments.report.SegmentReport` for
     ``tables`` (see the module docstring), with the same definitions: ``as_of`` is the last
     purchase day of the unfiltered data, activity classes and RFM scores come from one customer
     summary, churn and cohorts from one customer-month table. ``selection`` narrows the
-    customers in the engine and their purchases by a semi-join."""
+    customers in the engine and their purchases by a semi-join.
+
+    Every view starts from the :func:`~kundenmodell.engine.day_totals` of every purchase row
+    of ``tables.transactions`` (undated rows and rows without a customer included): ``days``
+    when the caller kept them (:meth:`~kundenmodell.engine.in_place.InPlaceSource.purchase_days`),
+    else computed once here."""
+    if days is not None:
+        return _report(tables, days, selection, rules, inactive_months)
+    every_row = engine.day_totals(engine.purchase_rows(tables.transactions))
+    with engine.materialised(every_row) as computed:
+        return _report(tables, computed, selection, rules, inactive_months)
+
+
+def _report(
+    tables: engine.EngineTables,
+    days: ibis.Table,
+    selection: SegmentFilter,
+    rules: ActivityRules,
+    inactive_months: int,
+) -> SegmentReport:
+    """:func:`segment_report_in_place` of the day totals ``days`` of every purchase row."""
     customers = tables.customers
-    transactions = tables.transactions
-    everything = engine.purchase_rows(transactions)
-    last = engine.scalars(everything.aggregate(last=everything["day"].max()))["last"]
+    last = engine.scalars(days.aggregate(last=days["day"].max()))["last"]
     if selection.active:
         customers = customers.filter(*_restrictions(customers, selection))
         chosen = customers.select(customer_id=customers["customer_id"])
-        transactions = transactions.semi_join(chosen, "customer_id")
-    rows = engine.purchase_rows(transactions)
+        days = days.semi_join(chosen, "customer_id")
     customer_count = int(engine.scalars(customers.aggregate(n=customers.count()))["n"])
-    kpis = kpis_of_table(customer_count, transactions)
+    kpis = kpis_from_totals(customer_count, *engine.totals_of_days(days))
     missing: dict[str, str] = {}
     funnel = _funnel(customers, missing)
     nps_result = _nps(customers, missing)
@@ -73,21 +92,20 @@ def segment_report_in_place(
             nps=nps_result,
         )
     as_of = pd.Timestamp(last)
-    dated = rows.filter(rows["day"].notnull())
-    with engine.materialised(engine.day_totals(dated)) as days:
-        known = days.filter(days["customer_id"].notnull())
-        buyer_rows = buyer_table(known, as_of, rules, skip=("m_score",))
-        with engine.materialised(buyer_rows) as buyers:
-            activity_summary = _activity_summary(buyers, customers)
-            rfm_summary = _rfm_summary(buyers)
-            grid = _rfm_grid(buyers)
-            nps_table = None if nps_result is None else _nps_by_activity(customers, buyers)
-            actual = engine.scalars(
-                buyers.aggregate(
-                    n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
-                )
-            )["n"]
-        monthly, churn, cohorts = month_views(transactions, days, as_of, inactive_months)
+    dated = days.filter(days["day"].notnull())
+    known = dated.filter(dated["customer_id"].notnull())
+    buyer_rows = buyer_table(known, as_of, rules, skip=("m_score",))
+    with engine.materialised(buyer_rows) as buyers:
+        activity_summary = _activity_summary(buyers, customers)
+        rfm_summary = _rfm_summary(buyers)
+        grid = _rfm_grid(buyers)
+        nps_table = None if nps_result is None else _nps_by_activity(customers, buyers)
+        actual = engine.scalars(
+            buyers.aggregate(
+                n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
+            )
+        )["n"]
+    monthly, churn, cohorts = month_views(tables.transactions, dated, as_of, inactive_months)
     return SegmentReport(
         customers=customer_count,
         as_of=as_of,

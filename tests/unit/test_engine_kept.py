@@ -49,19 +49,29 @@ def test_a_kept_result_equals_its_expression_and_lies_in_the_private_folder():
     assert stat.S_IMODE(kept.path.parent.stat().st_mode) == 0o700
 
 
-def test_another_thread_reads_the_kept_result_on_its_own_connection():
-    kept = engine.keep(_per_customer(_purchases()))
-    read: dict[str, object] = {}
+def test_the_kept_result_joins_the_tables_of_its_database_also_from_another_thread(tmp_path):
+    """Kept from a DuckDB file's table, the result is read on that database, so it joins the
+    file's other tables, also in a later run on another thread (Streamlit's next rerun)."""
+    path = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            "CREATE TABLE sales AS SELECT range % 50 AS customer_id, 2.0 AS amount FROM range(500)"
+        )
+        con.execute("CREATE TABLE people AS SELECT range AS customer_id FROM range(0, 50, 2)")
+    backend = ibis.duckdb.connect(str(path), read_only=True)
+    kept = engine.keep(_per_customer(backend.table("sales")))
+    read: dict[str, pd.DataFrame] = {}
 
-    def other_run() -> None:  # a later Streamlit run, on a thread of its own
-        read["connection"] = engine.connection()
-        read["frame"] = _sorted(engine.to_pandas(kept.table()))
+    def other_run() -> None:
+        people = backend.table("people")
+        joined = kept.table().semi_join(people, "customer_id")
+        read["frame"] = _sorted(engine.to_pandas(joined))
 
     worker = threading.Thread(target=other_run)
     worker.start()
     worker.join()
-    assert read["connection"] is not engine.connection()
-    pd.testing.assert_frame_equal(read["frame"], _sorted(engine.to_pandas(kept.table())))
+    assert read["frame"]["customer_id"].tolist() == list(range(0, 50, 2))
+    assert (read["frame"]["n"] == 10).all() and (read["frame"]["total"] == 20.0).all()
 
 
 def test_the_file_goes_with_its_owner():

@@ -23,6 +23,7 @@ from kundenmodell.clv import analysis, in_place
 from kundenmodell.engine import connect
 from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.errors import DataError
+from kundenmodell.segments.filters import SegmentFilter
 from kundenmodell.segments.report import segment_report
 from tests.unit.report_equality import assert_same_report
 
@@ -161,3 +162,23 @@ def test_a_duckdb_file_loads_in_place_too(folder, tmp_path, memory):
     source = km.load(path, in_place=True)
     assert isinstance(source, InPlaceSource)
     assert_same_report(segment_report(memory), segment_report(source))
+
+
+def test_a_new_filter_and_the_clv_fit_read_the_kept_purchase_days(tmp_path, memory):
+    """The first report keeps the day totals of every purchase; with the purchase files gone,
+    a report for Oslo and Bergen and the CLV fit still come, equal to the data set's."""
+    path = tmp_path / "butikk"
+    customers, purchases = _shop()
+    for name, table in (("customers", customers), ("transactions", purchases)):
+        (path / name).mkdir(parents=True)
+        pq.write_table(table, path / name / "part-0.parquet")
+    source = km.load(path, in_place=True)
+    assert_same_report(segment_report(memory), segment_report(source))
+    (path / "transactions").rename(tmp_path / "elsewhere")
+    chosen = SegmentFilter(city=("Oslo", "Bergen"))
+    assert_same_report(segment_report(memory, chosen), segment_report(source, chosen))
+    fit = analysis.fit_dataset(source)
+    expected = analysis.fit_dataset(memory)
+    assert fit.buyers == len(expected.summary)
+    for name in expected.bg.parameter_names:
+        assert fit.bg.params_[name] == pytest.approx(expected.bg.params_[name], rel=1e-5)
