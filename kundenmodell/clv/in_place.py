@@ -435,7 +435,7 @@ def value_ranking(
     customers with their names, minimised as the user chose for the source (``privacy`` and
     ``key`` of :func:`kundenmodell.io.minimise`: the source's own table still holds them)."""
     if isinstance(tables, InPlaceSource):
-        tables = tables.tables()
+        tables = tables.analysis_tables(NAME_COLUMNS)
     cells = _cell_values(fit, months, annual_discount_rate)
     coefficients = ibis.memtable(
         pa.Table.from_pandas(

@@ -51,10 +51,11 @@ class InPlaceSource:
     sample_customers: int
     privacy: str = "keep"
     key: bytes | None = None
-    _kept: dict[str, KeptTable | None] = field(
+    _kept: dict[object, KeptTable | None] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    """What :meth:`purchase_days` kept (None: the backend cannot keep it)."""
+    """What :meth:`purchase_days` and :meth:`analysis_tables` kept (None: the backend cannot
+    keep it)."""
 
     @property
     def sampled(self) -> bool:
@@ -93,6 +94,22 @@ class InPlaceSource:
             self._kept["days"] = keep(day_totals(rows))
         kept = self._kept["days"]
         return None if kept is None else kept.table()
+
+    def analysis_tables(self, customer_columns: tuple[str, ...]) -> EngineTables:
+        """:meth:`tables` whose customer table holds only ``customer_columns`` (those the
+        source has), kept in a private file on first use: the overview reads the customers
+        five times (count, funnel, NPS, the never-bought, NPS by activity), and each read of
+        the source converts the columns again. Where the backend cannot keep it, the mapped
+        columns themselves."""
+        tables = self.tables()
+        customers = tables.customers
+        columns = [name for name in customer_columns if name in customers.columns]
+        key = ("customers", *columns)
+        if key not in self._kept:
+            self._kept[key] = keep(customers.select(*columns))
+        kept = self._kept[key]
+        chosen = customers.select(*columns) if kept is None else kept.table()
+        return replace(tables, customers=chosen)
 
     def tables(self) -> EngineTables:
         """The mapped canonical tables (values that did not convert are NULL), lazily."""

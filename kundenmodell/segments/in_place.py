@@ -35,6 +35,9 @@ from kundenmodell.segments.report import (
 )
 from kundenmodell.segments.rfm import RFM_SEGMENTS, grid_of_counts
 
+CUSTOMER_COLUMNS = ("customer_id", "status", "nps_score", *FILTER_COLUMNS)
+"""The customer columns the report reads."""
+
 
 def segment_report_in_place(
     tables: engine.EngineTables,

@@ -117,10 +117,14 @@ def segment_report(
     """
     if isinstance(dataset, InPlaceSource):
         # segments.in_place builds on this module's views, so it is imported where needed
-        from kundenmodell.segments.in_place import segment_report_in_place
+        from kundenmodell.segments.in_place import CUSTOMER_COLUMNS, segment_report_in_place
 
         return segment_report_in_place(
-            dataset.tables(), selection, rules, inactive_months, days=dataset.purchase_days()
+            dataset.analysis_tables(CUSTOMER_COLUMNS),
+            selection,
+            rules,
+            inactive_months,
+            days=dataset.purchase_days(),
         )
     mask = customer_mask(dataset.customers, selection) if selection.active else None
     customers = dataset.customers if mask is None else dataset.customers[mask]
