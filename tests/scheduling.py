@@ -1,13 +1,17 @@
 """How ``--dist loadfile`` hands the test files to the xdist workers (``./dev test``, CI).
 
 A file stays one unit on one worker, as with xdist's own ``loadfile`` (a browser file shares
-its server and page fixtures, a unit file its module fixtures). Two things differ:
+its server and page fixtures, a unit file its module fixtures). Three things differ:
 
-- The browser files (``tests/browser/``) go first, to at most ``BROWSER_LANES`` workers at a
-  time (the "browser lanes"); the other workers take the other files meanwhile. xdist's own
-  order puts the files with the most tests first, which left the one-test browser files of a
-  minute or more (login, accessibility) for the very end, on one worker, while the other
-  had nothing left to do.
+- The longest files go first ("longest processing time first"), by the seconds each file
+  took in a recent run, kept in ``tests/durations.json``. xdist's own order puts the files
+  with the most tests first, which handed out the one-test browser files of a minute or more
+  (login, accessibility) and the Spark file (2 min on a busy machine) last, so that one worker
+  ran them alone at the end while the others had nothing left to do. A file missing from the
+  table counts ``SECONDS_PER_TEST`` per test; a stale table costs time, never a test.
+- The browser files (``tests/browser/``) go to at most ``BROWSER_LANES`` workers at a time,
+  the "browser lanes", which take browser files while there are any; the other workers take
+  the other files meanwhile.
 - A browser test spends about half of its time waiting for Streamlit, Chromium and the fixed
   pauses of ``tests/browser/waiting.py`` (its worker, server and browser together used 0.5 of
   a core while it ran), so two browser lanes leave about a core idle. ``-n auto --dist
@@ -16,17 +20,28 @@ its server and page fixtures, a unit file its module fixtures). Two things diffe
   and two servers at once, as with two workers before.
 
 Outside ``loadfile`` (``-n 0``, ``--dist load`` ...) xdist's own scheduling applies unchanged.
+
+Refresh the table after a full run with ``--junitxml=run.xml``:
+``python -m tests.scheduling run.xml > tests/durations.json``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import sys
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
+from pathlib import Path
 
 import pytest
 from xdist.plugin import pytest_xdist_auto_num_workers as xdist_auto_num_workers
 from xdist.scheduler import LoadFileScheduling
 
 BROWSER_LANES = 2
+SECONDS_PER_TEST = 1.0  # a file missing from the table: about the suite's mean per test
+ROOT = Path(__file__).resolve().parent.parent
+DURATIONS = Path(__file__).with_name("durations.json")
 
 
 def is_browser_file(scope: str) -> bool:
@@ -34,8 +49,41 @@ def is_browser_file(scope: str) -> bool:
     return "browser" in scope.split("::", 1)[0].split("/")[:-1]
 
 
+def load_durations(path: Path = DURATIONS) -> dict[str, float]:
+    """Seconds per test file (``tests/unit/test_x.py``) from the table; empty without one."""
+    try:
+        return {str(name): float(seconds) for name, seconds in json.loads(path.read_text()).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def durations_from_junit(xml_text: str, root: Path = ROOT) -> dict[str, float]:
+    """Seconds per test file from a pytest ``--junitxml`` report: the sum over its test
+    cases (setup, call and teardown each), the file found from the ``classname``
+    (``tests.unit.test_x`` or ``tests.unit.test_x.TestClass``)."""
+    seconds: Counter[str] = Counter()
+    for case in ElementTree.fromstring(xml_text).iter("testcase"):
+        parts = case.get("classname", "").split(".")
+        while parts and not (root / Path(*parts).with_suffix(".py")).is_file():
+            parts.pop()
+        if parts:
+            seconds["/".join(parts) + ".py"] += float(case.get("time", 0))
+    return {name: round(total, 1) for name, total in sorted(seconds.items())}
+
+
 class BrowserLanesScheduling(LoadFileScheduling):
-    """``loadfile`` with the browser files first, on at most ``BROWSER_LANES`` workers."""
+    """``loadfile`` with the longest files first and the browser files on at most
+    ``BROWSER_LANES`` workers at a time."""
+
+    def __init__(self, config: pytest.Config, log=None, durations: dict[str, float] | None = None):
+        super().__init__(config, log)
+        self.durations = load_durations() if durations is None else durations
+
+    def _seconds(self, scope: str) -> float:
+        """The expected seconds of the file ``scope``."""
+        if scope in self.durations:
+            return self.durations[scope]
+        return SECONDS_PER_TEST * len(self.workqueue.get(scope, ()))
 
     def _is_lane(self, node) -> bool:
         """Whether ``node`` still has a browser test to run (assigned, not yet finished)."""
@@ -45,15 +93,15 @@ class BrowserLanesScheduling(LoadFileScheduling):
         )
 
     def _next_scope(self, node) -> str | None:
-        """The unit ``node`` gets next: a browser file if it is a browser lane or a lane is
-        free, otherwise the first other file (xdist's order: most tests first); ``None``
-        when only browser files are left and every lane is taken (the worker waits)."""
+        """The unit ``node`` gets next: the longest browser file if it is a browser lane or
+        a lane is free, otherwise the longest other file; ``None`` when only browser files
+        are left and every lane is taken (the worker waits)."""
         browser = [scope for scope in self.workqueue if is_browser_file(scope)]
         others = [scope for scope in self.workqueue if not is_browser_file(scope)]
         lanes = sum(self._is_lane(other) for other in self.nodes if other is not node)
         if browser and (self._is_lane(node) or lanes < BROWSER_LANES):
-            return browser[0]
-        return others[0] if others else None
+            return max(browser, key=self._seconds)
+        return max(others, key=self._seconds) if others else None
 
     def _assign_work_unit(self, node) -> None:
         """As xdist's, but the unit is :meth:`_next_scope` instead of the queue's first."""
@@ -91,3 +139,8 @@ def auto_num_workers(config: pytest.Config) -> int | None:
     if config.getvalue("dist") != "loadfile" or os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     return xdist_auto_num_workers(config) + 1
+
+
+if __name__ == "__main__":  # python -m tests.scheduling run.xml > tests/durations.json
+    report = Path(sys.argv[1]).read_text(encoding="utf-8")
+    print(json.dumps(durations_from_junit(report), indent=1))

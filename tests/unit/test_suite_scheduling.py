@@ -1,6 +1,6 @@
 """The xdist scheduling of ``./dev test`` (:mod:`tests.scheduling`), driven by fake workers:
-every test runs exactly once, a file stays on one worker, browser files go first and never to
-more than two workers at a time."""
+every test runs exactly once, a file stays on one worker, the longest files go first, browser
+files never to more than two workers at a time; and the table of seconds per file."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ import pytest
 
 from tests.scheduling import (
     BROWSER_LANES,
+    DURATIONS,
+    ROOT,
+    SECONDS_PER_TEST,
     BrowserLanesScheduling,
     auto_num_workers,
+    durations_from_junit,
     is_browser_file,
+    load_durations,
     make_scheduler,
 )
 
@@ -54,17 +59,25 @@ def _config(dist: str = "loadfile", workers: int = 3) -> SimpleNamespace:
     )
 
 
-def _run(workers: int, pick) -> tuple[dict[str, list[str]], list[int]]:
-    """Schedule ``COLLECTION`` on ``workers`` fake workers and finish tests one at a time
-    (``pick`` chooses the worker that finishes next); returns each worker's tests in the
-    order run, and after every finished test how many workers held an unfinished browser file."""
-    scheduler = BrowserLanesScheduling(_config(workers=workers), log=None)
+def _scheduled(
+    workers: int, collection: list[str] = COLLECTION, durations: dict[str, float] | None = None
+) -> tuple[BrowserLanesScheduling, list[FakeWorker]]:
+    """A scheduler with ``workers`` fake workers that has handed out its first units."""
+    scheduler = BrowserLanesScheduling(_config(workers=workers), None, durations or {})
     nodes = [FakeWorker(f"gw{i}") for i in range(workers)]
     for node in nodes:
         scheduler.add_node(node)
     for node in nodes:
-        scheduler.add_node_collection(node, COLLECTION)
+        scheduler.add_node_collection(node, collection)
     scheduler.schedule()
+    return scheduler, nodes
+
+
+def _run(workers: int, pick) -> tuple[dict[str, list[str]], list[int]]:
+    """Schedule ``COLLECTION`` on ``workers`` fake workers and finish tests one at a time
+    (``pick`` chooses the worker that finishes next); returns each worker's tests in the
+    order run, and after every finished test how many workers held an unfinished browser file."""
+    scheduler, nodes = _scheduled(workers)
     ran: dict[str, list[str]] = {node.name: [] for node in nodes}
     lanes: list[int] = []
     step = 0
@@ -105,20 +118,60 @@ def test_every_test_once_files_whole_browser_first_on_two_workers_at_most(worker
 def test_a_worker_waits_rather_than_open_a_third_browser_lane():
     """With only browser files left and both lanes taken, the third worker gets nothing
     until the queue is empty, and is then shut down (not left waiting forever)."""
-    scheduler = BrowserLanesScheduling(_config(workers=3), log=None)
-    nodes = [FakeWorker(f"gw{i}") for i in range(3)]
-    for node in nodes:
-        scheduler.add_node(node)
     browser_only = [test for test in COLLECTION if is_browser_file(test)]
-    for node in nodes:
-        scheduler.add_node_collection(node, browser_only)
-    scheduler.schedule()
+    scheduler, nodes = _scheduled(3, browser_only)
     assert [bool(node.queue) for node in nodes] == [True, True, False]
     while busy := [node for node in nodes if node.queue]:
         node = busy[0]
         scheduler.mark_test_complete(node, node.queue.pop(0))
         assert not nodes[2].queue
     assert scheduler.tests_finished and all(node.shutting_down for node in nodes)
+
+
+def _first_files(node: FakeWorker) -> list[str]:
+    return list(dict.fromkeys(COLLECTION[index].split("::")[0] for index in node.queue))
+
+
+def test_the_longest_files_go_first_by_the_table_and_unknown_ones_by_their_tests():
+    durations = {
+        "tests/browser/test_a.py": 90.0,  # one test, but the longest browser file
+        "tests/browser/test_b.py": 5.0,
+        "tests/browser/test_c.py": 30.0,
+        "tests/unit/test_w.py": 100.0,  # one test, but the longest of all
+        "tests/unit/test_u.py": 2.0,  # nine tests, quick
+    }
+    scheduler, nodes = _scheduled(3, durations=durations)
+    # each worker gets units until it holds more than two tests (xdist's prefetch); files
+    # not in the table count a second per test (test_d: 2, test_e: 1, test_browser_words: 5)
+    assert _first_files(nodes[0]) == ["tests/browser/test_a.py", "tests/browser/test_b.py"]
+    assert _first_files(nodes[1]) == ["tests/browser/test_c.py", "tests/browser/test_d.py"]
+    assert _first_files(nodes[2]) == ["tests/unit/test_w.py", "tests/unit/test_browser_words.py"]
+    assert scheduler._seconds("tests/pages/test_p.py") == 4 * SECONDS_PER_TEST
+    assert scheduler._seconds("tests/unit/test_u.py") == 2.0
+
+
+def test_the_table_is_the_sum_per_file_of_a_junit_report(tmp_path):
+    report = """<testsuites><testsuite>
+        <testcase classname="tests.unit.test_suite_scheduling" name="a" time="1.25"/>
+        <testcase classname="tests.unit.test_suite_scheduling" name="b" time="2.5"/>
+        <testcase classname="tests.unit.test_suite_scheduling.TestGroup" name="c" time="0.25"/>
+        <testcase classname="tests.browser.test_login_browser" name="d" time="97.54"/>
+        <testcase classname="tests.unit.test_gone" name="e" time="9"/>
+    </testsuite></testsuites>"""
+    assert durations_from_junit(report, ROOT) == {
+        "tests/browser/test_login_browser.py": 97.5,
+        "tests/unit/test_suite_scheduling.py": 4.0,
+    }
+    table = tmp_path / "durations.json"
+    assert load_durations(table) == {}  # no table: every file by its number of tests
+    table.write_text('{"tests/unit/test_x.py": 3}')
+    assert load_durations(table) == {"tests/unit/test_x.py": 3.0}
+
+
+def test_the_committed_table_names_existing_files_only():
+    durations = load_durations(DURATIONS)
+    assert len(durations) >= 100
+    assert all((ROOT / name).is_file() and seconds >= 0 for name, seconds in durations.items())
 
 
 def test_browser_files_are_told_by_their_folder():
