@@ -1,4 +1,5 @@
-"""Shared test setup: the repository root on sys.path, so tests import app-side modules too."""
+"""Shared test setup: the repository root on sys.path, so tests import app-side modules too,
+and the order in which xdist hands out the test files (:mod:`tests.scheduling`)."""
 
 import sys
 from pathlib import Path
@@ -9,14 +10,8 @@ if str(ROOT) not in sys.path:
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Browser files first, on at most two workers at a time (:mod:`tests.scheduling`)."""
+    """Longest test files first, browser files on at most two workers at a time
+    (:mod:`tests.scheduling`)."""
     from tests.scheduling import make_scheduler
 
     return make_scheduler(config, log)
-
-
-def pytest_xdist_auto_num_workers(config):
-    """One worker more than cores for ``-n auto --dist loadfile`` (:mod:`tests.scheduling`)."""
-    from tests.scheduling import auto_num_workers
-
-    return auto_num_workers(config)

@@ -1,7 +1,7 @@
 """How ``--dist loadfile`` hands the test files to the xdist workers (``./dev test``, CI).
 
 A file stays one unit on one worker, as with xdist's own ``loadfile`` (a browser file shares
-its server and page fixtures, a unit file its module fixtures). Three things differ:
+its server and page fixtures, a unit file its module fixtures). Two things differ:
 
 - The longest files go first ("longest processing time first"), by the seconds each file
   took in a recent run, kept in ``tests/durations.json``. xdist's own order puts the files
@@ -12,12 +12,12 @@ its server and page fixtures, a unit file its module fixtures). Three things dif
 - The browser files (``tests/browser/``) go to at most ``BROWSER_LANES`` workers at a time,
   the "browser lanes", which take browser files while there are any; the other workers take
   the other files meanwhile.
-- A browser test spends about half of its time waiting for Streamlit, Chromium and the fixed
-  pauses of ``tests/browser/waiting.py`` (its worker, server and browser together used 0.5 of
-  a core while it ran), so two browser lanes leave about a core idle. ``-n auto --dist
-  loadfile`` therefore starts one worker more than xdist's count of cores: the two browser
-  lanes plus workers that keep the cores busy meanwhile. Still never more than two Chromiums
-  and two servers at once, as with two workers before.
+
+With more workers than two (``PYTEST_XDIST_AUTO_NUM_WORKERS=3 ./dev test``) the third one
+takes the other files while two lanes run the browser tests. A browser test uses only about
+half a core (its worker, server and Chromium took 17 CPU seconds in 32 s), so that fills idle
+time on a quiet machine; on a machine busy with other work it made the corpus test's fixture
+run past pytest's 300 s timeout, so ``-n auto`` keeps xdist's count of cores.
 
 Outside ``loadfile`` (``-n 0``, ``--dist load`` ...) xdist's own scheduling applies unchanged.
 
@@ -28,14 +28,12 @@ Refresh the table after a full run with ``--junitxml=run.xml``:
 from __future__ import annotations
 
 import json
-import os
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from xdist.plugin import pytest_xdist_auto_num_workers as xdist_auto_num_workers
 from xdist.scheduler import LoadFileScheduling
 
 BROWSER_LANES = 2
@@ -130,15 +128,6 @@ def make_scheduler(config: pytest.Config, log) -> BrowserLanesScheduling | None:
     if config.getvalue("dist") != "loadfile":
         return None
     return BrowserLanesScheduling(config, log)
-
-
-def auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto --dist loadfile``: xdist's count of cores plus one (see the module
-    docstring); ``None`` (xdist's answer) for other modes, where nothing limits the browser
-    files to two workers, and when ``PYTEST_XDIST_AUTO_NUM_WORKERS`` sets the number."""
-    if config.getvalue("dist") != "loadfile" or os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None
-    return xdist_auto_num_workers(config) + 1
 
 
 if __name__ == "__main__":  # python -m tests.scheduling run.xml > tests/durations.json

@@ -14,7 +14,6 @@ from tests.scheduling import (
     ROOT,
     SECONDS_PER_TEST,
     BrowserLanesScheduling,
-    auto_num_workers,
     durations_from_junit,
     is_browser_file,
     load_durations,
@@ -181,12 +180,7 @@ def test_browser_files_are_told_by_their_folder():
     assert not is_browser_file("tests/pages/test_scenarios_page.py::test_x")
 
 
-def test_only_loadfile_gets_the_lanes_and_the_extra_worker(monkeypatch):
-    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
-    monkeypatch.setattr("tests.scheduling.xdist_auto_num_workers", lambda config: 2)
+def test_only_loadfile_gets_the_lanes():
     assert isinstance(make_scheduler(_config("loadfile"), log=None), BrowserLanesScheduling)
     assert make_scheduler(_config("load"), log=None) is None
-    assert auto_num_workers(_config("loadfile")) == 3
-    assert auto_num_workers(_config("load")) is None
-    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
-    assert auto_num_workers(_config("loadfile")) is None  # xdist reads the variable itself
+    assert make_scheduler(_config("worksteal"), log=None) is None
