@@ -12,6 +12,9 @@ its server and page fixtures, a unit file its module fixtures). Two things diffe
 - The browser files (``tests/browser/``) go to at most ``BROWSER_LANES`` workers at a time,
   the "browser lanes", which take browser files while there are any; the other workers take
   the other files meanwhile.
+- The files of one ``SHARED`` group are one unit: they share a costly session fixture, which
+  a worker then starts once (the Spark session: 10 s on a quiet machine, 25 s on a busy one,
+  started twice when xdist put the two Spark files on two workers).
 
 With more workers than two (``PYTEST_XDIST_AUTO_NUM_WORKERS=3 ./dev test``) the third one
 takes the other files while two lanes run the browser tests. A browser test uses only about
@@ -38,6 +41,10 @@ from xdist.scheduler import LoadFileScheduling
 
 BROWSER_LANES = 2
 SECONDS_PER_TEST = 1.0  # a file missing from the table: about the suite's mean per test
+SHARED = {  # file -> group: the files of a group run on one worker, one after the other
+    "tests/unit/test_engine.py": "spark",
+    "tests/unit/test_persona_features_engine.py": "spark",
+}
 ROOT = Path(__file__).resolve().parent.parent
 DURATIONS = Path(__file__).with_name("durations.json")
 
@@ -77,10 +84,16 @@ class BrowserLanesScheduling(LoadFileScheduling):
         super().__init__(config, log)
         self.durations = load_durations() if durations is None else durations
 
+    def _split_scope(self, nodeid: str) -> str:
+        """The unit of a test: its file, or the group of its file in ``SHARED``."""
+        path = super()._split_scope(nodeid)
+        return SHARED.get(path, path)
+
     def _seconds(self, scope: str) -> float:
-        """The expected seconds of the file ``scope``."""
-        if scope in self.durations:
-            return self.durations[scope]
+        """The expected seconds of the unit ``scope``: its file's, or its group's files'."""
+        files = [path for path, group in SHARED.items() if group == scope] or [scope]
+        if all(path in self.durations for path in files):
+            return sum(self.durations[path] for path in files)
         return SECONDS_PER_TEST * len(self.workqueue.get(scope, ()))
 
     def _is_lane(self, node) -> bool:

@@ -149,6 +149,25 @@ def test_the_longest_files_go_first_by_the_table_and_unknown_ones_by_their_tests
     assert scheduler._seconds("tests/unit/test_u.py") == 2.0
 
 
+def test_the_spark_files_are_one_unit_on_one_worker():
+    collection = [
+        "tests/unit/test_engine.py::test_0",
+        "tests/unit/test_engine.py::test_1",
+        "tests/unit/test_persona_features_engine.py::test_0",
+        "tests/unit/test_other.py::test_0",
+        "tests/unit/test_other.py::test_1",
+        "tests/unit/test_other.py::test_2",
+    ]
+    durations = {
+        "tests/unit/test_engine.py": 60.0,
+        "tests/unit/test_persona_features_engine.py": 50.0,
+        "tests/unit/test_other.py": 100.0,
+    }
+    scheduler, nodes = _scheduled(2, collection, durations)
+    assert scheduler._seconds("spark") == 110.0  # both files, so before test_other
+    assert nodes[0].queue == [0, 1, 2] and nodes[1].queue == [3, 4, 5]
+
+
 def test_the_table_is_the_sum_per_file_of_a_junit_report(tmp_path):
     report = """<testsuites><testsuite>
         <testcase classname="tests.unit.test_suite_scheduling" name="a" time="1.25"/>
