@@ -1,5 +1,6 @@
 """Shared test setup: the repository root on sys.path, so tests import app-side modules too;
-property tests without Hypothesis' per-example deadline."""
+property tests without Hypothesis' per-example deadline; and the order in which xdist hands
+out the test files (:mod:`tests.scheduling`)."""
 
 import sys
 from pathlib import Path
@@ -15,3 +16,11 @@ if str(ROOT) not in sys.path:
 # results": the retry was fast). Speed is measured in bench/, not in tests.
 settings.register_profile("workbench", deadline=None)
 settings.load_profile("workbench")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Longest test files first, browser files on at most two workers at a time
+    (:mod:`tests.scheduling`)."""
+    from tests.scheduling import make_scheduler
+
+    return make_scheduler(config, log)

@@ -172,8 +172,12 @@ def _share(page: Page, addresses: str) -> None:
 
 
 def _options(page: Page, label: str) -> list[str]:
-    """The choices of a sidebar select box, read from its opened list. The page settles first
-    and the click is repeated if a rerun redrew the box and closed the list it opened."""
+    """The choices of a sidebar select box, read from its opened list. The box is scrolled
+    into view and the page settles first: a click that had to scroll the sidebar itself
+    focused the box without opening its list (the first try of every profiled run, 10 s
+    lost to the retry's timeout). The click is repeated if a rerun redrew the box and
+    closed the list it opened."""
+    _sidebar(page).get_by_label(label).scroll_into_view_if_needed()
     settle(page)
     options = page.get_by_role("option")
     for _ in range(3):

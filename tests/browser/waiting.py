@@ -2,8 +2,14 @@
 
 Streamlit replaces elements while a run streams in; a screenshot or click on an element that
 a still-running script is about to redraw fails with "element is not attached to the DOM".
-The app root carries the script state (``data-test-script-state``), stale elements of the
-previous run carry ``data-stale="true"``, and loading skeletons ``stSkeleton``.
+The app root carries the script state (``data-test-script-state``) and the connection state
+(``data-test-connection-state``), stale elements of the previous run carry
+``data-stale="true"``, and loading skeletons ``stSkeleton``.
+
+Idle means the script state ``notRunning`` on a connected page: a page that was just loaded
+says ``initial`` until its first run has started, and a requested rerun says
+``rerunRequested`` before it runs: neither is idle (both used to count as idle, so a wait
+right after ``page.goto`` could return before the first run had drawn anything).
 """
 
 from pathlib import Path
@@ -13,7 +19,8 @@ from playwright.sync_api import Page
 _IDLE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     return app !== null
-        && app.getAttribute('data-test-script-state') !== 'running'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && app.getAttribute('data-test-script-state') === 'notRunning'
         && !document.querySelector('[data-testid="stSkeleton"]')
         && !document.querySelector('[data-stale="true"]');
 }"""
