@@ -55,7 +55,8 @@ def test_the_german_customer_and_purchase_files_become_one_data_set(page: Page, 
 
     page.get_by_role("button", name="Diese Daten verwenden").click()
     expect(page.get_by_text(re.compile(r"kunden_de \+ kaeufe_de.*ist geladen"))).to_be_visible()
-    expect(sidebar.get_by_text(re.compile(r"1\.000 Kunden · 3\.219 Käufe"))).to_be_visible()
+    # exact: the workspace panel lists the saved project as "… Käufe · gespeichert am …"
+    expect(sidebar.get_by_text("1.000 Kunden · 3.219 Käufe", exact=True)).to_be_visible()
     screenshot(page, artifacts / "multifile_3_used_de.png")
 
     sidebar.get_by_role("link", name="Überblick").click()
