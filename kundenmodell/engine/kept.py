@@ -13,6 +13,7 @@ garbage collected: a session that drops its analysis drops the file with it.
 
 from __future__ import annotations
 
+import functools
 import uuid
 import weakref
 from dataclasses import dataclass, field
@@ -33,9 +34,14 @@ class KeptTable:
     rows: int
     backend: BaseBackend = field(repr=False)
 
-    def table(self) -> ibis.Table:
-        """The kept result, read on the backend it was written from."""
+    @functools.cached_property
+    def _table(self) -> ibis.Table:
         return self.backend.read_parquet(str(self.path))
+
+    def table(self) -> ibis.Table:
+        """The kept result, read on the backend it was written from (registered there once,
+        not again on every page run)."""
+        return self._table
 
 
 def keep(expr: ibis.Table) -> KeptTable | None:
