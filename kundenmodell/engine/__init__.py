@@ -21,6 +21,7 @@ from kundenmodell.engine.customers import (
     clv_histogram,
     customer_summary,
     day_totals,
+    every_purchase_day,
     summary_of_days,
     totals_of_days,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "customer_periods",
     "customer_summary",
     "day_totals",
+    "every_purchase_day",
     "flag_periods",
     "frame_table",
     "keep",

@@ -21,7 +21,7 @@ import ibis
 import ibis.expr.datatypes as dtypes
 
 from kundenmodell.engine.connection import scalars
-from kundenmodell.engine.purchases import as_float, day_literal, money
+from kundenmodell.engine.purchases import as_float, day_literal, money, purchase_rows
 
 SUMMARY_COLUMNS = (
     "customer_id",
@@ -44,6 +44,13 @@ def day_totals(purchases: ibis.Table) -> ibis.Table:
     return purchases.group_by(["customer_id", "day"]).aggregate(
         rows=ibis._.count(), amount=purchases["amount"].sum()
     )
+
+
+def every_purchase_day(transactions: ibis.Table) -> ibis.Table:
+    """:func:`day_totals` of every row of a purchase table (undated rows and rows without a
+    customer included, as :func:`~kundenmodell.engine.purchases.purchase_rows` keeps them):
+    the table the in-place overview and CLV fit start from, whether kept or computed."""
+    return day_totals(purchase_rows(transactions))
 
 
 def totals_of_days(days: ibis.Table) -> tuple[int, int, float]:

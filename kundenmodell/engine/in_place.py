@@ -20,11 +20,10 @@ import ibis
 from kundenmodell.engine.browse import row_count
 from kundenmodell.engine.connect import Connected, Pick, check_picks, read_picks
 from kundenmodell.engine.connection import materialised
-from kundenmodell.engine.customers import day_totals
+from kundenmodell.engine.customers import every_purchase_day
 from kundenmodell.engine.kept import KeptTable, keep
 from kundenmodell.engine.mapping import as_text, mapped_table, plan
 from kundenmodell.engine.persona_features import sample_customers
-from kundenmodell.engine.purchases import purchase_rows
 from kundenmodell.engine.sources import EngineTables
 from kundenmodell.schema import TABLES
 
@@ -90,8 +89,7 @@ class InPlaceSource:
         the buyers' table 2.7 s from it against 14.1 s from the source). None where the
         backend cannot keep it (Spark, a warehouse)."""
         if "days" not in self._kept:
-            rows = purchase_rows(self.tables().transactions)
-            self._kept["days"] = keep(day_totals(rows))
+            self._kept["days"] = keep(every_purchase_day(self.tables().transactions))
         kept = self._kept["days"]
         return None if kept is None else kept.table()
 

@@ -59,8 +59,7 @@ def segment_report_in_place(
     else computed once here."""
     if days is not None:
         return _report(tables, days, selection, rules, inactive_months)
-    every_row = engine.day_totals(engine.purchase_rows(tables.transactions))
-    with engine.materialised(every_row) as computed:
+    with engine.materialised(engine.every_purchase_day(tables.transactions)) as computed:
         return _report(tables, computed, selection, rules, inactive_months)
 
 
