@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from kundenmodell.arrays import positions_in
 from kundenmodell.dates import as_days
-from kundenmodell.engine.connection import frame_table
+from kundenmodell.engine.connection import arrow_table, frame_table
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class KeyedPurchases:
 def key_table(keys: np.ndarray) -> ibis.Table:
     """A one-column table (``customer_id``) of the distinct known ``keys`` (−1 left out)."""
     kept = np.unique(keys[keys >= 0]).astype(np.int32)
-    return ibis.memtable(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
+    return arrow_table(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
 
 
 def keyed_purchases(
@@ -95,7 +95,7 @@ def keyed_purchases(
         if not pd.api.types.is_numeric_dtype(amount):
             amount = pd.to_numeric(amount, errors="coerce")
         columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
-    return KeyedPurchases(ibis.memtable(pa.table(columns)), ids, customer_keys)
+    return KeyedPurchases(arrow_table(pa.table(columns)), ids, customer_keys)
 
 
 def customer_codes(customer_ids: pd.Series, ids: pd.Index) -> tuple[np.ndarray, pd.Index]:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from kundenmodell.engine.connection import arrow_table
 from kundenmodell.engine.purchases import as_float, day_literal, money
 
 MIX_COLUMNS = ("category", "channel", "consumer_role")
@@ -74,7 +75,7 @@ def keyed_persona_purchases(transactions: pd.DataFrame, ids: pd.Index) -> KeyedP
             codes, names = pd.factorize(transactions[column])
             columns[column] = pa.array(codes.astype(np.int32), mask=codes < 0)
             levels[column] = tuple(str(name) for name in names)
-    return KeyedPersonaPurchases(ibis.memtable(pa.table(columns)), levels)
+    return KeyedPersonaPurchases(arrow_table(pa.table(columns)), levels)
 
 
 def persona_purchases(transactions: ibis.Table, until: object | None = None) -> ibis.Table:
