@@ -172,6 +172,17 @@ class FeatureTable:
             constant=self.constant,
         )
 
+    def in_id_order(self) -> FeatureTable:
+        """The table with its rows sorted by customer id (as text where the ids have no order
+        of their own): the clustering's start and the sample do not then depend on the order
+        in which the data's rows came."""
+        try:
+            order = np.argsort(self.ids.to_numpy(), kind="stable")
+        except TypeError:  # numbers mixed with text
+            order = np.argsort(self.ids.astype(str).to_numpy(), kind="stable")
+        return self.take(order)
+
+
 
 def customer_features(
     dataset: Dataset, *, as_of: object | None = None, buyers_only: bool = True

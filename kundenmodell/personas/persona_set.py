@@ -140,7 +140,8 @@ def build(
     (2–10). With more than ``sample_size`` buyers the model is fitted on a reproducible random
     sample of them and every buyer is then labelled (``sample``;
     :mod:`kundenmodell.personas.sampling`). The same data, arguments and ``seed`` always give
-    the same personas.
+    the same personas, in whatever order the data's rows come (the customers are put in id
+    order first; ``labels`` and ``membership`` are in that order).
 
     Method (details in :mod:`kundenmodell.personas.latent`): a latent class model — a mixture
     of independent categorical distributions fitted by EM — on numbers cut into quintile bins,
@@ -164,7 +165,7 @@ def build(
     if isinstance(dataset, InPlaceSource):
         dataset = dataset.read_sample(sample_size, seed).to_dataset()
     requested = resolve_features(features)
-    table = customer_features(dataset, as_of=as_of, buyers_only=buyers_only)
+    table = customer_features(dataset, as_of=as_of, buyers_only=buyers_only).in_id_order()
     rows = draw(table.ids, sample_size, seed) if len(table) > sample_size else None
     fitted = table if rows is None else table.take(rows)
     evidence = weigh(fitted, requested)
