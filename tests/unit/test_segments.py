@@ -369,3 +369,29 @@ def test_segment_report_states_the_regular_share_of_buyers_and_what_is_missing()
         "churn": "date",
     }
     assert report.activity_summary is None and report.regular_buyer_share is None
+
+
+@settings(max_examples=60)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.sampled_from(["lead", "contact", "prospect", "customer", "Customer", " lead"]),
+            st.none(),
+            st.integers(0, 2),
+        ),
+        max_size=40,
+    ),
+    categorical=st.booleans(),
+)
+def test_status_counts_by_text_equal_counting_every_row_as_text(values, categorical):
+    from kundenmodell.segments.lifecycle import counts_as_text
+
+    column = pd.Series(values, dtype=object)
+    if categorical:
+        column = column.map(lambda value: value if value is None else str(value)).astype(
+            "category"
+        )
+    expected = column.astype("string").value_counts()
+    counted = counts_as_text(column)
+    counted = counted[counted > 0]
+    assert counted.sort_index().to_dict() == expected.sort_index().to_dict()
