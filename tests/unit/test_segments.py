@@ -395,3 +395,74 @@ def test_status_counts_by_text_equal_counting_every_row_as_text(values, categori
     counted = counts_as_text(column)
     counted = counted[counted > 0]
     assert counted.sort_index().to_dict() == expected.sort_index().to_dict()
+
+
+def _nps_by_reference(customers: pd.DataFrame, by) -> pd.DataFrame:
+    """NPS per group the plain way: each group's valid scores through ``nps``."""
+    from kundenmodell.segments import nps as nps_of
+    from kundenmodell.segments.nps import NPS_GROUPS
+
+    scores = pd.Series(
+        pd.to_numeric(customers["nps_score"], errors="coerce").to_numpy(),
+        index=customers["customer_id"],
+    )
+    labels = (
+        pd.Series(customers[by].to_numpy(), index=scores.index)
+        if isinstance(by, str)
+        else by.reindex(scores.index)
+    )
+    if not isinstance(labels.dtype, pd.CategoricalDtype):
+        labels = labels.astype("string")
+    frame = pd.DataFrame({"group": labels.to_numpy(), "score": scores.to_numpy()}).dropna()
+    frame = frame[frame["score"].between(0, 10)]
+    rows = []
+    for group, part in sorted(frame.groupby("group", observed=True), key=lambda p: str(p[0])):
+        result = nps_of(part["score"])
+        rows.append(
+            {"group": group, "n": result.n, "score": result.score, "ci_low": result.ci_low}
+            | {"ci_high": result.ci_high}
+            | {f"{g}_share": result.share(g) for g in NPS_GROUPS}
+        )
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=80)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from([0, 3, 6.5, 7, 8.9, 9, 10, 11, -1, "x"])),
+            st.one_of(st.none(), st.sampled_from(["regular", "lost", "new", "b"])),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    as_series=st.booleans(),
+    categorical=st.booleans(),
+)
+def test_nps_by_group_equals_scoring_each_group_on_its_own(rows, as_series, categorical):
+    from kundenmodell.segments import nps_by
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": [f"K{i}" for i in range(len(rows))],
+            "nps_score": pd.Series([score for score, _ in rows], dtype=object),
+            "segment": pd.Series([group for _, group in rows], dtype=object),
+        }
+    )
+    if categorical:
+        customers["segment"] = customers["segment"].astype("category")
+    # a Series may name customers the table lacks and leave some out
+    by = (
+        customers.set_index("customer_id")["segment"].iloc[::-1].iloc[1:]
+        if as_series
+        else "segment"
+    )
+    expected = _nps_by_reference(customers, by)
+    result = nps_by(customers, by)
+    assert len(result) == len(expected)
+    if len(expected):
+        assert list(result["group"].astype(str)) == list(expected["group"].astype(str))
+        columns = [c for c in expected.columns if c != "group"]
+        pd.testing.assert_frame_equal(
+            result[columns].reset_index(drop=True), expected[columns], check_dtype=False
+        )
