@@ -49,11 +49,17 @@ def dataset_tables(dataset: Dataset, *, purchase_columns_only: bool = True) -> E
 
 def read_parquet(path: str | Path) -> ibis.Table:
     """A Parquet file, a folder of them (searched recursively, hive partitions read as columns)
-    or a glob, as one table of the thread's DuckDB."""
+    or a glob, as one table of the thread's DuckDB.
+
+    The files are joined by column name (``union_by_name``): an export whose later files
+    gained or lost a column, or store a number in a wider type, reads as one table with the
+    column empty where a file lacks it, instead of failing when the query reaches that file."""
     location = Path(path)
     pattern = str(location / "**" / "*.parquet") if location.is_dir() else str(path)
     try:
-        return connection().read_parquet(pattern, hive_partitioning=location.is_dir())
+        return connection().read_parquet(
+            pattern, hive_partitioning=location.is_dir(), union_by_name=True
+        )
     except Exception as error:  # DuckDB reports unreadable files with several exception types
         raise DataError("engine_error.unreadable", source=str(path)) from error
 

@@ -101,7 +101,7 @@ def nps_by(customers: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
     groups come in the order of their names.
 
     Answers are counted per group and NPS group at once (one ``bincount`` of
-    group × answer), not per group's rows: on 5 M customers 0.4 s against 2.4 s."""
+    group × answer), not per group's rows: on 5 M customers 0.5 s of CPU against 2.0 s."""
     require_columns(customers, "customers", ("customer_id", "nps_score"))
     labels = (
         customers[by]

@@ -127,3 +127,49 @@ def test_km_load_takes_the_currency_of_a_described_folder_and_keeps_what_is_too_
     with pytest.raises(km.DataError) as refused:
         km.load(folder, in_place=False)
     assert refused.value.key == "connect_error.too_large"
+
+
+def _drifted_folder(path):
+    """An export whose later files changed shape: the second customers file lost the
+    ``customer_type`` column, and the later purchases file has no ``channel`` and stores the
+    amounts as decimals where the first had floats."""
+    (path / "customers").mkdir(parents=True)
+    (path / "transactions").mkdir()
+    first, second = CUSTOMERS.iloc[:2], CUSTOMERS.iloc[2:].drop(columns="customer_type")
+    pq.write_table(
+        pa.Table.from_pandas(first, preserve_index=False), path / "customers" / "a.parquet"
+    )
+    pq.write_table(
+        pa.Table.from_pandas(second, preserve_index=False), path / "customers" / "b.parquet"
+    )
+    early = pa.Table.from_pandas(PURCHASES.iloc[:4].assign(channel="web"), preserve_index=False)
+    late = pa.Table.from_pandas(PURCHASES.iloc[4:], preserve_index=False)
+    late = late.set_column(2, "amount", late.column("amount").cast(pa.decimal128(18, 2)))
+    pq.write_table(early, path / "transactions" / "2023.parquet")
+    pq.write_table(late, path / "transactions" / "2024.parquet")
+    return path
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_files_of_one_folder_with_different_columns_read_as_one_table(tmp_path, in_place):
+    """Columns are joined by name: a file without a column gives it empty, whichever file
+    the query reaches first (before, the second file failed the query with DuckDB's own
+    message)."""
+    data = km.load(_drifted_folder(tmp_path), in_place=in_place)
+    report = segment_report(data)
+    expected = segment_report(km.Dataset(customers=CUSTOMERS, transactions=PURCHASES))
+    assert report.kpis == expected.kpis
+    assert report.kpis.revenue == pytest.approx(437.5)
+    if not in_place:
+        types = data.customers.set_index("customer_id")["customer_type"]
+        assert types["A-1"] == "b2c" and pd.isna(types["D-4"])
+        assert data.transactions["channel"].notna().sum() == 4
+
+
+def test_a_broken_file_in_a_folder_is_a_clear_error(tmp_path):
+    folder = _drifted_folder(tmp_path)
+    (folder / "transactions" / "2025.parquet").write_bytes(b"PAR1 not really parquet")
+    for in_place in (False, True):
+        with pytest.raises(km.DataError) as raised:
+            segment_report(km.load(folder, in_place=in_place))
+        assert raised.value.key == "engine_error.unreadable"
