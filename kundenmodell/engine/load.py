@@ -25,6 +25,7 @@ from kundenmodell.engine.connection import to_pandas
 from kundenmodell.engine.in_place import SAMPLE_CUSTOMERS, InPlaceSource
 from kundenmodell.engine.sources import EngineTables, open_source
 from kundenmodell.i18n.numbers import DEFAULT_FACTS
+from kundenmodell.io.prepare import coerce
 from kundenmodell.schema import TABLES
 
 ROLES = ("customers", "transactions", "interactions")
@@ -114,11 +115,27 @@ def _described_currency(source: Path) -> dict[str, str]:
     return {"currency": currency} if isinstance(currency, str) and len(currency) == 3 else {}
 
 
+CONVERTED_FROM_TEXT = ("date", "number", "integer", "category")
+"""Kinds of canonical column that a source storing them as text gets converted, as an
+upload's are (:func:`kundenmodell.io.prepare.coerce`)."""
+
+
 def _canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """Date columns of the canonical schema as datetimes (DuckDB ``DATE`` arrives as Python
-    dates); other columns as read."""
+    """The canonical columns in their kinds, as the source analysed in place reads them.
+
+    Dates, numbers and categories a source stores as text are read as an upload's are: amounts
+    as the user wrote them (``1.234,56``), dates in their day order, status words by their
+    synonyms (``Kunde`` → ``customer``); what does not convert is missing. Before, text
+    amounts became missing and a folder's revenue read as 0. Typed date columns become
+    datetimes (DuckDB ``DATE`` arrives as Python dates); other columns stay as read."""
     schema = TABLES[table]
-    for column in frame.columns:
-        if column in schema.names and schema.column(column).kind == "date":
-            frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    for name in frame.columns:
+        if name not in schema.names:
+            continue
+        column = schema.column(name)
+        values = frame[name]
+        if column.kind in CONVERTED_FROM_TEXT and pd.api.types.is_string_dtype(values):
+            frame[name] = coerce(values, column)[0]
+        elif column.kind == "date":
+            frame[name] = pd.to_datetime(values, errors="coerce")
     return frame

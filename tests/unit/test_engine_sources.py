@@ -173,3 +173,32 @@ def test_a_broken_file_in_a_folder_is_a_clear_error(tmp_path):
         with pytest.raises(km.DataError) as raised:
             segment_report(km.load(folder, in_place=in_place))
         assert raised.value.key == "engine_error.unreadable"
+
+
+def test_a_folder_that_stores_numbers_dates_and_status_as_german_text_reads_them(tmp_path):
+    """Amounts written ``1.234,56``, dates ``31.12.2024``, status words ``Kunde`` and NPS
+    answers as text: read into memory as in place and as an upload reads them (before, the
+    amounts became missing and the folder's revenue read as 0)."""
+    words = {"customer": "Kunde", "lead": "Interessent"}
+    customers = CUSTOMERS.assign(
+        status=CUSTOMERS["status"].map(words), nps_score=["10", "3", "", "8"]
+    )
+    purchases = PURCHASES.assign(
+        date=PURCHASES["date"].dt.strftime("%d.%m.%Y"),
+        amount=["20,00", "5,00", "40,00", "1.300,00", None, "12,50", "60,00"],
+    )
+    for name, frame in (("customers", customers), ("transactions", purchases)):
+        (tmp_path / name).mkdir()
+        pq.write_table(
+            pa.Table.from_pandas(frame, preserve_index=False), tmp_path / name / "part.parquet"
+        )
+    data = km.load(tmp_path, in_place=False)
+    assert data.transactions["amount"].sum() == pytest.approx(1437.5)
+    assert data.transactions["date"].min() == pd.Timestamp("2023-02-01")
+    assert list(data.customers["status"]) == ["customer", "customer", "customer", "prospect"]
+    report = segment_report(data)
+    in_place = segment_report(km.load(tmp_path, in_place=True))
+    assert report.kpis == in_place.kpis
+    assert report.kpis.revenue == pytest.approx(1437.5)
+    assert report.nps.n == in_place.nps.n == 3
+    pd.testing.assert_frame_equal(report.funnel, in_place.funnel)
