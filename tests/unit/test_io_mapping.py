@@ -37,11 +37,15 @@ def _targets(mapping: io.Mapping) -> dict[str, str | None]:
         ("fødselsdato", "birth_date"),
         ("E-Mail-Adresse", "email"),
         ("e-post", "email"),
+        ("Vertriebsweg", "channel"),
+        ("distribution channel", "channel"),
+        ("bestillingskanal", "channel"),
     ],
 )
 def test_header_synonyms_in_three_languages(header, target):
-    # an amount alone is no purchase; beside a purchase date it is
-    columns = [header, "Kaufdatum"] if target == "amount" else [header]
+    # an amount alone is no purchase; beside a purchase date it is (a channel beside both)
+    columns = {"amount": [header, "Kaufdatum"], "channel": [header, "Kaufdatum", "Betrag"]}
+    columns = columns.get(target, [header])
     mapping = io.suggest_mapping(columns, table="auto")
     assert mapping.entries[0].target == target
     assert mapping.entries[0].confidence >= 0.95
