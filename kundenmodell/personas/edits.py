@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
+
 from kundenmodell.dataset import Dataset
 from kundenmodell.personas.persona_set import EDITABLE
 
@@ -29,9 +31,28 @@ def number_format(feature: str) -> str:
     return NUMBER_FORMATS.get(feature, "%.0f")
 
 
+IN_ID_ORDER = "customers in id order"
+"""Marks the signature of a data set whose customer rows are not in id order."""
+
+
 def signature(data: Dataset, k: int | None, features: Sequence[str] | None, seed: int) -> str:
-    """Which persona set an edit belongs to, as a JSON text (a key a saved workspace keeps)."""
-    return json.dumps([data.name, data.n_customers, k, list(features or ()), seed])
+    """Which persona set an edit belongs to, as a JSON text (a key a saved workspace keeps).
+
+    Personas are built on the customers in id order
+    (:meth:`~kundenmodell.personas.features.FeatureTable.in_id_order`); before that, they
+    depended on the order of the rows. For a data set whose rows are in id
+    order nothing changed, and its saved edits still apply. For any other the personas may
+    have changed, so its signature carries :data:`IN_ID_ORDER`: edits saved before belong to
+    an older set and stay in the workspace without being put on another persona's card."""
+    parts: list[object] = [data.name, data.n_customers, k, list(features or ()), seed]
+    if not _rows_in_id_order(data.customers["customer_id"]):
+        parts.append(IN_ID_ORDER)
+    return json.dumps(parts)
+
+
+def _rows_in_id_order(ids: pd.Series) -> bool:
+    """Whether the ids ascend row by row (ids of numbers mixed with text never do)."""
+    return bool(pd.Index(ids.array).is_monotonic_increasing)
 
 
 def edits_of(stored: Stored, key: str) -> dict[int, dict[str, str]]:
