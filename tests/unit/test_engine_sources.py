@@ -202,3 +202,35 @@ def test_a_folder_that_stores_numbers_dates_and_status_as_german_text_reads_them
     assert report.kpis.revenue == pytest.approx(1437.5)
     assert report.nps.n == in_place.nps.n == 3
     pd.testing.assert_frame_equal(report.funnel, in_place.funnel)
+
+
+def test_a_duckdb_enum_of_status_words_is_read_by_its_synonyms(tmp_path):
+    """A DuckDB ``ENUM`` of German status words reads as the canonical statuses."""
+    path = tmp_path / "crm.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TYPE stand AS ENUM ('Kunde', 'Interessent', 'Lead')")
+        con.register("c", CUSTOMERS.drop(columns="status"))
+        con.register("t", PURCHASES)
+        con.execute(
+            "CREATE TABLE customers AS SELECT *, "
+            "(['Kunde', 'Kunde', 'Interessent', 'Lead'])[row_number() OVER ()]::stand AS status "
+            "FROM c"
+        )
+        con.execute("CREATE TABLE transactions AS SELECT * FROM t")
+    data = km.load(path, in_place=False)
+    status = data.customers.set_index("customer_id")["status"]
+    assert status.astype(str).to_dict() == {
+        "A-1": "customer",
+        "B-2": "customer",
+        "C-3": "prospect",
+        "D-4": "lead",
+    }
+    report = segment_report(data)
+    assert report.funnel.set_index("stage")["current"].to_dict() == {
+        "lead": 1,
+        "contact": 0,
+        "prospect": 1,
+        "customer": 2,
+    }
+    in_place = segment_report(km.load(path, in_place=True))
+    pd.testing.assert_frame_equal(report.funnel, in_place.funnel)
