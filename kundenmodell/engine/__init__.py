@@ -25,7 +25,7 @@ from kundenmodell.engine.customers import (
     summary_of_days,
     totals_of_days,
 )
-from kundenmodell.engine.kept import KeptTable, keep
+from kundenmodell.engine.kept import KeptTable, keep, kept_path
 from kundenmodell.engine.keys import KeyedPurchases, key_table, keyed_purchases
 from kundenmodell.engine.periods import (
     cohort_cells,
@@ -43,6 +43,7 @@ from kundenmodell.engine.periods import (
 from kundenmodell.engine.persona_features import (
     KeyedPersonaPurchases,
     keyed_persona_purchases,
+    part_customers,
     persona_behaviour,
     persona_mix,
     persona_purchases,
@@ -83,6 +84,7 @@ __all__ = [
     "flag_periods",
     "frame_table",
     "keep",
+    "kept_path",
     "key_table",
     "keyed_persona_purchases",
     "keyed_purchases",
@@ -93,6 +95,7 @@ __all__ = [
     "monthly_of_period_totals",
     "monthly_totals",
     "open_source",
+    "part_customers",
     "period_cells",
     "period_totals",
     "persona_behaviour",

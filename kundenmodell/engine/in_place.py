@@ -23,7 +23,7 @@ from kundenmodell.engine.connection import materialised
 from kundenmodell.engine.customers import every_purchase_day
 from kundenmodell.engine.kept import KeptTable, keep
 from kundenmodell.engine.mapping import as_text, mapped_table, plan
-from kundenmodell.engine.persona_features import sample_customers
+from kundenmodell.engine.persona_features import part_customers, sample_customers
 from kundenmodell.engine.sources import EngineTables
 from kundenmodell.schema import TABLES
 
@@ -65,9 +65,22 @@ class InPlaceSource:
         """``size`` customers drawn in the engine with every purchase and interaction of theirs
         (the whole source when it has no more customers), read into memory; the same source
         and ``seed`` give the same customers. The result's ``rows`` are the whole source's."""
+        return self._read_chosen(sample_customers(self._customer_ids(), size, seed))
+
+    def read_part(self, part: int, parts: int, seed: int = SAMPLE_SEED) -> Connected:
+        """The customers in ``part`` of ``parts`` (:func:`~kundenmodell.engine.part_customers`:
+        every customer in exactly one part) with every purchase and interaction of theirs,
+        read into memory; for work on every customer that one process cannot hold at once
+        (labelling them all with personas)."""
+        return self._read_chosen(part_customers(self._customer_ids(), part, parts, seed))
+
+    def _customer_ids(self) -> ibis.Table:
         ids = _mapped("customers", self.picks["customers"]).select("customer_id")
-        drawn = sample_customers(ids.filter(ids["customer_id"].notnull()).distinct(), size, seed)
-        # drawn once: every table's read (and each example query of a finding) joins the sample
+        return ids.filter(ids["customer_id"].notnull()).distinct()
+
+    def _read_chosen(self, drawn: ibis.Table) -> Connected:
+        """The customers of ``drawn`` with their purchases and interactions, in memory."""
+        # drawn once: every table's read (and each example query of a finding) joins them
         with materialised(drawn) as chosen:
             narrowed = {role: _only(pick, chosen) for role, pick in self.picks.items()}
             connected = read_picks(

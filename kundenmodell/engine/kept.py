@@ -53,9 +53,7 @@ def keep(expr: ibis.Table) -> KeptTable | None:
     backend = backend_of(expr)
     if backend.name != "duckdb":
         return None
-    folder = Path(spill_directory()) / "kept"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}.parquet"
+    path = kept_path()
     try:
         backend.to_parquet(expr, path)
         rows = pq.ParquetFile(path).metadata.num_rows
@@ -68,3 +66,11 @@ def keep(expr: ibis.Table) -> KeptTable | None:
     kept = KeptTable(path, rows, backend)
     weakref.finalize(kept, path.unlink, missing_ok=True)
     return kept
+
+
+def kept_path() -> Path:
+    """A new Parquet file's path in the private kept folder (mode 0700, removed at exit); the
+    caller deletes the file with its owner (``weakref.finalize(owner, path.unlink, …)``)."""
+    folder = Path(spill_directory()) / "kept"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / f"{uuid.uuid4().hex}.parquet"

@@ -150,6 +150,17 @@ def persona_mix(purchases: ibis.Table, column: str) -> ibis.Table:
     )
 
 
+def part_customers(keys: ibis.Table, part: int, parts: int, seed: int) -> ibis.Table:
+    """The rows of ``keys`` (one per customer) in ``part`` (0 … ``parts`` − 1) of ``parts``:
+    those whose hash of ``"<id>:<seed>"`` leaves the remainder ``part`` divided by ``parts``.
+    Every customer is in exactly one part, the same one on every run and in any row order;
+    the parts are about equally large."""
+    text = keys["customer_id"].cast(dtypes.string)
+    draw = text.concat(ibis.literal(f":{int(seed)}")).hash()
+    remainder = ((draw % parts) + parts) % parts  # a hash may be negative
+    return keys.filter(remainder == part)
+
+
 def sample_customers(keys: ibis.Table, size: int, seed: int) -> ibis.Table:
     """``size`` rows of ``keys`` (a table with a ``customer_id`` column, one row per customer)
     drawn at random but reproducibly: those with the smallest hash of ``"<id>:<seed>"`` (ties

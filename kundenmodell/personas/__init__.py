@@ -10,7 +10,8 @@ True
 Modules: :mod:`~kundenmodell.personas.features` (one row per customer),
 :mod:`~kundenmodell.personas.latent` (the latent class model and why),
 :mod:`~kundenmodell.personas.clustering` (choosing k), :mod:`~.sampling` (fitting on a sample
-of a large base), :mod:`~kundenmodell.personas.quality`
+of a large base), :mod:`~.labelling` (every customer of a source in place labelled, part by
+part), :mod:`~kundenmodell.personas.quality`
 (silhouette, stability, certainty, ARI), :mod:`~kundenmodell.personas.profile` (the profile
 sheet as data), :mod:`~kundenmodell.personas.text` (… in words), :mod:`~.cards` (HTML),
 :mod:`~.image` (PNG), :mod:`~.pdf` (printable vector PDF), :mod:`~.export` (Markdown, JSON),
@@ -23,6 +24,7 @@ from kundenmodell.personas.features import (
     available_features,
     customer_features,
 )
+from kundenmodell.personas.labelling import Population, label_source
 from kundenmodell.personas.persona_set import PersonaSet, build, initials, sharpening_columns
 from kundenmodell.personas.profile import Persona, Statement, Trait
 from kundenmodell.personas.quality import Quality, adjusted_rand_index
@@ -35,6 +37,7 @@ __all__ = [
     "PERSONA_SAMPLE",
     "Persona",
     "PersonaSet",
+    "Population",
     "Quality",
     "Sample",
     "Sheet",
@@ -45,6 +48,7 @@ __all__ = [
     "build",
     "customer_features",
     "initials",
+    "label_source",
     "sharpening_columns",
     "sheet",
 ]

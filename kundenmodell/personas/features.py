@@ -19,7 +19,7 @@ nothing loops over customers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -185,7 +185,11 @@ class FeatureTable:
 
 
 def customer_features(
-    dataset: Dataset, *, as_of: object | None = None, buyers_only: bool = True
+    dataset: Dataset,
+    *,
+    as_of: object | None = None,
+    buyers_only: bool = True,
+    levels: Mapping[str, Sequence[str]] | None = None,
 ) -> FeatureTable:
     """The persona features of every customer who bought (or of every customer).
 
@@ -210,6 +214,11 @@ def customer_features(
     The purchase features are reduced in the engine
     (:mod:`kundenmodell.engine.persona_features`), with the customers' positions as keys.
 
+    ``levels`` (feature → levels, those of a fitted
+    :class:`~kundenmodell.personas.latent.Encoding`) reads the categories with those levels
+    instead of this data's most frequent ones, and leaves no feature out for having one value:
+    the features of a part of the customers, to be labelled with personas fitted on others.
+
     Raises ``DataError("error.personas.no_purchases")`` when no dated purchase exists and
     ``error.personas.no_customers`` when nobody is left to cluster.
     """
@@ -232,16 +241,21 @@ def customer_features(
     numeric: dict[str, np.ndarray] = {}
     categorical: dict[str, pd.Categorical] = {}
     mixes: dict[str, Mix] = {}
-    _demographics(rows, as_of_day, numeric, categorical)
+    fixed = dict(levels or {})
+    _demographics(rows, as_of_day, numeric, categorical, fixed)
     revenue = _behaviour(per_customer.assign(row=row_of[keys]), len(keep), numeric)
     for column, names in keyed.levels.items():
         counted = engine.to_pandas(engine.persona_mix(bought, column))
         if not counted.empty:
             mixes[column] = _mix(counted, row_of, names, len(keep))
-    _relationship(rows, numeric, categorical)
+    _relationship(rows, numeric, categorical, fixed)
 
     produced = {**numeric, **categorical, **mixes}
-    constant = tuple(name for name in FEATURES if name in produced and _is_constant(produced[name]))
+    constant = tuple(
+        name
+        for name in FEATURES
+        if levels is None and name in produced and _is_constant(produced[name])
+    )
     available = tuple(name for name in FEATURES if name in produced and name not in constant)
     missing = tuple(name for name in FEATURES if name not in produced)
     index = pd.RangeIndex(len(keep))
@@ -286,6 +300,7 @@ def _demographics(
     as_of_day: int | None,
     numeric: dict[str, np.ndarray],
     categorical: dict[str, pd.Categorical],
+    levels: Mapping[str, Sequence[str]],
 ) -> None:
     if _present(rows, "age"):
         numeric["age"] = pd.to_numeric(rows["age"], errors="coerce").to_numpy(float)
@@ -294,12 +309,15 @@ def _demographics(
         years = (as_of_day - born.astype("datetime64[D]").astype(np.int64)) / DAYS_PER_YEAR
         numeric["age"] = np.where(np.isnat(born), np.nan, np.floor(years))
     if _present(rows, "gender"):
-        categorical["gender"] = _levels(rows["gender"])
+        categorical["gender"] = _levels(rows["gender"], levels.get("gender"))
     if _present(rows, "income"):
         income = pd.to_numeric(rows["income"], errors="coerce").to_numpy(float)
         numeric["income"] = np.where(income >= 0, income, np.nan)
     if _present(rows, "city"):
-        categorical["region"] = _regions(rows["city"])
+        region = levels.get("region")
+        categorical["region"] = (
+            _regions(rows["city"]) if region is None else _levels(rows["city"], region)
+        )
 
 
 def _behaviour(per_customer: pd.DataFrame, n: int, numeric: dict[str, np.ndarray]) -> np.ndarray:
@@ -330,15 +348,18 @@ def _behaviour(per_customer: pd.DataFrame, n: int, numeric: dict[str, np.ndarray
 
 
 def _relationship(
-    rows: pd.DataFrame, numeric: dict[str, np.ndarray], categorical: dict[str, pd.Categorical]
+    rows: pd.DataFrame,
+    numeric: dict[str, np.ndarray],
+    categorical: dict[str, pd.Categorical],
+    levels: Mapping[str, Sequence[str]],
 ) -> None:
     for column in ("customer_type", "relationship", "contact_preference", "acquisition_channel"):
         if _present(rows, column):
-            categorical[column] = _levels(rows[column])
+            categorical[column] = _levels(rows[column], levels.get(column))
     if _present(rows, "nps_score"):
         groups = nps_group(rows["nps_score"])
         if groups.notna().any():
-            categorical["nps_group"] = _levels(groups)
+            categorical["nps_group"] = _levels(groups, levels.get("nps_group"))
     if _present(rows, "reminders"):
         values = pd.to_numeric(rows["reminders"], errors="coerce").to_numpy(float)
         numeric["reminders"] = np.where(values >= 0, values, np.nan)

@@ -37,6 +37,7 @@ customer a membership probability ("how sure") and the likelihood gives BIC
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from kundenmodell.personas.evidence import effective_counts, mix_evidence, modal_level
-from kundenmodell.personas.features import UNKNOWN, FeatureTable
+from kundenmodell.personas.features import UNKNOWN, FeatureTable, Mix
 
 N_BINS = 5
 PURCHASE_CAP = 20.0
@@ -135,6 +136,33 @@ class Encoding:
     correlation: dict[str, float]
     cap: float
 
+    def categorical_levels(self) -> dict[str, tuple[str, ...]]:
+        """The levels of the categorical features, for reading another part of the customers
+        with them (:func:`~kundenmodell.personas.features.customer_features` ``levels``)."""
+        return {
+            name: levels
+            for name, kind, levels in zip(self.names, self.kinds, self.levels, strict=True)
+            if kind == "categorical"
+        }
+
+    def conform(self, table: FeatureTable) -> FeatureTable:
+        """``table`` with every encoded feature: a number or category the table lacks (no
+        value in this part of the customers) is unknown, and each purchase mix has the fitted
+        levels in the fitted order (a level the fit never saw is left out, one this part
+        never bought is zero), so that :meth:`design` reads another part as it read the fit."""
+        numeric = table.numeric.copy()
+        categorical = table.categorical.copy()
+        mixes = dict(table.mixes)
+        for name, kind, levels in zip(self.names, self.kinds, self.levels, strict=True):
+            if kind == "numeric" and name not in numeric:
+                numeric[name] = np.nan
+            elif kind == "categorical" and name not in categorical:
+                categorical[name] = pd.Categorical([UNKNOWN] * len(table))
+            elif kind in ("modal", "mix"):
+                fitted = levels[:-1] if kind == "modal" else levels
+                mixes[name] = _in_levels(mixes.get(name), fitted, len(table))
+        return dataclasses.replace(table, numeric=numeric, categorical=categorical, mixes=mixes)
+
     def design(self, table: FeatureTable) -> Design:
         """The design of ``table``'s rows in the fitted columns."""
         parts = []
@@ -156,6 +184,17 @@ class Encoding:
         matrix = sp.hstack(parts, format="csr") if parts else sp.csr_matrix((len(table), 0))
         blocks = np.repeat(np.arange(len(self.names)), [len(lv) for lv in self.levels])
         return Design(matrix, blocks, self.names, self.levels)
+
+
+def _in_levels(mix: Mix | None, levels: tuple[str, ...], rows: int) -> Mix:
+    """``mix`` with the columns ``levels`` in that order (zeros for a level it lacks)."""
+    counts = np.zeros((rows, len(levels)))
+    if mix is not None:
+        where = {level: column for column, level in enumerate(mix.levels)}
+        for target, level in enumerate(levels):
+            if level in where:
+                counts[:, target] = mix.counts[:, where[level]]
+    return Mix(counts, levels)
 
 
 def fit_encoding(

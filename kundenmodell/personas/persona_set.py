@@ -20,6 +20,7 @@ from kundenmodell.personas.features import (
     customer_features,
     resolve_features,
 )
+from kundenmodell.personas.labelling import Labeller
 from kundenmodell.personas.latent import fit_encoding
 from kundenmodell.personas.profile import Persona, profile_clusters
 from kundenmodell.personas.quality import Quality, adjusted_rand_index, assess
@@ -68,6 +69,9 @@ class PersonaSet:
     used_once: tuple[str, ...] = ()
     duplicates: tuple[Duplicate, ...] = ()
     sample: Sample | None = None
+    labeller: Labeller | None = dataclasses.field(default=None, repr=False)
+    """The fitted model, to label customers it was not fitted on
+    (:func:`~kundenmodell.personas.labelling.label_source`)."""
 
     def persona_of(self, customer_id: object) -> Persona:
         """The persona of one customer; ``DataError("error.personas.unknown_customer")`` when the
@@ -177,11 +181,13 @@ def build(
     design = encoding.design(fitted)
     result = cluster(design, k, seed)
     posterior, fitted_posterior = result.posterior, result.posterior
+    order = result.order
     if rows is not None:
-        posterior = assign(result, encoding, table)
+        posterior = assign(result.assign, result.k, encoding, table)
         largest_first = np.argsort(-posterior.sum(axis=0), kind="stable")
         posterior = posterior[:, largest_first]
         fitted_posterior = fitted_posterior[:, largest_first]
+        order = order[largest_first]
     labels = posterior.argmax(axis=1)
     fitted_labels = fitted_posterior.argmax(axis=1)
     quality = assess(fitted, design, used, fitted_labels, fitted_posterior, seed)
@@ -205,6 +211,7 @@ def build(
         used_once=tuple(name for name in evidence.repeated if name in used),
         duplicates=evidence.duplicates,
         sample=None if rows is None else Sample(fitted.ids, fitted_labels, len(table)),
+        labeller=Labeller(result.model, order, encoding, table.as_of, buyers_only),
     )
 
 

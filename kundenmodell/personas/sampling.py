@@ -14,15 +14,15 @@ information.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kundenmodell import engine
-from kundenmodell.personas.clustering import Clustering
 from kundenmodell.personas.features import FeatureTable
-from kundenmodell.personas.latent import Encoding
+from kundenmodell.personas.latent import Design, Encoding
 
 PERSONA_SAMPLE = 500_000
 ASSIGN_CHUNK = 200_000
@@ -54,13 +54,17 @@ def draw(ids: pd.Index, size: int, seed: int) -> np.ndarray:
 
 
 def assign(
-    clustering: Clustering, encoding: Encoding, table: FeatureTable, chunk: int = ASSIGN_CHUNK
+    predict: Callable[[Design], np.ndarray],
+    k: int,
+    encoding: Encoding,
+    table: FeatureTable,
+    chunk: int = ASSIGN_CHUNK,
 ) -> np.ndarray:
-    """Every customer's membership probabilities under the fitted ``clustering`` (n × k,
-    classes in its order), encoded and computed ``chunk`` customers at a time so that only
-    one chunk's design is held at once."""
-    posterior = np.empty((len(table), clustering.k))
+    """Every customer's membership probabilities (n × ``k``) by ``predict`` (a fitted model's,
+    e.g. :meth:`~kundenmodell.personas.clustering.Clustering.assign`), encoded and computed
+    ``chunk`` customers at a time so that only one chunk's design is held at once."""
+    posterior = np.empty((len(table), k))
     for start in range(0, len(table), chunk):
         rows = np.arange(start, min(start + chunk, len(table)))
-        posterior[rows] = clustering.assign(encoding.design(table.take(rows)))
+        posterior[rows] = predict(encoding.design(table.take(rows)))
     return posterior
