@@ -12,9 +12,10 @@ from functools import partial
 import streamlit as st
 
 from kundenmodell import DataError, Dataset, personas
+from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.i18n import format_number, format_percent
 from kundenmodell.personas import charts as persona_charts
-from kundenmodell.personas import export, image, pdf
+from kundenmodell.personas import export, image, labelling, pdf
 from kundenmodell.personas import summaries as persona_summaries
 from kundenmodell.personas.cards import card_html
 from kundenmodell.personas.edits import K_CHOICES, edits_of, number_format, signature, with_edit
@@ -24,11 +25,13 @@ from ui.downloads import download_button
 from ui.feedback import dataset_with_purchases, guard
 from ui.number_field import number_field
 from ui.sample_notice import sample_notice
-from ui.session import T, derive, lang, workspace_state
+from ui.session import T, derive, derive_in_place, in_place_source, lang, workspace_state
 from ui.tables import table_with_download
 
 CARDS_PER_ROW = 4
 ACTIVE = "personas_active"
+EVERYONE = "personas_everyone"
+"""The persona sets (signatures) whose labelling of every customer the user asked for."""
 GROUPS = ("demographics", "behaviour", "relationship")
 
 
@@ -400,6 +403,86 @@ def _export_tab(
     )
 
 
+def _label_everyone(source, labeller):
+    """Every buyer of the source analysed in place labelled (memoised per source and fitted
+    model), with a progress bar while the parts are read."""
+    bar = st.progress(0.0, text=T("personas_everyone.progress", done=0, parts="…"))
+
+    def advance(done: int, parts: int) -> None:
+        bar.progress(done / parts, text=T("personas_everyone.progress", done=done, parts=parts))
+
+    population = labelling.label_with(labeller, source, progress=advance)
+    bar.empty()
+    return population
+
+
+def _labels_csv(population, names: dict[int, str], language: str) -> bytes:
+    headers = {
+        "customer_id": T("personas_everyone.customer_id"),
+        "persona": T("personas_everyone.persona"),
+        "probability": T("personas_everyone.probability"),
+    }
+    frame = labelling.labels_frame(population, names).rename(columns=headers)
+    return to_csv_bytes(frame, language)
+
+
+def _everyone_tab(result: personas.PersonaSet, names: dict[int, str], key: str) -> None:
+    """A source analysed in place: every customer labelled with the personas of its sample,
+    on request (it reads the whole source), then persona sizes over all of them and a
+    download of every customer's persona."""
+    language = lang()
+    source = in_place_source()
+    parts = math.ceil(source.rows["customers"] / labelling.PART_CUSTOMERS)
+    st.caption(
+        T(
+            "personas_everyone.caption",
+            sample=format_number(result.n_customers, language),
+            customers=format_number(source.rows["customers"], language),
+            parts=format_number(parts, language),
+        )
+    )
+    requested: set[str] = st.session_state.setdefault(EVERYONE, set())
+    if key not in requested:
+        if not st.button(
+            T("personas_everyone.button"), key="personas_label_all", icon=":material/groups:"
+        ):
+            return
+        requested.add(key)
+    population = derive_in_place(_label_everyone, result.labeller)
+    st.success(
+        T(
+            "personas_everyone.done",
+            buyers=format_number(population.buyers, language),
+            parts=format_number(population.parts, language),
+        ),
+        icon=":material/check_circle:",
+    )
+    table = labelling.population_table(population, result)
+    table["persona"] = table["persona"].map(names)
+    st.caption(T("personas_everyone.table_caption"))
+    table_with_download(
+        table,
+        {name: T(f"personas_everyone.{name}") for name in table.columns},
+        file_name="persona_sizes_all_customers.csv",
+        key="personas_everyone_sizes",
+        formats={
+            "buyers": 0,
+            "share": "percent",
+            "sample_share": "percent",
+            "revenue_share": "percent",
+        },
+    )
+    download_button(
+        T("personas_everyone.download"),
+        partial(_labels_csv, population, names, language),
+        identity=(population.path.name, language, tuple(names.values())),
+        file_name="personas_all_customers.csv",
+        mime="text/csv",
+        key="personas_everyone_csv",
+        eager=False,
+    )
+
+
 def _truth_tab(data: Dataset, result: personas.PersonaSet, names: dict[int, str]) -> None:
     """Synthetic data only: the personas against the customer types the generator used."""
     language = lang()
@@ -423,9 +506,13 @@ def _tabs(
     tab_keys = ["profile", "members", "customer", "features", "export"]
     if data.truth is not None:
         tab_keys.append("truth")
-    tabs = dict(
-        zip(tab_keys, st.tabs([T(f"personas.tab.{name}") for name in tab_keys]), strict=True)
-    )
+    source = in_place_source()
+    everyone = source is not None and source.sampled and result.labeller is not None
+    titles = [T(f"personas.tab.{name}") for name in tab_keys]
+    if everyone:
+        tab_keys.append("everyone")
+        titles.append(T("personas_everyone.tab"))
+    tabs = dict(zip(tab_keys, st.tabs(titles), strict=True))
     with tabs["profile"]:
         _profile_tab(names, sheets)
     with tabs["members"]:
@@ -439,6 +526,9 @@ def _tabs(
     if "truth" in tabs:
         with tabs["truth"]:
             _truth_tab(data, result, names)
+    if "everyone" in tabs:
+        with tabs["everyone"]:
+            _everyone_tab(result, names, key)
 
 
 def _personas(data: Dataset) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,23 +107,64 @@ class Population:
         return pq.read_table(self.path).to_pandas()
 
 
+def population_table(population: Population, persona_set: PersonaSet) -> pd.DataFrame:
+    """Per persona (``persona``: its index): ``buyers`` of the whole source, their ``share``,
+    the ``sample_share`` the fit saw and the ``revenue_share`` of the whole source."""
+    fitted = np.bincount(persona_set.labels.to_numpy(), minlength=persona_set.k)
+    return pd.DataFrame(
+        {
+            "persona": np.arange(persona_set.k),
+            "buyers": population.customers,
+            "share": population.shares(),
+            "sample_share": fitted / max(int(fitted.sum()), 1),
+            "revenue_share": population.revenue_shares(),
+        }
+    )
+
+
+def labels_frame(population: Population, names: Mapping[int, str]) -> pd.DataFrame:
+    """The labels file with each persona's name (``customer_id``, ``persona``,
+    ``probability``), for a download."""
+    labels = population.labels()
+    persona = pd.Categorical.from_codes(
+        labels["persona"].to_numpy(), categories=[names[i] for i in range(len(names))]
+    )
+    return labels.assign(persona=persona)
+
+
 def label_source(
     persona_set: PersonaSet,
     source: InPlaceSource,
     *,
-    part_customers: int = PART_CUSTOMERS,
+    part_customers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Population:
     """Every buyer of ``source`` labelled with ``persona_set`` (built on its sample), part by
-    part (see the module docstring); ``progress(done, parts)`` after each part."""
-    labeller = persona_set.labeller
-    if labeller is None:
+    part (see the module docstring) of ``part_customers`` (default :data:`PART_CUSTOMERS`)
+    customers; ``progress(done, parts)`` after each part."""
+    if persona_set.labeller is None:
         raise ValueError("the persona set keeps no fitted model to label with")
+    return label_with(
+        persona_set.labeller, source, part_customers=part_customers, progress=progress
+    )
+
+
+def label_with(
+    labeller: Labeller,
+    source: InPlaceSource,
+    *,
+    part_customers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Population:
+    """:func:`label_source` with the persona set's :class:`Labeller` (what the labels depend
+    on, so that a page can keep them while the cards' texts are edited)."""
+    k = len(labeller.order)
+    part_customers = PART_CUSTOMERS if part_customers is None else part_customers
     if part_customers < 1:
         raise ValueError("a part needs at least one customer")
     parts = max(1, math.ceil(source.rows["customers"] / part_customers))
-    customers = np.zeros(persona_set.k, dtype=np.int64)
-    revenue = np.zeros(persona_set.k)
+    customers = np.zeros(k, dtype=np.int64)
+    revenue = np.zeros(k)
     path = engine.kept_path()
     writer: pq.ParquetWriter | None = None
     try:
@@ -132,8 +173,8 @@ def label_source(
             if labelled is not None:
                 batch, part_revenue = labelled
                 persona = batch.column("persona").to_numpy()
-                customers += np.bincount(persona, minlength=persona_set.k)
-                revenue += np.bincount(persona, part_revenue, minlength=persona_set.k)
+                customers += np.bincount(persona, minlength=k)
+                revenue += np.bincount(persona, part_revenue, minlength=k)
                 writer = writer or pq.ParquetWriter(path, batch.schema)
                 writer.write_table(batch)
             if progress is not None:
@@ -145,7 +186,7 @@ def label_source(
         if writer is not None:
             writer.close()
     if writer is None:  # no buyer anywhere: an empty file keeps the format
-        pq.write_table(_batch(pd.Index([], dtype=str), np.zeros((0, persona_set.k))), path)
+        pq.write_table(_batch(pd.Index([], dtype=str), np.zeros((0, k))), path)
     population = Population(customers, revenue, path, parts)
     weakref.finalize(population, path.unlink, missing_ok=True)
     return population

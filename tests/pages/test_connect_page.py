@@ -17,7 +17,7 @@ from kundenmodell.i18n import LANGUAGES, format_money, format_number, t
 from kundenmodell.markup import escape_markdown
 from kundenmodell.serving import NO_LOGIN_VARIABLE
 from tests.connect_shop import make_shop, write_duckdb, write_parquet_folder
-from ui.session import IN_PLACE_KEY
+from ui.session import DERIVED_KEY, IN_PLACE_KEY
 
 PAGE = "views/connect.py"
 
@@ -291,3 +291,51 @@ def test_a_team_server_opens_only_its_data_folder(open_page, session, tmp_path, 
     assert not app.error
     _load(app)
     assert session.dataset(app).n_customers == 20
+
+
+@pytest.mark.parametrize("lang", ["de", "nb"])
+def test_personas_of_a_sample_label_every_customer_of_the_source_on_request(
+    open_page, session, shop_file, monkeypatch, lang
+):
+    """Personas fitted on 45 of the 60 customers; "label all customers" reads the source in
+    parts and gives every buyer a persona; the sample keeps the personas of the fit."""
+    from kundenmodell.personas import labelling
+
+    path, shop = shop_file
+    monkeypatch.setattr(connect, "MAX_PURCHASE_ROWS", 100)
+    monkeypatch.setattr(in_place, "SAMPLE_CUSTOMERS", 45)
+    monkeypatch.setattr(labelling, "PART_CUSTOMERS", 25)  # three parts
+    app = _load(_open(open_page(PAGE, lang, sample=True), str(path)))
+    app.switch_page("views/personas.py").run()
+    app.select_slider(key="personas_k").set_value(2)
+    app.button(key="personas_build").click().run()
+    assert not app.exception, app.exception
+    assert t("personas_everyone.tab", lang) in [tab.label for tab in app.tabs]
+    assert not app.button(key="personas_label_all").value
+    assert not _labelled(app)  # nothing read before the click
+    app.button(key="personas_label_all").click().run()
+    assert not app.exception, app.exception
+    (population,) = _labelled(app)
+    (fitted,) = session.derived(app, "build_personas")
+    buyers = {str(number) for number in shop.purchases["Kundennummer"].to_pylist()}
+    assert population.parts == 3 and population.buyers == len(buyers)
+    labels = population.labels().set_index("customer_id")["persona"]
+    assert set(labels.index) == buyers
+    assert labels.reindex(fitted.labels.index.astype(str)).tolist() == fitted.labels.tolist()
+    done = t(
+        "personas_everyone.done",
+        lang,
+        buyers=format_number(len(buyers), lang),
+        parts=format_number(3, lang),
+    )
+    assert done in [success.value for success in app.success]
+    sizes = app.dataframe[-1].value
+    assert sizes[t("personas_everyone.buyers", lang)].sum() == len(buyers)
+    app.run()  # a later run shows the same labels without reading the source again
+    assert _labelled(app) == [population]
+
+
+def _labelled(app: AppTest) -> list:
+    """What the personas page memoised of labelling every customer in place."""
+    memo = app.session_state.get(DERIVED_KEY, {})
+    return [value for key, value in memo.items() if "_label_everyone" in key]
