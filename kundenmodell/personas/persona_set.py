@@ -161,7 +161,9 @@ def build(
     A source analysed in place (``km.load`` of a large data folder) is described by a
     reproducible sample of ``sample_size`` of its customers with all their purchases, drawn in
     the engine (:meth:`~kundenmodell.engine.in_place.InPlaceSource.read_sample`, the sample
-    the workbench's pages use); the persona set's customers are that sample's.
+    the workbench's pages use); the persona set's customers are that sample's, and
+    :func:`~kundenmodell.personas.labelling.label_source` labels every customer of the source
+    with it.
 
     Raises :class:`DataError` (``error.personas.*``) for data without purchases, too few
     customers, no usable feature, an unknown feature name or an invalid k.
