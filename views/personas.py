@@ -406,7 +406,8 @@ def _export_tab(
 def _label_everyone(source, labeller):
     """Every buyer of the source analysed in place labelled (memoised per source and fitted
     model), with a progress bar while the parts are read."""
-    bar = st.progress(0.0, text=T("personas_everyone.progress", done=0, parts="…"))
+    parts = math.ceil(source.rows["customers"] / labelling.PART_CUSTOMERS)
+    bar = st.progress(0.0, text=T("personas_everyone.progress", done=0, parts=parts))
 
     def advance(done: int, parts: int) -> None:
         bar.progress(done / parts, text=T("personas_everyone.progress", done=done, parts=parts))
@@ -443,11 +444,12 @@ def _everyone_tab(result: personas.PersonaSet, names: dict[int, str], key: str) 
     )
     requested: set[str] = st.session_state.setdefault(EVERYONE, set())
     if key not in requested:
-        if not st.button(
+        if st.button(
             T("personas_everyone.button"), key="personas_label_all", icon=":material/groups:"
         ):
-            return
-        requested.add(key)
+            requested.add(key)
+            st.rerun()  # the labelling then runs without the button above its progress
+        return
     population = derive_in_place(_label_everyone, result.labeller)
     st.success(
         T(

@@ -112,3 +112,19 @@ def test_conform_puts_mixes_in_the_fitted_levels_and_fills_missing_features():
     assert conformed.numeric["age"].isna().all()
     design = encoding.design(conformed)
     assert design.matrix.shape[0] == 4
+
+
+def test_the_labels_download_names_each_persona(fitted, population):
+    from kundenmodell.csvio import to_csv_bytes
+    from kundenmodell.personas.labelling import labels_frame, population_table
+
+    names = {p.index: p.name for p in fitted.personas}
+    frame = labels_frame(population, names)
+    assert set(frame["persona"]) <= set(names.values())
+    assert (frame["persona"].cat.codes.to_numpy() == population.labels()["persona"]).all()
+    text = to_csv_bytes(frame.head(3), "de").decode("cp1252")
+    assert text.splitlines()[0].split(";")[1] == "persona"
+    table = population_table(population, fitted)
+    assert table["buyers"].sum() == population.buyers
+    assert table["sample_share"].sum() == pytest.approx(1.0)
+    assert table["share"].tolist() == pytest.approx(population.shares().tolist())
