@@ -126,10 +126,9 @@ def labels_frame(population: Population, names: Mapping[int, str]) -> pd.DataFra
     """The labels file with each persona's name (``customer_id``, ``persona``,
     ``probability``), for a download."""
     labels = population.labels()
-    persona = pd.Categorical.from_codes(
-        labels["persona"].to_numpy(), categories=[names[i] for i in range(len(names))]
-    )
-    return labels.assign(persona=persona)
+    # by position, not as categories: two personas may carry the same (edited) name
+    persona = np.array([names[i] for i in range(len(names))], dtype=object)
+    return labels.assign(persona=persona[labels["persona"].to_numpy()])
 
 
 def label_source(
@@ -204,12 +203,11 @@ def _label_part(labeller: Labeller, part: Dataset) -> tuple[pa.Table, np.ndarray
 
 
 def _batch(ids: pd.Index, posterior: np.ndarray) -> pa.Table:
+    """One part's rows of the labels file: id, persona of highest probability, probability."""
     return pa.table(
         {
             "customer_id": pa.array(ids.astype(str), pa.string()),
-            "persona": pa.array(
-                posterior.argmax(axis=1).astype(np.int16) if len(ids) else [], pa.int16()
-            ),
-            "probability": pa.array(posterior.max(axis=1) if len(ids) else [], pa.float64()),
+            "persona": pa.array(posterior.argmax(axis=1).astype(np.int16), pa.int16()),
+            "probability": pa.array(posterior.max(axis=1), pa.float64()),
         }
     )

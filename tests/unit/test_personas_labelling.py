@@ -121,7 +121,10 @@ def test_the_labels_download_names_each_persona(fitted, population):
     names = {p.index: p.name for p in fitted.personas}
     frame = labels_frame(population, names)
     assert set(frame["persona"]) <= set(names.values())
-    assert (frame["persona"].cat.codes.to_numpy() == population.labels()["persona"]).all()
+    persona = population.labels()["persona"].to_numpy()
+    assert frame["persona"].tolist() == [names[i] for i in persona]
+    twins = labels_frame(population, dict.fromkeys(names, "Anna"))  # two cards renamed alike
+    assert set(twins["persona"]) == {"Anna"}
     text = to_csv_bytes(frame.head(3), "de").decode("cp1252")
     assert text.splitlines()[0].split(";")[1] == "persona"
     table = population_table(population, fitted)
