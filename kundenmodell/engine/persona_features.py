@@ -155,10 +155,16 @@ def part_customers(keys: ibis.Table, part: int, parts: int, seed: int) -> ibis.T
     those whose hash of ``"<id>:<seed>"`` leaves the remainder ``part`` divided by ``parts``.
     Every customer is in exactly one part, the same one on every run and in any row order;
     the parts are about equally large."""
-    text = keys["customer_id"].cast(dtypes.string)
-    draw = text.concat(ibis.literal(f":{int(seed)}")).hash()
+    draw = customer_hash(keys, seed)
     remainder = ((draw % parts) + parts) % parts  # a hash may be negative
     return keys.filter(remainder == part)
+
+
+def customer_hash(keys: ibis.Table, seed: int) -> ibis.Value:
+    """The backend's hash of ``"<id>:<seed>"`` per row of ``keys``: the random draw of
+    :func:`sample_customers` and :func:`part_customers`."""
+    text = keys["customer_id"].cast(dtypes.string)
+    return text.concat(ibis.literal(f":{int(seed)}")).hash()
 
 
 def sample_customers(keys: ibis.Table, size: int, seed: int) -> ibis.Table:
@@ -167,7 +173,5 @@ def sample_customers(keys: ibis.Table, size: int, seed: int) -> ibis.Table:
     by id). The same ids and seed give the same sample on every run and in any row order; the
     hash is the backend's own (DuckDB's ``hash``, Spark's Murmur3), so DuckDB and Spark each
     draw a sample of their own."""
-    text = keys["customer_id"].cast(dtypes.string)
-    draw = text.concat(ibis.literal(f":{int(seed)}")).hash()
-    ranked = keys.mutate(_draw=draw)
+    ranked = keys.mutate(_draw=customer_hash(keys, seed))
     return ranked.order_by([ranked["_draw"], ranked["customer_id"]]).limit(size).drop("_draw")

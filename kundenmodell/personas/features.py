@@ -183,7 +183,6 @@ class FeatureTable:
         return self.take(order)
 
 
-
 def customer_features(
     dataset: Dataset,
     *,
