@@ -12,7 +12,9 @@ when :func:`read_canonical_csv` reads such a file back.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -75,6 +77,20 @@ def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
     against formula injection, headers become the translated labels (``column.<name>``);
     columns outside the canonical schema keep their own name.
     """
+    return _csv_text(frame, lang, header=True).encode(DIALECTS[lang].encoding)
+
+
+def write_csv(chunks: Iterable[pd.DataFrame], lang: str, out: BinaryIO) -> None:
+    """The ``chunks`` of one table (the same columns) written to ``out`` one after the other
+    as one CSV file of :func:`to_csv_bytes`: header and byte-order mark once. For tables too
+    large to hold as one text: only a chunk's text is in memory at a time."""
+    encoding = DIALECTS[lang].encoding
+    for number, chunk in enumerate(chunks):
+        text = _csv_text(chunk, lang, header=number == 0)
+        out.write(text.encode(encoding if number == 0 else encoding.removesuffix("-sig")))
+
+
+def _csv_text(frame: pd.DataFrame, lang: str, *, header: bool) -> str:
     dialect = DIALECTS[lang]
     out = pd.DataFrame(index=frame.index)
     for name in frame.columns:
@@ -86,10 +102,13 @@ def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
         else:
             out[name] = neutralise_formulas(values)
     out.columns = [header_label(str(name), lang) for name in frame.columns]
-    text = out.to_csv(
-        index=False, sep=dialect.separator, decimal=dialect.decimal, lineterminator="\n"
+    return out.to_csv(
+        index=False,
+        header=header,
+        sep=dialect.separator,
+        decimal=dialect.decimal,
+        lineterminator="\n",
     )
-    return text.encode(dialect.encoding)
 
 
 def header_label(name: str, lang: str) -> str:

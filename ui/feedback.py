@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pandas as pd
 import streamlit as st
 
 from kundenmodell import DataError, Dataset
+from kundenmodell.i18n import format_date
 from ui.session import T, dataset, lang
 
 log = logging.getLogger("kundenmodell.app")
@@ -42,3 +45,23 @@ def dataset_with_purchases(page: str) -> Dataset | None:
         st.info(T(f"{page}.no_transactions"), icon=":material/info:")
         return None
     return data
+
+
+def future_reference_warning(reference: pd.Timestamp | None) -> None:
+    """A warning when the reference date (the last purchase in the data, from which recency,
+    activity, churn and customer value count) lies after today: a mistyped year (2099) makes
+    every customer look long gone, and the figures alone do not say why."""
+    if reference is None:
+        return
+    today = pd.Timestamp(dt.date.today())
+    if pd.Timestamp(reference).normalize() <= today:
+        return
+    language = lang()
+    st.warning(
+        T(
+            "feedback.future_reference",
+            date=format_date(reference, language),
+            today=format_date(today, language),
+        ),
+        icon=":material/event_busy:",
+    )

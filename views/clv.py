@@ -15,7 +15,7 @@ from kundenmodell.clv.call_list import LIKELY_LEAVING, call_list
 from kundenmodell.engine.in_place import InPlaceSource
 from kundenmodell.i18n import Formats
 from ui.downloads import csv_download_button
-from ui.feedback import dataset_with_purchases, guard
+from ui.feedback import dataset_with_purchases, future_reference_warning, guard
 from ui.number_field import number_field
 from ui.session import T, dataset, derive, derive_in_place, in_place_source, lang
 from ui.tables import show_table
@@ -448,6 +448,7 @@ def _page() -> None:
     """The fitted models' figures: KPIs, the call list and five tabs."""
     with st.spinner(T("clv.progress.fitting")):
         fit = derive(analysis.fit_dataset)
+    future_reference_warning(fit.summary.attrs["observation_end"])
     if not _usable(fit):
         return
     months, discount = _settings()
@@ -489,6 +490,7 @@ def _in_place_page(source: InPlaceSource) -> None:
         fit = derive_in_place(analysis.fit_dataset)
     customers = fmt.number(source.sample_customers)
     sample_note = T("clv_in_place.sample_note", customers=customers) if source.sampled else None
+    future_reference_warning(fit.observation_end)
     if not _usable(fit, sample_note):
         return
     months, discount = _settings()

@@ -11,7 +11,7 @@ from kundenmodell.i18n import (
 )
 from kundenmodell.segments import NPS_GROUPS, ActivityRules
 from kundenmodell.segments.report import SegmentReport, segment_report
-from ui.feedback import guard
+from ui.feedback import future_reference_warning, guard
 from ui.money_tile import money_tile
 from ui.segment_controls import segment_controls
 from ui.session import T, dataset, derive, derive_in_place, in_place_source, lang
@@ -302,6 +302,7 @@ def _report(data: Dataset) -> None:
         return
     if report.as_of is not None:
         st.caption(T("segments_page.as_of", date=format_date(report.as_of, language)))
+        future_reference_warning(report.as_of)
     _kpis(data, report, rules, inactive_months)
     _monthly(data, report)
     lifecycle, activity, rfm, nps, churn = st.tabs(

@@ -12,13 +12,19 @@ from functools import partial
 import streamlit as st
 
 from kundenmodell import DataError, Dataset, personas
-from kundenmodell.csvio import to_csv_bytes
 from kundenmodell.i18n import format_number, format_percent
 from kundenmodell.personas import charts as persona_charts
 from kundenmodell.personas import export, image, labelling, pdf
 from kundenmodell.personas import summaries as persona_summaries
 from kundenmodell.personas.cards import card_html
-from kundenmodell.personas.edits import K_CHOICES, edits_of, number_format, signature, with_edit
+from kundenmodell.personas.edits import (
+    K_CHOICES,
+    earlier_edits,
+    edits_of,
+    number_format,
+    signature,
+    with_edit,
+)
 from kundenmodell.personas.features import DEFAULT_FEATURES, FEATURES
 from kundenmodell.personas.text import Sheet, feature_label, quality_notes
 from ui.downloads import download_button
@@ -407,7 +413,7 @@ def _label_everyone(source, labeller):
     """Every buyer of the source analysed in place labelled (memoised per source and fitted
     model), with a progress bar while the parts are read."""
     parts = math.ceil(source.rows["customers"] / labelling.PART_CUSTOMERS)
-    bar = st.progress(0.0, text=T("personas_everyone.progress", done=0, parts=parts))
+    bar = st.progress(0.0, text=T("personas_everyone.splitting", parts=parts))
 
     def advance(done: int, parts: int) -> None:
         bar.progress(done / parts, text=T("personas_everyone.progress", done=done, parts=parts))
@@ -417,14 +423,15 @@ def _label_everyone(source, labeller):
     return population
 
 
-def _labels_csv(population, names: dict[int, str], language: str) -> bytes:
+def _labels_zip(population, names: dict[int, str], language: str) -> bytes:
     headers = {
         "customer_id": T("personas_everyone.customer_id"),
         "persona": T("personas_everyone.persona"),
         "probability": T("personas_everyone.probability"),
     }
-    frame = labelling.labels_frame(population, names).rename(columns=headers)
-    return to_csv_bytes(frame, language)
+    return labelling.labels_zip(
+        population, names, language, headers, file_name="personas_all_customers.csv"
+    )
 
 
 def _everyone_tab(result: personas.PersonaSet, names: dict[int, str], key: str) -> None:
@@ -476,10 +483,10 @@ def _everyone_tab(result: personas.PersonaSet, names: dict[int, str], key: str) 
     )
     download_button(
         T("personas_everyone.download"),
-        partial(_labels_csv, population, names, language),
+        partial(_labels_zip, population, names, language),
         identity=(population.path.name, language, tuple(names.values())),
-        file_name="personas_all_customers.csv",
-        mime="text/csv",
+        file_name="personas_all_customers.zip",
+        mime="application/zip",
         key="personas_everyone_csv",
         eager=False,
     )
@@ -542,6 +549,8 @@ def _personas(data: Dataset) -> None:
     with st.spinner(T("personas.building")):
         built = derive(build_personas, k, features, seed)
     key = signature(data, k, features, seed)
+    if earlier := earlier_edits(workspace_state("personas"), key):
+        st.info(T("personas_earlier.notice", count=earlier), icon=":material/history:")
     result = built.with_edits(_edits(key))
     sheets = [personas.sheet(p, lang(), result.currency) for p in result.personas]
     _quality(result)

@@ -69,6 +69,7 @@ def purchase_days(
     return grouped.reset_index()
 
 
+@engine.releasing()
 def summary_from_transactions(
     transactions: pd.DataFrame,
     *,

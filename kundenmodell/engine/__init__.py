@@ -14,6 +14,7 @@ from kundenmodell.engine.connection import (
     connection,
     frame_table,
     materialised,
+    releasing,
     scalars,
     to_pandas,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "purchase_rows",
     "purchase_totals",
     "purchases",
+    "releasing",
     "rfm_scores",
     "sample_customers",
     "scalars",

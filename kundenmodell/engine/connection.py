@@ -168,6 +168,39 @@ def materialised(expr: ibis.Table) -> Iterator[ibis.Table]:
         backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
 
 
+@contextmanager
+def releasing() -> Iterator[None]:
+    """Unregister, on leaving the block, the in-memory tables that were registered on the
+    calling thread's DuckDB inside it (usable as a decorator).
+
+    ibis 12 registers an in-memory table (:func:`arrow_table`) with DuckDB when a query first
+    reads it and unregisters it only when the process exits, so DuckDB holds its Arrow data
+    until then. A Streamlit run's thread takes its connection with it, but a notebook or a
+    loop in one thread kept every table it ever analysed: labelling 100 M purchases in 56
+    parts grew to 7.2 GB. A table used again after the block is simply registered again
+    (no copy)."""
+    con = connection()
+    before = _registered(con)
+    try:
+        yield
+    finally:
+        for name in _registered(con) - before:
+            con.con.unregister(name)
+        # a table still in use is registered again when a query next reads it
+        for op in list(con._memtables):  # ibis's registry (a WeakSet of the live tables)
+            if op.name not in before:
+                con._memtables.discard(op)
+
+
+def _registered(con: BaseBackend) -> set[str]:
+    """The names of the in-memory tables registered on ``con`` (DuckDB lists a registered
+    Arrow table as a temporary view)."""
+    rows = con.con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
+    ).fetchall()
+    return {name for (name,) in rows if name.startswith(MEMTABLE_PREFIX)}
+
+
 def frame_table(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> ibis.Table:
     """A pandas frame as an in-memory table over Arrow (no copy where the columns allow it).
 
@@ -197,6 +230,8 @@ def frame_table(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> 
     return arrow_table(table)
 
 
+MEMTABLE_PREFIX = "ibis_"
+"""How ibis names the in-memory tables it registers (``ibis_pyarrow_memtable_…``)."""
 SCAN_BATCH_ROWS = 2**17
 """Rows per Arrow batch that DuckDB scans (:func:`arrow_table`)."""
 

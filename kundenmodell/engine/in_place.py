@@ -13,6 +13,7 @@ give the same sample.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 import ibis
@@ -23,6 +24,7 @@ from kundenmodell.engine.connection import materialised
 from kundenmodell.engine.customers import every_purchase_day
 from kundenmodell.engine.kept import KeptTable, keep
 from kundenmodell.engine.mapping import as_text, mapped_table, plan
+from kundenmodell.engine.parts import split_picks
 from kundenmodell.engine.persona_features import part_customers, sample_customers
 from kundenmodell.engine.sources import EngineTables
 from kundenmodell.schema import TABLES
@@ -73,6 +75,32 @@ class InPlaceSource:
         read into memory; for work on every customer that one process cannot hold at once
         (labelling them all with personas)."""
         return self._read_chosen(part_customers(self._customer_ids(), part, parts, seed))
+
+    def read_parts(
+        self, parts: int, seed: int = SAMPLE_SEED, *, interactions: bool = True
+    ) -> Iterator[Connected]:
+        """Every part of ``parts`` in turn, as :meth:`read_part` reads it (without the
+        interactions unless ``interactions``): the source's tables are first split once by
+        part into private files (:func:`~kundenmodell.engine.parts.split_picks`), so that
+        each part reads its own rows instead of scanning the whole source again; where they
+        cannot be split (Spark, a warehouse), each part is read from the source. The files
+        are deleted when the iteration ends or is abandoned."""
+        picks = {
+            role: pick
+            for role, pick in self.picks.items()
+            if interactions or role != "interactions"
+        }
+        source = replace(self, picks=picks)
+        split = split_picks(picks, parts, seed)
+        try:
+            for part in range(parts):
+                if split is None:
+                    yield source.read_part(part, parts, seed)
+                else:
+                    yield replace(source, picks=split.part(part)).read_part(part, parts, seed)
+        finally:
+            if split is not None:
+                split.remove()
 
     def _customer_ids(self) -> ibis.Table:
         ids = _mapped("customers", self.picks["customers"]).select("customer_id")

@@ -68,9 +68,10 @@ def keep(expr: ibis.Table) -> KeptTable | None:
     return kept
 
 
-def kept_path() -> Path:
-    """A new Parquet file's path in the private kept folder (mode 0700, removed at exit); the
-    caller deletes the file with its owner (``weakref.finalize(owner, path.unlink, …)``)."""
+def kept_path(suffix: str = ".parquet") -> Path:
+    """A new, unused path in the private kept folder (mode 0700, removed at exit), a Parquet
+    file's by default; the caller deletes what it writes there with its owner
+    (``weakref.finalize(owner, path.unlink, …)``)."""
     folder = Path(spill_directory()) / "kept"
     folder.mkdir(mode=0o700, exist_ok=True)
-    return folder / f"{uuid.uuid4().hex}.parquet"
+    return folder / f"{uuid.uuid4().hex}{suffix}"

@@ -155,16 +155,23 @@ def part_customers(keys: ibis.Table, part: int, parts: int, seed: int) -> ibis.T
     those whose hash of ``"<id>:<seed>"`` leaves the remainder ``part`` divided by ``parts``.
     Every customer is in exactly one part, the same one on every run and in any row order;
     the parts are about equally large."""
-    draw = customer_hash(keys, seed)
-    remainder = ((draw % parts) + parts) % parts  # a hash may be negative
-    return keys.filter(remainder == part)
+    return keys.filter(part_of_hash(customer_hash(keys, seed), parts) == part)
 
 
-def customer_hash(keys: ibis.Table, seed: int) -> ibis.Value:
+def part_of_hash(draw: ibis.IntegerValue, parts: int) -> ibis.IntegerValue:
+    """The part (0 … ``parts`` − 1) a customer's hash ``draw`` puts them in."""
+    return ((draw % parts) + parts) % parts  # a hash may be negative
+
+
+def customer_hash(keys: ibis.Table, seed: int) -> ibis.IntegerValue:
     """The backend's hash of ``"<id>:<seed>"`` per row of ``keys``: the random draw of
     :func:`sample_customers` and :func:`part_customers`."""
-    text = keys["customer_id"].cast(dtypes.string)
-    return text.concat(ibis.literal(f":{int(seed)}")).hash()
+    return id_hash(keys["customer_id"].cast(dtypes.string), seed)
+
+
+def id_hash(ids: ibis.StringValue, seed: int) -> ibis.IntegerValue:
+    """The backend's hash of ``"<id>:<seed>"`` for customer numbers as text."""
+    return ids.concat(ibis.literal(f":{int(seed)}")).hash()
 
 
 def sample_customers(keys: ibis.Table, size: int, seed: int) -> ibis.Table:

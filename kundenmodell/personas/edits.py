@@ -55,6 +55,16 @@ def _rows_in_id_order(ids: pd.Series) -> bool:
     return bool(pd.Index(ids.array).is_monotonic_increasing)
 
 
+def earlier_edits(stored: Stored, key: str) -> int:
+    """How many personas carry edits saved under the signature the set ``key`` had before
+    :data:`IN_ID_ORDER` was added to it (0 for a set without the marker): edits the user
+    made on personas that may have changed since, kept but not shown, so the page says so."""
+    parts = json.loads(key)
+    if not parts or parts[-1] != IN_ID_ORDER:
+        return 0
+    return len(stored.get(json.dumps(parts[:-1]), {}))
+
+
 def edits_of(stored: Stored, key: str) -> dict[int, dict[str, str]]:
     """The edits of the persona set ``key``: persona index → edited fields."""
     return {int(index): dict(values) for index, values in stored.get(key, {}).items()}

@@ -183,6 +183,7 @@ class FeatureTable:
         return self.take(order)
 
 
+@engine.releasing()
 def customer_features(
     dataset: Dataset,
     *,

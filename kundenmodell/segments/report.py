@@ -97,6 +97,7 @@ def activity_summary(
     return table.reset_index()
 
 
+@engine.releasing()
 def segment_report(
     dataset: Dataset | InPlaceSource,
     selection: SegmentFilter = NO_FILTER,

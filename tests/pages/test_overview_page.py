@@ -1,12 +1,15 @@
 """The overview page: KPIs match the package, filters and rules apply, optional columns."""
 
 import dataclasses
+import datetime as dt
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kundenmodell import load_sample
-from kundenmodell.i18n import LANGUAGES, format_number, format_percent, t
+from kundenmodell import Dataset, load_sample
+from kundenmodell.i18n import LANGUAGES, format_date, format_number, format_percent, t
 from kundenmodell.segments import classify_activity
 
 PAGE = "views/overview.py"
@@ -76,3 +79,38 @@ def test_missing_optional_columns_are_explained_and_the_rest_works(open_page):
     assert t("overview.missing_columns", "de", columns=t("column.status", "de")) in infos
     assert t("segments_page.kpi_regular", "de") in _metrics(app)
     assert t("segments_page.kpi_nps", "de") not in _metrics(app)
+
+
+def _shop_with_a_mistyped_year():
+    """A small shop (numpy, not kundenmodell.synth) whose last purchase was typed as 2099."""
+    generator = np.random.default_rng(8)
+    ids = [f"H{number:03d}" for number in range(120)]
+    rows = 900
+    transactions = pd.DataFrame(
+        {
+            "customer_id": generator.choice(ids, rows),
+            "date": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(generator.integers(0, 600, rows), unit="D"),
+            "amount": generator.gamma(2.0, 25.0, rows).round(2),
+        }
+    )
+    transactions.loc[0, "date"] = pd.Timestamp("2099-05-04")
+    customers = pd.DataFrame({"customer_id": ids})
+    return Dataset(customers=customers, transactions=transactions, name="Hobbykeller")
+
+
+@pytest.mark.parametrize(("lang", "page"), [("de", PAGE), ("nb", "views/clv.py")])
+def test_a_reference_date_after_today_is_explained(lang, page, open_page):
+    app = open_page(page, lang, data=_shop_with_a_mistyped_year())
+    expected = t(
+        "feedback.future_reference",
+        lang,
+        date=format_date(dt.date(2099, 5, 4), lang),
+        today=format_date(dt.date.today(), lang),
+    )
+    assert expected in [warning.value for warning in app.warning]
+
+
+def test_no_warning_while_the_last_purchase_is_not_after_today(open_page):
+    app = open_page(PAGE, "en", sample=True)
+    assert not [w for w in app.warning if "after today" in w.value]

@@ -4,9 +4,12 @@ import json
 from html import escape
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kundenmodell import Dataset
 from kundenmodell.i18n import LANGUAGES, format_number, t
 from kundenmodell.personas.text import quality_notes
 from tests.data.personas import webshop
@@ -173,3 +176,40 @@ def test_the_quality_panel_says_what_to_distrust(lang):
     assert sum(i.value.startswith(once) for i in app.info) == 1
     unstable = t("persona_quality_v2.unstable", lang, personas="|", threshold="|").split("|")[0]
     assert any(w.value.startswith(unstable) for w in app.warning)
+
+
+def test_edits_of_personas_built_before_the_row_order_change_are_named_not_shown(open_page):
+    """A shop (numpy, rows not in id order) whose workspace holds an edit saved by an older
+    workbench, under the signature without the row-order marker: the cards do not show it,
+    and the page says that it is kept."""
+    generator = np.random.default_rng(12)
+    ids = [f"V{number:04d}" for number in generator.permutation(300)]
+    rows = 2_000
+    data = Dataset(
+        customers=pd.DataFrame({"customer_id": ids, "age": generator.integers(18, 80, 300)}),
+        transactions=pd.DataFrame(
+            {
+                "customer_id": generator.choice(ids, rows),
+                "date": pd.Timestamp("2025-01-01")
+                + pd.to_timedelta(generator.integers(0, 365, rows), unit="D"),
+                "amount": generator.gamma(2.0, 30.0, rows).round(2),
+            }
+        ),
+        name="Velo",
+    )
+    app = open_page(PAGE, "nb", data=data)
+    app.button(key="personas_build").click().run()
+    app.text_input(key=_key(app, "persona_name_", 0)).set_value("Sykkelentusiasten")
+    app.button(key=_key(app, "persona_save_", 0)).click().run()
+    assert "Sykkelentusiasten" in _cards(app)[0]
+    notice = t("personas_earlier.notice", "nb", count=1)
+    assert notice not in [info.value for info in app.info]
+    stored = app.session_state["workspace_state"]["personas"]
+    (key,) = stored
+    parts = json.loads(key)
+    assert parts[-1] == "customers in id order"
+    app.session_state["workspace_state"] = {"personas": {json.dumps(parts[:-1]): stored[key]}}
+    app.run()
+    assert not app.exception, app.exception
+    assert notice in [info.value for info in app.info]
+    assert "Sykkelentusiasten" not in _cards(app)[0]

@@ -7,6 +7,7 @@ from kundenmodell import synth
 from kundenmodell.personas import build
 from kundenmodell.personas.edits import (
     K_CHOICES,
+    earlier_edits,
     edits_of,
     number_format,
     signature,
@@ -64,3 +65,6 @@ def test_edits_saved_before_personas_ignored_row_order_stay_on_data_in_id_order_
     saved = with_edit({}, old_key, 0, {"name": "Anna"})
     assert edits_of(saved, signature(shuffled, 3, None, 0)) == {}
     assert saved[old_key] == {"0": {"name": "Anna"}}  # kept in the workspace as it was
+    assert earlier_edits(saved, signature(shuffled, 3, None, 0)) == 1  # the page says so
+    assert earlier_edits(saved, old_key) == 0  # the edits show: nothing to say
+    assert earlier_edits({}, signature(shuffled, 3, None, 0)) == 0

@@ -7,13 +7,18 @@ as a Parquet folder and analysed in place with a sample smaller than its custome
 from __future__ import annotations
 
 import gc
+import io
+import zipfile
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import kundenmodell as km
 from kundenmodell import personas
+from kundenmodell.csvio import DIALECTS
+from kundenmodell.personas import labelling
 from kundenmodell.personas.features import FeatureTable, Mix
 from kundenmodell.personas.latent import fit_encoding
 from tests.unit.test_load_in_place import CUSTOMERS, folder  # noqa: F401  (fixture)
@@ -131,3 +136,39 @@ def test_the_labels_download_names_each_persona(fitted, population):
     assert table["buyers"].sum() == population.buyers
     assert table["sample_share"].sum() == pytest.approx(1.0)
     assert table["share"].tolist() == pytest.approx(population.shares().tolist())
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_the_labels_zip_holds_one_csv_of_every_buyer_written_in_chunks(
+    fitted, population, monkeypatch, lang
+):
+    monkeypatch.setattr(labelling, "CSV_CHUNK", 97)  # 1,1xx buyers: a dozen chunks
+    names = {p.index: f"=HYPERLINK({p.index})" for p in fitted.personas}  # hostile card names
+    headers = {"customer_id": "Kunde", "persona": "Persona", "probability": "P"}
+    data = labelling.labels_zip(population, names, lang, headers, file_name="alle.csv")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == ["alle.csv"]
+        raw = archive.read("alle.csv")
+    dialect = DIALECTS[lang]
+    assert raw.count("\ufeff".encode()) == (1 if dialect.encoding == "utf-8-sig" else 0)
+    text = raw.decode(dialect.encoding)
+    assert text.count("Kunde") == 1  # one header, not one per chunk
+    read = pd.read_csv(
+        io.StringIO(text), sep=dialect.separator, decimal=dialect.decimal, dtype={"Kunde": str}
+    )
+    expected = labelling.labels_frame(population, names)
+    assert len(read) == population.buyers == len(expected)
+    assert read["Kunde"].tolist() == expected["customer_id"].tolist()
+    assert read["Persona"].tolist() == ["'" + name for name in expected["persona"]]
+    np.testing.assert_allclose(read["P"], expected["probability"], rtol=1e-12)
+
+
+def test_the_labels_zip_of_no_buyer_is_a_header(fitted):
+    empty = labelling._batch(pd.Index([], dtype=str), np.zeros((0, 3)))
+    path = km.engine.kept_path()
+    pq.write_table(empty, path)
+    nobody = labelling.Population(np.zeros(3, np.int64), np.zeros(3), path, 1)
+    data = labelling.labels_zip(nobody, {0: "a", 1: "b", 2: "c"}, "en", {}, "x.csv")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("x.csv").decode() == "Customer number,persona,probability\n"
+    path.unlink()
