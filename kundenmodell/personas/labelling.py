@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kundenmodell import engine
-from kundenmodell.csvio import write_csv
+from kundenmodell.csvio import DIALECTS, write_csv
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
 from kundenmodell.personas.features import FeatureTable, customer_features
@@ -50,6 +51,8 @@ EMPTY_PART = ("error.personas.no_purchases", "error.personas.no_customers")
 """What :func:`customer_features` says of a part without buyers (there is nothing to label)."""
 CSV_CHUNK = 250_000
 """Rows of the labels file turned into CSV text at once (:func:`labels_zip`)."""
+CSV_DECIMALS = 4
+"""Decimals of a probability in the labels download."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -152,9 +155,23 @@ def labels_zip(
         zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,
         archive.open(file_name, "w", force_zip64=True) as entry,
     ):
-        chunks = (_named(chunk, names).rename(columns=headers) for chunk in _chunks(population))
+        chunks = (
+            _named(chunk, names)
+            .assign(probability=_probability_text(chunk["probability"], DIALECTS[lang].decimal))
+            .rename(columns=headers)
+            for chunk in _chunks(population)
+        )
         write_csv(chunks, lang, entry)
     return buffer.getvalue()
+
+
+def _probability_text(probability: pd.Series, decimal: str) -> pd.Series:
+    """Probabilities to :data:`CSV_DECIMALS` decimals as text with the ``decimal`` mark,
+    formatted in Arrow: pandas formats a decimal comma one value at a time (at 15 M buyers
+    three quarters of the file's time)."""
+    rounded = pc.round(pa.array(probability.to_numpy(float)), CSV_DECIMALS)
+    text = pc.replace_substring(pc.cast(rounded, pa.string()), ".", decimal)
+    return pd.Series(text.to_numpy(zero_copy_only=False), index=probability.index, dtype=object)
 
 
 def _chunks(population: Population) -> Iterator[pd.DataFrame]:
