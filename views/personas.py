@@ -423,17 +423,6 @@ def _label_everyone(source, labeller):
     return population
 
 
-def _labels_zip(population, names: dict[int, str], language: str) -> bytes:
-    headers = {
-        "customer_id": T("personas_everyone.customer_id"),
-        "persona": T("personas_everyone.persona"),
-        "probability": T("personas_everyone.probability"),
-    }
-    return labelling.labels_zip(
-        population, names, language, headers, file_name="personas_all_customers.csv"
-    )
-
-
 def _everyone_tab(result: personas.PersonaSet, names: dict[int, str], key: str) -> None:
     """A source analysed in place: every customer labelled with the personas of its sample,
     on request (it reads the whole source), then persona sizes over all of them and a
@@ -483,7 +472,7 @@ def _everyone_tab(result: personas.PersonaSet, names: dict[int, str], key: str) 
     )
     download_button(
         T("personas_everyone.download"),
-        partial(_labels_zip, population, names, language),
+        partial(labelling.labels_zip, population, names, language, "personas_all_customers.csv"),
         identity=(population.path.name, language, tuple(names.values())),
         file_name="personas_all_customers.zip",
         mime="application/zip",

@@ -37,6 +37,7 @@ from kundenmodell import engine
 from kundenmodell.csvio import DIALECTS, write_csv
 from kundenmodell.dataset import Dataset
 from kundenmodell.errors import DataError
+from kundenmodell.i18n import t
 from kundenmodell.personas.features import FeatureTable, customer_features
 from kundenmodell.personas.latent import Design, Encoding, LatentClassModel
 from kundenmodell.personas.sampling import assign
@@ -52,6 +53,9 @@ EMPTY_PART = ("error.personas.no_purchases", "error.personas.no_customers")
 CSV_CHUNK = 250_000
 """Rows of the labels file turned into CSV text at once (:func:`labels_zip`)."""
 CSV_DECIMALS = 4
+"""Decimals of a probability in the labels download."""
+LABEL_COLUMNS = ("customer_id", "persona", "probability")
+"""The columns of the labels file and of its download."""
 """Decimals of a probability in the labels download."""
 
 
@@ -139,17 +143,14 @@ def labels_frame(population: Population, names: Mapping[int, str]) -> pd.DataFra
 
 
 def labels_zip(
-    population: Population,
-    names: Mapping[int, str],
-    lang: str,
-    headers: Mapping[str, str],
-    file_name: str,
+    population: Population, names: Mapping[int, str], lang: str, file_name: str
 ) -> bytes:
-    """Every buyer's persona (:func:`labels_frame`, columns renamed by ``headers``) as a CSV
-    file of ``lang``'s spreadsheet culture, formulas neutralised, called ``file_name`` inside
-    a ZIP file. Written chunk by chunk from the labels file: the ZIP and one chunk are in
+    """Every buyer's persona (:func:`labels_frame`, headers in ``lang``) as a CSV file of
+    ``lang``'s spreadsheet culture, formulas neutralised, called ``file_name`` inside a ZIP
+    file. Written chunk by chunk from the labels file: the ZIP and one chunk are in
     memory, never the whole table as text (15 M buyers make about 600 MB of CSV, the ZIP
     about a fifth)."""
+    headers = {name: t(f"personas_everyone.{name}", lang) for name in LABEL_COLUMNS}
     buffer = io.BytesIO()
     with (
         zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive,

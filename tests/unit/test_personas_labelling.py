@@ -18,6 +18,7 @@ import pytest
 import kundenmodell as km
 from kundenmodell import personas
 from kundenmodell.csvio import DIALECTS
+from kundenmodell.i18n import t
 from kundenmodell.personas import labelling
 from kundenmodell.personas.features import FeatureTable, Mix
 from kundenmodell.personas.latent import fit_encoding
@@ -144,18 +145,19 @@ def test_the_labels_zip_holds_one_csv_of_every_buyer_written_in_chunks(
 ):
     monkeypatch.setattr(labelling, "CSV_CHUNK", 97)  # 1,1xx buyers: a dozen chunks
     names = {p.index: f"=HYPERLINK({p.index})" for p in fitted.personas}  # hostile card names
-    headers = {"customer_id": "Kunde", "persona": "Persona", "probability": "P"}
-    data = labelling.labels_zip(population, names, lang, headers, file_name="alle.csv")
+    data = labelling.labels_zip(population, names, lang, "alle.csv")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.namelist() == ["alle.csv"]
         raw = archive.read("alle.csv")
     dialect = DIALECTS[lang]
     assert raw.count("\ufeff".encode()) == (1 if dialect.encoding == "utf-8-sig" else 0)
     text = raw.decode(dialect.encoding)
-    assert text.count("Kunde") == 1  # one header, not one per chunk
-    read = pd.read_csv(
-        io.StringIO(text), sep=dialect.separator, decimal=dialect.decimal, dtype={"Kunde": str}
-    )
+    header = [t(f"personas_everyone.{name}", lang) for name in labelling.LABEL_COLUMNS]
+    assert text.splitlines()[0].lstrip("\ufeff") == dialect.separator.join(header)
+    assert text.count(header[0]) == 1  # one header, not one per chunk
+    read = pd.read_csv(io.StringIO(text), sep=dialect.separator, decimal=dialect.decimal)
+    read.columns = ["Kunde", "Persona", "P"]
+    read["Kunde"] = read["Kunde"].astype(str)
     expected = labelling.labels_frame(population, names)
     assert len(read) == population.buyers == len(expected)
     assert read["Kunde"].tolist() == expected["customer_id"].tolist()
@@ -169,7 +171,7 @@ def test_the_labels_zip_of_no_buyer_is_a_header(fitted):
     path = km.engine.kept_path()
     pq.write_table(empty, path)
     nobody = labelling.Population(np.zeros(3, np.int64), np.zeros(3), path, 1)
-    data = labelling.labels_zip(nobody, {0: "a", 1: "b", 2: "c"}, "en", {}, "x.csv")
+    data = labelling.labels_zip(nobody, {0: "a", 1: "b", 2: "c"}, "nb", "x.csv")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert archive.read("x.csv").decode() == "Customer number,persona,probability\n"
+        assert archive.read("x.csv").decode("utf-8-sig") == "Kundenummer;Persona;Sannsynlighet\n"
     path.unlink()
