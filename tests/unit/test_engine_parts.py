@@ -185,3 +185,14 @@ def test_parts_without_interactions_neither_split_nor_read_them(source, made):
         assert {path.name for path in made[-1].folder.iterdir()} == {"customers", "transactions"}
         expected = _frames(source.read_part(part, PARTS))
         pd.testing.assert_frame_equal(connected.to_dataset().transactions, expected["transactions"])
+
+
+def test_unordered_parts_hold_the_same_rows(source):
+    for part, connected in enumerate(source.read_parts(PARTS, ordered=False)):
+        expected = _frames(source.read_part(part, PARTS))
+        for name, frame in _frames(connected).items():
+            columns = list(frame.columns)
+            pd.testing.assert_frame_equal(
+                frame.sort_values(columns, ignore_index=True),
+                expected[name].sort_values(columns, ignore_index=True),
+            )
