@@ -198,7 +198,7 @@ def _registered(con: BaseBackend) -> set[str]:
     rows = con.con.execute(
         "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
     ).fetchall()
-    return {name for (name,) in rows if name.startswith(MEMTABLE_PREFIX)}
+    return {name for (name,) in rows if name.startswith("ibis_") and MEMTABLE_MARK in name}
 
 
 def frame_table(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> ibis.Table:
@@ -230,8 +230,9 @@ def frame_table(frame: pd.DataFrame, columns: tuple[str, ...] | None = None) -> 
     return arrow_table(table)
 
 
-MEMTABLE_PREFIX = "ibis_"
-"""How ibis names the in-memory tables it registers (``ibis_pyarrow_memtable_…``)."""
+MEMTABLE_MARK = "_memtable_"
+"""What the names ibis gives in-memory tables carry (``ibis_pyarrow_memtable_…``); its views
+of files (``ibis_read_parquet_…``, a source's Parquet folder, a kept result) are left alone."""
 SCAN_BATCH_ROWS = 2**17
 """Rows per Arrow batch that DuckDB scans (:func:`arrow_table`)."""
 

@@ -56,7 +56,6 @@ CSV_DECIMALS = 4
 """Decimals of a probability in the labels download."""
 LABEL_COLUMNS = ("customer_id", "persona", "probability")
 """The columns of the labels file and of its download."""
-"""Decimals of a probability in the labels download."""
 
 
 @dataclass(frozen=True, eq=False)

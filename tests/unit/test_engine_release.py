@@ -11,6 +11,8 @@ import gc
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from kundenmodell import engine, personas
@@ -75,3 +77,12 @@ def test_releasing_works_as_a_decorator_and_after_an_error():
     with pytest.raises(ValueError):
         failing()
     assert _registered(connection()) == before
+
+
+def test_views_of_files_made_inside_the_block_stay(tmp_path):
+    pq.write_table(pa.table({"customer_id": ["a"], "amount": [1.0]}), tmp_path / "t.parquet")
+    with engine.releasing():
+        table = connection().read_parquet(str(tmp_path / "t.parquet"))
+    names = connection().raw_sql("SELECT view_name FROM duckdb_views()").fetchall()
+    assert (table.get_name(),) in names
+    assert engine.scalars(table.aggregate(rows=table.count())) == {"rows": 1}
