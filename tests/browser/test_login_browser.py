@@ -126,6 +126,9 @@ def _login(context: BrowserContext, url: str, issuer: str, user: str) -> Page:
     page.get_by_role("button", name=f"{user}-subject").click()
     page.wait_for_url(f"{url}/**")
     expect(_sidebar(page).get_by_text(f"Angemeldet als {USERS[user]}")).to_be_visible()
+    # the sidebar shows the login before the first run ends; a click during that run was
+    # lost once on a busy machine (the sample never loaded): act only once the page is idle
+    settle(page)
     return page
 
 
