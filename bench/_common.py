@@ -1,9 +1,10 @@
-"""Shared pieces of the benchmarks: a large test data set and best-of timing."""
+"""Shared pieces of the benchmarks: a large test data set, best-of timing, peak memory."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -34,3 +35,12 @@ def best_of(runs: int, function: Callable[[], object]) -> float:
         function()
         best = min(best, time.perf_counter() - started)
     return best
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far (``VmHWM``, in MB): run in a fresh child, it
+    is what that child's steps needed."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM not in /proc/self/status")

@@ -28,17 +28,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._common import peak_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "scale_in_place.json"
 PURCHASES_PER_CUSTOMER = 3.62
 ENGINE_MEMORY = "5GB"  # with Python's share the process stays under 6 GB
-
-
-def _peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("VmHWM not in /proc/self/status")
 
 
 def child(mode: str, folder: str) -> dict:
@@ -77,7 +72,7 @@ def child(mode: str, folder: str) -> dict:
     figures["customers"] = report.customers
     figures["regular_customers"] = report.regular_customers
     figures["revenue"] = report.kpis.revenue
-    figures["peak_after_overview_mb"] = _peak_mb()
+    figures["peak_after_overview_mb"] = peak_mb()
     if mode == "spark":
         return figures
     from kundenmodell.clv.bgnbd import BetaGeoModel
@@ -102,7 +97,7 @@ def child(mode: str, folder: str) -> dict:
     features = _persona_sample_features(tables, end)
     figures["persona_features_s"] = time.perf_counter() - started
     figures["persona_sample"] = features
-    figures["peak_mb"] = _peak_mb()
+    figures["peak_mb"] = peak_mb()
     return figures
 
 

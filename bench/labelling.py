@@ -28,17 +28,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench._common import peak_mb
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "labelling.json"
 PURCHASES_PER_CUSTOMER = 3.6
 """About as many purchases per customer as the synthetic generator makes."""
-
-
-def _peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("VmHWM not in /proc/self/status")
 
 
 def child(mode: str, folder: str, baseline_parts: int) -> dict:
@@ -55,7 +50,7 @@ def child(mode: str, folder: str, baseline_parts: int) -> dict:
         "customers": source.rows["customers"],
         "purchases": source.rows["transactions"],
         "build_s": time.perf_counter() - started,
-        "peak_after_build_mb": _peak_mb(),
+        "peak_after_build_mb": peak_mb(),
     }
     parts = math.ceil(source.rows["customers"] / labelling.PART_CUSTOMERS)
     started, cpu = time.perf_counter(), time.process_time()
@@ -74,7 +69,7 @@ def child(mode: str, folder: str, baseline_parts: int) -> dict:
     figures.update(
         label_s=time.perf_counter() - started,
         label_cpu_s=time.process_time() - cpu,
-        peak_mb=_peak_mb(),
+        peak_mb=peak_mb(),
     )
     return figures
 
