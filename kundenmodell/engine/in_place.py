@@ -102,7 +102,8 @@ class InPlaceSource:
             if interactions or role != "interactions"
         }
         source = replace(self, picks=picks)
-        split = split_picks(picks, parts, seed)
+        # one part is one read of the source: splitting it first would only add a pass
+        split = split_picks(picks, parts, seed) if parts > 1 else None
         try:
             for part in range(parts):
                 reader = source if split is None else replace(source, picks=split.part(part))
