@@ -24,6 +24,7 @@ import pandas as pd
 
 from kundenmodell import engine
 from kundenmodell.dates import as_day, as_days
+from kundenmodell.engine.purchases import day_literal
 from kundenmodell.errors import DataError
 
 DAYS_PER_UNIT: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 30.4375}
@@ -84,9 +85,10 @@ def summary_from_transactions(
     Returns a frame indexed by customer id (index name ``customer_id``, sorted) with the
     columns ``frequency`` (int64), ``recency``, ``T``, ``monetary_value`` (float64). ``attrs``
     records ``time_unit`` and ``observation_end``. ``observation_end`` defaults to the last
-    purchase day in the data. The purchases are reduced in the engine
-    (:func:`kundenmodell.engine.customer_summary`); :func:`summary_of_table` does the same for
-    a table that already lives there (Parquet, DuckDB, Spark).
+    purchase day in the data. The purchases are reduced in the engine, from the customer days
+    kept with the frame (:func:`kundenmodell.engine.purchase_days`, shared with the overview);
+    :func:`summary_of_table` does the same for a table that already lives there (Parquet,
+    DuckDB, Spark).
 
     Raises :class:`DataError` ``error.missing_column`` when a column is missing,
     ``error.clv.no_purchases`` when no dated purchase is left and ``error.clv.unknown_time_unit``.
@@ -96,10 +98,24 @@ def summary_from_transactions(
     for column in renamed:
         if column not in transactions.columns:
             raise DataError("error.missing_column", table="transactions", column=column)
-    frame = pd.DataFrame({new: transactions[old] for old, new in renamed.items()}, copy=False)
-    keyed = engine.keyed_purchases(frame)
-    summary = summary_of_table(keyed.table, observation_end, time_unit)
-    summary.index = keyed.ids_of(summary.index)
+    if any(old != new for old, new in renamed.items()):
+        transactions = pd.DataFrame(
+            {new: transactions[old] for old, new in renamed.items()}, copy=False
+        )
+    kept = engine.purchase_days(transactions)
+    days = kept.known()
+    last = engine.last_day(days)
+    end = last if observation_end is None else as_day(observation_end)
+    if end is None:
+        raise DataError("error.clv.no_purchases")
+    unit_days = days_per_unit(time_unit)
+    if last is not None and end >= last:  # every purchase counts: the kept base has it all
+        summary = kept.summary(end, unit_days=unit_days, recent_window_days=None)
+    else:
+        until = days.filter(days["day"] <= day_literal(end))
+        summary = engine.summary_of_days(until, end, unit_days=unit_days)
+    summary = _summary_frame(summary, end, time_unit)
+    summary.index = kept.keyed().ids_of(summary.index)
     return summary
 
 
@@ -113,6 +129,11 @@ def summary_of_table(
     if end is None:
         raise DataError("error.clv.no_purchases")
     summary = engine.customer_summary(engine.purchases(transactions, end), end, unit_days=unit_days)
+    return _summary_frame(summary, end, time_unit)
+
+
+def _summary_frame(summary: ibis.Table, end: pd.Timestamp, time_unit: str) -> pd.DataFrame:
+    """The CLV columns of a customer summary as pandas, indexed by customer key or id."""
     columns = ["customer_id", *SUMMARY_COLUMNS]
     frame = engine.to_pandas(summary.select(*columns).order_by("customer_id"))
     if frame.empty:

@@ -10,22 +10,29 @@ Only small results come back to pandas.
 
 from kundenmodell.engine.activity import BUYER_CLASSES, activity_class, activity_code
 from kundenmodell.engine.connection import (
+    arrow_table,
     backend_of,
     connection,
     frame_table,
     materialised,
     releasing,
     scalars,
+    to_arrow,
     to_pandas,
 )
 from kundenmodell.engine.customers import (
+    BASE_COLUMNS,
     clv_histogram,
+    customer_base,
     customer_summary,
     day_totals,
     every_purchase_day,
+    recent_day_counts,
+    summary_of_base,
     summary_of_days,
     totals_of_days,
 )
+from kundenmodell.engine.frame_days import PurchaseDays, purchase_days
 from kundenmodell.engine.kept import KeptTable, keep, kept_path
 from kundenmodell.engine.keys import KeyedPurchases, key_table, keyed_purchases
 from kundenmodell.engine.periods import (
@@ -63,6 +70,7 @@ from kundenmodell.engine.scores import rfm_scores, value_scores
 from kundenmodell.engine.sources import PURCHASE_COLUMNS, EngineTables, open_source
 
 __all__ = [
+    "BASE_COLUMNS",
     "BUYER_CLASSES",
     "MONEY",
     "PURCHASE_COLUMNS",
@@ -70,14 +78,17 @@ __all__ = [
     "KeptTable",
     "KeyedPersonaPurchases",
     "KeyedPurchases",
+    "PurchaseDays",
     "activity_class",
     "activity_code",
+    "arrow_table",
     "as_float",
     "backend_of",
     "clv_histogram",
     "cohort_cells",
     "cohort_cells_of_periods",
     "connection",
+    "customer_base",
     "customer_periods",
     "customer_summary",
     "day_totals",
@@ -102,16 +113,20 @@ __all__ = [
     "persona_behaviour",
     "persona_mix",
     "persona_purchases",
+    "purchase_days",
     "purchase_rows",
     "purchase_totals",
     "purchases",
+    "recent_day_counts",
     "releasing",
     "rfm_scores",
     "sample_customers",
     "scalars",
     "spell_events",
     "spell_events_of_periods",
+    "summary_of_base",
     "summary_of_days",
+    "to_arrow",
     "to_pandas",
     "totals_of_days",
     "value_scores",

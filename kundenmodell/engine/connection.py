@@ -141,6 +141,11 @@ def to_pandas(expr: ibis.Table) -> pd.DataFrame:
     return backend_of(expr).to_pyarrow(expr).to_pandas()
 
 
+def to_arrow(expr: ibis.Table) -> pa.Table:
+    """Execute a result table and return it as an Arrow table (kept, scanned again later)."""
+    return backend_of(expr).to_pyarrow(expr)
+
+
 def scalars(expr: ibis.Table) -> dict[str, object]:
     """Execute a one-row aggregate and return its values by column name."""
     row = backend_of(expr).to_pyarrow(expr).to_pylist()

@@ -92,17 +92,74 @@ def summary_of_days(
     """:func:`customer_summary` of purchases already reduced by :func:`day_totals` (known
     customers, days up to ``as_of``): a report that also needs months groups the purchases
     by customer and day once and reads that table twice."""
-    end = day_literal(as_of)
-    age = end.delta(days["day"], unit="day")
+    age = day_literal(as_of).delta(days["day"], unit="day")
+    recent = (age < recent_window_days).cast(dtypes.int64).sum()
     per_customer = days.group_by("customer_id").aggregate(
-        purchases=days["rows"].sum().cast(dtypes.int64),
-        revenue=days["amount"].sum(),
-        first_day=days["day"].min(),
-        last_day=days["day"].max(),
-        purchase_days=days.count().cast(dtypes.int64),
-        recent_days=(age < recent_window_days).cast(dtypes.int64).sum(),
-        first_day_amount=days["amount"].argmin(days["day"]),
+        **_base_aggregates(days), recent_days=recent
     )
+    return _with_clv_inputs(per_customer, as_of, unit_days)
+
+
+BASE_COLUMNS = (
+    "customer_id",
+    "purchases",
+    "revenue",
+    "first_day",
+    "last_day",
+    "purchase_days",
+    "first_day_amount",
+)
+"""The columns of :func:`customer_base`: the summary's, less those counted from a reference day."""
+
+
+def customer_base(days: ibis.Table) -> ibis.Table:
+    """Per customer of :func:`day_totals` ``days``: the summary columns that do not depend on
+    a reference day (:data:`BASE_COLUMNS`; amounts exact, :data:`MONEY`). A data set's is
+    computed once and kept (:class:`~kundenmodell.engine.PurchaseDays`): the summary for any
+    reference day on or after the last purchase follows from it
+    (:func:`summary_of_base`) without another pass over the days."""
+    return days.group_by("customer_id").aggregate(**_base_aggregates(days))
+
+
+def recent_day_counts(days: ibis.Table, as_of: object, window_days: int) -> ibis.Table:
+    """``customer_id`` and ``recent_days``, the distinct purchase days less than
+    ``window_days`` before ``as_of``, of the customers who have any (a filter before the
+    grouping: most days are older)."""
+    age = day_literal(as_of).delta(days["day"], unit="day")
+    recent = days.filter(age < window_days)
+    return recent.group_by("customer_id").aggregate(recent_days=recent.count().cast(dtypes.int64))
+
+
+def summary_of_base(
+    base: ibis.Table, recent: ibis.Table | None, as_of: object, *, unit_days: float = 7.0
+) -> ibis.Table:
+    """:func:`summary_of_days` from a :func:`customer_base` and its :func:`recent_day_counts`
+    (None: ``recent_days`` 0, for a caller that does not read them), for an ``as_of`` on or
+    after every customer's last day."""
+    if recent is None:
+        joined = base.mutate(recent_days=ibis.literal(0, type=dtypes.int64))
+    else:
+        joined = base.left_join(recent, "customer_id").select(
+            *BASE_COLUMNS, recent_days=recent["recent_days"]
+        )
+    return _with_clv_inputs(joined, as_of, unit_days)
+
+
+def _base_aggregates(days: ibis.Table) -> dict[str, ibis.Value]:
+    return {
+        "purchases": days["rows"].sum().cast(dtypes.int64),
+        "revenue": days["amount"].sum(),
+        "first_day": days["day"].min(),
+        "last_day": days["day"].max(),
+        "purchase_days": days.count().cast(dtypes.int64),
+        "first_day_amount": days["amount"].argmin(days["day"]),
+    }
+
+
+def _with_clv_inputs(per_customer: ibis.Table, as_of: object, unit_days: float) -> ibis.Table:
+    """The :data:`SUMMARY_COLUMNS` of per-customer aggregates: amounts as float64, and the
+    CLV inputs of the module docstring counted to ``as_of`` in units of ``unit_days``."""
+    end = day_literal(as_of)
     unit = ibis.literal(float(unit_days))
     frequency = per_customer["purchase_days"] - 1
     repeat_spend = as_float(per_customer["revenue"] - per_customer["first_day_amount"])

@@ -88,7 +88,7 @@ def keyed_purchases(
     dates = transactions["date"]
     if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
         dates = as_days(dates)
-    days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    days = dates.to_numpy().astype("datetime64[D]")  # floors, in any unit (no ns detour)
     columns["date"] = pa.array(days, type=pa.date32(), from_pandas=True)
     if "amount" in transactions.columns:
         amount = transactions["amount"]
@@ -117,10 +117,10 @@ def customer_codes(customer_ids: pd.Series, ids: pd.Index) -> tuple[np.ndarray, 
 
 def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     """``ids`` as int64 codes into their sorted distinct values (−1 for a missing id), or None
-    when the ids have no common order (numbers mixed with text). One
-    ``pandas.factorize(sort=True)``: on Arrow-backed text it hashes without Python objects,
-    and measured on 6.4 M ids it took 0.57 s of CPU against 0.9–1.7 s for Arrow's dictionary
-    encoding plus a sort of the distinct values."""
+    when the ids have no common order (numbers mixed with text). Arrow-backed text goes
+    through :func:`_sorted_text_codes`; other ids through ``pandas.factorize(sort=True)``."""
+    if isinstance(ids.array, pd.arrays.ArrowStringArray):
+        return _sorted_text_codes(ids)
     try:
         codes, distinct = pd.factorize(ids, sort=True)
     except TypeError:
@@ -128,3 +128,17 @@ def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
     if distinct.dtype == object and pd.api.types.infer_dtype(distinct) != "string":
         return None
     return codes.astype(np.int64, copy=False), pd.Index(distinct, name="customer_id")
+
+
+def _sorted_text_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """:func:`sorted_codes` of Arrow-backed text: ``pandas.factorize`` without sorting (a hash
+    pass), then Arrow sorts the distinct values alone (bytewise, which for UTF-8 is the order
+    of the code points that pandas sorts by) and one gather renumbers the codes in that order.
+    Measured on 18 M ids (2.8 M distinct): about 1.4 s against 2.3–5.3 s for
+    ``factorize(sort=True)``, which sorts the distinct values as Python strings."""
+    codes, distinct = pd.factorize(ids, sort=False)
+    order = pc.sort_indices(distinct.array.__arrow_array__()).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    rank[-1] = -1  # a missing id's code −1 stays −1
+    return rank[codes], pd.Index(distinct.take(order), name="customer_id")

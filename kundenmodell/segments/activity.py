@@ -91,13 +91,16 @@ def keyed_with_never_bought(
     keyed: engine.KeyedPurchases,
     customers: pd.DataFrame,
     customer_keys: np.ndarray | None = None,
+    *,
+    roster: tuple[pd.Index, np.ndarray] | None = None,
 ) -> pd.Series:
     """:func:`with_never_bought` of the buyers with engine customer ``keys``
     (:func:`kundenmodell.engine.keyed_purchases`) and activity ``codes`` (positions in
     :data:`ACTIVITY_CLASSES`, :func:`kundenmodell.engine.activity_code`): the ids are matched
     once by position instead of aligning two text indexes. Same order: the customers, then
     buyers missing from them. ``customer_keys``: the keys of ``customers``' rows when the
-    engine encoded them (:attr:`~kundenmodell.engine.KeyedPurchases.customer_keys`)."""
+    engine encoded them (:attr:`~kundenmodell.engine.KeyedPurchases.customer_keys`);
+    ``roster``: their :func:`customer_roster`, when already known."""
     categories = pd.CategoricalDtype(list(ACTIVITY_CLASSES))
     if keyed.ids is None:
         classes = pd.Series(pd.Categorical.from_codes(codes, dtype=categories))
@@ -106,13 +109,7 @@ def keyed_with_never_bought(
     by_key = np.full(len(keyed.ids), never, dtype=np.int8)
     buyers = np.asarray(keys, dtype=np.int64)
     by_key[buyers] = codes
-    if customer_keys is None:
-        everyone = pd.Index(customers["customer_id"].unique())
-        positions = keyed.keys_of(everyone)
-    else:  # each customer once, in order of first appearance, matched by key
-        first = first_rows(customer_keys, len(keyed.ids))
-        everyone = pd.Index(customers["customer_id"].array.take(first))
-        positions = customer_keys[first].astype(np.int64)
+    everyone, positions = roster or customer_roster(keyed, customers, customer_keys)
     found = positions >= 0
     everyone_codes = np.where(found, by_key[np.maximum(positions, 0)], never)
     listed = np.zeros(len(keyed.ids), dtype=bool)
@@ -125,12 +122,31 @@ def keyed_with_never_bought(
     return pd.Series(values, index=index.rename("customer_id"), name="activity")
 
 
+def customer_roster(
+    keyed: engine.KeyedPurchases, customers: pd.DataFrame, customer_keys: np.ndarray | None
+) -> tuple[pd.Index, np.ndarray]:
+    """Each customer of ``customers`` once, in order of first appearance, and their engine key
+    (−1: no purchase): what :func:`keyed_with_never_bought` lays the classes on. It depends
+    on the customer table alone, so a data set's is kept with its purchase days
+    (:meth:`kundenmodell.engine.PurchaseDays.remembered`)."""
+    if customer_keys is None:
+        everyone = pd.Index(customers["customer_id"].unique())
+        return everyone, keyed.keys_of(everyone)
+    first = first_rows(customer_keys, len(keyed.ids))
+    ids = customers["customer_id"].array
+    everyone = pd.Index(ids if len(first) == len(ids) else ids.take(first))
+    return everyone, customer_keys[first].astype(np.int64)
+
+
 def first_rows(keys: np.ndarray, distinct: int) -> np.ndarray:
     """The rows where each of ``keys`` (0 … ``distinct`` − 1, or −1 for a missing id, counted
-    as one more key) appears first, in row order: the earliest row per key by one scatter
-    (``np.minimum.at``) and one comparison, without the sort of ``np.unique``."""
+    as one more key) appears first, in row order: every row when no key repeats (one
+    ``bincount``: a customer table lists each customer once), else the earliest row per key by
+    one scatter (``np.minimum.at``) and one comparison, without the sort of ``np.unique``."""
     slot = np.where(keys >= 0, keys, distinct)
     rows = np.arange(len(slot))
+    if not len(slot) or np.bincount(slot, minlength=distinct + 1).max() == 1:
+        return rows
     earliest = np.full(distinct + 1, len(slot))
     np.minimum.at(earliest, slot, rows)
     return np.flatnonzero(earliest[slot] == rows)

@@ -24,6 +24,15 @@ def buyer_table(
     the scores (less those named in ``skip``) and the R×F segment's position in
     :data:`~kundenmodell.segments.rfm.RFM_SEGMENTS` (``segment``)."""
     summary = engine.summary_of_days(days, as_of, recent_window_days=rules.regular_window_days)
+    return buyers_of_summary(summary, as_of, rules, skip=skip)
+
+
+def buyers_of_summary(
+    summary: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules, *, skip: tuple[str, ...] = ()
+) -> ibis.Table:
+    """:func:`buyer_table` of a customer summary already made (its ``recent_days`` counted in
+    the rules' regular window), e.g. from a data set's kept
+    :func:`~kundenmodell.engine.customer_base`."""
     classed = summary.mutate(
         activity=engine.activity_code(
             summary,

@@ -107,7 +107,7 @@ def _report(
                 n=(buyers["recency_days"] < rules.active_window_days).cast(dtypes.int64).sum()
             )
         )["n"]
-    monthly, churn, cohorts = month_views(tables.transactions, dated, as_of, inactive_months)
+    monthly, churn, cohorts = month_views(dated, as_of, inactive_months)
     return SegmentReport(
         customers=customer_count,
         as_of=as_of,

@@ -16,9 +16,10 @@ from kundenmodell.overview import Kpis, kpis, kpis_from_totals, monthly_frame, m
 from kundenmodell.segments.activity import (
     ACTIVITY_CLASSES,
     ActivityRules,
+    customer_roster,
     keyed_with_never_bought,
 )
-from kundenmodell.segments.buyers import RFM_BINS, buyer_table
+from kundenmodell.segments.buyers import RFM_BINS, buyers_of_summary
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import SegmentFilter, customer_mask, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
@@ -112,9 +113,10 @@ def segment_report(
 
     ``as_of`` is the last purchase date of the unfiltered data, so that filtering never moves
     the reference date. Views whose columns are missing are None and listed in ``missing``.
-    The purchases are reduced in the engine (one in-memory DuckDB table over Arrow with integer
-    customer keys, :func:`kundenmodell.engine.keyed_purchases`; the filter a semi-join there);
-    per-customer results and small aggregates come back.
+    The purchases are reduced in the engine to customer days over integer customer keys, once
+    per purchase frame (:func:`kundenmodell.engine.purchase_days`, kept while the frame is
+    unchanged, with the whole data set's totals and month cells); the filter is a semi-join
+    there, and per-customer results and small aggregates come back.
     """
     if isinstance(dataset, InPlaceSource):
         # segments.in_place builds on this module's views, so it is imported where needed
@@ -132,39 +134,19 @@ def segment_report(
     interactions = filter_dataset(
         replace(dataset, transactions=dataset.transactions.iloc[:0]), selection
     ).interactions
-    transactions = dataset.transactions
     missing: dict[str, str] = {}
-    columns_present = {"customer_id", "date"} <= set(transactions.columns)
-    keyed = (
-        engine.keyed_purchases(transactions, dataset.customers["customer_id"])
-        if columns_present
-        else None
-    )
-    table = None if keyed is None else keyed.table
-    customer_keys = None if keyed is None else keyed.customer_keys
-    if customer_keys is not None and mask is not None:
-        customer_keys = customer_keys[mask]
-    as_of = None
-    if table is not None and not transactions.empty:
-        as_of = engine.last_day(engine.purchase_rows(table))
-        if selection.active:
-            chosen = (
-                keyed.codes_of(customers["customer_id"])
-                if customer_keys is None
-                else engine.key_table(customer_keys)
-            )
-            table = table.semi_join(chosen, "customer_id")
+    scope = _PurchaseScope.of(dataset, customers, mask)
     counts = (
-        kpis_from_totals(len(customers), *engine.purchase_totals(table))
-        if table is not None and as_of is not None
-        else kpis(filter_dataset(dataset, selection))
+        kpis(filter_dataset(dataset, selection))
+        if scope is None
+        else kpis_from_totals(len(customers), *scope.totals())
     )
 
     funnel = lifecycle_funnel(customers, interactions) if "status" in customers else None
     if funnel is None:
         missing["funnel"] = "status"
 
-    nps_result, nps_table = None, None
+    nps_result = None
     if "nps_score" not in customers.columns:
         missing["nps"] = "nps_score"
     else:
@@ -173,46 +155,137 @@ def segment_report(
         except DataError:
             missing["nps"] = "nps_score"
 
-    if table is None or as_of is None or counts.purchases == 0:
+    if scope is None or counts.purchases == 0:
         missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
         return SegmentReport(
             len(customers),
-            as_of,
+            None if scope is None else scope.as_of,
             counts,
             monthly_revenue(filter_dataset(dataset, selection)),
             missing,
             funnel=funnel,
             nps=nps_result,
         )
-
-    with engine.materialised(engine.day_totals(_dated(table))) as days:
-        keys, codes, per_customer = _per_customer(days, as_of, rules)
-        monthly, churn, cohorts = month_views(table, days, as_of, inactive_months)
-    activity = keyed_with_never_bought(keys, codes, keyed, customers, customer_keys)
-    per_customer.index = keyed.ids_of(keys)
-    rfm_table = with_segments(per_customer, RFM_BINS)
-    summary = activity_summary(activity, codes, rfm_table["monetary"])
-    if nps_result is not None:
-        nps_table = nps_by(customers, activity)
     return SegmentReport(
         customers=len(customers),
-        as_of=as_of,
+        as_of=scope.as_of,
         kpis=counts,
-        monthly=monthly,
         missing=missing,
         funnel=funnel,
-        activity=activity,
-        activity_summary=summary,
-        actual_customers=int((rfm_table["recency_days"] < rules.active_window_days).sum()),
-        **headline_figures(summary, churn),
-        rfm=rfm_table,
-        rfm_grid=rfm_grid(rfm_table),
-        rfm_summary=rfm_summary(rfm_table),
         nps=nps_result,
-        nps_by_activity=nps_table,
-        churn=churn,
-        cohorts=cohorts,
+        **_purchase_views(scope, rules, inactive_months, with_nps=nps_result is not None),
     )
+
+
+@dataclass(frozen=True)
+class _PurchaseScope:
+    """The purchases a report reads: the data set's kept customer days
+    (:func:`kundenmodell.engine.purchase_days`) and, under a filter, the chosen ``customers``
+    (their ``mask`` over the customer table) with their keys as a one-column table."""
+
+    kept: engine.PurchaseDays
+    keyed: engine.KeyedPurchases
+    customers: pd.DataFrame
+    customer_keys: np.ndarray | None
+    chosen: ibis.Table | None
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return self.kept.as_of
+
+    @classmethod
+    def of(
+        cls, dataset: Dataset, customers: pd.DataFrame, mask: pd.Series | None
+    ) -> _PurchaseScope | None:
+        """None when the data set has no dated purchases to read."""
+        if not {"customer_id", "date"} <= set(dataset.transactions.columns):
+            return None
+        kept = engine.purchase_days(dataset.transactions)
+        if kept.as_of is None:
+            return None
+        keyed = kept.keyed(dataset.customers["customer_id"])
+        if keyed.ids is None and customers["customer_id"].dtype == object:
+            # ids mixing numbers with text are compared as text (engine.frame_table), so the
+            # customer 42 is the buyer "42"
+            customers = customers.assign(customer_id=customers["customer_id"].astype("string"))
+        customer_keys = keyed.customer_keys
+        chosen = None
+        if mask is not None:
+            if customer_keys is not None:
+                customer_keys = customer_keys[mask]
+                chosen = engine.key_table(customer_keys)
+            else:
+                chosen = keyed.codes_of(customers["customer_id"])
+        return cls(kept, keyed, customers, customer_keys, chosen)
+
+    def days(self) -> ibis.Table:
+        """Every customer day read (undated ones and those of nobody left in for the totals)."""
+        table = self.keyed.table
+        return table if self.chosen is None else table.semi_join(self.chosen, "customer_id")
+
+    def totals(self) -> tuple[int, int, float]:
+        """Purchases, buyers and revenue: the data set's kept ones, or counted under a filter."""
+        return self.kept.totals if self.chosen is None else engine.totals_of_days(self.days())
+
+    def summary(self, rules: ActivityRules) -> ibis.Table:
+        """The customer summary to ``as_of`` from the kept per-customer base."""
+        summary = self.kept.summary(self.as_of, recent_window_days=rules.regular_window_days)
+        return summary if self.chosen is None else summary.semi_join(self.chosen, "customer_id")
+
+    def month_cells(self, days: ibis.Table, inactive_months: int) -> ibis.Table | None:
+        """The whole data set's monthly :func:`~kundenmodell.engine.period_cells`, kept; None
+        under a filter (:func:`month_views` builds the chosen customers' own)."""
+        if self.chosen is not None:
+            return None
+        cells = self.kept.remembered(
+            ("period_cells", "M", inactive_months),
+            lambda: engine.to_arrow(engine.period_cells(days, "M", inactive_months)),
+        )
+        return engine.arrow_table(cells)
+
+    def activity(self, keys: np.ndarray, codes: np.ndarray) -> pd.Series:
+        """Every chosen customer's activity class (:func:`keyed_with_never_bought`), laid on
+        the whole customer table's :func:`customer_roster` kept with the days."""
+        roster = None
+        if self.chosen is None and self.keyed.ids is not None:
+            roster = self.kept.remembered(
+                ("roster",),
+                lambda: customer_roster(self.keyed, self.customers, self.customer_keys),
+                self.customers["customer_id"],
+            )
+        return keyed_with_never_bought(
+            keys, codes, self.keyed, self.customers, self.customer_keys, roster=roster
+        )
+
+
+def _purchase_views(
+    scope: _PurchaseScope, rules: ActivityRules, inactive_months: int, *, with_nps: bool
+) -> dict[str, object]:
+    """The report's fields that read purchases: activity, RFM, monthly revenue, churn and
+    cohorts (and NPS by activity class, ``with_nps``)."""
+    days = scope.days()
+    days = days.filter(days["day"].notnull())
+    keys, codes, per_customer = _per_customer(scope.summary(rules), scope.as_of, rules)
+    monthly, churn, cohorts = month_views(
+        days, scope.as_of, inactive_months, cells=scope.month_cells(days, inactive_months)
+    )
+    activity = scope.activity(keys, codes)
+    per_customer.index = scope.keyed.ids_of(keys)
+    rfm_table = with_segments(per_customer, RFM_BINS)
+    by_class = activity_summary(activity, codes, rfm_table["monetary"])
+    return {
+        "monthly": monthly,
+        "activity": activity,
+        "activity_summary": by_class,
+        "actual_customers": int((rfm_table["recency_days"] < rules.active_window_days).sum()),
+        **headline_figures(by_class, churn),
+        "rfm": rfm_table,
+        "rfm_grid": rfm_grid(rfm_table),
+        "rfm_summary": rfm_summary(rfm_table),
+        "nps_by_activity": nps_by(scope.customers, activity) if with_nps else None,
+        "churn": churn,
+        "cohorts": cohorts,
+    }
 
 
 def headline_figures(activity_summary: pd.DataFrame, churn: pd.DataFrame) -> dict[str, object]:
@@ -234,33 +307,34 @@ def headline_figures(activity_summary: pd.DataFrame, churn: pd.DataFrame) -> dic
 
 
 def month_views(
-    purchases: ibis.Table, days: ibis.Table, as_of: pd.Timestamp, inactive_months: int
+    days: ibis.Table,
+    as_of: pd.Timestamp,
+    inactive_months: int,
+    *,
+    cells: ibis.Table | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Monthly revenue, churn and cohorts from the :func:`~kundenmodell.engine.day_totals`
-    ``days`` of ``purchases``: the customers' months flagged in one window and reduced to
-    month × cohort cells (:func:`~kundenmodell.engine.period_cells`), the small table all
-    three read; revenue is summed from ``days`` by month."""
-    with engine.materialised(engine.period_cells(days, "M", inactive_months)) as cells:
-        monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_cells(days, cells)))
-        churn = churn_of_table(purchases, as_of, "M", inactive_months, periods=cells)
-        cohorts = cohorts_of_table(purchases, as_of, "M", periods=cells)
+    ``days``: the customers' months flagged in one window and reduced to month × cohort
+    cells (:func:`~kundenmodell.engine.period_cells` with ``inactive_months``; built here
+    unless given as ``cells``), the small table all three read; revenue is summed from
+    ``days`` by month."""
+    if cells is None:
+        with engine.materialised(engine.period_cells(days, "M", inactive_months)) as made:
+            return month_views(days, as_of, inactive_months, cells=made)
+    monthly = monthly_frame(engine.to_pandas(engine.monthly_of_period_cells(days, cells)))
+    churn = churn_of_table(days, as_of, "M", inactive_months, periods=cells)
+    cohorts = cohorts_of_table(days, as_of, "M", periods=cells)
     return monthly, churn, cohorts
 
 
-def _dated(table: ibis.Table) -> ibis.Table:
-    rows = engine.purchase_rows(table)
-    return rows.filter(rows["day"].notnull())
-
-
 def _per_customer(
-    days: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules
+    summary: ibis.Table, as_of: pd.Timestamp, rules: ActivityRules
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
     """Per buyer, in key order: the engine keys, the activity codes
     (:func:`kundenmodell.engine.activity_code`) and the RFM figures and scores, from
-    :func:`~kundenmodell.segments.buyers.buyer_table` of the
-    :func:`~kundenmodell.engine.day_totals` ``days``."""
-    known = days.filter(days["customer_id"].notnull())
-    buyers = buyer_table(known, as_of, rules).drop("segment")  # named in pandas
+    :func:`~kundenmodell.segments.buyers.buyers_of_summary` of the customer ``summary``
+    (its ``recent_days`` counted in the rules' regular window)."""
+    buyers = buyers_of_summary(summary, as_of, rules).drop("segment")  # named in pandas
     scored = engine.to_pandas(buyers.order_by("customer_id"))
     keys = scored.pop("customer_id").to_numpy()
     codes = scored.pop("activity").to_numpy(dtype=np.int8)

@@ -49,7 +49,7 @@ def _month_views(frame: pd.DataFrame, inactive: int):
     as_of = engine.last_day(rows)
     dated = rows.filter(rows["day"].notnull())
     with engine.materialised(engine.day_totals(dated)) as days:
-        return table, as_of, month_views(table, days, as_of, inactive)
+        return table, as_of, month_views(days, as_of, inactive)
 
 
 @pytest.mark.parametrize(("seed", "inactive"), [(0, 1), (1, 3), (2, 12), (3, 40)])

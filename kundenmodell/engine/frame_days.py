@@ -1,0 +1,236 @@
+"""A purchase frame reduced once to customer days, kept while the frame lives unchanged.
+
+Every view of the overview and the CLV summary of a data set in memory starts from the same
+table: per customer and purchase day, the purchases and their amount
+(:func:`~kundenmodell.engine.every_purchase_day`), over integer customer keys
+(:func:`~kundenmodell.engine.keyed_purchases`). Building it is most of their cost (18 M
+purchases on two cores: keying the ids about 4.5 s, grouping by customer and day about 4 s),
+while a user looks at one data set many times: every filter, rule and page. So
+:func:`purchase_days` builds it once per frame, as an Arrow table that any thread's DuckDB
+scans without copying, and keeps it with what else is read from it more than once (the
+purchase totals, the last purchase day, the month × cohort cells, the customers' keys).
+
+Kept entries follow the frame: one is dropped when its frame is garbage collected, and it is
+rebuilt when a column it read has changed. An entry holds the columns it read, so under
+pandas' copy-on-write (pandas ≥ 3) any change to those columns of the frame (``loc``,
+``iloc``, ``fillna``, assigning a column, sorting in place) gives the frame new buffers while
+the entry keeps the old ones; comparing the buffers' addresses is therefore an exact test of
+"unchanged", and costs microseconds. Columns whose buffers cannot be told (tz-aware dates,
+which numpy copies) are not kept: they are reduced on every call, as before.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import ibis
+import ibis.expr.datatypes as dtypes
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kundenmodell.engine.connection import arrow_table, backend_of, releasing, to_arrow
+from kundenmodell.engine.customers import (
+    customer_base,
+    every_purchase_day,
+    recent_day_counts,
+    summary_of_base,
+    totals_of_days,
+)
+from kundenmodell.engine.keys import KeyedPurchases, customer_codes, keyed_purchases
+from kundenmodell.engine.purchases import last_day
+
+T = TypeVar("T")
+
+KEPT_FRAMES = 4
+"""How many frames' customer days a process keeps at most (the least recently used go)."""
+
+
+@dataclass(frozen=True, eq=False)
+class PurchaseDays:
+    """The :func:`~kundenmodell.engine.every_purchase_day` table of one purchase frame, with
+    what is read from it more than once.
+
+    ``days``: ``customer_id`` (the int32 key of :func:`~kundenmodell.engine.keyed_purchases`,
+    or the ids themselves when ``ids`` is None), ``day`` (NULL for an undated purchase),
+    ``rows`` and ``amount``; rows without a customer are kept, as the KPIs count them.
+    ``totals``: purchases, buyers and revenue of the whole frame; ``as_of``: its last purchase
+    day (None without a dated purchase).
+    """
+
+    days: pa.Table
+    ids: pd.Index | None
+    totals: tuple[int, int, float]
+    as_of: pd.Timestamp | None
+    _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def table(self) -> ibis.Table:
+        """The customer days as an engine table on the calling thread's DuckDB."""
+        return arrow_table(self.days)
+
+    def keyed(self, customer_ids: pd.Series | None = None) -> KeyedPurchases:
+        """The customer days with the id mapping of :class:`~kundenmodell.engine.KeyedPurchases`;
+        with ``customer_ids`` (a customer table's id column) their keys too, customers
+        without a purchase numbered after the buyers (kept per column, see
+        :meth:`remembered`)."""
+        table = self.table()
+        if customer_ids is None or self.ids is None:
+            return KeyedPurchases(table, self.ids)
+        customer_keys, ids = self.remembered(
+            ("customer_keys",), lambda: customer_codes(customer_ids, self.ids), customer_ids
+        )
+        return KeyedPurchases(table, ids, customer_keys)
+
+    def summary(
+        self,
+        as_of: object,
+        *,
+        unit_days: float = 7.0,
+        recent_window_days: int | None = 365,
+    ) -> ibis.Table:
+        """The :func:`~kundenmodell.engine.summary_of_days` of the known customers' dated days,
+        counted to ``as_of`` (on or after the last purchase day), from their
+        :func:`~kundenmodell.engine.customer_base` kept here (the pass over the days is made
+        once) and the :func:`~kundenmodell.engine.recent_day_counts` of the regular window
+        (kept for the last window asked; None: not counted, ``recent_days`` 0)."""
+        base = self.remembered(("customer_base",), lambda: to_arrow(customer_base(self.known())))
+        recent = None
+        if recent_window_days is not None:
+            counts = self.remembered(
+                ("recent_days",),
+                lambda: to_arrow(recent_day_counts(self.known(), as_of, recent_window_days)),
+                variant=(pd.Timestamp(as_of), recent_window_days),
+            )
+            recent = arrow_table(counts)
+        return summary_of_base(arrow_table(base), recent, as_of, unit_days=unit_days)
+
+    def known(self) -> ibis.Table:
+        """The dated days of known customers (what the per-customer views read)."""
+        days = self.table()
+        return days.filter(days["day"].notnull(), days["customer_id"].notnull())
+
+    def remembered(
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        *depends_on: pd.Series,
+        variant: Hashable = None,
+    ) -> T:
+        """``compute()`` once per ``key`` (and per unchanged ``depends_on`` columns, e.g. the
+        customer ids a result maps): a derived result of these days kept with them. A key
+        keeps one ``variant`` (e.g. the window of a count): asking for another replaces it."""
+        stamps = (variant, *(_column_stamp(column) for column in depends_on))
+        if any(stamp is None for stamp in stamps[1:]):
+            return compute()
+        with self._lock:
+            found = self._memo.get(key)
+        if found is not None and found[0] == stamps:
+            return found[2]
+        value = compute()
+        with self._lock:
+            # the columns are held so that copy-on-write gives a changed one new buffers
+            self._memo[key] = (stamps, depends_on, value)
+        return value
+
+
+def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
+    """The :class:`PurchaseDays` of a purchase frame in the canonical schema (``customer_id``,
+    ``date``, optionally ``amount``), built on first use and kept while ``frame`` lives and
+    those columns are unchanged (see the module docstring)."""
+    columns = [c for c in ("customer_id", "date", "amount") if c in frame.columns]
+    stamps = tuple(_column_stamp(frame[c]) for c in columns)
+    if any(stamp is None for stamp in stamps):
+        return _build(frame[columns])
+    key = id(frame)
+    with _LOCK:
+        entry = _KEPT.get(key)
+        if entry is not None and entry.frame() is frame and entry.stamps == stamps:
+            _KEPT.move_to_end(key)
+            return entry.days
+    days = _build(frame[columns])
+    held = tuple(frame[c] for c in columns)
+    with _LOCK:
+        _KEPT[key] = _Entry(weakref.ref(frame, _forget(key)), stamps, held, days)
+        _KEPT.move_to_end(key)
+        while len(_KEPT) > KEPT_FRAMES:
+            _KEPT.popitem(last=False)
+    return days
+
+
+def forget_all() -> None:
+    """Drop every kept entry (tests, and a caller that wants the memory back now)."""
+    with _LOCK:
+        _KEPT.clear()
+
+
+@dataclass(frozen=True)
+class _Entry:
+    frame: weakref.ref
+    stamps: tuple
+    held: tuple[pd.Series, ...]
+    days: PurchaseDays
+
+
+_KEPT: OrderedDict[int, _Entry] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def _forget(key: int) -> Callable[[weakref.ref], None]:
+    def forget(reference: weakref.ref) -> None:
+        with _LOCK:
+            entry = _KEPT.get(key)
+            if entry is not None and entry.frame is reference:
+                del _KEPT[key]
+
+    return forget
+
+
+@releasing()
+def _build(purchases: pd.DataFrame) -> PurchaseDays:
+    keyed = keyed_purchases(purchases)
+    reduced = every_purchase_day(keyed.table)
+    reduced = reduced.mutate(rows=reduced["rows"].cast(dtypes.int32))
+    days = backend_of(reduced).to_pyarrow(reduced)
+    table = arrow_table(days)
+    return PurchaseDays(
+        days=days,
+        ids=keyed.ids,
+        totals=totals_of_days(table),
+        as_of=last_day(table),
+    )
+
+
+def _column_stamp(column: pd.Series) -> tuple | None:
+    """Where a column's values lie in memory (buffer addresses, length, type), or None when
+    that cannot be told without copying them."""
+    values = column.array
+    if isinstance(values, pd.arrays.ArrowExtensionArray):
+        chunked = values.__arrow_array__()
+        return (
+            str(chunked.type),
+            len(chunked),
+            tuple(
+                (chunk.offset, len(chunk), tuple(b.address if b else 0 for b in chunk.buffers()))
+                for chunk in chunked.chunks
+            ),
+        )
+    if isinstance(values, pd.Categorical):
+        return ("category", _array_stamp(values.codes), id(values.categories))
+    masked = pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray
+    if isinstance(values, masked):
+        data, mask = values._data, values._mask  # the masked arrays' own buffers
+        return (str(values.dtype), _array_stamp(data), _array_stamp(mask))
+    if isinstance(column.dtype, np.dtype) or isinstance(values, pd.arrays.StringArray):
+        array = np.asarray(values)
+        return (str(column.dtype), _array_stamp(array))
+    return None
+
+
+def _array_stamp(array: np.ndarray) -> tuple:
+    return (array.__array_interface__["data"][0], array.shape, array.strides, str(array.dtype))
