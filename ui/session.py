@@ -7,6 +7,8 @@ costs no hashing of large frames: a new data set gets a new token and clears the
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -71,6 +73,30 @@ def set_dataset(data: Dataset, in_place: InPlaceSource | None = None) -> None:
     """Make ``data`` the active data set and forget what was derived from the previous one;
     ``in_place``: the whole source when ``data`` is its sample (see :func:`in_place_source`)."""
     st.session_state.update(dataset_entries(data, in_place))
+    if in_place is None and data.n_transactions >= READ_AHEAD_PURCHASES:
+        threading.Thread(target=_read_ahead, args=(data,), daemon=True).start()
+
+
+READ_AHEAD_PURCHASES = 200_000
+"""From how many purchases a loaded data set's overview is prepared in the background
+(:func:`kundenmodell.segments.report.prepare`); below, the overview takes well under a
+second anyway."""
+_READING_AHEAD = threading.Semaphore(1)
+
+
+def _read_ahead(data: Dataset) -> None:
+    """Prepare ``data``'s overview while the user looks at the data page: one data set at a
+    time per server (a session loading many must not occupy every core); failures are left to
+    the overview, which computes the same and shows its message in the session's language."""
+    from kundenmodell.segments.report import prepare  # the engine, only when it is needed
+
+    if not _READING_AHEAD.acquire(blocking=False):
+        return
+    try:
+        with contextlib.suppress(Exception):  # the overview shows the same error, translated
+            prepare(data)
+    finally:
+        _READING_AHEAD.release()
 
 
 def in_place_source() -> InPlaceSource | None:

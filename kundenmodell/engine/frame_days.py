@@ -130,13 +130,34 @@ class PurchaseDays:
             return compute()
         with self._lock:
             found = self._memo.get(key)
-        if found is not None and found[0] == stamps:
-            return found[2]
-        value = compute()
-        with self._lock:
-            # the columns are held so that copy-on-write gives a changed one new buffers
-            self._memo[key] = (stamps, depends_on, value)
-        return value
+            if found is None or found[0] != stamps:
+                # the columns are held so that copy-on-write gives a changed one new buffers
+                found = (stamps, depends_on, _Once())
+                self._memo[key] = found
+        return found[2].value(compute)
+
+
+class _Once:
+    """A value computed once, by the first thread that asks for it; threads asking meanwhile
+    wait for it instead of computing it a second time (a session's overview while the same
+    data set's read-ahead runs). When the computation fails, each thread computes (and
+    fails) on its own, so that it shows its own message."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._done = False
+        self._value: Any = None
+
+    def value(self, compute: Callable[[], T]) -> T:
+        with self._lock:  # held while computing: the others wait here
+            if not self._done:
+                try:
+                    self._value = compute()
+                    self._done = True
+                except BaseException:
+                    self._done = False
+                    raise
+            return self._value
 
 
 def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
@@ -150,19 +171,14 @@ def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
     key = id(frame)
     with _LOCK:
         entry = _KEPT.get(key)
-        if entry is not None and entry.frame() is frame and entry.stamps == stamps:
-            _KEPT.move_to_end(key)
-            return entry.days
-    days = _build(frame[columns])
-    held = tuple(frame[c] for c in columns)
-    with _LOCK:
-        _KEPT[key] = _Entry(weakref.ref(frame, _forget(key)), stamps, held, days)
+        if entry is None or entry.frame() is not frame or entry.stamps != stamps:
+            held = tuple(frame[c] for c in columns)
+            entry = _Entry(weakref.ref(frame, _forget(key)), stamps, held, _Once())
+            _KEPT[key] = entry
         _KEPT.move_to_end(key)
         while len(_KEPT) > KEPT_FRAMES:
             _KEPT.popitem(last=False)
-    return days
-
-
+    return entry.days.value(lambda: _build(frame[columns]))
 def forget_all() -> None:
     """Drop every kept entry (tests, and a caller that wants the memory back now)."""
     with _LOCK:
@@ -174,7 +190,7 @@ class _Entry:
     frame: weakref.ref
     stamps: tuple
     held: tuple[pd.Series, ...]
-    days: PurchaseDays
+    days: _Once
 
 
 _KEPT: OrderedDict[int, _Entry] = OrderedDict()

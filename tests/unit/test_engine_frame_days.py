@@ -23,7 +23,7 @@ from kundenmodell.dataset import Dataset
 from kundenmodell.engine import frame_days
 from kundenmodell.segments.activity import ActivityRules
 from kundenmodell.segments.filters import SegmentFilter
-from kundenmodell.segments.report import segment_report
+from kundenmodell.segments.report import prepare, segment_report
 from tests.unit import engine_reference as reference
 
 REPORT_FRAMES = (
@@ -297,3 +297,77 @@ def test_sessions_in_threads_read_the_same_kept_days():
     assert not errors
     for found in results:
         _assert_same_report(found, expected)
+
+
+def test_prepare_builds_what_the_first_report_reads_and_a_report_meanwhile_waits():
+    data = _shop(seed=23)
+    prepare(data)
+    kept = engine.purchase_days(data.transactions)
+    assert {key[0] for key in kept._memo} == {
+        "customer_keys",
+        "customer_base",
+        "recent_days",
+        "period_cells",
+        "roster",
+    }
+    _assert_same_report(segment_report(data), segment_report(_fresh(data)))
+
+
+def test_a_value_asked_for_by_several_threads_at_once_is_computed_once():
+    kept = engine.purchase_days(_shop(seed=29).transactions)
+    calls, started = [], threading.Event()
+
+    def slow() -> int:
+        calls.append(1)
+        started.set()
+        threading.Event().wait(0.3)
+        return 42
+
+    found = []
+    threads = [
+        threading.Thread(target=lambda: found.append(kept.remembered(("slow",), slow)))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [42] * 4 and len(calls) == 1
+
+
+def test_a_failed_computation_is_tried_again_by_the_next_caller():
+    kept = engine.purchase_days(_shop(seed=31).transactions)
+    attempts = []
+
+    def flaky() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("disk full")
+        return "ok"
+
+    with pytest.raises(RuntimeError):
+        kept.remembered(("flaky",), flaky)
+    assert kept.remembered(("flaky",), flaky) == "ok" and len(attempts) == 2
+
+
+def test_the_app_reads_ahead_one_data_set_at_a_time(monkeypatch):
+    from ui import session
+
+    data = _shop(seed=37)
+    session._READING_AHEAD.acquire()  # another data set is being prepared
+    try:
+        session._read_ahead(data)
+        assert not frame_days._KEPT
+    finally:
+        session._READING_AHEAD.release()
+    session._read_ahead(data)
+    assert "period_cells" in {key[0] for key in engine.purchase_days(data.transactions)._memo}
+
+
+    def fails(dataset: Dataset) -> None:
+        raise MemoryError("the server is full")
+
+    monkeypatch.setattr("kundenmodell.segments.report.prepare", fails)
+    session._read_ahead(data)  # an error is left to the overview, which shows it
+    assert session._READING_AHEAD.acquire(blocking=False)  # and the next data set may start
+    session._READING_AHEAD.release()
