@@ -100,16 +100,13 @@ def summary_of_days(
     return _with_clv_inputs(per_customer, as_of, unit_days)
 
 
-BASE_COLUMNS = (
-    "customer_id",
-    "purchases",
-    "revenue",
-    "first_day",
-    "last_day",
-    "purchase_days",
-    "first_day_amount",
+BASE_COLUMNS = tuple(
+    name
+    for name in SUMMARY_COLUMNS
+    if name not in ("recent_days", "frequency", "recency", "T", "monetary_value")
 )
-"""The columns of :func:`customer_base`: the summary's, less those counted from a reference day."""
+"""The columns of :func:`customer_base`: the summary's, less the recent days (counted back
+from a reference day) and the CLV inputs (derived from the others)."""
 
 
 def customer_base(days: ibis.Table) -> ibis.Table:

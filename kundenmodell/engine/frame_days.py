@@ -75,9 +75,9 @@ class PurchaseDays:
         return arrow_table(self.days)
 
     def keyed(self, customer_ids: pd.Series | None = None) -> KeyedPurchases:
-        """The customer days with the id mapping of :class:`~kundenmodell.engine.KeyedPurchases`;
-        with ``customer_ids`` (a customer table's id column) their keys too, customers
-        without a purchase numbered after the buyers (kept per column, see
+        """The customer days as the ``table`` of a :class:`~kundenmodell.engine.KeyedPurchases`,
+        for its id mapping; with ``customer_ids`` (a customer table's id column) their keys
+        too, customers without a purchase numbered after the buyers (kept per column, see
         :meth:`remembered`)."""
         table = self.table()
         if customer_ids is None or self.ids is None:
@@ -179,6 +179,8 @@ def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
         while len(_KEPT) > KEPT_FRAMES:
             _KEPT.popitem(last=False)
     return entry.days.value(lambda: _build(frame[columns]))
+
+
 def forget_all() -> None:
     """Drop every kept entry (tests, and a caller that wants the memory back now)."""
     with _LOCK:

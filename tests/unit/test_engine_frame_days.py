@@ -363,7 +363,6 @@ def test_the_app_reads_ahead_one_data_set_at_a_time(monkeypatch):
     session._read_ahead(data)
     assert "period_cells" in {key[0] for key in engine.purchase_days(data.transactions)._memo}
 
-
     def fails(dataset: Dataset) -> None:
         raise MemoryError("the server is full")
 
