@@ -52,6 +52,7 @@ from collections.abc import Sequence
 from typing import Self
 
 import numpy as np
+import pandas as pd
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1, logsumexp
 
 from kundenmodell.clv.fitter import Data, MaximumLikelihoodModel
@@ -66,6 +67,10 @@ point mass for any data set a shop has, and the optimiser only wanders along a f
 SERIES_TERMS = 100_000
 """Most terms of the positive ₂F₁ series summed for one value before it counts as missing."""
 _SERIES_BLOCK = 128
+DISTINCT_FROM = 50_000
+"""From how many customers :func:`_expected_while_alive` evaluates each distinct (x, T) once
+(:func:`_on_distinct_histories`): ₂F₁ costs about 4 µs a value, and millions of customers
+share a few ten thousand histories (x repeat days, T in whole days)."""
 
 
 class BetaGeoModel(MaximumLikelihoodModel):
@@ -265,6 +270,9 @@ def _expected_while_alive(
             _expected_while_alive(t, x, age, r, alpha, 1.0 + 1e-5, b)
             + _expected_while_alive(t, x, age, r, alpha, 1.0 - 1e-5, b)
         ) / 2
+    shared = _on_distinct_histories(t, x, age, r, alpha, a, b)
+    if shared is not None:
+        return shared
     t, x, age = np.broadcast_arrays(t, x, age)
     z = t / (alpha + age + t)
     factor = (a + b + x - 1.0) / (a - 1.0)
@@ -282,6 +290,47 @@ def _expected_while_alive(
         log_f = _log_hyp2f1_positive(r + x[bad], b + x[bad], a + b + x[bad] - 1.0, z[bad])
         value[bad] = factor[bad] * -np.expm1(log_f + (r + x[bad]) * np.log1p(-z[bad]))
     return np.clip(value, 0.0, ceiling)  # NaN stays NaN
+
+
+def _on_distinct_histories(
+    t: np.ndarray, x: np.ndarray, age: np.ndarray, r: float, alpha: float, a: float, b: float
+) -> np.ndarray | None:
+    """:func:`_expected_while_alive` evaluated once per distinct (x, T) and gathered back, when
+    the histories vary along one axis (customers; the horizons ``t`` along another or none)
+    and at most half of them are distinct; None otherwise (then every value is evaluated)."""
+    t, x, age = np.broadcast_arrays(t, x, age)
+    # an axis along which a broadcast array does not vary has stride 0
+    varying = [
+        axis
+        for axis, length in enumerate(x.shape)
+        if length > 1 and (x.strides[axis] or age.strides[axis])
+    ]
+    if len(varying) != 1 or (t.shape[varying[0]] > 1 and t.strides[varying[0]]):
+        return None
+    axis = varying[0]
+    if x.shape[axis] < DISTINCT_FROM:
+        return None
+    along = tuple(slice(None) if i == axis else slice(0, 1) for i in range(x.ndim))
+    codes, (distinct_x, distinct_age) = _distinct_rows(x[along].ravel(), age[along].ravel())
+    if len(distinct_x) > x.shape[axis] // 2:
+        return None
+    shape = [1] * x.ndim
+    shape[axis] = len(distinct_x)
+    across = tuple(slice(0, 1) if i == axis else slice(None) for i in range(x.ndim))
+    value = _expected_while_alive(
+        t[across], distinct_x.reshape(shape), distinct_age.reshape(shape), r, alpha, a, b
+    )
+    return np.take(value, codes, axis=axis)
+
+
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """The position of each row of the equally long ``columns`` among their distinct rows, and
+    those rows (in order of first appearance; NaN equals NaN). One hash grouping: 2.8 M rows
+    of three floats take about 0.6 s, against 5.4 s for factorising a MultiIndex."""
+    frame = pd.DataFrame({str(i): column for i, column in enumerate(columns)}, copy=False)
+    codes = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)  # codes 0 … k−1: the first row of each
+    return codes, tuple(column[first] for column in columns)
 
 
 def _log_hyp2f1_positive(a: np.ndarray, b: np.ndarray, c: np.ndarray, z: np.ndarray) -> np.ndarray:

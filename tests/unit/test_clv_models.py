@@ -380,3 +380,37 @@ def test_simulated_histories_follow_the_model():
     expected = _fitted(BetaGeoModel(), PARAMS).expected_purchases(age).mean()
     standard_error = x.std() / np.sqrt(len(x))
     assert abs(x.mean() - expected) < 4 * standard_error
+
+
+def test_many_customers_share_the_expectation_of_their_history_exactly(cdnow_bg, monkeypatch):
+    """Millions of customers share a few ten thousand (x, T): ₂F₁ is evaluated once per
+    distinct history and gathered back; the values must be bit for bit the ones evaluated per
+    customer, for a customer axis against a horizon axis, a scalar horizon, transposed
+    arrays and arrays already broadcast (as conditional_expected_purchases passes them)."""
+    from kundenmodell.clv import bgnbd
+
+    rng = np.random.default_rng(5)
+    n = bgnbd.DISTINCT_FROM + 7_000
+    x = rng.integers(0, 30, n).astype(float)
+    age = rng.integers(1, 550, n) / 7.0
+    t_x = age * rng.random(n)
+    x[::1000] = np.nan  # a missing history stays missing
+    horizons = np.arange(13) * 30.4375 / 7
+    cases = [
+        (horizons[None, :], x[:, None], t_x[:, None], age[:, None]),
+        (26.0, x, t_x, age),
+        (horizons[:, None], x[None, :], t_x[None, :], age[None, :]),
+    ]
+    grouped = []
+    distinct_rows = bgnbd._distinct_rows
+    monkeypatch.setattr(bgnbd, "_distinct_rows", lambda *c: grouped.append(1) or distinct_rows(*c))
+    shared = [cdnow_bg.conditional_expected_purchases(*case) for case in cases]
+    assert len(grouped) == len(cases)  # each case took the shared path
+    monkeypatch.setattr(bgnbd, "DISTINCT_FROM", 10**12)
+    for case, found in zip(cases, shared, strict=True):
+        expected = cdnow_bg.conditional_expected_purchases(*case)
+        assert found.shape == expected.shape
+        np.testing.assert_array_equal(found, expected)
+    assert (
+        np.isnan(shared[1][::1000]).all() and np.isfinite(np.delete(shared[1], np.s_[::1000])).all()
+    )
