@@ -70,7 +70,8 @@ _SERIES_BLOCK = 128
 DISTINCT_FROM = 50_000
 """From how many customers :func:`_expected_while_alive` evaluates each distinct (x, T) once
 (:func:`_on_distinct_histories`): ₂F₁ costs about 4 µs a value, and millions of customers
-share a few ten thousand histories (x repeat days, T in whole days)."""
+share a few ten thousand histories (x repeat days, T in whole days; 2.8 M buyers of a
+synthetic 18 M-purchase shop: 24,557)."""
 
 
 class BetaGeoModel(MaximumLikelihoodModel):
