@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from kundenmodell import engine
+from kundenmodell.arrays import positions_in
 from kundenmodell.clv.adequacy import Adequacy, check_adequacy, check_holdout
 from kundenmodell.clv.bgnbd import BetaGeoModel
 from kundenmodell.clv.churn import churn_summary, cohorts, customer_lifetimes, retention_curves
@@ -266,7 +268,7 @@ def top_customers(values: pd.DataFrame, customers: pd.DataFrame, n: int = 25) ->
     ``expected_spend`` and ``clv``."""
     top = values.nlargest(n, "clv").reset_index()
     top["purchases"] = top["frequency"] + 1
-    people = _customer_rows(customers, top["customer_id"]).set_index("customer_id")
+    people = customer_rows(customers, top["customer_id"]).set_index("customer_id")
     name = display_names(people)
     top.insert(1, "name", name.reindex(top["customer_id"]).fillna("").to_numpy())
     columns = ["customer_id", "name", "purchases", "last_purchase", "p_alive"]
@@ -324,13 +326,24 @@ def segment_options(dataset: Dataset) -> list[str]:
     purchases), customer columns with 2…20 values among buyers, and the planted customer type
     of synthetic data."""
     options = ["rfm_segment", "activity"]
-    known = _customer_rows(dataset.customers, dataset.transactions["customer_id"])
+    known = customer_rows(dataset.customers, _buyer_ids(dataset.transactions))
     for column in SEGMENT_COLUMNS:
         if column in known.columns and 2 <= known[column].nunique() <= MAX_GROUPS:
             options.append(column)
     if dataset.truth is not None:
         options.append("planted_type")
     return options
+
+
+def _buyer_ids(transactions: pd.DataFrame) -> pd.Series | pd.Index:
+    """The ids of the customers who bought: the distinct ids kept with the purchases' days
+    when the overview or the CLV fit has read them (:func:`kundenmodell.engine.purchase_days`),
+    else the purchases' own id column."""
+    if {"customer_id", "date"} <= set(transactions.columns):
+        ids = engine.purchase_days(transactions).ids
+        if ids is not None:
+            return ids
+    return transactions["customer_id"]
 
 
 def display_names(people: pd.DataFrame) -> pd.Series:
@@ -346,16 +359,20 @@ def display_names(people: pd.DataFrame) -> pd.Series:
     return name
 
 
-def _customer_rows(customers: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
-    """The customer-table rows (first one per id) of the given ids that have one.
+def customer_rows(customers: pd.DataFrame, ids: pd.Series | pd.Index) -> pd.DataFrame:
+    """The customer-table rows (the first one per id) of the given ids that have one, in the
+    order in which the ids first appear.
 
-    Ids are compared as Python objects: hashing them is much faster than pandas' Arrow string
-    set operations on 100,000 ids.
+    The customers' ids are looked up among the distinct wanted ones with Arrow's hash table
+    (:func:`kundenmodell.arrays.positions_in`), and only the matching rows are de-duplicated:
+    18 M purchase ids against 4.9 M customers took 14 s as Python objects, and pandas' own
+    ``isin`` on Arrow text 20 s.
     """
-    own = pd.Index(customers["customer_id"].to_numpy(dtype=object))
-    first = np.flatnonzero(~own.duplicated())
-    rows = own[first].get_indexer(pd.unique(ids.to_numpy(dtype=object)))
-    return customers.iloc[first[rows[rows >= 0]]]
+    wanted = pd.Index(pd.unique(ids.dropna()))
+    position = positions_in(customers["customer_id"], wanted)
+    rows = np.flatnonzero(position >= 0)
+    first = rows[~pd.Index(position[rows]).duplicated()]
+    return customers.iloc[first[np.argsort(position[first], kind="stable")]]
 
 
 def segment_groups(dataset: Dataset, option: str) -> pd.Series:

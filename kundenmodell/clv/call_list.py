@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kundenmodell.clv.analysis import display_names
+from kundenmodell.clv.analysis import customer_rows, display_names
 from kundenmodell.dataset import Dataset
 
 CONTACT_COLUMNS = ("email", "phone")
@@ -77,7 +77,7 @@ def _revenue(dataset: Dataset, ids: pd.Series) -> np.ndarray:
 def _people(customers: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
     """``name`` (first and last name, the company in brackets) and the contact columns of the
     given ids, in their order; empty text where the customer table has nothing."""
-    rows = customers.drop_duplicates("customer_id").set_index("customer_id")
+    rows = customer_rows(customers, ids).set_index("customer_id")
     rows = rows.reindex(pd.Index(ids.to_numpy(dtype=object)))
     found = {"name": display_names(rows).fillna("")}
     for column in CONTACT_COLUMNS:

@@ -206,3 +206,23 @@ def test_values_survive_odd_customer_ids():
     assert len(values) == purchases["customer_id"].nunique()
     top = analysis.top_customers(values, data.customers, 5)
     assert (top["name"] == "").all()  # no name columns: empty, not missing
+
+
+def test_customer_rows_are_the_first_row_per_wanted_id_in_the_order_asked():
+    from kundenmodell.clv.analysis import customer_rows
+
+    customers = pd.DataFrame(
+        {
+            "customer_id": pd.array(["K3", "K1", "K2", "K1", None, "K9"], dtype="str"),
+            "city": ["Oslo", "Bergen", "Köln", "Bremen", "Wien", "Graz"],
+        }
+    )
+    wanted = pd.Series(["K2", "K1", "K404", None, "K2", "K3"], dtype="str")
+    rows = customer_rows(customers, wanted)
+    assert rows["customer_id"].tolist() == ["K2", "K1", "K3"]
+    assert rows["city"].tolist() == ["Köln", "Bergen", "Oslo"]  # K1's first row
+    # ids of numbers and of mixed types are compared as values
+    numbers = pd.DataFrame({"customer_id": [7, 3, 7, 5], "city": ["a", "b", "c", "d"]})
+    assert customer_rows(numbers, pd.Index([5, 7]))["city"].tolist() == ["d", "a"]
+    mixed = pd.DataFrame({"customer_id": pd.Series([1, "1", "x"], dtype=object), "n": [0, 1, 2]})
+    assert customer_rows(mixed, pd.Series(["1", 1], dtype=object))["n"].tolist() == [1, 0]
