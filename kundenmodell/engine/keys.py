@@ -2,7 +2,7 @@
 
 Every reduction groups by customer; on text ids DuckDB hashes and compares strings in every
 query, and Arrow converts them on the way in and out. :func:`keyed_purchases` dictionary-encodes
-the ids once (``pandas.factorize`` with ``sort=True``), so the engine sees
+the ids once (into their sorted distinct values, :func:`sorted_codes`), so the engine sees
 ``customer_id`` = the int32 position of the id among the sorted distinct ids, ``date`` as date32
 and ``amount`` as float64. Because the codes follow the ids' sort order, ordering by the code is
 ordering by the id, and :meth:`KeyedPurchases.ids_of` maps codes back by position (a gather,
@@ -27,13 +27,13 @@ from kundenmodell.engine.connection import arrow_table, frame_table
 
 @dataclass(frozen=True)
 class KeyedPurchases:
-    """An engine table of purchases and, when its ``customer_id`` holds codes, the ids they
-    stand for (``ids`` None: the table holds the ids themselves)."""
+    """An engine table of purchases (or of their customer days) and, when its ``customer_id``
+    holds codes, the ids they stand for (``ids`` None: the table holds the ids themselves)."""
 
     table: ibis.Table
     ids: pd.Index | None = None
     customer_keys: np.ndarray | None = None
-    """The key of each row of the customer ids given to :func:`keyed_purchases` (−1: no id)."""
+    """The key of each row of a customer table's ids (:func:`customer_codes`; −1: no id)."""
 
     def ids_of(self, codes: pd.Series | pd.Index) -> pd.Index:
         """The customer ids of engine results' ``customer_id`` values."""
@@ -66,24 +66,19 @@ def key_table(keys: np.ndarray) -> ibis.Table:
     return arrow_table(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
 
 
-def keyed_purchases(
-    transactions: pd.DataFrame, customer_ids: pd.Series | None = None
-) -> KeyedPurchases:
+def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
     """``customer_id`` (codes), ``date`` and ``amount`` of ``transactions`` as an engine table,
     read with the conventions of :func:`~kundenmodell.engine.connection.frame_table`.
 
-    With ``customer_ids`` (the customer table's ids) those get keys too, customers without
-    purchases after the buyers (:func:`customer_codes`), so that matching them later costs no
-    hash look-up (:attr:`KeyedPurchases.customer_keys`).
+    The customer table's ids get their keys later (:func:`customer_codes`, kept per data set
+    by :meth:`kundenmodell.engine.PurchaseDays.keyed`), so that matching them costs no hash
+    look-up (:attr:`KeyedPurchases.customer_keys`).
     """
     encoded = sorted_codes(transactions["customer_id"])
     if encoded is None:
         # Ids of mixed types have no order of their own: compare them as text.
         return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
     purchase_codes, ids = encoded
-    customer_keys = None
-    if customer_ids is not None:
-        customer_keys, ids = customer_codes(customer_ids, ids)
     columns = {"customer_id": pa.array(purchase_codes.astype(np.int32), mask=purchase_codes < 0)}
     dates = transactions["date"]
     if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
@@ -95,7 +90,7 @@ def keyed_purchases(
         if not pd.api.types.is_numeric_dtype(amount):
             amount = pd.to_numeric(amount, errors="coerce")
         columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
-    return KeyedPurchases(arrow_table(pa.table(columns)), ids, customer_keys)
+    return KeyedPurchases(arrow_table(pa.table(columns)), ids)
 
 
 def customer_codes(customer_ids: pd.Series, ids: pd.Index) -> tuple[np.ndarray, pd.Index]:

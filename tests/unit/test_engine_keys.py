@@ -65,7 +65,7 @@ def test_never_bought_by_key_equals_the_text_alignment():
 
 def test_customers_without_purchases_get_keys_after_the_buyers():
     customers = pd.Series(["z", "b", None, "q", "z", "a"], dtype="string")
-    keyed = engine.keyed_purchases(_frame(["b", "x", "a", "b"]), customers)
+    keyed = engine.purchase_days(_frame(["b", "x", "a", "b"])).keyed(customers)
     assert list(keyed.ids) == ["a", "b", "x", "z", "q"]  # buyers sorted, then the others
     assert keyed.customer_keys.tolist() == [3, 1, -1, 4, 3, 0]
     assert list(keyed.ids_of(keyed.customer_keys[keyed.customer_keys >= 0])) == [
@@ -75,7 +75,7 @@ def test_customers_without_purchases_get_keys_after_the_buyers():
         "z",
         "a",
     ]
-    numbers = engine.keyed_purchases(_frame(["1", "2"]), pd.Series([2, 1, 3]))
+    numbers = engine.purchase_days(_frame(["1", "2"])).keyed(pd.Series([2, 1, 3]))
     assert numbers.customer_keys.tolist() == [2, 3, 4]  # 2 is not "2": no purchases
     assert numbers.ids.tolist() == ["1", "2", 2, 1, 3]
 
@@ -92,7 +92,7 @@ def test_never_bought_with_customer_keys_keeps_each_customer_once_in_order():
     customers = pd.DataFrame(
         {"customer_id": pd.Series(["c", "b", None, "a", "c", "q", None, "b"], dtype="str")}
     )
-    keyed = engine.keyed_purchases(_frame(["b", "x", "a", "b"]), customers["customer_id"])
+    keyed = engine.purchase_days(_frame(["b", "x", "a", "b"])).keyed(customers["customer_id"])
     buyers = np.array([0, 1, 2])  # a, b, x
     codes = np.array([0, 3, 2], dtype=np.int8)  # regular, lapsed, one_time
     result = keyed_with_never_bought(buyers, codes, keyed, customers, keyed.customer_keys)
