@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import OptimizeResult, minimize
 
+from kundenmodell.arrays import distinct_rows
+
 Data = tuple[Any, ...]
 
 LOG_BOUNDS = (-18.0, 18.0)
@@ -249,24 +251,17 @@ def _summary_table(names: Sequence[str], theta: np.ndarray, se_theta: np.ndarray
 def _merge_identical(data: Data, weights: Sequence[float] | None) -> tuple[Data, np.ndarray]:
     """Distinct rows of the columns in ``data`` and their summed weights (1 per row).
 
-    Each column is factorised (hashing, no sort) and the codes are combined column by column
-    into one row code, re-factorised after each step so it stays below rows × distinct values.
-    When a sample shows a column is almost all distinct (continuous times), merging could
-    save little and is skipped.
+    The rows are told apart by :func:`kundenmodell.arrays.distinct_rows`. When a sample shows
+    a column is almost all distinct (continuous times), merging could save little and is
+    skipped.
     """
     n = len(data[0])
     weight = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     if any(_mostly_distinct(column) for column in data):
         keep = weight > 0
         return tuple(column[keep] for column in data), weight[keep]
-    row = np.zeros(n, dtype=np.int64)
-    for column in data:
-        codes, uniques = pd.factorize(column)
-        row, _ = pd.factorize(row * len(uniques) + codes)
-    groups = int(row.max()) + 1 if n else 0
-    first = np.full(groups, n, dtype=np.int64)
-    np.minimum.at(first, row, np.arange(n))
-    summed = np.bincount(row, weights=weight, minlength=groups)
+    row, first = distinct_rows(*data)
+    summed = np.bincount(row, weights=weight, minlength=len(first))
     keep = summed > 0
     return tuple(column[first[keep]] for column in data), summed[keep]
 

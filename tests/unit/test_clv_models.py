@@ -402,8 +402,8 @@ def test_many_customers_share_the_expectation_of_their_history_exactly(cdnow_bg,
         (horizons[:, None], x[None, :], t_x[None, :], age[None, :]),
     ]
     grouped = []
-    distinct_rows = bgnbd._distinct_rows
-    monkeypatch.setattr(bgnbd, "_distinct_rows", lambda *c: grouped.append(1) or distinct_rows(*c))
+    distinct_rows = bgnbd.distinct_rows
+    monkeypatch.setattr(bgnbd, "distinct_rows", lambda *c: grouped.append(1) or distinct_rows(*c))
     shared = [cdnow_bg.conditional_expected_purchases(*case) for case in cases]
     assert len(grouped) == len(cases)  # each case took the shared path
     monkeypatch.setattr(bgnbd, "DISTINCT_FROM", 10**12)
