@@ -126,14 +126,26 @@ def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
 
 
 def _sorted_text_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """:func:`sorted_codes` of Arrow-backed text: ``pandas.factorize`` without sorting (a hash
-    pass), then Arrow sorts the distinct values alone (bytewise, which for UTF-8 is the order
-    of the code points that pandas sorts by) and one gather renumbers the codes in that order.
-    Measured on 18 M ids (2.8 M distinct): about 1.4 s against 2.3–5.3 s for
-    ``factorize(sort=True)``, which sorts the distinct values as Python strings."""
-    codes, distinct = pd.factorize(ids, sort=False)
-    order = pc.sort_indices(distinct.array.__arrow_array__()).to_numpy()
+    """:func:`sorted_codes` of Arrow-backed text: Arrow's dictionary encoding (a hash pass,
+    codes in order of first appearance, as ``pandas.factorize(sort=False)`` gives them), then
+    Arrow sorts the distinct values alone (bytewise, which for UTF-8 is the order of the code
+    points that pandas sorts by) and one gather renumbers the codes in that order.
+
+    Measured on 18 M ids (2.8 M distinct) in the order of their purchase dates: the encoding
+    2.3 s against 3.4 s for ``pandas.factorize`` (0.9 s and 0.8 s when the ids come grouped);
+    ``factorize(sort=True)`` took 2.3–5.3 s more, as it sorts the distinct values as Python
+    strings."""
+    encoded = pc.dictionary_encode(ids.array.__arrow_array__())
+    if encoded.num_chunks == 0:
+        return np.empty(0, dtype=np.int64), pd.Index(ids.iloc[:0], name="customer_id")
+    # a chunked encoding shares one growing dictionary: the last chunk's holds every value
+    distinct = encoded.chunk(encoded.num_chunks - 1).dictionary
+    codes = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=pa.int32())
+    codes = codes.fill_null(-1).to_numpy().astype(np.int64)
+    order = pc.sort_indices(distinct).to_numpy()
     rank = np.empty(len(order) + 1, dtype=np.int64)
     rank[order] = np.arange(len(order))
     rank[-1] = -1  # a missing id's code −1 stays −1
-    return rank[codes], pd.Index(distinct.take(order), name="customer_id")
+    return rank[codes], pd.Index(
+        pd.array(distinct.take(order), dtype=ids.dtype), name="customer_id"
+    )

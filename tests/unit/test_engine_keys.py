@@ -103,3 +103,21 @@ def test_never_bought_with_customer_keys_keeps_each_customer_once_in_order():
     pd.testing.assert_series_equal(result, expected)
     assert result.index[[0, 1, 3, 4, 5]].tolist() == ["c", "b", "a", "q", "x"]
     assert pd.isna(result.index[2])
+
+
+def test_chunked_text_ids_get_one_set_of_codes():
+    """Arrow-backed ids in several chunks (one empty, some missing) are coded as the sorted
+    distinct ids of all chunks, whichever chunk an id first appears in."""
+    import pyarrow as pa
+
+    from kundenmodell.engine.keys import sorted_codes
+
+    chunks = [["K2", None, "K10"], [], ["Ä", "K2", "A"], [None], ["K10", "B"]]
+    arrow = pa.chunked_array(chunks, type=pa.large_string())
+    ids = pd.Series(pd.arrays.ArrowStringArray(arrow))
+    codes, distinct = sorted_codes(ids)
+    flat = [value for chunk in chunks for value in chunk]
+    expected = sorted({value for value in flat if value is not None})
+    assert list(distinct) == expected
+    assert [distinct[c] if c >= 0 else None for c in codes] == flat
+    assert codes.dtype == np.int64
