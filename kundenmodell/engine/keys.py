@@ -79,7 +79,7 @@ def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
         # Ids of mixed types have no order of their own: compare them as text.
         return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
     purchase_codes, ids = encoded
-    columns = {"customer_id": pa.array(purchase_codes.astype(np.int32), mask=purchase_codes < 0)}
+    columns = {"customer_id": purchase_codes}
     dates = transactions["date"]
     if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
         dates = as_days(dates)
@@ -110,10 +110,11 @@ def customer_codes(customer_ids: pd.Series, ids: pd.Index) -> tuple[np.ndarray, 
     return keys, ids.append(pd.Index(extra)).rename("customer_id")
 
 
-def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
-    """``ids`` as int64 codes into their sorted distinct values (−1 for a missing id), or None
-    when the ids have no common order (numbers mixed with text). Arrow-backed text goes
-    through :func:`_sorted_text_codes`; other ids through ``pandas.factorize(sort=True)``."""
+def sorted_codes(ids: pd.Series) -> tuple[pa.Array | pa.ChunkedArray, pd.Index] | None:
+    """``ids`` as int32 codes into their sorted distinct values (NULL for a missing id), as
+    Arrow, or None when the ids have no common order (numbers mixed with text). Arrow-backed
+    text goes through :func:`_sorted_text_codes`; other ids through
+    ``pandas.factorize(sort=True)``."""
     if isinstance(ids.array, pd.arrays.ArrowStringArray):
         return _sorted_text_codes(ids)
     try:
@@ -122,30 +123,33 @@ def sorted_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
         return None
     if distinct.dtype == object and pd.api.types.infer_dtype(distinct) != "string":
         return None
-    return codes.astype(np.int64, copy=False), pd.Index(distinct, name="customer_id")
+    missing = codes < 0
+    arrow_codes = pa.array(codes.astype(np.int32), mask=missing if missing.any() else None)
+    return arrow_codes, pd.Index(distinct, name="customer_id")
 
 
-def _sorted_text_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+def _sorted_text_codes(ids: pd.Series) -> tuple[pa.ChunkedArray, pd.Index]:
     """:func:`sorted_codes` of Arrow-backed text: Arrow's dictionary encoding (a hash pass,
     codes in order of first appearance, as ``pandas.factorize(sort=False)`` gives them), then
     Arrow sorts the distinct values alone (bytewise, which for UTF-8 is the order of the code
-    points that pandas sorts by) and one gather renumbers the codes in that order.
+    points that pandas sorts by) and one gather renumbers the codes in that order (a missing
+    id's NULL stays NULL).
 
     Measured on 18 M ids (2.8 M distinct) in the order of their purchase dates: the encoding
-    2.3 s against 3.4 s for ``pandas.factorize`` (0.9 s and 0.8 s when the ids come grouped);
+    2.3–2.5 s against 3.4 s for ``pandas.factorize`` (0.9 s and 0.8 s when the ids come
+    grouped), the renumbering in Arrow 0.3 s against 1.0 s in int64 numpy;
     ``factorize(sort=True)`` took 2.3–5.3 s more, as it sorts the distinct values as Python
     strings."""
     encoded = pc.dictionary_encode(ids.array.__arrow_array__())
     if encoded.num_chunks == 0:
-        return np.empty(0, dtype=np.int64), pd.Index(ids.iloc[:0], name="customer_id")
+        return pa.chunked_array([], type=pa.int32()), pd.Index(ids.iloc[:0], name="customer_id")
     # a chunked encoding shares one growing dictionary: the last chunk's holds every value
     distinct = encoded.chunk(encoded.num_chunks - 1).dictionary
-    codes = pa.chunked_array([chunk.indices for chunk in encoded.chunks], type=pa.int32())
-    codes = codes.fill_null(-1).to_numpy().astype(np.int64)
     order = pc.sort_indices(distinct).to_numpy()
-    rank = np.empty(len(order) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    rank[-1] = -1  # a missing id's code −1 stays −1
-    return rank[codes], pd.Index(
-        pd.array(distinct.take(order), dtype=ids.dtype), name="customer_id"
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank = pa.array(rank)
+    codes = pa.chunked_array(
+        [pc.take(rank, chunk.indices) for chunk in encoded.chunks], type=pa.int32()
     )
+    return codes, pd.Index(pd.array(distinct.take(order), dtype=ids.dtype), name="customer_id")

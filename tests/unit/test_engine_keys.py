@@ -119,5 +119,5 @@ def test_chunked_text_ids_get_one_set_of_codes():
     flat = [value for chunk in chunks for value in chunk]
     expected = sorted({value for value in flat if value is not None})
     assert list(distinct) == expected
-    assert [distinct[c] if c >= 0 else None for c in codes] == flat
-    assert codes.dtype == np.int64
+    assert [None if c is None else distinct[c] for c in codes.to_pylist()] == flat
+    assert codes.type == pa.int32()
