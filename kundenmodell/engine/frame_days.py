@@ -34,7 +34,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kundenmodell.engine.connection import arrow_table, backend_of, releasing, to_arrow
+from kundenmodell.engine.connection import (
+    arrow_table,
+    backend_of,
+    physical_memory,
+    releasing,
+    to_arrow,
+)
 from kundenmodell.engine.customers import (
     customer_base,
     every_purchase_day,
@@ -49,6 +55,10 @@ T = TypeVar("T")
 
 KEPT_FRAMES = 4
 """How many frames' customer days a process keeps at most (the least recently used go)."""
+KEPT_SHARE = 8
+"""The kept entries together stay within 1/``KEPT_SHARE`` of the machine's memory (3 GB of
+24 GB; an 18 M purchase data set keeps about 0.9 GB), checked whenever a frame is asked for:
+the least recently used go first, the entry just asked for always stays."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -148,6 +158,10 @@ class _Once:
         self._done = False
         self._value: Any = None
 
+    def peek(self) -> Any:
+        """The value when it is computed, else None (without waiting)."""
+        return self._value if self._done else None
+
     def value(self, compute: Callable[[], T]) -> T:
         with self._lock:  # held while computing: the others wait here
             if not self._done:
@@ -176,9 +190,47 @@ def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
             entry = _Entry(weakref.ref(frame, _forget(key)), stamps, held, _Once())
             _KEPT[key] = entry
         _KEPT.move_to_end(key)
-        while len(_KEPT) > KEPT_FRAMES:
-            _KEPT.popitem(last=False)
+        _within_budget()
     return entry.days.value(lambda: _build(frame[columns]))
+
+
+def kept_bytes() -> int:
+    """What the kept entries hold in memory (their tables, keys and derived results) as far
+    as it is computed yet."""
+    with _LOCK:
+        return sum(_entry_bytes(entry) for entry in _KEPT.values())
+
+
+def _within_budget() -> None:
+    """Drop the least recently used entries (called with ``_LOCK`` held) until at most
+    :data:`KEPT_FRAMES` remain and their bytes fit the :data:`KEPT_SHARE` budget."""
+    while len(_KEPT) > KEPT_FRAMES:
+        _KEPT.popitem(last=False)
+    budget = physical_memory() // KEPT_SHARE
+    sizes = [_entry_bytes(entry) for entry in _KEPT.values()]
+    while len(sizes) > 1 and sum(sizes) > budget:
+        _KEPT.popitem(last=False)
+        sizes.pop(0)
+
+
+def _entry_bytes(entry: _Entry) -> int:
+    days = entry.days.peek()
+    if days is None:
+        return 0
+    memo = [found[2].peek() for found in list(days._memo.values())]
+    return _nbytes(days.days) + _nbytes(days.ids) + sum(_nbytes(value) for value in memo)
+
+
+def _nbytes(value: object) -> int:
+    """The memory of the kinds of value an entry keeps: Arrow tables, numpy arrays, pandas
+    indexes and tuples of them (anything else counts 0)."""
+    if isinstance(value, pa.Table | np.ndarray):
+        return int(value.nbytes)
+    if isinstance(value, pd.Index):
+        return int(value.memory_usage(deep=True))
+    if isinstance(value, tuple):
+        return sum(_nbytes(item) for item in value)
+    return 0
 
 
 def forget_all() -> None:

@@ -138,3 +138,29 @@ def test_the_two_twelve_month_figures_and_a_near_zero_segment_are_explained():
     info = next(box.value for box in app.info if box.value.startswith("Warum zeigt"))
     assert "„Dürfen wir nicht verlieren“" in info and "(1\xa0€)" in info
     assert "Anrufliste" in info
+
+
+def test_values_are_derived_once_per_setting_and_only_the_latest_kept():
+    """A rerun of the page reads the values it derived; trying many horizons keeps the
+    results of the last MEMO_PER_FUNCTION settings only (18 M purchases: ~200 MB each)."""
+    from ui.session import DERIVED_KEY, MEMO_PER_FUNCTION
+
+    def kept() -> dict:
+        memo = app.session_state[DERIVED_KEY]
+        return {key[-1]: value for key, value in memo.items() if key[2] == "_customer_values"}
+
+    app = _with_sample("de")
+    first = kept()[(12, 10.0)]
+    app.run()
+    assert kept()[(12, 10.0)] is first  # the same table, not computed again
+    totals = {12: _metrics(app)[t("clv.total_value", "de", months=12)]}
+    for months in (24, 36, 6):
+        app.select_slider(key="clv_horizon").set_value(months).run()
+        assert not app.exception, app.exception
+        totals[months] = _metrics(app)[t("clv.total_value", "de", months=months)]
+    assert len(kept()) == MEMO_PER_FUNCTION == 3
+    assert set(kept()) == {(24, 10.0), (36, 10.0), (6, 10.0)}
+    app.select_slider(key="clv_horizon").set_value(12).run()  # computed again, the same
+    assert _metrics(app)[t("clv.total_value", "de", months=12)] == totals[12]
+    assert set(kept()) == {(36, 10.0), (6, 10.0), (12, 10.0)}
+    assert len(app.session_state[DERIVED_KEY]) > len(kept())  # other functions keep theirs

@@ -255,6 +255,26 @@ def test_kept_days_go_with_their_frame_and_at_most_a_few_are_kept():
     assert not frame_days._KEPT
 
 
+def test_kept_days_stay_within_a_byte_budget(monkeypatch):
+    """Past 1/KEPT_SHARE of the memory the least recently used entries go; the one just asked
+    for stays even alone over the budget."""
+    sets = [_shop(seed=seed) for seed in range(4)]
+    segment_report(sets[0])
+    one = frame_days.kept_bytes()
+    days = next(iter(frame_days._KEPT.values())).days.peek()
+    assert one > days.days.nbytes > 0  # the days and what the report derived from them
+    budget = int(2.5 * one)
+    monkeypatch.setattr(frame_days, "physical_memory", lambda: budget * frame_days.KEPT_SHARE)
+    for data in sets[1:]:
+        segment_report(data)
+    # at the fourth data set, three full entries (about 3 × one) exceeded the budget
+    assert set(frame_days._KEPT) == {id(data.transactions) for data in sets[1:]}
+    monkeypatch.setattr(frame_days, "physical_memory", lambda: one // 2 * frame_days.KEPT_SHARE)
+    fresh = _fresh(sets[0])
+    _assert_same_report(segment_report(fresh), segment_report(sets[0]))
+    assert set(frame_days._KEPT) == {id(sets[0].transactions)}  # the last asked for
+
+
 def test_dates_whose_buffers_cannot_be_told_are_read_every_time():
     data = _shop(seed=13)
     data.transactions["date"] = data.transactions["date"].dt.tz_localize("Europe/Berlin")
