@@ -87,7 +87,7 @@ def _canonical_pick(role: str, table: ibis.Table) -> Pick:
 
 def _read(tables: EngineTables, source: Path, name: str | None) -> Dataset:
     frames = {
-        table: _canonical(table, to_pandas(getattr(tables, table)))
+        table: _canonical(table, to_pandas(_without_decimals(getattr(tables, table))))
         for table in ROLES
         if getattr(tables, table) is not None
     }
@@ -99,6 +99,19 @@ def _read(tables: EngineTables, source: Path, name: str | None) -> Dataset:
         source="upload",
         **_described_currency(source),
     )
+
+
+def _without_decimals(table: ibis.Table) -> ibis.Table:
+    """Decimal columns (a warehouse's or Spark's ``DECIMAL(12,2)`` amounts) as float64: read
+    as they are, pandas holds them as Python ``Decimal`` objects, which its numeric code does
+    not count as numbers (the amounts stayed objects in the data set) and which cost an object
+    per value."""
+    decimals = {
+        column: table[column].cast("float64")
+        for column, kind in table.schema().items()
+        if kind.is_decimal()
+    }
+    return table.mutate(**decimals) if decimals else table
 
 
 def _described_currency(source: Path) -> dict[str, str]:

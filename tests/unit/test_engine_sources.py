@@ -234,3 +234,35 @@ def test_a_duckdb_enum_of_status_words_is_read_by_its_synonyms(tmp_path):
     }
     in_place = segment_report(km.load(path, in_place=True))
     pd.testing.assert_frame_equal(report.funnel, in_place.funnel)
+
+
+@pytest.mark.parametrize("tz", [None, "UTC", "Europe/Berlin"])
+def test_decimal_amounts_and_zoned_times_of_a_warehouse_export_read_as_numbers_and_days(
+    tmp_path, tz
+):
+    """Amounts stored as DECIMAL(12,2) and purchase times with a zone (as Spark and
+    warehouses write them): read into memory, the amounts are float64 numbers (they were
+    Python Decimal objects) and the overview equals the one computed in place."""
+    # 23:30 UTC: the next day in Berlin (and on 2024-06-30 the next month)
+    times = PURCHASES["date"].dt.normalize() + pd.Timedelta(hours=23, minutes=30)
+    purchases = pa.table(
+        {
+            "customer_id": pa.array(PURCHASES["customer_id"]),
+            "date": pa.array(times, type=pa.timestamp("us", tz=tz)),
+            "amount": pa.array(PURCHASES["amount"], from_pandas=True).cast(pa.decimal128(12, 2)),
+        }
+    )
+    for name, table in (
+        ("customers", pa.Table.from_pandas(CUSTOMERS, preserve_index=False)),
+        ("transactions", purchases),
+    ):
+        (tmp_path / name).mkdir()
+        pq.write_table(table, tmp_path / name / "part.parquet")
+    data = km.load(tmp_path, in_place=False)
+    assert data.transactions["amount"].dtype == "float64"
+    assert data.transactions["amount"].sum() == pytest.approx(PURCHASES["amount"].sum())
+    report = segment_report(data)
+    in_place = segment_report(km.load(tmp_path, in_place=True))
+    assert report.kpis == in_place.kpis
+    assert report.as_of == in_place.as_of
+    pd.testing.assert_frame_equal(report.monthly, in_place.monthly, check_dtype=False)
