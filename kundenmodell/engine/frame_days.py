@@ -15,8 +15,8 @@ rebuilt when a column it read has changed. An entry holds the columns it read, s
 pandas' copy-on-write (pandas ≥ 3) any change to those columns of the frame (``loc``,
 ``iloc``, ``fillna``, assigning a column, sorting in place) gives the frame new buffers while
 the entry keeps the old ones; comparing the buffers' addresses is therefore an exact test of
-"unchanged", and costs microseconds. Columns whose buffers cannot be told (tz-aware dates,
-which numpy copies) are not kept: they are reduced on every call, as before.
+"unchanged", and costs microseconds. Columns of other extension types, whose buffers cannot
+be told without copying them, are not kept: they are reduced on every call.
 """
 
 from __future__ import annotations
@@ -290,6 +290,10 @@ def _column_stamp(column: pd.Series) -> tuple | None:
                 for chunk in chunked.chunks
             ),
         )
+    if isinstance(column.dtype, pd.DatetimeTZDtype):
+        # zoned dates (a Spark or warehouse export): numpy would copy them into objects, the
+        # UTC instants underneath are their own buffer; the zone is part of the type
+        return (str(column.dtype), _array_stamp(values._ndarray))
     if isinstance(values, pd.Categorical):
         return ("category", _array_stamp(values.codes), id(values.categories))
     masked = pd.arrays.IntegerArray | pd.arrays.FloatingArray | pd.arrays.BooleanArray

@@ -275,11 +275,23 @@ def test_kept_days_stay_within_a_byte_budget(monkeypatch):
     assert set(frame_days._KEPT) == {id(sets[0].transactions)}  # the last asked for
 
 
-def test_dates_whose_buffers_cannot_be_told_are_read_every_time():
+def test_zoned_dates_are_kept_until_their_instants_or_zone_change():
+    """Dates with a time zone (as a Spark or warehouse export has them) are kept like naive
+    ones (they were read again on every call); converting them to another zone moves their
+    days, so it is a change."""
     data = _shop(seed=13)
-    data.transactions["date"] = data.transactions["date"].dt.tz_localize("Europe/Berlin")
+    data.transactions["date"] = data.transactions["date"].dt.tz_localize("UTC")
     first = engine.purchase_days(data.transactions)
+    assert engine.purchase_days(data.transactions) is first
+    _assert_same_report(segment_report(data), segment_report(_fresh(data)))
+    data.transactions["date"] = data.transactions["date"].dt.tz_convert("Asia/Tokyo")
     assert engine.purchase_days(data.transactions) is not first
+    _assert_same_report(segment_report(data), segment_report(_fresh(data)))
+    moment = pd.Timestamp("2030-01-01 00:00", tz="UTC").tz_convert("Asia/Tokyo")
+    data.transactions.iloc[1, data.transactions.columns.get_loc("date")] = moment
+    moved = engine.purchase_days(data.transactions)
+    assert moved is not first
+    assert moved.as_of == pd.Timestamp("2030-01-01")  # 09:00 in Tokyo
     _assert_same_report(segment_report(data), segment_report(_fresh(data)))
 
 
