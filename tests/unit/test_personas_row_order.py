@@ -101,3 +101,26 @@ def test_ids_of_numbers_and_text_are_put_in_order_as_text(shop):
     other = personas.build(_shuffled(mixed, 3), k=3)
     pd.testing.assert_series_equal(first.labels, other.labels)
     assert list(first.labels.index.astype(str)) == sorted(first.labels.index.astype(str))
+
+
+def test_integer_ids_and_the_same_ids_as_text_get_the_same_personas(shop):
+    """A data folder read into memory keeps integer ids; its sample drawn in place has them
+    as text. Sorted as numbers (10007 < 9999 as text), the same customers were clustered in
+    another order and the two chose different persona sets."""
+    def spread(ids: pd.Series) -> pd.Series:
+        return (ids - 10_000) ** 2 + 3  # 3 … 39 M: numbers of 1 to 8 digits
+
+    shop = Dataset(
+        customers=shop.customers.assign(customer_id=spread(shop.customers["customer_id"])),
+        transactions=shop.transactions.assign(
+            customer_id=spread(shop.transactions["customer_id"])
+        ),
+    )
+    as_text = Dataset(
+        customers=shop.customers.astype({"customer_id": "str"}),
+        transactions=shop.transactions.astype({"customer_id": "str"}),
+    )
+    numbers, text = personas.build(shop), personas.build(as_text)
+    assert numbers.k == text.k
+    by_text = numbers.labels.set_axis(numbers.labels.index.astype(str))
+    pd.testing.assert_series_equal(by_text, text.labels, check_index_type=False)
