@@ -104,9 +104,12 @@ def test_variants_get_the_expected_verdicts():
     assert "clv.thin.period_too_short" in thin["same_day"]
     assert "clv.thin.too_few_buyers" in thin["three"]
     assert thin["last_week"] == {"clv.thin.period_too_short"}
-    # Everyone spends 25.00: the spend model has nothing to learn from.
+    # Everyone spends 25.00: the spend model has nothing to learn from. Its optimiser runs off
+    # along a flat ridge (p → ∞); where it stops, and so which of the three doubts it earns,
+    # depends on the machine's floating point (on one 2-core Xeon: at the bound; on another
+    # the optimiser gave up at p ≈ 3.7e7 without reaching it). Any of them refuses the values.
     spend = {d.reason for d in verdicts["equal_amounts"].trust.doubts if d.model == "gamma_gamma"}
-    assert spend & {Reason.AT_BOUND, Reason.NO_CURVATURE}
+    assert spend & {Reason.AT_BOUND, Reason.NO_CURVATURE, Reason.NOT_CONVERGED}
     # Sixty years of silence: nobody is alive, the dropout cannot be told apart.
     assert not verdicts["huge_age"].trusted
 
