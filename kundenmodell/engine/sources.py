@@ -12,10 +12,13 @@
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.engine.connection import connection, duckdb_settings, frame_table
@@ -57,11 +60,67 @@ def read_parquet(path: str | Path) -> ibis.Table:
     location = Path(path)
     pattern = str(location / "**" / "*.parquet") if location.is_dir() else str(path)
     try:
-        return connection().read_parquet(
+        table = connection().read_parquet(
             pattern, hive_partitioning=location.is_dir(), union_by_name=True
         )
     except Exception as error:  # DuckDB reports unreadable files with several exception types
         raise DataError("engine_error.unreadable", source=str(path)) from error
+    return _in_declared_zones(table, _declared_zones(pattern))
+
+
+UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Z", "+00:00", "GMT"})
+
+
+def _declared_zones(pattern: str) -> dict[str, str]:
+    """The time zones an Arrow writer (pandas, pyarrow, Polars) recorded for the timestamp
+    columns of the first file of ``pattern``, other than UTC. Parquet itself only stores that
+    a time is in UTC; the zone's name lives in the file's Arrow schema, which DuckDB does not
+    read."""
+    first = next(iter(sorted(glob.glob(pattern, recursive=True))), None)
+    if first is None:
+        return {}
+    try:
+        schema = pq.read_schema(first)
+    except (pa.ArrowException, OSError, ValueError):
+        return {}  # DuckDB has read the files: leave their times as it read them
+    return {
+        field.name: field.type.tz
+        for field in schema
+        if pa.types.is_timestamp(field.type) and field.type.tz not in (None, *UTC_NAMES)
+    }
+
+
+def _in_declared_zones(table: ibis.Table, zones: dict[str, str]) -> ibis.Table:
+    """``table`` with each zoned timestamp column of ``zones`` as the wall-clock time in its
+    zone (DuckDB's ``timezone(zone, time)``), so that a purchase at 23:30 UTC made in Berlin
+    falls on the next day, as the same file uploaded reads (pandas keeps the zone). Without
+    this the day, and near a month's end the month, depended on how the file was opened."""
+    schema = table.schema()
+    zoned = {
+        column: zone
+        for column, zone in zones.items()
+        if column in schema and schema[column].is_timestamp() and schema[column].timezone
+    }
+    if not zoned:
+        return table
+    replaced = ", ".join(
+        f"timezone({_literal(zone)}, {_identifier(column)}) AS {_identifier(column)}"
+        for column, zone in zoned.items()
+    )
+    backend = table._find_backend()
+    query = f"SELECT * REPLACE ({replaced}) FROM {_identifier(table.get_name())}"
+    try:
+        return backend.sql(query)
+    except Exception:  # a zone name DuckDB does not know: the times stay in UTC
+        return table
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def open_source(

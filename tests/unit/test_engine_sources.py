@@ -266,3 +266,39 @@ def test_decimal_amounts_and_zoned_times_of_a_warehouse_export_read_as_numbers_a
     assert report.kpis == in_place.kpis
     assert report.as_of == in_place.as_of
     pd.testing.assert_frame_equal(report.monthly, in_place.monthly, check_dtype=False)
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_times_with_a_declared_zone_fall_on_their_local_day_as_an_upload_reads_them(
+    tmp_path, in_place
+):
+    """pandas and pyarrow record a timestamp column's zone in the file; DuckDB reads the UTC
+    instant only. A Berlin purchase at 01:30 on 1 July (23:30 UTC on 30 June) fell in June
+    when the folder was loaded and in July when the same file was uploaded."""
+    from kundenmodell.io.read import load_table
+
+    instants = pd.to_datetime(["2024-06-30 23:30", "2024-05-01 10:00", "2024-02-10 12:00"])
+    purchases = pa.table(
+        {
+            "customer_id": ["A-1", "B-2", "A-1"],
+            "date": pa.array(instants, type=pa.timestamp("us", tz="Europe/Berlin")),
+            "amount": [10.0, 20.0, 5.0],
+        }
+    )
+    for name, table in (
+        ("customers", pa.Table.from_pandas(CUSTOMERS, preserve_index=False)),
+        ("transactions", purchases),
+    ):
+        (tmp_path / name).mkdir()
+        pq.write_table(table, tmp_path / name / "part.parquet")
+    uploaded = load_table((tmp_path / "transactions" / "part.parquet").read_bytes())
+    local = ["2024-07-01 01:30", "2024-05-01 12:00", "2024-02-10 13:00"]
+    assert list(uploaded["date"]) == list(pd.to_datetime(local))
+    if not in_place:
+        data = km.load(tmp_path, in_place=False)
+        assert list(data.transactions["date"]) == list(uploaded["date"])
+    report = segment_report(km.load(tmp_path, in_place=in_place))
+    assert report.as_of == pd.Timestamp("2024-07-01")
+    months = report.monthly.set_index("month")["revenue"]
+    assert months[pd.Timestamp("2024-07-01")] == 10.0
+    assert months[pd.Timestamp("2024-06-01")] == 0.0
