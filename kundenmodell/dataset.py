@@ -48,6 +48,31 @@ class Dataset:
             raise DataError("error.missing_column", table="customers", column="customer_id")
         if self.transactions is None:
             self.transactions = empty_table("transactions")
+        self._ids_of_one_kind()
+
+    def _ids_of_one_kind(self) -> None:
+        """When one table writes its customer numbers as numbers and another as text (a data
+        folder whose customer file stores ``int64`` ids and whose purchase file stores text),
+        the numbers are read as text, as an upload reads every id (``1234``, not ``1234.0``):
+        compared as they were, no purchase matched a customer, and every customer counted as
+        never having bought next to the buyers."""
+        tables = {"customers": self.customers, "transactions": self.transactions}
+        if self.interactions is not None:
+            tables["interactions"] = self.interactions
+        kinds = {
+            name: _id_kind(frame["customer_id"])
+            for name, frame in tables.items()
+            if "customer_id" in frame.columns and len(frame)
+        }
+        if not {"number", "text"} <= set(kinds.values()):
+            return
+        from kundenmodell.io.prepare import coerce  # io builds on this module
+        from kundenmodell.schema import TABLES
+
+        for name, kind in kinds.items():
+            if kind == "number":
+                ids = coerce(tables[name]["customer_id"], TABLES[name].column("customer_id"))[0]
+                setattr(self, name, tables[name].assign(customer_id=ids))
 
     @property
     def n_customers(self) -> int:
@@ -75,3 +100,14 @@ class Dataset:
     def validate(self) -> ValidationReport:
         """Shortcut for :func:`kundenmodell.schema.validate`."""
         return validate(self)
+
+
+def _id_kind(ids: pd.Series) -> str:
+    """``number``, ``text`` or ``other`` (objects that may mix them, dates, …)."""
+    if pd.api.types.is_bool_dtype(ids.dtype):
+        return "other"
+    if pd.api.types.is_numeric_dtype(ids.dtype):
+        return "number"
+    if ids.dtype != object and pd.api.types.is_string_dtype(ids.dtype):
+        return "text"
+    return "other"
