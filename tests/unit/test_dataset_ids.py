@@ -64,3 +64,28 @@ def test_ids_of_one_kind_are_left_as_they_are():
     )
     assert data.customers["customer_id"].dtype == np.int64
     assert data.transactions["customer_id"].dtype == np.int64
+
+
+def test_a_folders_padded_ids_and_missing_markers_read_as_an_upload_and_in_place(tmp_path):
+    """A purchase file writing `` 42`` and ``n/a``: in memory the padded ids matched no
+    customer (every customer counted as never bought) while in place they did."""
+    (tmp_path / "customers").mkdir()
+    (tmp_path / "transactions").mkdir()
+    customers = pd.DataFrame({"customer_id": ["7", "42", "1234", "99000001", "5"], "city": " Oslo"})
+    pq.write_table(pa.Table.from_pandas(customers), tmp_path / "customers" / "part.parquet")
+    padded = pd.Series([" 42", "1234 ", "n/a", "\t99000001"], dtype="str")
+    pq.write_table(
+        pa.Table.from_pandas(_purchases(padded), preserve_index=False),
+        tmp_path / "transactions" / "part.parquet",
+    )
+    data = km.load(tmp_path, in_place=False)
+    assert data.transactions["customer_id"].tolist()[:2] == ["42", "1234"]
+    assert data.transactions["customer_id"].isna().sum() == 1
+    assert set(data.customers["city"]) == {"Oslo"}
+    in_memory = segment_report(data)
+    in_place = segment_report(km.load(tmp_path, in_place=True))
+    assert in_memory.kpis == in_place.kpis
+    assert in_memory.kpis.buyers == 3
+    pd.testing.assert_frame_equal(
+        in_memory.activity_summary, in_place.activity_summary, check_dtype=False
+    )
