@@ -102,16 +102,23 @@ def outlook_section(outlook: pd.DataFrame, total: float, months: int, discount: 
     fmt = _formats()
     st.header(T("clv.outlook_title"))
     for cell, row in zip(st.columns(len(outlook)), outlook.itertuples(), strict=True):
+        # millions of purchases and their revenue abbreviated (they were cut off with an
+        # ellipsis at 18 M purchases); the exact figures are the tile's help
         cell.metric(
             T("clv.outlook_period", months=row.months),
-            T("clv.outlook_purchases", count=fmt.number(row.purchases)),
+            T("clv.outlook_purchases", count=fmt.number_short(row.purchases)),
             T(
                 "clv.outlook_detail",
                 per_customer=fmt.number(row.per_customer, 2),
-                revenue=fmt.money(row.revenue),
+                revenue=fmt.money_short(row.revenue),
             ),
             delta_color="off",
             delta_arrow="off",
+            help=T(
+                "clv.outlook_help",
+                purchases=T("clv.outlook_purchases", count=fmt.number(row.purchases)),
+                revenue=fmt.money(row.revenue),
+            ),
         )
     year = outlook[outlook["months"] == 12]
     if not year.empty:

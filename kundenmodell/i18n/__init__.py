@@ -21,6 +21,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_compact_currency as _babel_format_compact_currency
+from babel.numbers import format_compact_decimal as _babel_format_compact_decimal
 from babel.numbers import format_currency as _babel_format_currency
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
@@ -52,6 +53,7 @@ __all__ = [
     "format_money_short",
     "format_month",
     "format_number",
+    "format_number_short",
     "format_percent",
     "has_key",
     "normalise_language",
@@ -187,6 +189,19 @@ def format_money_short(value: float, currency: str, lang: str) -> str:
     )
 
 
+SHORT_NUMBER_FROM = 1_000_000
+"""From this count on, :func:`format_number_short` writes millions and billions."""
+
+
+def format_number_short(value: float, lang: str) -> str:
+    """A headline count that fits a key-figure tile next to its unit: whole numbers below
+    :data:`SHORT_NUMBER_FROM` (``774.628``), above it millions and billions with two decimals
+    as the language abbreviates them (``1,77 Mio.``, ``1.77M``, ``1,77 mill.``)."""
+    if abs(value) < SHORT_NUMBER_FROM:
+        return format_number(value, lang)
+    return _babel_format_compact_decimal(value, locale=BABEL_LOCALES[lang], fraction_digits=2)
+
+
 def format_percent(share: float, lang: str, *, decimals: int = 0) -> str:
     """A share ``0.183`` as ``18 %`` (de), ``18%`` (en), ``18 %`` (nb)."""
     return _babel_format_percent(
@@ -235,6 +250,10 @@ class Formats:
 
     def number(self, value: float, decimals: int = 0) -> str:
         return format_number(value, self.lang, decimals=decimals)
+
+    def number_short(self, value: float) -> str:
+        """:func:`format_number_short`."""
+        return format_number_short(value, self.lang)
 
     def money(self, value: float | None, decimals: int = 0) -> str:
         if value is None or not math.isfinite(value):

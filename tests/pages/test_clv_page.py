@@ -129,7 +129,10 @@ def test_the_two_twelve_month_figures_and_a_near_zero_segment_are_explained():
     app = _with_sample("de")
     total = _metrics(app)[t("clv.total_value", "de", months=12)]
     year = next(m for m in app.metric if m.label == t("clv.outlook_period", "de", months=12))
-    revenue = year.delta.split(" · ")[1].removesuffix(" Umsatz (nicht abgezinst)")
+    revenue = year.delta.split(" · ")[1].removesuffix(" Umsatz")
+    # the tile's help gives the exact figures and says the revenue is not discounted
+    assert year.help.endswith(f"mit {revenue} Umsatz (nicht abgezinst).")
+    assert year.help.startswith("Genau ") and year.value in year.help
     captions = [caption.value for caption in app.caption]
     explained = next(text for text in captions if text.startswith("Zwei Zahlen, zwei Fragen"))
     assert f"({total} für 12 Monate)" in explained and "10 % pro Jahr" in explained

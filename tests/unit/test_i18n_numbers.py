@@ -98,3 +98,26 @@ def test_headline_money_is_whole_units_below_ten_million_and_abbreviated_above(
     assert "−" in format_money_short(-12_500_000, currency, lang) or "-" in format_money_short(
         -12_500_000, currency, lang
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "below", "millions", "billions"),
+    [
+        ("de", "999.999", "1,77 Mio.", "1,23 Mrd."),
+        ("en", "999,999", "1.77M", "1.23B"),
+        ("nb", "999 999", "1,77 mill.", "1,23 mrd."),
+    ],
+)
+def test_headline_counts_are_whole_below_a_million_and_abbreviated_above(
+    lang, below, millions, billions
+):
+    """Expected purchases at 18 M purchases (``5.985.056 Käufe``) were cut off in their tile."""
+    from kundenmodell.i18n import Formats, format_number_short
+
+    def short(value: float) -> str:
+        return format_number_short(value, lang).replace("\xa0", " ")
+
+    assert short(999_999.4) == below
+    assert short(1_774_628) == millions
+    assert short(1_234_567_890) == billions
+    assert Formats(lang, "EUR").number_short(1_774_628).replace("\xa0", " ") == millions
