@@ -36,8 +36,9 @@ from ui.tables import table_with_download
 
 CARDS_PER_ROW = 4
 ACTIVE = "personas_active"
+# the persona sets (signatures) whose labelling of every customer the user asked for; a
+# comment, not a docstring: Streamlit's magic writes a page script's bare strings on the page
 EVERYONE = "personas_everyone"
-"""The persona sets (signatures) whose labelling of every customer the user asked for."""
 GROUPS = ("demographics", "behaviour", "relationship")
 
 
