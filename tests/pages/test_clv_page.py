@@ -167,3 +167,11 @@ def test_values_are_derived_once_per_setting_and_only_the_latest_kept():
     assert _metrics(app)[t("clv.total_value", "de", months=12)] == totals[12]
     assert set(kept()) == {(36, 10.0), (6, 10.0), (12, 10.0)}
     assert len(app.session_state[DERIVED_KEY]) > len(kept())  # other functions keep theirs
+    calls = {
+        key[-1]: value
+        for key, value in app.session_state[DERIVED_KEY].items()
+        if key[2] == "_call_list"
+    }
+    assert set(calls) == set(kept())  # the call list is kept for the same settings
+    shown = app.dataframe[0].value  # the call list, first on the page
+    assert list(shown.iloc[:, 0]) == list(calls[(12, 10.0)]["customer_id"].head(len(shown)))
