@@ -141,9 +141,9 @@ def _canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     Ids, text, dates, numbers and categories a source stores as text are read as an upload's
     are: ids and text trimmed, amounts as the user wrote them (``1.234,56``), dates in their
     day order, status words by their synonyms (``Kunde`` → ``customer``); what does not
-    convert is missing. Before, text
-    amounts became missing and a folder's revenue read as 0. Typed date columns become
-    datetimes (DuckDB ``DATE`` arrives as Python dates); other columns stay as read."""
+    convert is missing. Before, text amounts became missing and a folder's revenue read as 0.
+    Typed date columns become datetimes (DuckDB ``DATE`` arrives as Python dates); other
+    columns stay as read."""
     schema = TABLES[table]
     for name in frame.columns:
         if name not in schema.names:

@@ -19,6 +19,7 @@ from pathlib import Path
 import ibis
 import pyarrow as pa
 import pyarrow.parquet as pq
+import sqlglot.expressions as sql
 
 from kundenmodell.dataset import Dataset
 from kundenmodell.engine.connection import connection, duckdb_settings, frame_table
@@ -107,20 +108,19 @@ def _in_declared_zones(table: ibis.Table, zones: dict[str, str]) -> ibis.Table:
         f"timezone({_literal(zone)}, {_identifier(column)}) AS {_identifier(column)}"
         for column, zone in zoned.items()
     )
-    backend = table._find_backend()
     query = f"SELECT * REPLACE ({replaced}) FROM {_identifier(table.get_name())}"
-    try:
-        return backend.sql(query)
+    try:  # the view read_parquet made lives in this thread's connection
+        return connection().sql(query)
     except Exception:  # a zone name DuckDB does not know: the times stay in UTC
         return table
 
 
 def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return sql.Literal.string(text).sql("duckdb")
 
 
 def _identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return sql.to_identifier(name, quoted=True).sql("duckdb")
 
 
 def open_source(
