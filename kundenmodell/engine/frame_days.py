@@ -48,7 +48,14 @@ from kundenmodell.engine.customers import (
     summary_of_base,
     totals_of_days,
 )
-from kundenmodell.engine.keys import KeyedPurchases, customer_codes, keyed_purchases
+from kundenmodell.engine.day_sort import day_table_totals, last_of, sorted_day_totals
+from kundenmodell.engine.keys import (
+    KeyedPurchases,
+    customer_codes,
+    keyed_of_arrays,
+    keyed_purchases,
+    purchase_arrays,
+)
 from kundenmodell.engine.purchases import last_day
 
 T = TypeVar("T")
@@ -263,17 +270,16 @@ def _forget(key: int) -> Callable[[weakref.ref], None]:
 
 @releasing()
 def _build(purchases: pd.DataFrame) -> PurchaseDays:
-    keyed = keyed_purchases(purchases)
-    reduced = every_purchase_day(keyed.table)
-    reduced = reduced.mutate(rows=reduced["rows"].cast(dtypes.int32))
-    days = backend_of(reduced).to_pyarrow(reduced)
-    table = arrow_table(days)
-    return PurchaseDays(
-        days=days,
-        ids=keyed.ids,
-        totals=totals_of_days(table),
-        as_of=last_day(table),
-    )
+    arrays = purchase_arrays(purchases)
+    days = None if arrays is None else sorted_day_totals(arrays)
+    if days is None:  # ids compared as text, or amounts beyond an exact float64 sum
+        keyed = keyed_purchases(purchases) if arrays is None else keyed_of_arrays(arrays)
+        reduced = every_purchase_day(keyed.table)
+        reduced = reduced.mutate(rows=reduced["rows"].cast(dtypes.int32))
+        days, ids = backend_of(reduced).to_pyarrow(reduced), keyed.ids
+        table = arrow_table(days)
+        return PurchaseDays(days, ids, totals=totals_of_days(table), as_of=last_day(table))
+    return PurchaseDays(days, arrays.ids, totals=day_table_totals(days), as_of=last_of(days))
 
 
 def _column_stamp(column: pd.Series) -> tuple | None:

@@ -66,6 +66,42 @@ def key_table(keys: np.ndarray) -> ibis.Table:
     return arrow_table(pa.table({"customer_id": pa.array(kept, type=pa.int32())}))
 
 
+@dataclass(frozen=True)
+class PurchaseArrays:
+    """The columns of a purchase frame the engine reads, as arrays: ``codes`` (int32 positions
+    of the customer ids among ``ids``, their sorted distinct values; −1 for a missing id),
+    ``days`` (datetime64[D], NaT for a missing date) and ``amounts`` (float64, NaN for a
+    missing or unreadable amount; None without an amount column)."""
+
+    codes: np.ndarray
+    ids: pd.Index
+    days: np.ndarray
+    amounts: np.ndarray | None
+
+
+def purchase_arrays(transactions: pd.DataFrame) -> PurchaseArrays | None:
+    """:class:`PurchaseArrays` of ``transactions``, or None when the ids have no common order
+    (numbers mixed with text: the engine compares them as text)."""
+    encoded = sorted_codes(transactions["customer_id"])
+    if encoded is None:
+        return None
+    codes, ids = encoded
+    if isinstance(codes, pa.ChunkedArray):
+        codes = codes.combine_chunks()
+    codes = codes.fill_null(-1).to_numpy(zero_copy_only=False)
+    dates = transactions["date"]
+    if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
+        dates = as_days(dates)
+    days = dates.to_numpy().astype("datetime64[D]")  # floors, in any unit (no ns detour)
+    amounts = None
+    if "amount" in transactions.columns:
+        amount = transactions["amount"]
+        if not pd.api.types.is_numeric_dtype(amount):
+            amount = pd.to_numeric(amount, errors="coerce")
+        amounts = amount.to_numpy(dtype=np.float64, na_value=np.nan)
+    return PurchaseArrays(codes, ids, days, amounts)
+
+
 def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
     """``customer_id`` (codes), ``date`` and ``amount`` of ``transactions`` as an engine table,
     read with the conventions of :func:`~kundenmodell.engine.connection.frame_table`.
@@ -74,23 +110,23 @@ def keyed_purchases(transactions: pd.DataFrame) -> KeyedPurchases:
     by :meth:`kundenmodell.engine.PurchaseDays.keyed`), so that matching them costs no hash
     look-up (:attr:`KeyedPurchases.customer_keys`).
     """
-    encoded = sorted_codes(transactions["customer_id"])
-    if encoded is None:
+    arrays = purchase_arrays(transactions)
+    if arrays is None:
         # Ids of mixed types have no order of their own: compare them as text.
         return KeyedPurchases(frame_table(transactions, ("customer_id", "date", "amount")))
-    purchase_codes, ids = encoded
-    columns = {"customer_id": purchase_codes}
-    dates = transactions["date"]
-    if not (pd.api.types.is_datetime64_dtype(dates) and getattr(dates.dt, "tz", None) is None):
-        dates = as_days(dates)
-    days = dates.to_numpy().astype("datetime64[D]")  # floors, in any unit (no ns detour)
-    columns["date"] = pa.array(days, type=pa.date32(), from_pandas=True)
-    if "amount" in transactions.columns:
-        amount = transactions["amount"]
-        if not pd.api.types.is_numeric_dtype(amount):
-            amount = pd.to_numeric(amount, errors="coerce")
-        columns["amount"] = pa.array(amount.to_numpy(dtype=np.float64, na_value=np.nan))
-    return KeyedPurchases(arrow_table(pa.table(columns)), ids)
+    return keyed_of_arrays(arrays)
+
+
+def keyed_of_arrays(arrays: PurchaseArrays) -> KeyedPurchases:
+    """:func:`keyed_purchases` of columns already read (:func:`purchase_arrays`)."""
+    missing = arrays.codes < 0
+    columns = {
+        "customer_id": pa.array(arrays.codes, mask=missing if missing.any() else None),
+        "date": pa.array(arrays.days, type=pa.date32(), from_pandas=True),
+    }
+    if arrays.amounts is not None:
+        columns["amount"] = pa.array(arrays.amounts)
+    return KeyedPurchases(arrow_table(pa.table(columns)), arrays.ids)
 
 
 def customer_codes(customer_ids: pd.Series, ids: pd.Index) -> tuple[np.ndarray, pd.Index]:
