@@ -20,16 +20,13 @@ row number need more than 63 bits, the engine groups instead.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from kundenmodell.engine.keys import PurchaseArrays
+from kundenmodell.engine.pages import small_pages
 
 UNITS = 10_000
 """Money units per currency unit: amounts are exact to four places (``MONEY``)."""
@@ -64,7 +61,7 @@ def sorted_day_totals(arrays: PurchaseArrays) -> pa.Table | None:
     """
     if len(arrays.codes) == 0:
         return DAY_SCHEMA.empty_table()
-    with _HUGE_PAGES.off():
+    with small_pages():
         return _grouped(arrays)
 
 
@@ -115,7 +112,7 @@ def _grouped(arrays: PurchaseArrays) -> pa.Table | None:
         ),
         pa.array(day.astype(np.int32), mask=day_missing).view(pa.date32()),
         pa.array(counts),
-        _decimal(amounts),
+        decimal_of_units(amounts),
     ]
     return pa.Table.from_arrays(columns, schema=DAY_SCHEMA)
 
@@ -156,7 +153,7 @@ def _money_units(amounts: np.ndarray | None, rows: int) -> np.ndarray | None:
     return units
 
 
-def _decimal(units: np.ndarray) -> pa.Array:
+def decimal_of_units(units: np.ndarray) -> pa.Array:
     """Whole :data:`UNITS` (exact integers in float64) as decimals with four places, built as
     Arrow lays decimals out: a 128-bit little-endian two's complement per value."""
     whole = units.astype(np.int64)
@@ -164,41 +161,3 @@ def _decimal(units: np.ndarray) -> pa.Array:
     words[:, 0] = whole
     words[:, 1] = whole >> 63  # the sign, extended into the high word
     return pa.Array.from_buffers(pa.decimal128(38, 4), len(whole), [None, pa.py_buffer(words)])
-
-
-class _HugePages:
-    """NumPy's request for transparent huge pages, switched off while a sort makes its
-    temporaries.
-
-    NumPy asks the kernel for huge pages on every large allocation (``madvise``); under the
-    kernel's default ``defrag=madvise`` each first touch of such memory may compact memory
-    synchronously. On the 2-core VM this runs on, that made the sort's temporaries at 18 M
-    purchases cost 5.5 s instead of 1.1 s (``NUMPY_MADVISE_HUGEPAGE=0`` is the same switch
-    for a whole process). Threads share the switch, so it stays off while any of them
-    sorts, and is restored after the last."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._users = 0
-        self._before = True
-
-    @contextmanager
-    def off(self) -> Iterator[None]:
-        switch = getattr(np._core.multiarray, "_set_madvise_hugepage", None)
-        if switch is None:
-            yield
-            return
-        with self._lock:
-            if self._users == 0:
-                self._before = switch(False)
-            self._users += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._users -= 1
-                if self._users == 0:
-                    switch(self._before)
-
-
-_HUGE_PAGES = _HugePages()

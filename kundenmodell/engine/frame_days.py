@@ -56,7 +56,14 @@ from kundenmodell.engine.keys import (
     keyed_purchases,
     purchase_arrays,
 )
+from kundenmodell.engine.pages import small_pages
+from kundenmodell.engine.periods import period_cells
 from kundenmodell.engine.purchases import last_day
+from kundenmodell.engine.sorted_days import (
+    KnownRuns,
+    customer_base_of_sorted,
+    period_cells_of_sorted,
+)
 
 T = TypeVar("T")
 
@@ -77,13 +84,17 @@ class PurchaseDays:
     or the ids themselves when ``ids`` is None), ``day`` (NULL for an undated purchase),
     ``rows`` and ``amount``; rows without a customer are kept, as the KPIs count them.
     ``totals``: purchases, buyers and revenue of the whole frame; ``as_of``: its last purchase
-    day (None without a dated purchase).
+    day (None without a dated purchase). ``runs``: the days come sorted by customer and day
+    (:func:`~kundenmodell.engine.day_sort.sorted_day_totals`), so the per-customer base and
+    the month cells are read from each customer's run (:mod:`~kundenmodell.engine.
+    sorted_days`) instead of grouped in the engine.
     """
 
     days: pa.Table
     ids: pd.Index | None
     totals: tuple[int, int, float]
     as_of: pd.Timestamp | None
+    runs: bool = False
     _memo: dict[Hashable, Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -116,7 +127,7 @@ class PurchaseDays:
         :func:`~kundenmodell.engine.customer_base` kept here (the pass over the days is made
         once) and the :func:`~kundenmodell.engine.recent_day_counts` of the regular window
         (kept for the last window asked; None: not counted, ``recent_days`` 0)."""
-        base = self.remembered(("customer_base",), lambda: to_arrow(customer_base(self.known())))
+        base = self.remembered(("customer_base",), self._customer_base)
         recent = None
         if recent_window_days is not None:
             counts = self.remembered(
@@ -126,6 +137,28 @@ class PurchaseDays:
             )
             recent = arrow_table(counts)
         return summary_of_base(arrow_table(base), recent, as_of, unit_days=unit_days)
+
+    def _customer_base(self) -> pa.Table:
+        if self.runs:
+            with small_pages():
+                return customer_base_of_sorted(KnownRuns.of(self.days))
+        return to_arrow(customer_base(self.known()))
+
+    def month_cells(self, inactive_months: int) -> pa.Table:
+        """The monthly :func:`~kundenmodell.engine.period_cells` of the known customers'
+        dated days with ``inactive_months``, kept."""
+        return self.remembered(
+            ("period_cells", "M", inactive_months), lambda: self._month_cells(inactive_months)
+        )
+
+    def _month_cells(self, inactive_months: int) -> pa.Table:
+        cells = None
+        if self.runs:
+            with small_pages():
+                cells = period_cells_of_sorted(KnownRuns.of(self.days), inactive_months)
+        return (
+            to_arrow(period_cells(self.known(), "M", inactive_months)) if cells is None else cells
+        )
 
     def known(self) -> ibis.Table:
         """The dated days of known customers (what the per-customer views read)."""
@@ -279,7 +312,9 @@ def _build(purchases: pd.DataFrame) -> PurchaseDays:
         days, ids = backend_of(reduced).to_pyarrow(reduced), keyed.ids
         table = arrow_table(days)
         return PurchaseDays(days, ids, totals=totals_of_days(table), as_of=last_day(table))
-    return PurchaseDays(days, arrays.ids, totals=day_table_totals(days), as_of=last_of(days))
+    return PurchaseDays(
+        days, arrays.ids, totals=day_table_totals(days), as_of=last_of(days), runs=True
+    )
 
 
 def _column_stamp(column: pd.Series) -> tuple | None:

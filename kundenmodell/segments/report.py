@@ -192,8 +192,7 @@ def prepare(
     if scope is None:
         return
     scope.summary(rules)  # keeps the base and the recent days on the way
-    days = scope.days()
-    scope.month_cells(days.filter(days["day"].notnull()), inactive_months)
+    scope.month_cells(inactive_months)
     scope.roster()
 
 
@@ -252,16 +251,12 @@ class _PurchaseScope:
         summary = self.kept.summary(self.as_of, recent_window_days=rules.regular_window_days)
         return summary if self.chosen is None else summary.semi_join(self.chosen, "customer_id")
 
-    def month_cells(self, days: ibis.Table, inactive_months: int) -> ibis.Table | None:
+    def month_cells(self, inactive_months: int) -> ibis.Table | None:
         """The whole data set's monthly :func:`~kundenmodell.engine.period_cells`, kept; None
         under a filter (:func:`month_views` builds the chosen customers' own)."""
         if self.chosen is not None:
             return None
-        cells = self.kept.remembered(
-            ("period_cells", "M", inactive_months),
-            lambda: engine.to_arrow(engine.period_cells(days, "M", inactive_months)),
-        )
-        return engine.arrow_table(cells)
+        return engine.arrow_table(self.kept.month_cells(inactive_months))
 
     def roster(self) -> tuple[pd.Index, np.ndarray] | None:
         """The whole customer table's :func:`customer_roster`, kept with the days; None under a
@@ -290,7 +285,7 @@ def _purchase_views(
     days = days.filter(days["day"].notnull())
     keys, codes, per_customer = _per_customer(scope.summary(rules), scope.as_of, rules)
     monthly, churn, cohorts = month_views(
-        days, scope.as_of, inactive_months, cells=scope.month_cells(days, inactive_months)
+        days, scope.as_of, inactive_months, cells=scope.month_cells(inactive_months)
     )
     activity = scope.activity(keys, codes)
     per_customer.index = scope.keyed.ids_of(keys)

@@ -11,10 +11,16 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from kundenmodell.engine import day_sort, frame_days
+from kundenmodell.engine import day_sort, frame_days, pages, to_arrow
 from kundenmodell.engine.connection import arrow_table, backend_of
-from kundenmodell.engine.customers import every_purchase_day, totals_of_days
+from kundenmodell.engine.customers import customer_base, every_purchase_day, totals_of_days
 from kundenmodell.engine.keys import keyed_of_arrays, purchase_arrays
+from kundenmodell.engine.periods import period_cells
+from kundenmodell.engine.sorted_days import (
+    KnownRuns,
+    customer_base_of_sorted,
+    period_cells_of_sorted,
+)
 
 
 def _engine_days(frame: pd.DataFrame) -> pd.DataFrame:
@@ -152,7 +158,7 @@ def test_huge_pages_are_switched_back_after_the_sort():
         frame = pd.DataFrame(
             {"customer_id": ["a"], "date": pd.to_datetime(["2024-01-01"]), "amount": [1.0]}
         )
-        with day_sort._HUGE_PAGES.off():
+        with pages.small_pages():
             assert switch(False) is False  # off inside
             _sorted_days(frame)  # a nested user leaves it off
             assert switch(False) is False
@@ -167,3 +173,51 @@ def test_numeric_ids_group_by_their_codes(ids):
         {"customer_id": ids, "date": pd.to_datetime(["2024-01-01"] * 4), "amount": [1.0] * 4}
     )
     pd.testing.assert_frame_equal(_sorted_days(frame), _engine_days(frame), check_dtype=False)
+
+
+def _known_days(frame: pd.DataFrame):
+    days = day_sort.sorted_day_totals(purchase_arrays(frame))
+    table = arrow_table(days)
+    return KnownRuns.of(days), table.filter(table["day"].notnull(), table["customer_id"].notnull())
+
+
+def _ordered(table, keys) -> pd.DataFrame:
+    frame = table.to_pandas() if hasattr(table, "to_pandas") else table
+    return frame.sort_values(list(keys)).reset_index(drop=True)
+
+
+@settings(max_examples=150, deadline=None)
+@given(purchase_frames(), st.integers(1, 4))
+def test_runs_give_the_engines_base_and_month_cells(frame, inactive_months):
+    runs, known = _known_days(frame)
+    base = customer_base_of_sorted(runs)
+    expected = to_arrow(customer_base(known))
+    assert base.schema == expected.schema
+    pd.testing.assert_frame_equal(
+        _ordered(base, ["customer_id"]), _ordered(expected, ["customer_id"])
+    )
+    cells = period_cells_of_sorted(runs, inactive_months)
+    expected = to_arrow(period_cells(known, "M", inactive_months))
+    assert cells.schema == expected.schema
+    pd.testing.assert_frame_equal(
+        _ordered(cells, ["ordinal", "cohort"]), _ordered(expected, ["ordinal", "cohort"])
+    )
+
+
+def test_month_cells_of_a_span_beyond_the_limit_go_to_the_engine():
+
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["a", "a", "b"], dtype="str"),
+            "date": pd.to_datetime(["1800-01-01", "2024-01-01", "2024-02-01"]),
+            "amount": [1.0, 2.0, 3.0],
+        }
+    )
+    runs, known = _known_days(frame)
+    assert period_cells_of_sorted(runs, 12) is None
+    kept = frame_days._build(frame)
+    assert kept.runs
+
+    assert _ordered(kept.month_cells(12), ["ordinal", "cohort"]).equals(
+        _ordered(to_arrow(period_cells(known, "M", 12)), ["ordinal", "cohort"])
+    )
