@@ -90,25 +90,31 @@ def _grouped(arrays: PurchaseArrays) -> pa.Table | None:
     else:
         key += np.where(dated, day_numbers - first, span - 1)
     key <<= row_bits
-    key |= np.arange(len(key), dtype=np.int64)
+    spare = np.arange(len(key), dtype=np.int64)  # the row numbers, then their sorted order
+    key |= spare
     key.sort()
-    order = key & ((1 << row_bits) - 1)
+    order = np.bitwise_and(key, (1 << row_bits) - 1, out=spare)
     key >>= row_bits
     starts = np.empty(len(key), dtype=bool)
     starts[0] = True
     np.not_equal(key[1:], key[:-1], out=starts[1:])
     starts = np.flatnonzero(starts)
-    counts = np.diff(starts, append=len(key)).astype(np.int32)
-    sorted_units = units[order]
-    del order
-    amounts = np.add.reduceat(sorted_units, starts)
-    customer, day = np.divmod(key[starts], span)
-    customer_missing = customer == no_customer
+    counts = np.empty(len(starts), dtype=np.int32)
+    np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+    counts[-1] = len(key) - starts[-1]
+    amounts = np.add.reduceat(units[order], starts)
+    del order, spare
+    grouped = key[starts]
+    del key
+    day = np.remainder(grouped, span)
+    grouped -= day
+    grouped //= span  # the customer slot
+    customer_missing = grouped == no_customer
     day_missing = None if all_dated else day == span - 1
     day += first
     columns = [
         pa.array(
-            customer.astype(np.int32), mask=customer_missing if customer_missing.any() else None
+            grouped.astype(np.int32), mask=customer_missing if customer_missing.any() else None
         ),
         pa.array(day.astype(np.int32), mask=day_missing).view(pa.date32()),
         pa.array(counts),
@@ -146,18 +152,19 @@ def _money_units(amounts: np.ndarray | None, rows: int) -> np.ndarray | None:
     largest = max(float(units.max(initial=0.0)), -float(units.min(initial=0.0)))
     if largest * rows >= EXACT_UNITS and np.abs(units).sum() >= EXACT_UNITS / 2:
         return None
-    # rounded half away from zero, as the engine's cast to a decimal does
-    half = np.copysign(0.5, units)
-    half += units
-    np.trunc(half, out=units)
+    # rounded half away from zero, as the engine's cast to a decimal does: ⌊|u| + ½⌋ · sign
+    negative = np.signbit(units)
+    np.abs(units, out=units)
+    units += 0.5
+    np.floor(units, out=units)
+    np.negative(units, out=units, where=negative)
     return units
 
 
 def decimal_of_units(units: np.ndarray) -> pa.Array:
     """Whole :data:`UNITS` (exact integers in float64) as decimals with four places, built as
     Arrow lays decimals out: a 128-bit little-endian two's complement per value."""
-    whole = units.astype(np.int64)
-    words = np.empty((len(whole), 2), dtype="<i8")
-    words[:, 0] = whole
-    words[:, 1] = whole >> 63  # the sign, extended into the high word
-    return pa.Array.from_buffers(pa.decimal128(38, 4), len(whole), [None, pa.py_buffer(words)])
+    words = np.empty((len(units), 2), dtype="<i8")
+    words[:, 0] = units
+    np.right_shift(words[:, 0], 63, out=words[:, 1])  # the sign, extended into the high word
+    return pa.Array.from_buffers(pa.decimal128(38, 4), len(units), [None, pa.py_buffer(words)])

@@ -112,7 +112,7 @@ def period_cells_of_sorted(runs: KnownRuns, inactive_periods: int) -> pa.Table |
         width = int(month_of_day[-1]) - low + 1
         if width * width > CELL_LIMIT:
             return None
-        months = (month_of_day - low).astype(np.int32)[runs.day - low_day]
+        months = (month_of_day - low).astype(np.int32)[runs.day - low_day]  # a copy
         counts = np.bincount(
             _cell_codes(months, runs.starts, width, inactive_periods),
             minlength=width * width * 16,
@@ -137,19 +137,20 @@ def _cell_codes(
     gap = np.empty(rows, dtype=np.int32)  # months since the customer's previous day
     gap[0] = 0
     np.subtract(months[1:], months[:-1], out=gap[1:])
-    code = (gap != 0).view(np.int8).astype(np.int32)
-    code |= first  # a first row opens its month too: buyers
-    code |= first.view(np.int8).astype(np.int32) << 1  # new
-    reactivated = gap >= inactive_periods
-    reactivated &= ~first
-    code |= reactivated.view(np.int8).astype(np.int32) << 2
-    ends = np.empty(rows, dtype=bool)  # no following day within the inactive months
-    np.greater_equal(gap[1:], inactive_periods, out=ends[:-1])
-    ends[:-1] |= first[1:]
-    ends[-1] = True
-    code |= ends.view(np.int8).astype(np.int32) << 3
+    code = (gap != 0).view(np.uint8)
+    code |= first.view(np.uint8)  # a first row opens its month too: buyers
+    code |= first.view(np.uint8) << 1  # new
+    flag = gap >= inactive_periods
+    flag &= ~first
+    code |= flag.view(np.uint8) << 2  # reactivated
+    np.greater_equal(gap[1:], inactive_periods, out=flag[:-1])
+    flag[:-1] |= first[1:]
+    flag[-1] = True
+    code |= flag.view(np.uint8) << 3  # ends: no following day within the inactive months
+    del gap, flag, first
     cell = np.repeat(months[starts], np.diff(starts, append=rows))  # the cohort
-    cell += months * width
+    months *= width
+    cell += months
     cell <<= 4
     cell |= code
     return cell
