@@ -129,9 +129,10 @@ def day_table_totals(days: pa.Table) -> tuple[int, int, float]:
     run each in the sorted table) and ``revenue`` (the exact decimal sum as float)."""
     purchases = pc.sum(days["rows"]).as_py() or 0
     customers = days["customer_id"].drop_null()
-    buyers = len(customers) and 1 + pc.sum(pc.not_equal(customers[1:], customers[:-1])).as_py()
+    changes = pc.sum(pc.not_equal(customers[1:], customers[:-1])).as_py() or 0
+    buyers = 1 + changes if len(customers) else 0
     revenue = pc.sum(days["amount"]).as_py()
-    return int(purchases), int(buyers or 0), float(revenue or 0)
+    return int(purchases), buyers, float(revenue or 0)
 
 
 def last_of(days: pa.Table) -> pd.Timestamp | None:

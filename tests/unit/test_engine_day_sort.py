@@ -16,6 +16,7 @@ from kundenmodell.engine.connection import arrow_table, backend_of
 from kundenmodell.engine.customers import customer_base, every_purchase_day, totals_of_days
 from kundenmodell.engine.keys import keyed_of_arrays, purchase_arrays
 from kundenmodell.engine.periods import period_cells
+from kundenmodell.engine.purchases import last_day
 from kundenmodell.engine.sorted_days import (
     KnownRuns,
     customer_base_of_sorted,
@@ -70,6 +71,9 @@ def purchase_frames(draw) -> pd.DataFrame:
 @given(purchase_frames())
 def test_the_sort_groups_as_the_engine_does(frame):
     pd.testing.assert_frame_equal(_sorted_days(frame), _engine_days(frame), check_dtype=False)
+    days = day_sort.sorted_day_totals(purchase_arrays(frame))
+    assert day_sort.day_table_totals(days) == totals_of_days(arrow_table(days))
+    assert day_sort.last_of(days) == last_day(arrow_table(days))
 
 
 def test_same_day_purchases_are_one_day_and_nulls_come_last():
@@ -221,3 +225,24 @@ def test_month_cells_of_a_span_beyond_the_limit_go_to_the_engine():
     assert _ordered(kept.month_cells(12), ["ordinal", "cohort"]).equals(
         _ordered(to_arrow(period_cells(known, "M", 12)), ["ordinal", "cohort"])
     )
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        ([None], (1, 0, 5.0)),
+        (["a"], (1, 1, 5.0)),
+        (["a", "a"], (2, 1, 10.0)),
+        (["b", "a"], (2, 2, 10.0)),
+    ],
+)
+def test_totals_of_the_smallest_tables(ids, expected):
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(ids, dtype="str"),
+            "date": pd.to_datetime(["2024-01-01"] * len(ids)),
+            "amount": [5.0] * len(ids),
+        }
+    )
+    days = day_sort.sorted_day_totals(purchase_arrays(frame))
+    assert day_sort.day_table_totals(days) == totals_of_days(arrow_table(days)) == expected
