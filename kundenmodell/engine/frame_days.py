@@ -4,11 +4,12 @@ Every view of the overview and the CLV summary of a data set in memory starts fr
 table: per customer and purchase day, the purchases and their amount
 (:func:`~kundenmodell.engine.every_purchase_day`), over integer customer keys
 (:func:`~kundenmodell.engine.keyed_purchases`). Building it is most of their cost (18 M
-purchases on two cores: keying the ids about 4.5 s, grouping by customer and day about 4 s),
-while a user looks at one data set many times: every filter, rule and page. So
-:func:`purchase_days` builds it once per frame, as an Arrow table that any thread's DuckDB
-scans without copying, and keeps it with what else is read from it more than once (the
-purchase totals, the last purchase day, the month × cohort cells, the customers' keys).
+purchases on two cores: keying the ids 1–3 s, grouping by customer and day 1.6 s by sort,
+:mod:`~kundenmodell.engine.day_sort`, or about 3 s in DuckDB), while a user looks at one data
+set many times: every filter, rule and page. So :func:`purchase_days` builds it once per
+frame, as an Arrow table that any thread's DuckDB scans without copying, and keeps it with
+what else is read from it more than once (the purchase totals, the last purchase day, the
+per-customer base, the month × cohort cells, the customers' keys).
 
 Kept entries follow the frame: one is dropped when its frame is garbage collected, and it is
 rebuilt when a column it read has changed. An entry holds the columns it read, so under
@@ -305,7 +306,7 @@ def _forget(key: int) -> Callable[[weakref.ref], None]:
 def _build(purchases: pd.DataFrame) -> PurchaseDays:
     arrays = purchase_arrays(purchases)
     days = None if arrays is None else sorted_day_totals(arrays)
-    if days is None:  # ids compared as text, or amounts beyond an exact float64 sum
+    if days is None:  # ids compared as text, amounts beyond an exact sum, or 63 bits
         keyed = keyed_purchases(purchases) if arrays is None else keyed_of_arrays(arrays)
         reduced = every_purchase_day(keyed.table)
         reduced = reduced.mutate(rows=reduced["rows"].cast(dtypes.int32))
