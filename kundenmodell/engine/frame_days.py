@@ -26,6 +26,7 @@ import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -215,14 +216,19 @@ class _Once:
             return self._value
 
 
-def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
+def purchase_days(frame: pd.DataFrame, customer_ids: pd.Series | None = None) -> PurchaseDays:
     """The :class:`PurchaseDays` of a purchase frame in the canonical schema (``customer_id``,
     ``date``, optionally ``amount``), built on first use and kept while ``frame`` lives and
-    those columns are unchanged (see the module docstring)."""
+    those columns are unchanged (see the module docstring).
+
+    With ``customer_ids`` (the customer table's id column), a first build also keys those
+    customers (:meth:`PurchaseDays.keyed`) on a second thread while it groups the purchases:
+    both are most of a first report's single-threaded work (18 M purchases, 5 M customers:
+    the grouping 1.6 s, the customers' keys 1.2 s)."""
     columns = [c for c in ("customer_id", "date", "amount") if c in frame.columns]
     stamps = tuple(_column_stamp(frame[c]) for c in columns)
     if any(stamp is None for stamp in stamps):
-        return _build(frame[columns])
+        return _build(frame[columns], customer_ids)
     key = id(frame)
     with _LOCK:
         entry = _KEPT.get(key)
@@ -232,7 +238,7 @@ def purchase_days(frame: pd.DataFrame) -> PurchaseDays:
             _KEPT[key] = entry
         _KEPT.move_to_end(key)
         _within_budget()
-    return entry.days.value(lambda: _build(frame[columns]))
+    return entry.days.value(lambda: _build(frame[columns], customer_ids))
 
 
 def kept_bytes() -> int:
@@ -303,19 +309,32 @@ def _forget(key: int) -> Callable[[weakref.ref], None]:
 
 
 @releasing()
-def _build(purchases: pd.DataFrame) -> PurchaseDays:
+def _build(purchases: pd.DataFrame, customer_ids: pd.Series | None = None) -> PurchaseDays:
     arrays = purchase_arrays(purchases)
-    days = None if arrays is None else sorted_day_totals(arrays)
-    if days is None:  # ids compared as text, amounts beyond an exact sum, or 63 bits
-        keyed = keyed_purchases(purchases) if arrays is None else keyed_of_arrays(arrays)
-        reduced = every_purchase_day(keyed.table)
-        reduced = reduced.mutate(rows=reduced["rows"].cast(dtypes.int32))
-        days, ids = backend_of(reduced).to_pyarrow(reduced), keyed.ids
-        table = arrow_table(days)
-        return PurchaseDays(days, ids, totals=totals_of_days(table), as_of=last_day(table))
-    return PurchaseDays(
-        days, arrays.ids, totals=day_table_totals(days), as_of=last_of(days), runs=True
-    )
+    if arrays is None:  # ids compared as text
+        return _grouped_in_engine(keyed_purchases(purchases))
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        customer_keys = None
+        if customer_ids is not None:
+            customer_keys = beside.submit(customer_codes, customer_ids, arrays.ids)
+        days = sorted_day_totals(arrays)
+        if days is None:  # amounts beyond an exact sum, or more than 63 bits
+            kept = _grouped_in_engine(keyed_of_arrays(arrays))
+        else:
+            kept = PurchaseDays(
+                days, arrays.ids, totals=day_table_totals(days), as_of=last_of(days), runs=True
+            )
+        if customer_keys is not None:
+            kept.remembered(("customer_keys",), customer_keys.result, customer_ids)
+    return kept
+
+
+def _grouped_in_engine(keyed: KeyedPurchases) -> PurchaseDays:
+    reduced = every_purchase_day(keyed.table)
+    reduced = reduced.mutate(rows=reduced["rows"].cast(dtypes.int32))
+    days = backend_of(reduced).to_pyarrow(reduced)
+    table = arrow_table(days)
+    return PurchaseDays(days, keyed.ids, totals=totals_of_days(table), as_of=last_day(table))
 
 
 def _column_stamp(column: pd.Series) -> tuple | None:

@@ -219,7 +219,7 @@ class _PurchaseScope:
         """None when the data set has no dated purchases to read."""
         if not {"customer_id", "date"} <= set(dataset.transactions.columns):
             return None
-        kept = engine.purchase_days(dataset.transactions)
+        kept = engine.purchase_days(dataset.transactions, dataset.customers["customer_id"])
         if kept.as_of is None:
             return None
         keyed = kept.keyed(dataset.customers["customer_id"])

@@ -246,3 +246,25 @@ def test_totals_of_the_smallest_tables(ids, expected):
     )
     days = day_sort.sorted_day_totals(purchase_arrays(frame))
     assert day_sort.day_table_totals(days) == totals_of_days(arrow_table(days)) == expected
+
+
+def test_customers_are_keyed_beside_the_grouping(monkeypatch):
+    frame = pd.DataFrame(
+        {
+            "customer_id": pd.Series(["b", "a", "b", None], dtype="str"),
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    customers = pd.Series(["c", "b", None, "a", "c"], dtype="str", name="customer_id")
+    kept = frame_days._build(frame, customers)
+    expected_keys, expected_ids = frame_days.customer_codes(customers, kept.ids)
+    assert expected_keys.tolist() == [2, 1, -1, 0, 2]
+
+    def computed_again(*args):
+        raise AssertionError("the customers' keys were computed again")
+
+    monkeypatch.setattr(frame_days, "customer_codes", computed_again)
+    keyed = kept.keyed(customers)
+    np.testing.assert_array_equal(keyed.customer_keys, expected_keys)
+    assert list(keyed.ids) == list(expected_ids) == ["a", "b", "c"]
