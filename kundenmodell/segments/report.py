@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import ibis
@@ -134,26 +135,16 @@ def segment_report(
     interactions = filter_dataset(
         replace(dataset, transactions=dataset.transactions.iloc[:0]), selection
     ).interactions
-    missing: dict[str, str] = {}
-    scope = _PurchaseScope.of(dataset, customers, mask)
+    with ThreadPoolExecutor(max_workers=1) as beside:
+        # the views of the customer table alone do not wait for the purchases' reduction
+        customer_views = beside.submit(_customer_views, customers, interactions)
+        scope = _PurchaseScope.of(dataset, customers, mask)
+        funnel, nps_result, missing = customer_views.result()
     counts = (
         kpis(filter_dataset(dataset, selection))
         if scope is None
         else kpis_from_totals(len(customers), *scope.totals())
     )
-
-    funnel = lifecycle_funnel(customers, interactions) if "status" in customers else None
-    if funnel is None:
-        missing["funnel"] = "status"
-
-    nps_result = None
-    if "nps_score" not in customers.columns:
-        missing["nps"] = "nps_score"
-    else:
-        try:
-            nps_result = nps(customers["nps_score"])
-        except DataError:
-            missing["nps"] = "nps_score"
 
     if scope is None or counts.purchases == 0:
         missing.update(dict.fromkeys(PURCHASE_VIEWS, "date"))
@@ -175,6 +166,26 @@ def segment_report(
         nps=nps_result,
         **_purchase_views(scope, rules, inactive_months, with_nps=nps_result is not None),
     )
+
+
+def _customer_views(
+    customers: pd.DataFrame, interactions: pd.DataFrame
+) -> tuple[pd.DataFrame | None, NpsResult | None, dict[str, str]]:
+    """The lifecycle funnel and the NPS of the chosen customers, and the columns missing for
+    them (``missing``: view → column)."""
+    missing: dict[str, str] = {}
+    funnel = lifecycle_funnel(customers, interactions) if "status" in customers else None
+    if funnel is None:
+        missing["funnel"] = "status"
+    nps_result = None
+    if "nps_score" not in customers.columns:
+        missing["nps"] = "nps_score"
+    else:
+        try:
+            nps_result = nps(customers["nps_score"])
+        except DataError:
+            missing["nps"] = "nps_score"
+    return funnel, nps_result, missing
 
 
 @engine.releasing()
