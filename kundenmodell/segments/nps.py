@@ -65,7 +65,11 @@ def nps(scores: pd.Series | list[float], *, confidence: float = 0.95) -> NpsResu
     the plain Wald interval for the sample sizes of real surveys. Scores outside 0–10 and missing
     values are ignored; with no valid score a ``DataError`` says so.
     """
-    groups = nps_group(pd.Series(scores))
+    return nps_of_groups(nps_group(pd.Series(scores)), confidence=confidence)
+
+
+def nps_of_groups(groups: pd.Series, *, confidence: float = 0.95) -> NpsResult:
+    """:func:`nps` of answers already grouped by :func:`nps_group`."""
     counts = groups.value_counts()
     promoters, passives, detractors = (int(counts.get(g, 0)) for g in NPS_GROUPS)
     return nps_of_counts(promoters, passives, detractors, confidence=confidence)
@@ -95,10 +99,13 @@ def nps_of_counts(
     )
 
 
-def nps_by(customers: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
+def nps_by(
+    customers: pd.DataFrame, by: pd.Series | str, answers: pd.Series | None = None
+) -> pd.DataFrame:
     """NPS per group: ``by`` is a customer column name or a Series indexed by customer_id
     (e.g. the RFM segment or activity class). Groups without valid scores are left out; the
-    groups come in the order of their names.
+    groups come in the order of their names. ``answers``: the :func:`nps_group` of the
+    customers' scores, when the caller has it already (5 M customers: 0.4 s).
 
     Answers are counted per group and NPS group at once (one ``bincount`` of
     group × answer), not per group's rows: on 5 M customers 0.5 s of CPU against 2.0 s."""
@@ -111,11 +118,13 @@ def nps_by(customers: pd.DataFrame, by: pd.Series | str) -> pd.DataFrame:
     if not isinstance(labels.dtype, pd.CategoricalDtype):
         labels = labels.astype("string")
     codes, groups = pd.factorize(labels.array)
-    answers = nps_group(customers["nps_score"]).array.codes.astype(np.int64)
-    valid = (codes >= 0) & (answers >= 0)
+    if answers is None:
+        answers = nps_group(customers["nps_score"])
+    answer_codes = answers.array.codes.astype(np.int64)
+    valid = (codes >= 0) & (answer_codes >= 0)
     width = len(NPS_GROUPS)
     counts = np.bincount(
-        codes[valid] * width + answers[valid], minlength=len(groups) * width
+        codes[valid] * width + answer_codes[valid], minlength=len(groups) * width
     ).reshape(-1, width)
     rows = []
     for position in sorted(np.flatnonzero(counts.sum(axis=1)), key=lambda g: str(groups[g])):

@@ -24,7 +24,7 @@ from kundenmodell.segments.buyers import RFM_BINS, buyers_of_summary
 from kundenmodell.segments.churn import churn_of_table, cohorts_of_table
 from kundenmodell.segments.filters import SegmentFilter, customer_mask, filter_dataset
 from kundenmodell.segments.lifecycle import lifecycle_funnel
-from kundenmodell.segments.nps import NpsResult, nps, nps_by
+from kundenmodell.segments.nps import NpsResult, nps_by, nps_group, nps_of_groups
 from kundenmodell.segments.rfm import rfm_grid, rfm_summary, with_segments
 
 CHURN_KPI_PERIODS = 12
@@ -139,7 +139,7 @@ def segment_report(
         # the views of the customer table alone do not wait for the purchases' reduction
         customer_views = beside.submit(_customer_views, customers, interactions)
         scope = _PurchaseScope.of(dataset, customers, mask)
-        funnel, nps_result, missing = customer_views.result()
+        funnel, nps_groups, nps_result, missing = customer_views.result()
     counts = (
         kpis(filter_dataset(dataset, selection))
         if scope is None
@@ -164,28 +164,31 @@ def segment_report(
         missing=missing,
         funnel=funnel,
         nps=nps_result,
-        **_purchase_views(scope, rules, inactive_months, with_nps=nps_result is not None),
+        **_purchase_views(
+            scope, rules, inactive_months, nps_groups=None if nps_result is None else nps_groups
+        ),
     )
 
 
 def _customer_views(
     customers: pd.DataFrame, interactions: pd.DataFrame
-) -> tuple[pd.DataFrame | None, NpsResult | None, dict[str, str]]:
-    """The lifecycle funnel and the NPS of the chosen customers, and the columns missing for
-    them (``missing``: view → column)."""
+) -> tuple[pd.DataFrame | None, pd.Series | None, NpsResult | None, dict[str, str]]:
+    """The lifecycle funnel, the customers' NPS groups (:func:`nps_group`) and their NPS, and
+    the columns missing for them (``missing``: view → column)."""
     missing: dict[str, str] = {}
     funnel = lifecycle_funnel(customers, interactions) if "status" in customers else None
     if funnel is None:
         missing["funnel"] = "status"
-    nps_result = None
+    groups = nps_result = None
     if "nps_score" not in customers.columns:
         missing["nps"] = "nps_score"
     else:
+        groups = nps_group(customers["nps_score"])
         try:
-            nps_result = nps(customers["nps_score"])
+            nps_result = nps_of_groups(groups)
         except DataError:
             missing["nps"] = "nps_score"
-    return funnel, nps_result, missing
+    return funnel, groups, nps_result, missing
 
 
 @engine.releasing()
@@ -288,10 +291,14 @@ class _PurchaseScope:
 
 
 def _purchase_views(
-    scope: _PurchaseScope, rules: ActivityRules, inactive_months: int, *, with_nps: bool
+    scope: _PurchaseScope,
+    rules: ActivityRules,
+    inactive_months: int,
+    *,
+    nps_groups: pd.Series | None,
 ) -> dict[str, object]:
     """The report's fields that read purchases: activity, RFM, monthly revenue, churn and
-    cohorts (and NPS by activity class, ``with_nps``)."""
+    cohorts (and NPS by activity class, given the customers' ``nps_groups``)."""
     days = scope.days()
     days = days.filter(days["day"].notnull())
     keys, codes, per_customer = _per_customer(scope.summary(rules), scope.as_of, rules)
@@ -311,7 +318,9 @@ def _purchase_views(
         "rfm": rfm_table,
         "rfm_grid": rfm_grid(rfm_table),
         "rfm_summary": rfm_summary(rfm_table),
-        "nps_by_activity": nps_by(scope.customers, activity) if with_nps else None,
+        "nps_by_activity": (
+            None if nps_groups is None else nps_by(scope.customers, activity, nps_groups)
+        ),
         "churn": churn,
         "cohorts": cohorts,
     }
