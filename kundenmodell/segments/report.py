@@ -164,17 +164,16 @@ def segment_report(
         missing=missing,
         funnel=funnel,
         nps=nps_result,
-        **_purchase_views(
-            scope, rules, inactive_months, nps_groups=None if nps_result is None else nps_groups
-        ),
+        **_purchase_views(scope, rules, inactive_months, nps_groups=nps_groups),
     )
 
 
 def _customer_views(
     customers: pd.DataFrame, interactions: pd.DataFrame
 ) -> tuple[pd.DataFrame | None, pd.Series | None, NpsResult | None, dict[str, str]]:
-    """The lifecycle funnel, the customers' NPS groups (:func:`nps_group`) and their NPS, and
-    the columns missing for them (``missing``: view → column)."""
+    """The lifecycle funnel, the customers' NPS groups (:func:`nps_group`; None without a
+    valid score) and their NPS, and the columns missing for them (``missing``: view →
+    column)."""
     missing: dict[str, str] = {}
     funnel = lifecycle_funnel(customers, interactions) if "status" in customers else None
     if funnel is None:
@@ -186,7 +185,8 @@ def _customer_views(
         groups = nps_group(customers["nps_score"])
         try:
             nps_result = nps_of_groups(groups)
-        except DataError:
+        except DataError:  # no valid score: no NPS, and none by activity class either
+            groups = None
             missing["nps"] = "nps_score"
     return funnel, groups, nps_result, missing
 
